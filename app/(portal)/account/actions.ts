@@ -1,0 +1,11 @@
+"use server";
+import { redirect } from "next/navigation";
+import { customerAction } from "@/lib/actions/safe-action";
+import { changePassword } from "@/lib/domain/accounts/change-password";
+import { changePasswordSchema } from "@/lib/schemas/auth";
+
+export const changePasswordAction = customerAction(changePasswordSchema, async (input, { user }) => {
+  await changePassword(user.id, input.currentPassword, input.password);
+  // Every session, this one included, has ended: sign in again with the new password.
+  redirect("/login?changed=1");
+});

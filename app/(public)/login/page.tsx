@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getCurrentUser, homeFor } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/http/safe-next-path";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Log in" };
+
+const NOTICES: Record<string, string> = {
+  signedOut: "You are logged out.",
+  reset: "Your password was changed. Log in with the new one.",
+  changed: "Your password was changed and your other sessions were ended. Log in again.",
+};
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; signedOut?: string; reset?: string; changed?: string }>;
+}) {
+  const params = await searchParams;
+  const user = await getCurrentUser();
+  if (user) redirect(safeNextPath(params.callbackUrl, homeFor(user.role)));
+  const notice = params.signedOut ? NOTICES.signedOut : params.reset ? NOTICES.reset : params.changed ? NOTICES.changed : undefined;
+  return (
+    <div className="mx-auto max-w-sm px-4 py-16">
+      <h1 className="text-2xl font-semibold tracking-tight">Log in to Cellblock</h1>
+      <p className="mt-1 text-sm text-zinc-600">
+        New here?{" "}
+        <Link href="/signup" className="font-medium text-brand-600 hover:underline">
+          Create an account
+        </Link>
+      </p>
+      <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+        <LoginForm callbackUrl={safeNextPath(params.callbackUrl, "/dashboard")} notice={notice} />
+      </div>
+    </div>
+  );
+}

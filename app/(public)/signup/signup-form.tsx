@@ -1,0 +1,52 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRef } from "react";
+import { ActionForm } from "@/components/forms/action-form";
+import { TextField } from "@/components/forms/fields";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { signUpAction } from "./actions";
+
+/** Creates the account, then signs in with the same credentials and goes on to `next`. */
+export function SignUpForm({ next }: { next: string }) {
+  const formRef = useRef<HTMLDivElement>(null);
+  return (
+    <div ref={formRef}>
+      <ActionForm
+        action={signUpAction}
+        aria-label="Sign up"
+        onSuccess={() => {
+          const form = formRef.current?.querySelector("form");
+          if (!form) return;
+          const data = new FormData(form);
+          void signIn("credentials", {
+            email: String(data.get("email")),
+            password: String(data.get("password")),
+            callbackUrl: next,
+          });
+        }}
+      >
+        <fieldset className="space-y-4">
+          <legend className="text-sm font-semibold text-zinc-900">You</legend>
+          <TextField name="name" label="Your name" autoComplete="name" required />
+          <TextField name="email" label="E-mail" type="email" autoComplete="email" required />
+          <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required />
+        </fieldset>
+        <fieldset className="space-y-4 pt-2">
+          <legend className="text-sm font-semibold text-zinc-900">Billing contact</legend>
+          <TextField name="accountName" label="Account name" hint="Your company, or your own name." autoComplete="organization" required />
+          <TextField name="billingEmail" label="Billing e-mail" type="email" hint="Leave empty to use your login e-mail." />
+          <TextField name="addressLine1" label="Address" autoComplete="address-line1" required />
+          <TextField name="addressLine2" label="Address line 2" autoComplete="address-line2" />
+          <div className="grid grid-cols-2 gap-4">
+            <TextField name="city" label="City" autoComplete="address-level2" required />
+            <TextField name="postalCode" label="Postal code" autoComplete="postal-code" required />
+          </div>
+          <TextField name="country" label="Country" hint="Two-letter code, e.g. US, DE, JP." maxLength={2} autoComplete="country" required />
+        </fieldset>
+        <SubmitButton className="w-full" pendingLabel="Creating your account…">
+          Create account
+        </SubmitButton>
+      </ActionForm>
+    </div>
+  );
+}

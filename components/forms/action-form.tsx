@@ -1,0 +1,54 @@
+"use client";
+// A form bound to a server action through useActionState. Field components below read the
+// action's fieldErrors and echoed values from context, so a page only lists its fields.
+import { createContext, useActionState, useContext, useEffect, useRef, type ReactNode } from "react";
+import type { ActionState } from "@/lib/actions/action-state";
+import { Alert } from "@/components/ui/alert";
+import { cn } from "@/components/ui/cn";
+
+type Action = (prev: ActionState | undefined, formData: FormData) => Promise<ActionState>;
+
+const FormStateContext = createContext<ActionState>({});
+export const useFormState = () => useContext(FormStateContext);
+
+export function ActionForm({
+  action,
+  children,
+  className,
+  successMessage,
+  resetOnSuccess = false,
+  onSuccess,
+  showFormError = true,
+  id,
+  "aria-label": ariaLabel,
+}: {
+  action: Action;
+  children: ReactNode;
+  className?: string;
+  successMessage?: string;
+  resetOnSuccess?: boolean;
+  onSuccess?: (state: ActionState) => void;
+  showFormError?: boolean;
+  id?: string;
+  "aria-label"?: string;
+}) {
+  const [state, formAction] = useActionState(action, {} as ActionState);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) {
+      if (resetOnSuccess) formRef.current?.reset();
+      onSuccess?.(state);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state]);
+  const notice = state.ok ? (state.message ?? successMessage) : undefined;
+  return (
+    <FormStateContext.Provider value={state}>
+      <form ref={formRef} action={formAction} className={cn("space-y-4", className)} noValidate id={id} aria-label={ariaLabel}>
+        {showFormError && state.error && <Alert tone="error">{state.error}</Alert>}
+        {notice && <Alert tone="success">{notice}</Alert>}
+        {children}
+      </form>
+    </FormStateContext.Provider>
+  );
+}

@@ -1,0 +1,15 @@
+import type { NavItem } from "./nav-links";
+
+// One list per audience. Add an entry when its page exists, not before.
+export const customerNav: NavItem[] = [
+  { href: "/dashboard", label: "Dashboard" },
+  { href: "/account", label: "Account" },
+];
+
+export const adminNav: NavItem[] = [
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/outbox", label: "Mail outbox" },
+  { href: "/admin/audit", label: "Audit log" },
+];
+
+export const billingNav: NavItem[] = [{ href: "/billing", label: "Overview", exact: true }];

@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { buttonClass } from "./button-styles";
+
+/**
+ * Prev / next links that keep the other query parameters. `total` may be omitted for
+ * keyset-style lists where counting would be expensive.
+ */
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  hasMore,
+  basePath,
+  params = {},
+}: {
+  page: number;
+  pageSize: number;
+  total?: number;
+  hasMore?: boolean;
+  basePath: string;
+  params?: Record<string, string | undefined>;
+}) {
+  const pages = total !== undefined ? Math.max(1, Math.ceil(total / pageSize)) : undefined;
+  const more = hasMore ?? (pages !== undefined && page < pages);
+  const href = (p: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+    if (p > 1) q.set("page", String(p));
+    const s = q.toString();
+    return s ? `${basePath}?${s}` : basePath;
+  };
+  if (page <= 1 && !more) return null;
+  return (
+    <nav className="mt-4 flex items-center justify-between text-sm text-zinc-600" aria-label="Pagination">
+      <span>
+        Page {page}
+        {pages !== undefined && ` of ${pages}`}
+        {total !== undefined && ` · ${total} in all`}
+      </span>
+      <span className="flex gap-2">
+        {page > 1 ? (
+          <Link className={buttonClass("secondary", "sm")} href={href(page - 1)} rel="prev">
+            Previous
+          </Link>
+        ) : null}
+        {more ? (
+          <Link className={buttonClass("secondary", "sm")} href={href(page + 1)} rel="next">
+            Next
+          </Link>
+        ) : null}
+      </span>
+    </nav>
+  );
+}

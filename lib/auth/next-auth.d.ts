@@ -1,0 +1,22 @@
+import "next-auth";
+import "next-auth/jwt";
+
+declare module "next-auth" {
+  interface Session {
+    user: {
+      id: string;
+      name: string;
+      email: string;
+      role: "CUSTOMER" | "ADMIN" | "BILLING";
+      accountId: string | null;
+    };
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    role?: string;
+    sv?: number;
+    accountId?: string | null;
+  }
+}

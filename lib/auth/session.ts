@@ -1,0 +1,95 @@
+// Who is calling. Every page, server action and route handler goes through these guards;
+// nothing reads the session by hand.
+import "server-only";
+import { cache } from "react";
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { authOptions } from "@/lib/auth/options";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
+
+export type Role = "CUSTOMER" | "ADMIN" | "BILLING";
+export type SessionUser = { id: string; name: string; email: string; role: Role; accountId: string | null; ip: string | null };
+export type CustomerUser = SessionUser & { role: "CUSTOMER"; accountId: string; accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED" };
+
+/** The signed-in user, re-validated against the database once per request, or null. */
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions());
+  if (!session?.user?.id) return null;
+  const ip = clientIp(await headers());
+  return { ...session.user, ip };
+});
+
+export function homeFor(role: Role): string {
+  return role === "ADMIN" ? "/admin" : role === "BILLING" ? "/billing" : "/dashboard";
+}
+
+async function loginRedirect(): Promise<never> {
+  const h = await headers();
+  const path = h.get("x-cellblock-path") ?? "/";
+  redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+}
+
+// ─── pages (render path): redirect to log in, or 403 for the wrong role ───
+
+export async function requireUserPage(): Promise<SessionUser> {
+  return (await getCurrentUser()) ?? loginRedirect();
+}
+
+export async function requireCustomerPage(): Promise<CustomerUser> {
+  const user = await requireUserPage();
+  if (user.role !== "CUSTOMER") redirect(homeFor(user.role));
+  return withAccount(user);
+}
+
+export async function requireAdminPage(): Promise<SessionUser> {
+  const user = await requireUserPage();
+  if (user.role !== "ADMIN") forbidden();
+  return user;
+}
+
+export async function requireBillingPage(): Promise<SessionUser> {
+  const user = await requireUserPage();
+  if (user.role !== "BILLING" && user.role !== "ADMIN") forbidden();
+  return user;
+}
+
+// ─── actions and handlers: throw AppError, the wrapper turns it into a response ───
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Log in again.");
+  return user;
+}
+
+export async function requireCustomer(): Promise<CustomerUser> {
+  const user = await requireUser();
+  if (user.role !== "CUSTOMER") throw new AppError("FORBIDDEN", "Only customer logins can do this.");
+  return withAccount(user);
+}
+
+export async function requireAdmin(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can do this.");
+  return user;
+}
+
+export async function requireBilling(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (user.role !== "BILLING" && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only billing staff can do this.");
+  return user;
+}
+
+const accountStatus = cache(async (accountId: string) => {
+  const account = await db.account.findUnique({ where: { id: accountId }, select: { status: true } });
+  return account?.status ?? null;
+});
+
+async function withAccount(user: SessionUser): Promise<CustomerUser> {
+  if (!user.accountId) throw new AppError("FORBIDDEN", "This login has no customer account.");
+  const status = await accountStatus(user.accountId);
+  if (!status) throw new AppError("FORBIDDEN", "This login has no customer account.");
+  return { ...user, role: "CUSTOMER", accountId: user.accountId, accountStatus: status };
+}

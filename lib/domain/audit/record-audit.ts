@@ -1,0 +1,34 @@
+import type { Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type Actor =
+  | { kind: "user"; id: string; role: "CUSTOMER" | "ADMIN" | "BILLING"; ip?: string | null }
+  | { kind: "system"; name: string }
+  | { kind: "agent"; hostId: string };
+
+export type AuditEntry = {
+  action: string; // "<resource>.<verb>", e.g. "host.create", "overage.approve"
+  targetType: string;
+  targetId?: string | null;
+  accountId?: string | null;
+  data?: Prisma.InputJsonValue;
+};
+
+/**
+ * Writes an audit row inside the caller's transaction, so the row exists exactly when the
+ * change it describes does. Never put secrets (passwords, tokens) in `data`.
+ */
+export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: actor.kind === "user" ? actor.id : null,
+      actorRole: actor.kind === "user" ? actor.role : actor.kind === "agent" ? "AGENT" : "SYSTEM",
+      ip: actor.kind === "user" ? (actor.ip ?? null) : null,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      accountId: entry.accountId ?? null,
+      data: entry.data ?? (actor.kind === "system" ? { by: actor.name } : actor.kind === "agent" ? { hostId: actor.hostId } : undefined),
+    },
+  });
+}

@@ -1,0 +1,11 @@
+import { db } from "@/lib/db";
+
+export async function getBillingOverview() {
+  const [inReview, inGrace, issuedUnpaid, accounts] = await Promise.all([
+    db.overageCase.count({ where: { status: "REVIEW" } }),
+    db.overageCase.count({ where: { status: "GRACE" } }),
+    db.invoice.count({ where: { status: "ISSUED" } }),
+    db.account.count(),
+  ]);
+  return { inReview, inGrace, issuedUnpaid, accounts };
+}

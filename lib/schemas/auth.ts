@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { email, newPassword, optionalText, text } from "./common";
+
+export const signUpSchema = z.object({
+  name: text("Your name", 120),
+  email,
+  password: newPassword,
+  accountName: text("Account name", 120),
+  billingEmail: email.optional().or(z.literal("").transform(() => undefined)),
+  addressLine1: text("Address", 200),
+  addressLine2: optionalText("Address line 2", 200),
+  city: text("City", 120),
+  postalCode: text("Postal code", 20),
+  country: z
+    .string({ error: "Country is required." })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "Use the two-letter country code, e.g. US or DE."),
+});
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const loginSchema = z.object({
+  email,
+  password: z.string().min(1, "Password is required.").max(200),
+});
+
+export const requestPasswordResetSchema = z.object({ email });
+
+export const resetPasswordSchema = z
+  .object({
+    token: z.string().min(1, "This reset link is incomplete.").max(200, "This reset link is invalid."),
+    password: newPassword,
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match." });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(200),
+    password: newPassword,
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match." });

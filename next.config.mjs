@@ -1,0 +1,30 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The web tier is stateless and self-hosted: `next start` behind the operator's proxy.
+  poweredByHeader: false,
+  typedRoutes: false,
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer"],
+  experimental: {
+    // forbidden() renders app/forbidden.tsx with a 403 for a signed-in user in the wrong console.
+    authInterrupts: true,
+    serverActions: {
+      // Above Next's 1 MB default so an oversized form field reaches our validation and gets
+      // a readable message instead of a transport error. zod caps each field far lower.
+      bodySizeLimit: "4mb",
+    },
+  },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,45 @@
+// The web tier: Next.js behind a small Node HTTP server of our own, for one reason — the
+// client address. Next.js only fills X-Forwarded-For when the client left it empty, so a
+// client could name any address it liked and dodge the per-IP sign-in limit. Here the socket
+// address is appended to the header (the trusted proxies in front of us, TRUST_PROXY_HOPS of
+// them, have appended theirs), so lib/http/client-ip.ts can count hops from the right.
+import http from "node:http";
+import next from "next";
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "0.0.0.0";
+const dev = process.env.NODE_ENV !== "production";
+const trustedHops = Number(process.env.TRUST_PROXY_HOPS ?? 0);
+
+const app = next({ dev, hostname, port, dir: process.cwd() });
+const handle = app.getRequestHandler();
+
+function rewriteForwardedFor(req: http.IncomingMessage) {
+  const socketAddr = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  const prior = trustedHops > 0 ? String(req.headers["x-forwarded-for"] ?? "") : "";
+  req.headers["x-forwarded-for"] = prior ? `${prior}, ${socketAddr}` : socketAddr;
+}
+
+await app.prepare();
+const server = http.createServer((req, res) => {
+  rewriteForwardedFor(req);
+  handle(req, res).catch((err) => {
+    console.error("[web] request failed", err);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+// Agents long-poll for up to ~25 s; keep idle sockets a bit longer than that.
+server.keepAliveTimeout = 35_000;
+server.headersTimeout = 40_000;
+server.listen(port, hostname, () => {
+  console.log(`[web] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${dev ? "development" : "production"})`);
+});
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    server.close();
+    void app.close?.().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}

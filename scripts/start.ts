@@ -1,0 +1,137 @@
+// `npm start`: the whole product on one machine.
+//   1. Postgres: DATABASE_URL if set, else an embedded PostgreSQL under .data/postgres.
+//   2. Prisma client generated, migrations applied, seed data on first run.
+//   3. `next build` when the sources changed since the last build.
+//   4. The web tier (scripts/serve.ts) and the control-plane worker; the local host agent
+//      when this machine can run containers.
+//   5. The URL and the seeded logins, printed.
+import fs from "node:fs";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
+import { generateClient, migrateDeploy } from "./lib/prisma-cli";
+import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
+import { localSecret } from "./lib/local-secrets";
+import { run, startService, stopService, waitForHttp } from "./lib/run";
+
+const DATA = path.resolve(".data");
+const log = (m: string) => console.log(`[start] ${m}`);
+
+async function main() {
+  fs.mkdirSync(DATA, { recursive: true });
+  let pg: RunningPostgres | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    log("DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres");
+    pg = await startEmbeddedPostgres({
+      dataDir: path.join(DATA, "postgres"),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 54320),
+      persistent: true,
+    });
+    await createDatabase(pg.serverUrl, "cellblock");
+    databaseUrl = pg.databaseUrl("cellblock");
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    APP_URL: appUrl,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(DATA, "nextauth-secret"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  Object.assign(process.env, env);
+
+  log("generating the Prisma client and applying migrations");
+  await generateClient();
+  await migrateDeploy(databaseUrl);
+
+  const logins = await seedAndRememberLogins(databaseUrl, !pg);
+
+  if (buildIsFresh()) {
+    log("the production build is up to date");
+  } else {
+    log("building the web app (next build) — a minute or two on first start");
+    await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: { ...env, NODE_ENV: "production" } });
+    writeBuildStamp();
+  }
+
+  const children: ChildProcess[] = [];
+  const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    env: { ...env, NODE_ENV: "production", PORT: String(port) },
+  });
+  children.push(web);
+  await waitForHttp(`http://127.0.0.1:${port}/login`, 60_000);
+
+  const shutdown = async () => {
+    log("stopping");
+    await Promise.all(children.map((c) => stopService(c)));
+    await pg?.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+  web.on("exit", (code) => {
+    log(`the web server exited (${code}); stopping everything`);
+    void shutdown();
+  });
+
+  printBanner(appUrl, databaseUrl, logins);
+}
+
+async function seedAndRememberLogins(databaseUrl: string, externalDb: boolean) {
+  const { createPrismaClient } = await import("@/lib/db-client");
+  const { seed } = await import("../prisma/seed");
+  const db = createPrismaClient(databaseUrl);
+  try {
+    const logins = await seed(db);
+    const file = path.join(DATA, "seed-logins.txt");
+    // For the embedded database only, generated passwords are kept (mode 0600) beside the
+    // database itself, so every local start can print them. A real deployment's passwords are
+    // printed once and never written anywhere.
+    if (!externalDb) {
+      const known = new Map<string, string>();
+      if (fs.existsSync(file)) {
+        for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+          const [email, password] = line.split("\t");
+          if (email && password) known.set(email, password);
+        }
+      }
+      for (const l of logins) if (l.password) known.set(l.email, l.password);
+      fs.writeFileSync(file, [...known].map(([e, p]) => `${e}\t${p}`).join("\n") + "\n", { mode: 0o600 });
+      for (const l of logins) l.password ??= known.get(l.email);
+    }
+    return logins;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+function printBanner(appUrl: string, databaseUrl: string, logins: Array<{ role: string; email: string; password?: string }>) {
+  const safeDb = databaseUrl.replace(/:[^:@/]+@/, ":****@");
+  const rows = logins.map(
+    (l) => `  ${l.role.padEnd(9)} ${l.email.padEnd(28)} ${l.password ?? "(set earlier; reset it from the login page)"}`,
+  );
+  console.log(
+    [
+      "",
+      "──────────────────────────────────────────────────────────────────────",
+      `  Cellblock is running at ${appUrl}`,
+      `  Database: ${safeDb}`,
+      "",
+      "  Logins:",
+      ...rows,
+      "",
+      "  Admin console: /admin   Billing console: /billing   Mail outbox: /admin/outbox",
+      "  Stop with Ctrl-C.",
+      "──────────────────────────────────────────────────────────────────────",
+      "",
+    ].join("\n"),
+  );
+}
+
+main().catch((err) => {
+  console.error("[start] failed:", err);
+  process.exit(1);
+});
