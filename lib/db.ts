@@ -1,8 +1,9 @@
 // The one Prisma client. Secret columns are omitted by default: code that needs a password
 // hash or token hash asks for it explicitly with `omit: { passwordHash: false }`.
+//
+// Created on first use, not at import: `next build` imports route modules to collect their
+// configuration, and must not need a database to do so.
 import "server-only";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { createPrismaClient } from "@/lib/db-client";
 
 export type Db = ReturnType<typeof createPrismaClient>;
@@ -11,7 +12,14 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { cellblockDb?: Db };
 
-export const db: Db = globalForDb.cellblockDb ?? createPrismaClient(process.env.DATABASE_URL);
-if (process.env.NODE_ENV !== "production") globalForDb.cellblockDb = db;
+function client(): Db {
+  return (globalForDb.cellblockDb ??= createPrismaClient(process.env.DATABASE_URL));
+}
 
-export { PrismaClient, PrismaPg };
+export const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const real = client();
+    const value = Reflect.get(real, prop);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});

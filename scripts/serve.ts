@@ -3,8 +3,14 @@
 // client could name any address it liked and dodge the per-IP sign-in limit. Here the socket
 // address is appended to the header (the trusted proxies in front of us, TRUST_PROXY_HOPS of
 // them, have appended theirs), so lib/http/client-ip.ts can count hops from the right.
+//
+// It is also the front door for the one cross-site request check (lib/http/same-origin.ts):
+// a state-changing request from a foreign or null Origin, or without an Origin outside the
+// auth flow and the agent API, is refused here with a 403 before Next.js sees it. Server
+// actions and route handlers run the same check again, so `next start` alone is still safe.
 import http from "node:http";
 import next from "next";
+import { checkSameOrigin } from "@/lib/http/same-origin";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
@@ -21,8 +27,29 @@ function rewriteForwardedFor(req: http.IncomingMessage) {
 }
 
 await app.prepare();
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// next-auth's own form posts (they carry its CSRF token) and the host agent (bearer secret,
+// no cookies) may come without an Origin header.
+const MAY_OMIT_ORIGIN = ["/api/auth/", "/api/agent/"];
+
+function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (SAFE_METHODS.has(req.method ?? "GET")) return false;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+  const path = req.url ?? "/";
+  try {
+    checkSameOrigin(headers, { allowMissing: MAY_OMIT_ORIGIN.some((p) => path.startsWith(p)) });
+    return false;
+  } catch (err) {
+    res.writeHead(403, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: (err as Error).message, code: "FORBIDDEN" }));
+    return true;
+  }
+}
+
 const server = http.createServer((req, res) => {
   rewriteForwardedFor(req);
+  if (refuseCrossSite(req, res)) return;
   handle(req, res).catch((err) => {
     console.error("[web] request failed", err);
     if (!res.headersSent) res.statusCode = 500;

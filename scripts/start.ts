@@ -12,6 +12,7 @@ import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from "./l
 import { generateClient, migrateDeploy } from "./lib/prisma-cli";
 import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { localSecret } from "./lib/local-secrets";
+import { seedDatabase } from "./lib/seed-database";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
 
 const DATA = path.resolve(".data");
@@ -81,31 +82,23 @@ async function main() {
 }
 
 async function seedAndRememberLogins(databaseUrl: string, externalDb: boolean) {
-  const { createPrismaClient } = await import("@/lib/db-client");
-  const { seed } = await import("../prisma/seed");
-  const db = createPrismaClient(databaseUrl);
-  try {
-    const logins = await seed(db);
-    const file = path.join(DATA, "seed-logins.txt");
-    // For the embedded database only, generated passwords are kept (mode 0600) beside the
-    // database itself, so every local start can print them. A real deployment's passwords are
-    // printed once and never written anywhere.
-    if (!externalDb) {
-      const known = new Map<string, string>();
-      if (fs.existsSync(file)) {
-        for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-          const [email, password] = line.split("\t");
-          if (email && password) known.set(email, password);
-        }
-      }
-      for (const l of logins) if (l.password) known.set(l.email, l.password);
-      fs.writeFileSync(file, [...known].map(([e, p]) => `${e}\t${p}`).join("\n") + "\n", { mode: 0o600 });
-      for (const l of logins) l.password ??= known.get(l.email);
+  const logins = await seedDatabase(databaseUrl);
+  if (externalDb) return logins;
+  // For the embedded database only, generated passwords are kept (mode 0600) beside the
+  // database itself, so every local start can print them. A real deployment's passwords are
+  // printed once and never written anywhere.
+  const file = path.join(DATA, "seed-logins.txt");
+  const known = new Map<string, string>();
+  if (fs.existsSync(file)) {
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+      const [email, password] = line.split("\t");
+      if (email && password) known.set(email, password);
     }
-    return logins;
-  } finally {
-    await db.$disconnect();
   }
+  for (const l of logins) if (l.password) known.set(l.email, l.password);
+  fs.writeFileSync(file, [...known].map(([e, p]) => `${e}\t${p}`).join("\n") + "\n", { mode: 0o600 });
+  for (const l of logins) l.password ??= known.get(l.email);
+  return logins;
 }
 
 function printBanner(appUrl: string, databaseUrl: string, logins: Array<{ role: string; email: string; password?: string }>) {

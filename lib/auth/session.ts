@@ -16,10 +16,12 @@ export type CustomerUser = SessionUser & { role: "CUSTOMER"; accountId: string; 
 
 /** The signed-in user, re-validated against the database once per request, or null. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
+  // Reading the request first marks every page that asks "who is this?" as dynamic, so the
+  // build never tries to prerender one (and never needs the server's secrets to do it).
+  const h = await headers();
   const session = await getServerSession(authOptions());
   if (!session?.user?.id) return null;
-  const ip = clientIp(await headers());
-  return { ...session.user, ip };
+  return { ...session.user, ip: clientIp(h) };
 });
 
 export function homeFor(role: Role): string {

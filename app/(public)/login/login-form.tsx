@@ -9,8 +9,8 @@ import { Spinner } from "@/components/ui/button";
 const inputClass =
   "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-brand-500/40";
 
-export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
-  const [error, setError] = useState<string | null>(null);
+export function LoginForm({ callbackUrl, notice, initialError }: { callbackUrl: string; notice?: string; initialError?: string }) {
+  const [error, setError] = useState<string | null>(initialError ?? null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {

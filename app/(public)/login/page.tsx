@@ -16,7 +16,7 @@ const NOTICES: Record<string, string> = {
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; signedOut?: string; reset?: string; changed?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; signedOut?: string; reset?: string; changed?: string; error?: string }>;
 }) {
   const params = await searchParams;
   const user = await getCurrentUser();
@@ -32,7 +32,13 @@ export default async function LoginPage({
         </Link>
       </p>
       <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
-        <LoginForm callbackUrl={safeNextPath(params.callbackUrl, "/dashboard")} notice={notice} />
+        <LoginForm
+          callbackUrl={safeNextPath(params.callbackUrl, "/dashboard")}
+          notice={notice}
+          // next-auth redirects here with ?error=… after a failed non-JavaScript sign-in. The text
+          // is not shown as given (anyone can craft the link), only a fixed message.
+          initialError={params.error ? "Sign-in failed. Check your e-mail address and password and try again." : undefined}
+        />
       </div>
     </div>
   );

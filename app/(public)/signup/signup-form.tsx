@@ -1,28 +1,37 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
+import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { signUpAction } from "./actions";
 
 /** Creates the account, then signs in with the same credentials and goes on to `next`. */
 export function SignUpForm({ next }: { next: string }) {
-  const formRef = useRef<HTMLDivElement>(null);
+  // React resets the form once the action succeeds, so the credentials are taken at submit.
+  const credentials = useRef<{ email: string; password: string } | null>(null);
+  const [signInError, setSignInError] = useState<string | null>(null);
   return (
-    <div ref={formRef}>
+    <div
+      onSubmitCapture={(e) => {
+        const data = new FormData(e.target as HTMLFormElement);
+        credentials.current = { email: String(data.get("email") ?? ""), password: String(data.get("password") ?? "") };
+      }}
+    >
+      {signInError && <Alert tone="error" className="mb-4">{signInError}</Alert>}
       <ActionForm
         action={signUpAction}
         aria-label="Sign up"
-        onSuccess={() => {
-          const form = formRef.current?.querySelector("form");
-          if (!form) return;
-          const data = new FormData(form);
-          void signIn("credentials", {
-            email: String(data.get("email")),
-            password: String(data.get("password")),
-            callbackUrl: next,
-          });
+        onSuccess={async () => {
+          if (!credentials.current) return;
+          const res = await signIn("credentials", { ...credentials.current, redirect: false });
+          credentials.current = null;
+          if (!res || res.error) {
+            setSignInError("Your account was created, but signing in failed. Log in from the login page.");
+            return;
+          }
+          window.location.assign(next);
         }}
       >
         <fieldset className="space-y-4">

@@ -1,5 +1,5 @@
 import type { Tx } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export type Actor =
   | { kind: "user"; id: string; role: "CUSTOMER" | "ADMIN" | "BILLING"; ip?: string | null }
@@ -19,6 +19,7 @@ export type AuditEntry = {
  * change it describes does. Never put secrets (passwords, tokens) in `data`.
  */
 export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  const data = entry.data ?? (actor.kind === "system" ? { by: actor.name } : actor.kind === "agent" ? { hostId: actor.hostId } : null);
   await tx.auditLog.create({
     data: {
       actorId: actor.kind === "user" ? actor.id : null,
@@ -28,7 +29,7 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
       targetType: entry.targetType,
       targetId: entry.targetId ?? null,
       accountId: entry.accountId ?? null,
-      data: entry.data ?? (actor.kind === "system" ? { by: actor.name } : actor.kind === "agent" ? { hostId: actor.hostId } : undefined),
+      data: data ?? Prisma.DbNull,
     },
   });
 }

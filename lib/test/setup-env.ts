@@ -1,0 +1,10 @@
+// Runs in every test worker before the test files are imported.
+import crypto from "node:crypto";
+import { inject } from "vitest";
+
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.NEXTAUTH_SECRET ??= crypto.randomBytes(32).toString("hex");
+process.env.APP_URL ??= "http://localhost:3000";
+// NODE_ENV is "test"; the mail module stores messages (no SMTP_URL) so tests can read them.
+delete process.env.SMTP_URL;
+process.env.DB_POOL_MAX ??= "5";

@@ -1,0 +1,175 @@
+// `npm test`: the whole suite, self-contained. Starts its own PostgreSQL (embedded, in a temp
+// directory), then
+//   1. unit + integration tests (vitest) against a fresh, migrated database;
+//   2. a production build of the app, served with its own fresh database, seeded logins and
+//      services, and the Playwright suite in Debian's Chromium against it.
+// Nothing started by hand is used, and everything started here is stopped at the end.
+//
+//   npm test                 everything
+//   npm test -- --unit       vitest only          npm test -- --e2e   Playwright only
+//   npm test -- --e2e -- e2e/auth                 (arguments after a second -- go to Playwright)
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { createDatabase, freePort, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
+import { generateClient, migrateDeploy } from "./lib/prisma-cli";
+import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
+import { run, startService, stopService, waitForHttp } from "./lib/run";
+import { seedDatabase } from "./lib/seed-database";
+
+const argv = process.argv.slice(2);
+const split = argv.indexOf("--");
+const own = split >= 0 ? argv.slice(0, split) : argv;
+const passThrough = split >= 0 ? argv.slice(split + 1) : [];
+const onlyUnit = own.includes("--unit");
+const onlyE2e = own.includes("--e2e");
+const log = (m: string) => console.log(`\n[test] ${m}`);
+const rand = () => crypto.randomBytes(4).toString("hex");
+
+const children: ChildProcess[] = [];
+let pg: RunningPostgres | undefined;
+let tmp: string | undefined;
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellblock-test-"));
+  fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
+  log(`starting PostgreSQL in ${tmp}`);
+  pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), persistent: false });
+  await generateClient();
+
+  let failed = false;
+  if (!onlyE2e) {
+    const url = await freshDatabase(`cb_unit_${rand()}`);
+    log("unit and integration tests (vitest)");
+    try {
+      await run(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...(onlyUnit ? passThrough : [])], {
+        env: { ...process.env, TEST_DATABASE_URL: url, NODE_ENV: "test" },
+      });
+    } catch {
+      failed = true;
+    }
+  }
+  if (!onlyUnit && !(failed && !process.env.CONTINUE_ON_FAILURE)) {
+    try {
+      await e2e();
+    } catch (err) {
+      console.error(String((err as Error).message ?? err));
+      failed = true;
+    }
+  }
+  log(`${failed ? "FAILED" : "passed"} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return failed ? 1 : 0;
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  await createDatabase(pg!.serverUrl, name);
+  const url = pg!.databaseUrl(name);
+  await migrateDeploy(url);
+  return url;
+}
+
+function bin(pkg: string, file: string): string {
+  return path.join("node_modules", pkg, file);
+}
+
+async function e2e() {
+  if (buildIsFresh()) {
+    log("production build is up to date");
+  } else {
+    log("building the app (next build)");
+    await run(process.execPath, [bin("next", "dist/bin/next"), "build"], {
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    writeBuildStamp();
+  }
+
+  const databaseUrl = await freshDatabase(`cb_e2e_${rand()}`);
+  const passwords = { admin: `admin-${rand()}-${rand()}`, billing: `billing-${rand()}-${rand()}`, customer: `demo-${rand()}-${rand()}` };
+  await seedDatabase(databaseUrl, {
+    ...process.env,
+    SEED_ADMIN_PASSWORD: passwords.admin,
+    SEED_BILLING_PASSWORD: passwords.billing,
+    SEED_CUSTOMER_PASSWORD: passwords.customer,
+  });
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const webLog = path.join(tmp!, "web.log");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    APP_URL: baseUrl,
+    NEXTAUTH_URL: baseUrl,
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+    // Every e2e browser signs in from 127.0.0.1: keep the per-IP limit out of the way of the
+    // other specs (the per-address limit, which the rate-limit spec exercises, stays at 5).
+    LOGIN_MAX_FAILURES_PER_IP: "1000",
+  };
+  log(`serving the app at ${baseUrl}`);
+  const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    env,
+    logFile: fs.createWriteStream(webLog),
+    silent: !process.env.E2E_VERBOSE,
+  });
+  children.push(web);
+  await waitForHttp(`${baseUrl}/login`, 60_000);
+
+  log("end-to-end tests (Playwright, Chromium)");
+  try {
+    await run(process.execPath, [bin("@playwright/test", "cli.js"), "test", ...passThrough], {
+      env: {
+        ...process.env,
+        E2E_BASE_URL: baseUrl,
+        E2E_DATABASE_URL: databaseUrl,
+        E2E_WEB_LOG: webLog,
+        E2E_ADMIN_PASSWORD: passwords.admin,
+        E2E_BILLING_PASSWORD: passwords.billing,
+        E2E_CUSTOMER_PASSWORD: passwords.customer,
+      },
+    });
+  } catch (err) {
+    console.log(`\n[test] last lines of the web server log (${webLog}):\n` + tail(webLog, 60));
+    throw err;
+  }
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+async function cleanup() {
+  await Promise.all(children.map((c) => stopService(c)));
+  await pg?.stop().catch(() => {});
+  if (tmp && !process.env.KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+let exiting = false;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    if (exiting) return;
+    exiting = true;
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (err) => {
+    console.error("[test] failed:", err);
+    await cleanup();
+    process.exit(1);
+  });
