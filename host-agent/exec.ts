@@ -1,0 +1,84 @@
+// The one way the agent runs a command: an argv array, no shell, a timeout, output capped.
+// Secrets go on stdin (`input`), never on argv, and `redact` keeps them out of the log line.
+import { spawn } from "node:child_process";
+
+export type ExecOptions = {
+  timeoutMs?: number;
+  input?: string;
+  /** Non-zero exit codes that are not errors for this call (e.g. "not found" → 1). */
+  okCodes?: number[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+};
+
+export type ExecResult = { code: number; stdout: string; stderr: string; durationMs: number };
+
+export class CommandError extends Error {
+  constructor(
+    readonly argv: string[],
+    readonly result: ExecResult | null,
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(message);
+    this.name = "CommandError";
+  }
+  /** The tail of the output, for a job's failure report. */
+  get outputTail(): string {
+    const out = `${this.result?.stdout ?? ""}${this.result?.stderr ?? ""}`;
+    return out.slice(-4000);
+  }
+}
+
+/** Runs commands; tests swap it for a recorder to assert the exact argv a driver issues. */
+export interface Runner {
+  run(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+}
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export const systemRunner: Runner = {
+  run(argv, opts = {}) {
+    if (argv.length === 0 || argv.some((a) => typeof a !== "string" || a.includes("\0"))) {
+      return Promise.reject(new Error(`invalid argv: ${JSON.stringify(argv)}`));
+    }
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), {
+        shell: false,
+        stdio: ["pipe", "pipe", "pipe"],
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+      });
+      let stdout = "";
+      let stderr = "";
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }, opts.timeoutMs ?? 60_000);
+      child.stdout.on("data", (d: Buffer) => {
+        if (stdout.length < MAX_OUTPUT) stdout += d.toString();
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        if (stderr.length < MAX_OUTPUT) stderr += d.toString();
+      });
+      child.on("error", (err) => {
+        clearTimeout(timer);
+        reject(new CommandError(argv, null, `${argv[0]}: ${err.message}`));
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        const result = { code: code ?? -1, stdout, stderr, durationMs: Date.now() - started };
+        if (timedOut) return reject(new CommandError(argv, result, `${argv[0]} timed out after ${opts.timeoutMs ?? 60_000} ms`, true));
+        if (result.code !== 0 && !(opts.okCodes ?? []).includes(result.code)) {
+          const why = (stderr || stdout).trim().split("\n").slice(-3).join(" / ");
+          return reject(new CommandError(argv, result, `${argv.join(" ")} exited with ${result.code}${why ? `: ${why}` : ""}`));
+        }
+        resolve(result);
+      });
+      child.stdin.on("error", () => {}); // a command that exits without reading stdin
+      child.stdin.end(opts.input ?? "");
+    });
+  },
+};
