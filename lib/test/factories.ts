@@ -35,8 +35,18 @@ export async function createStaff(role: "ADMIN" | "BILLING") {
   });
 }
 
+/** upsert that tolerates a concurrent twin: Postgres upserts race on the unique index. */
+async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") return upsert();
+    throw err;
+  }
+}
+
 export async function getOrCreatePlan(slug = "test-cell") {
-  return db.plan.upsert({
+  return upsertRacing(() => db.plan.upsert({
     where: { slug },
     update: {},
     create: {
@@ -50,9 +60,66 @@ export async function getOrCreatePlan(slug = "test-cell") {
       bandwidthGb: 50,
       overagePricePerGbCents: 50,
     },
-  });
+  }));
 }
 
 export async function getOrCreateTemplate(slug = "test-base") {
-  return db.template.upsert({ where: { slug }, update: {}, create: { slug, name: "Test base", lxcTemplate: "busybox" } });
+  return upsertRacing(() => db.template.upsert({ where: { slug }, update: {}, create: { slug, name: "Test base", lxcTemplate: "busybox" } }));
+}
+
+let hostCounter = 0;
+/**
+ * An ACTIVE host with a fresh heartbeat and populated pools. Each call gets its own private
+ * /24 and public /28 so concurrent tests never compete for addresses.
+ */
+export async function createHost(overrides: { capacityJails?: number; heartbeat?: Date | null; status?: "ACTIVE" | "DRAINING" | "PENDING" | "DISABLED"; publicPool?: boolean } = {}) {
+  const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
+  const n = (process.pid % 200) * 50 + (hostCounter++ % 50);
+  const tag = uid();
+  const privateNetblock = `10.${100 + Math.floor(n / 256) % 100}.${n % 256}.0/24`;
+  const publicPoolCidr = overrides.publicPool === false ? null : `100.${64 + Math.floor(n / 4096) % 60}.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/28`;
+  return db.$transaction(async (tx) => {
+    const host = await tx.host.create({
+      data: {
+        name: `host-${tag}`,
+        fqdn: `host-${tag}.test.cellblock`,
+        driver: "LXC",
+        status: overrides.status ?? "ACTIVE",
+        capacityJails: overrides.capacityJails ?? 50,
+        capacityDiskMb: 500_000,
+        capacityMemoryMb: 64_000,
+        privateNetblock,
+        publicPoolCidr,
+        lastHeartbeatAt: overrides.heartbeat === undefined ? new Date() : overrides.heartbeat,
+      },
+    });
+    await populatePools(tx, host.id, privateNetblock, publicPoolCidr);
+    return host;
+  });
+}
+
+/** A jail row (no job, no container) on a host, with addresses allocated. */
+export async function createJailRow(opts: { accountId: string; hostId: string; planId?: string; templateId?: string; state?: "RUNNING" | "STOPPED" | "QUEUED"; createdAt?: Date; hostname?: string }) {
+  const { allocateAddress } = await import("@/lib/domain/ipam/allocate-address");
+  const planId = opts.planId ?? (await getOrCreatePlan()).id;
+  const templateId = opts.templateId ?? (await getOrCreateTemplate()).id;
+  const tag = uid();
+  return db.$transaction(async (tx) => {
+    const jail = await tx.jail.create({
+      data: {
+        hostname: opts.hostname ?? `j${tag}.example.test`,
+        name: `cb${tag}${uid()}`.slice(0, 20),
+        accountId: opts.accountId,
+        hostId: opts.hostId,
+        planId,
+        templateId,
+        state: opts.state ?? "RUNNING",
+        desiredState: opts.state === "STOPPED" ? "STOPPED" : "RUNNING",
+        ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
+      },
+    });
+    await allocateAddress(tx, opts.hostId, "PRIVATE", jail.id);
+    await allocateAddress(tx, opts.hostId, "PUBLIC", jail.id);
+    return jail;
+  });
 }
