@@ -30,7 +30,7 @@ export async function startLocalAgent(opts: {
   privateNetblock?: string;
   publicPoolCidr?: string;
   bridge?: string | null;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string>;
   logFile?: NodeJS.WritableStream;
   silent?: boolean;
 }): Promise<LocalAgent> {
