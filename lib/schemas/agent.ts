@@ -36,6 +36,8 @@ export const leaseRequest = z.object({
   /** Long-poll: how long the server may hold the request when there is no job, in seconds. */
   waitSeconds: z.number().min(0).max(30).default(25),
   max: z.number().int().min(1).max(20).default(4),
+  /** Optional, for clarity in logs; a host may only ever name itself (403 otherwise). */
+  hostId: z.string().max(64).optional(),
 });
 export const leasedJob = z.object({
   id: z.string(),

@@ -20,10 +20,11 @@ type Completion = z.infer<typeof completeRequest>;
 export async function completeJob(hostId: string, jobId: string, report: Completion, now = new Date()) {
   if (!hostId || !jobId) throw new Error("completeJob: hostId and jobId are required");
   return db.$transaction(async (tx) => {
-    // Scoped to the reporting host: another host's job id is "not found".
-    const rows = await tx.$queryRaw<Job[]>`SELECT * FROM "Job" WHERE "id" = ${jobId} AND "hostId" = ${hostId} FOR UPDATE`;
+    // Scoped to the reporting host: another host's job is refused.
+    const rows = await tx.$queryRaw<Job[]>`SELECT * FROM "Job" WHERE "id" = ${jobId} FOR UPDATE`;
     const job = rows[0];
-    if (!job) throw new AppError("NOT_FOUND", "No such job for this host.");
+    if (!job) throw new AppError("NOT_FOUND", "No such job.");
+    if (job.hostId !== hostId) throw new AppError("FORBIDDEN", "This job belongs to another host.");
     if (job.status === "SUCCEEDED" || job.status === "FAILED" || job.status === "CANCELLED") {
       return { status: job.status, duplicate: true };
     }

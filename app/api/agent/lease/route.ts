@@ -1,6 +1,7 @@
 import { agentRoute } from "@/lib/http/agent-route";
 import { leaseJobs } from "@/lib/domain/jobs/lease-jobs";
 import { jobNotifier } from "@/lib/server/job-notifier";
+import { AppError } from "@/lib/errors";
 import { AGENT_BODY_LIMIT, leaseRequest } from "@/lib/schemas/agent";
 
 // Long-poll: answer at once when there is work; otherwise hold the request until a job for
@@ -9,6 +10,7 @@ import { AGENT_BODY_LIMIT, leaseRequest } from "@/lib/schemas/agent";
 const RECHECK_MS = 2000;
 
 export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, body, req }) => {
+  if (body.hostId && body.hostId !== host.id) throw new AppError("FORBIDDEN", "A host can only lease its own jobs.");
   const leasedBy = `${host.id}:${req.headers.get("x-agent-instance")?.slice(0, 64) ?? "agent"}`;
   const deadline = Date.now() + body.waitSeconds * 1000;
   for (;;) {
