@@ -166,8 +166,10 @@ export class Agent {
         const names = (await this.driver.list()).map((j) => j.name);
         const samples = this.meter.sample(await this.driver.usage(names));
         if (samples.length) {
+          // Sampling never waits for delivery: a slow or absent control plane must not
+          // leave holes in the measurements.
           this.spool.put("usage", { samples });
-          await this.flush("usage");
+          void this.flush("usage");
         }
       } catch (err) {
         this.log(`usage collection failed: ${(err as Error).message}`);
@@ -185,7 +187,7 @@ export class Agent {
         for (const e of events) this.log(`hog in ${e.jail}: pid ${e.pid} (${e.command}) at ${e.cpuPercent} % — ${e.action}`);
         if (events.length) {
           this.spool.put("hogs", { events });
-          await this.flush("hogs");
+          void this.flush("hogs");
         }
       } catch (err) {
         this.log(`hog check failed: ${(err as Error).message}`);

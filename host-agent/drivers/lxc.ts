@@ -11,6 +11,7 @@ import path from "node:path";
 import { jailLimits as jailLimitsSchema, jailSpec as jailSpecSchema, authorizedKey, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
 import { jailName as jailNameSchema } from "@/lib/schemas/net";
 import type { Runner } from "../exec";
+import { faultPause } from "../faults";
 import { NotFoundError, UnsupportedError, type CreateResult, type Driver, type Fingerprint, type JailInfo, type JailUsage, type ProcessInfo } from "./driver";
 
 export type LxcConfig = {
@@ -61,7 +62,13 @@ export class LxcDriver implements Driver {
   async create(specIn: JailSpec, opts: { sshKeys: string[]; start: boolean }): Promise<CreateResult> {
     const spec = jailSpecSchema.parse(specIn);
     const keys = opts.sshKeys.map((k) => authorizedKey.parse(k));
-    const existing = await this.inspect(spec.name);
+    let existing = await this.inspect(spec.name);
+    if (existing && !fs.existsSync(this.createdMarker(spec.name))) {
+      // A container without our marker is the remains of an attempt killed inside lxc-create:
+      // it never ran and holds no customer data, so it is made again rather than adopted.
+      await this.run(["lxc-destroy", "-n", spec.name, "-f"], { timeoutMs: 120_000 });
+      existing = null;
+    }
     if (!existing) {
       const bootstrap = path.join(os.tmpdir(), `cellblock-${spec.name}.conf`);
       fs.writeFileSync(bootstrap, "lxc.net.0.type = empty\n");
@@ -73,6 +80,8 @@ export class LxcDriver implements Driver {
       // The rootfs is brand new and nothing inside has run yet, so writing into it from the
       // host cannot be redirected by a tenant's symlink.
       this.seedRootfs(spec, keys);
+      fs.writeFileSync(this.createdMarker(spec.name), new Date().toISOString() + "\n");
+      await faultPause("after-create");
     }
     if (this.bridge) await this.ensureBridge(spec.network.privateGateway, spec.network.privatePrefix);
     this.writeManagedConfig(spec.name, spec, spec.limits);
@@ -224,6 +233,11 @@ export class LxcDriver implements Driver {
   private async requireRunning(name: string, what: string): Promise<void> {
     const info = await this.require(name);
     if (!info.running) throw new Error(`The jail must be running to ${what}. Start it and try again.`);
+  }
+
+  /** Written once the container and its seeded rootfs are complete. */
+  createdMarker(name: string) {
+    return path.join(this.lxcPath, name, "cellblock-created");
   }
 
   private configPath(name: string) {
