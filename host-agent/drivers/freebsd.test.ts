@@ -15,6 +15,7 @@ import {
   parseRctlRules,
   parseRctlUsage,
   parseSshKeygenFingerprint,
+  parseZfsGetNameValue,
   type DriverFs,
 } from "./freebsd";
 
@@ -102,6 +103,10 @@ class FakeHost implements Runner {
         const q = a.find((x) => x.startsWith("refquota="))!;
         this.datasets.set(target, { refquota: Number(q.slice(9, -1)) * 1048576, used: 1342177280 });
         return ok();
+      }
+      if (a[1] === "get" && a.includes("-d")) {
+        const lines = [...this.datasets].filter(([n]) => n === target || n.startsWith(`${target}/`)).map(([n, d]) => `${n}\t${d.used}\n`);
+        return ok(lines.join(""));
       }
       if (a[1] === "get") {
         const d = this.datasets.get(target);
@@ -430,7 +435,7 @@ describe("FreeBsdDriver.destroy", () => {
       `rctl jail:${NAME}`,
       `rctl -r jail:${NAME}`,
       `zfs list -H -o name ${DS}`,
-      `zfs destroy -r ${DS}`,
+      `zfs destroy -r -f ${DS}`,
     ]);
     expect(mem.files.has(CONF)).toBe(false);
     expect(host.rules).toEqual([]);
@@ -583,7 +588,11 @@ describe("FreeBsdDriver measurement", () => {
   it("reads disk from ZFS, memory/CPU/processes from rctl -u, traffic from the anchor's labels", async () => {
     const { host, driver } = await existingJail(true);
     const usage = await driver.usage([NAME]);
-    expect(host.argvs()).toEqual([`zfs get -Hp -o value used ${DS}`, `rctl -u jail:${NAME}`, `pfctl -a cellblock/${NAME} -s labels`]);
+    expect(host.argvs()).toEqual([
+      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
+      `rctl -u jail:${NAME}`,
+      `pfctl -a cellblock/${NAME} -s labels`,
+    ]);
     expect(usage).toEqual([
       {
         name: NAME,
@@ -595,6 +604,13 @@ describe("FreeBsdDriver measurement", () => {
         netTxBytes: 4234567 + 9000000,
       },
     ]);
+  });
+
+  it("reads disk for every jail with one zfs get and skips jails that are gone", async () => {
+    const { host, driver } = await existingJail(true);
+    const usage = await driver.usage([NAME, "cbgone0000"]);
+    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual(["zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails"]);
+    expect(usage.map((u) => u.name)).toEqual([NAME]);
   });
 
   it("uses du -skx in tarball mode and skips jails that are gone", async () => {
@@ -644,6 +660,16 @@ describe("FreeBsdDriver inspect / list", () => {
     const stopped = await existingJail(false);
     expect(await stopped.driver.inspect(NAME)).toEqual({ name: NAME, jid: null, running: false, hostname: null });
     expect(await setup().driver.inspect(NAME)).toBeNull();
+  });
+
+  it("treats a dying jail (removed, still holding resources) as not running", async () => {
+    const { host, driver } = await existingJail(false);
+    host.run = async (argv, opts) => {
+      host.calls.push({ argv });
+      if (argv[0] === "jls" && (opts?.okCodes ?? []).includes(1)) return fail(1, fixture("jls-dying.stderr"));
+      return ok();
+    };
+    expect(await driver.inspect(NAME)).toEqual({ name: NAME, jid: null, running: false, hostname: null });
   });
 
   it("lists only Cellblock jails, running ones from jls and stopped ones from /etc/jail.conf.d", async () => {
@@ -755,7 +781,14 @@ describe("parsers on real FreeBSD output shapes", () => {
 
   it("ssh-keygen -l and zfs get -Hp", () => {
     expect(parseSshKeygenFingerprint(fixture("ssh-keygen-l.txt"))).toBe("SHA256:uqN3Zo8N2oXyp0SHsXVX1CqYaxZ8mJ3Jv6a0G6lFkQE");
-    expect(Number(fixture("zfs-get-used.txt").trim())).toBe(1342177280);
+    expect(parseZfsGetNameValue(fixture("zfs-get-used-d1.txt"))).toEqual(
+      new Map([
+        ["zroot/cellblock/jails", 2952790016],
+        [DS, 1342177280],
+        ["zroot/cellblock/jails/cbw8r4t1z0", 1610612736],
+      ]),
+    );
+    expect(Number(fixture("zfs-get-refquota.txt").trim())).toBe(10737418240);
     expect(fixture("jls-not-found.stderr")).toMatch(/not found/);
   });
 });

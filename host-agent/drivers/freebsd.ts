@@ -244,7 +244,9 @@ export class FreeBsdDriver implements Driver {
     if ((await this.listRctlRules(name)).length > 0) await this.run(["rctl", "-r", `jail:${name}`]);
 
     if (this.config.zfsDataset) {
-      if (await this.storageExists(name)) await this.run(["zfs", "destroy", "-r", this.dataset(name)], { timeoutMs: 600_000 });
+      // -f: a jail that was just removed can linger as "dying" (sockets in TIME_WAIT) and keep
+      // its root busy; a plain destroy would then fail with "dataset is busy".
+      if (await this.storageExists(name)) await this.run(["zfs", "destroy", "-r", "-f", this.dataset(name)], { timeoutMs: 600_000 });
     } else if (await this.fs.exists(this.jailPath(name))) {
       const path = this.jailPath(name);
       // Tenants may have set user immutable flags; clear them, then remove without crossing
@@ -336,9 +338,10 @@ export class FreeBsdDriver implements Driver {
 
   async usage(rawNames: string[]): Promise<JailUsage[]> {
     const names = z.array(jailName).parse(rawNames);
+    const zfsUsed = this.config.zfsDataset && names.length > 0 ? await this.zfsUsedByName() : null;
     const out: JailUsage[] = [];
     for (const name of names) {
-      const diskBytes = await this.diskBytes(name);
+      const diskBytes = zfsUsed ? (zfsUsed.get(this.dataset(name)) ?? null) : await this.duBytes(name);
       if (diskBytes === null) continue; // gone since the agent asked; the heartbeat reports it
       const racct = parseRctlUsage((await this.run(["rctl", "-u", `jail:${name}`])).stdout);
       const net = await this.netCounters(name);
@@ -393,8 +396,9 @@ export class FreeBsdDriver implements Driver {
   private async jls(name: string): Promise<JailInfo | null> {
     const r = await this.run(["jls", "--libxo", "json", "-v", "-j", name], { okCodes: [1] });
     if (r.code !== 0) {
-      // jls(8): `jail "<name>" not found` when no such jail is running.
-      if (/not found/.test(r.stderr + r.stdout)) return null;
+      // The kernel's jail_get(2) message, printed by jls(8): `jail "<name>" not found`, or
+      // `jail "<name>" is dying` for one removed but still holding resources: neither runs.
+      if (/ not found| is dying/.test(r.stderr + r.stdout)) return null;
       throw new Error(`jls -j ${name} failed: ${(r.stderr || r.stdout).trim()}`);
     }
     return parseJls(r.stdout).find((j) => j.name === name) ?? null;
@@ -463,12 +467,14 @@ export class FreeBsdDriver implements Driver {
     return parseRctlRules(stdout);
   }
 
-  private async diskBytes(name: string): Promise<number | null> {
-    if (this.config.zfsDataset) {
-      const r = await this.run(["zfs", "get", "-Hp", "-o", "value", "used", this.dataset(name)], { okCodes: [1] });
-      if (r.code !== 0) return null;
-      return toCount(r.stdout.trim());
-    }
+  /** One `zfs get` for every jail on the host: a usage pass is one command, not one per jail. */
+  private async zfsUsedByName(): Promise<Map<string, number>> {
+    const parent = this.config.zfsDataset!;
+    const { stdout } = await this.run(["zfs", "get", "-Hp", "-t", "filesystem", "-d", "1", "-o", "name,value", "used", parent]);
+    return parseZfsGetNameValue(stdout);
+  }
+
+  private async duBytes(name: string): Promise<number | null> {
     if (!(await this.fs.exists(this.jailPath(name)))) return null;
     // du(1) does not follow symlinks by default (-P), so a tenant's links cannot inflate or
     // redirect the measurement; -x keeps it off devfs.
@@ -624,6 +630,16 @@ export function parsePfLabels(stdout: string): PfLabel[] {
     if (!nums.every((n) => /^\d+$/.test(n))) continue;
     const [evaluations, packets, bytes, packetsIn, bytesIn, packetsOut, bytesOut, states] = nums.map(Number) as [number, number, number, number, number, number, number, number];
     out.push({ labels: parts.slice(0, -8), evaluations, packets, bytes, packetsIn, bytesIn, packetsOut, bytesOut, states });
+  }
+  return out;
+}
+
+/** `zfs get -Hp -o name,value <prop> …`: `name<TAB>value` lines, exact numbers (zfs-get(8)). */
+export function parseZfsGetNameValue(stdout: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of stdout.split("\n")) {
+    const [name, value] = line.split("\t");
+    if (name && value !== undefined && /^\d+$/.test(value.trim())) out.set(name, Number(value.trim()));
   }
   return out;
 }
