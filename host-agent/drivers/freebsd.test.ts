@@ -25,6 +25,7 @@ const NAME = "cbk3x9q2m7";
 const DS = `zroot/cellblock/jails/${NAME}`;
 const ROOT = `/usr/local/cellblock/jails/${NAME}`;
 const CONF = `/etc/jail.conf.d/${NAME}.conf`;
+const STAGING = `/usr/local/cellblock/jails/.${NAME}.partial`;
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop";
 const HASH = `$6$saltsalt$${"a".repeat(86)}`;
 
@@ -58,6 +59,7 @@ class FakeHost implements Runner {
   racct = "1\n";
   pfInfo = fixture("pfctl-s-info.txt");
   failTar = false;
+  failKeys = false;
 
   async run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.calls.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
@@ -135,6 +137,7 @@ class FakeHost implements Runner {
       return ok();
     }
     if (a[0] === "jexec" && a.includes("/usr/bin/ssh-keygen")) return ok(fixture("ssh-keygen-l.txt"));
+    if (a[0] === "jexec" && a.includes("/bin/sh") && this.failKeys) return fail(1, "mv: rename: Operation not permitted\n");
     if (a[0] === "ps") return ok(fixture("ps-J.txt"));
     if (a[0] === "du") return ok(fixture("du-sk.txt"));
     if (a[0] === "tar" && this.failTar) return fail(1, "tar: Error opening archive\n");
@@ -187,6 +190,9 @@ class MemoryFs implements DriverFs {
   async rm(p: string) {
     this.files.delete(p);
     this.dirs.delete(p);
+  }
+  async rename(from: string, to: string) {
+    if (this.dirs.delete(from)) this.dirs.add(to);
   }
   async exists(p: string) {
     return this.files.has(p) || this.dirs.has(p);
@@ -312,13 +318,14 @@ describe("FreeBsdDriver.create", () => {
     const result = await driver.create(spec(), { sshKeys: [], start: false });
 
     expect(host.argvs()).toEqual([
-      `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${ROOT}`,
+      `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`,
       `rctl jail:${NAME}`,
       ...RCTL_ADD,
       `pfctl -a cellblock/${NAME} -f -`,
       `jls --libxo json -v -j ${NAME}`,
     ]);
     expect(mem.dirs.has(ROOT)).toBe(true);
+    expect(mem.dirs.has(STAGING)).toBe(false);
     expect(result).toEqual({ jid: null, running: false, sshHostKeyFingerprint: null, adopted: false });
   });
 
@@ -329,11 +336,19 @@ describe("FreeBsdDriver.create", () => {
     expect(result.adopted).toBe(true);
   });
 
-  it("removes a half-extracted root when tar fails, so the retry does not adopt it", async () => {
-    const { host, driver } = setup("tarball");
+  it("never leaves a half-extracted root where a retry would adopt it", async () => {
+    const { host, mem, driver } = setup("tarball");
     host.failTar = true;
     await expect(driver.create(spec(), { sshKeys: [], start: false })).rejects.toThrow(CommandError);
-    expect(host.argvs()).toEqual([`tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${ROOT}`, `rm -r -f -x ${ROOT}`]);
+    expect(host.argvs()).toEqual([`tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`, `rm -r -f -x ${STAGING}`]);
+    expect(mem.dirs.has(ROOT)).toBe(false);
+
+    // A crash mid-extraction leaves the staging directory behind: the retry clears it first.
+    host.failTar = false;
+    host.reset();
+    await driver.create(spec(), { sshKeys: [], start: false });
+    expect(host.argvs().slice(0, 2)).toEqual([`rm -r -f -x ${STAGING}`, `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`]);
+    expect(mem.dirs.has(ROOT)).toBe(true);
   });
 
   it("starts a jail created stopped just long enough to install keys, then stops it", async () => {
@@ -347,6 +362,14 @@ describe("FreeBsdDriver.create", () => {
       `jls --libxo json -v -j ${NAME}`,
     ]);
     expect(result.running).toBe(false);
+    expect(host.jails.size).toBe(0);
+  });
+
+  it("stops the temporarily started jail even when installing the keys fails", async () => {
+    const { host, driver } = setup();
+    host.failKeys = true;
+    await expect(driver.create(spec(), { sshKeys: [KEY], start: false })).rejects.toThrow(CommandError);
+    expect(host.argvs().slice(-3)).toEqual([`jls --libxo json -v -j ${NAME}`, `jail -f ${CONF} -r ${NAME}`, `jls --libxo json -v -j ${NAME}`]);
     expect(host.jails.size).toBe(0);
   });
 

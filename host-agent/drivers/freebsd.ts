@@ -27,6 +27,7 @@ export interface DriverFs {
   writeFile(path: string, data: string, opts?: { mode?: number }): Promise<void>;
   mkdir(path: string, opts?: { recursive?: boolean; mode?: number }): Promise<void>;
   rm(path: string, opts?: { recursive?: boolean; force?: boolean }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
   exists(path: string): Promise<boolean>;
   /** Entry names in a directory; [] if it does not exist. */
   readdir(path: string): Promise<string[]>;
@@ -120,6 +121,9 @@ export class FreeBsdDriver implements Driver {
   private jailPath(name: string) {
     return `${this.config.jailsRoot}/${name}`;
   }
+  private stagingPath(name: string) {
+    return `${this.config.jailsRoot}/.${name}.partial`;
+  }
   private confPath(name: string) {
     return `${this.config.confDir}/${name}.conf`;
   }
@@ -195,13 +199,17 @@ export class FreeBsdDriver implements Driver {
     await this.loadPfAnchor(spec);
 
     let info = await this.inspect(name);
-    const wasRunning = info?.running ?? false;
     // Keys are written from inside the jail (see setAuthorizedKeys), so a jail created stopped is
-    // started just long enough to install them.
-    if (opts.start || sshKeys.length > 0) info = await this.start(name);
-    if (sshKeys.length > 0) await this.setAuthorizedKeys(name, sshKeys);
-    const sshHostKeyFingerprint = info?.running ? await this.hostKeyFingerprint(name) : null;
-    if (!opts.start && !wasRunning && info?.running) info = await this.stop(name);
+    // started just long enough to install them, and stopped again even if that fails.
+    const startOnlyForKeys = !opts.start && !info?.running && sshKeys.length > 0;
+    let sshHostKeyFingerprint: string | null = null;
+    try {
+      if (opts.start || startOnlyForKeys) info = await this.start(name);
+      if (sshKeys.length > 0) await this.setAuthorizedKeys(name, sshKeys);
+      if (info?.running) sshHostKeyFingerprint = await this.hostKeyFingerprint(name);
+    } finally {
+      if (startOnlyForKeys) info = await this.stop(name);
+    }
 
     return { jid: info?.jid ?? null, running: info?.running ?? false, sshHostKeyFingerprint, adopted };
   }
@@ -443,14 +451,18 @@ export class FreeBsdDriver implements Driver {
     }
     const tarball = spec.template.tarballPath;
     if (!tarball) throw new Error(`template ${spec.template.slug} has no tarball and this host has no ZFS dataset`);
-    await this.fs.mkdir(path, { recursive: true, mode: 0o755 });
+    // Extract beside the final place and rename when complete: a crash or a failed tar leaves
+    // only the staging directory, which the retry clears, never a half root it would adopt.
+    const staging = this.stagingPath(spec.name);
+    if (await this.fs.exists(staging)) await this.run(["rm", "-r", "-f", "-x", staging], { timeoutMs: 600_000 });
+    await this.fs.mkdir(staging, { recursive: true, mode: 0o755 });
     try {
-      await this.run(["tar", "-xpf", tarball, "-C", path], { timeoutMs: 900_000 });
+      await this.run(["tar", "-xpf", tarball, "-C", staging], { timeoutMs: 900_000 });
     } catch (err) {
-      // A half-extracted root must not be adopted by the retry as if it were complete.
-      await this.run(["rm", "-r", "-f", "-x", path], { timeoutMs: 600_000 });
+      await this.run(["rm", "-r", "-f", "-x", staging], { timeoutMs: 600_000 });
       throw err;
     }
+    await this.fs.rename(staging, path);
   }
 
   private async writeJailConf(spec: JailSpec) {
@@ -677,6 +689,7 @@ export async function nodeDriverFs(): Promise<DriverFs> {
       await fsp.mkdir(p, { recursive: opts?.recursive ?? false, mode: opts?.mode });
     },
     rm: (p, opts) => fsp.rm(p, { recursive: opts?.recursive ?? false, force: opts?.force ?? false }),
+    rename: (from, to) => fsp.rename(from, to),
     exists: async (p) => {
       try {
         await fsp.lstat(p);
