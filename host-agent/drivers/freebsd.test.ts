@@ -58,6 +58,7 @@ class FakeHost implements Runner {
   nextJid = 1;
   racct = "1\n";
   pfInfo = fixture("pfctl-s-info.txt");
+  pfNat = fixture("pfctl-s-nat.txt");
   failTar = false;
   failKeys = false;
 
@@ -81,6 +82,8 @@ class FakeHost implements Runner {
     if (a[0] === "uname") return ok(fixture("uname-r.txt"));
     if (a[0] === "sysctl") return ok(this.racct);
     if (cmd === "pfctl -s info") return ok(this.pfInfo);
+    if (cmd === "pfctl -s nat") return ok(this.pfNat);
+    if (cmd === "pfctl -s rules") return ok(fixture("pfctl-s-rules.txt"));
     if (a[0] === "jls") {
       const j = a.indexOf("-j");
       if (j < 0) return ok(this.jlsJson([...this.jails.keys()]));
@@ -271,6 +274,7 @@ describe("FreeBsdDriver.create", () => {
         "\tsecurelevel = 2;",
         "\tdevfs_ruleset = 4;",
         "\tmount.devfs;",
+        `\texec.consolelog = "/var/log/jail_${NAME}_console.log";`,
         "\texec.clean;",
         '\texec.start = "/bin/sh /etc/rc";',
         '\texec.stop = "/bin/sh /etc/rc.shutdown";',
@@ -718,7 +722,14 @@ describe("FreeBsdDriver.fingerprint", () => {
     const { host, driver } = setup();
     host.datasets.set("zroot/cellblock/jails", { refquota: 0, used: 0 });
     const fp = await driver.fingerprint();
-    expect(host.argvs()).toEqual(["uname -r", "sysctl -n kern.racct.enable", "zfs list -H -o name zroot/cellblock/jails", "pfctl -s info"]);
+    expect(host.argvs()).toEqual([
+      "uname -r",
+      "sysctl -n kern.racct.enable",
+      "zfs list -H -o name zroot/cellblock/jails",
+      "pfctl -s info",
+      "pfctl -s nat",
+      "pfctl -s rules",
+    ]);
     expect(fp).toEqual({
       driver: "freebsd",
       ready: true,
@@ -730,6 +741,7 @@ describe("FreeBsdDriver.fingerprint", () => {
         zfsDataset: "zroot/cellblock/jails",
         zfsDatasetExists: true,
         pf: true,
+        pfAnchors: true,
         jailsRoot: "/usr/local/cellblock/jails",
         externalInterface: "em0",
       },
@@ -745,6 +757,16 @@ describe("FreeBsdDriver.fingerprint", () => {
     expect(fp.reason).toMatch(/kern\.racct\.enable=1/);
     expect(fp.reason).toMatch(/zroot\/cellblock\/jails does not exist/);
     expect(fp.reason).toMatch(/pf firewall is not enabled/);
+  });
+
+  it("is not ready when pf.conf does not call the jail anchors", async () => {
+    const { host, driver } = setup();
+    host.datasets.set("zroot/cellblock/jails", { refquota: 0, used: 0 });
+    host.pfNat = "";
+    const fp = await driver.fingerprint();
+    expect(fp.ready).toBe(false);
+    expect(fp.facts.pfAnchors).toBe(false);
+    expect(fp.reason).toBe('pf.conf does not call the jail anchors; add nat-anchor "cellblock/*", rdr-anchor "cellblock/*" and anchor "cellblock/*" to it.');
   });
 });
 

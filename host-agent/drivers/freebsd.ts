@@ -164,7 +164,19 @@ export class FreeBsdDriver implements Driver {
 
     const pf = await this.run(["pfctl", "-s", "info"], { okCodes: [1] });
     const pfEnabled = pf.code === 0 && /^Status: Enabled/m.test(pf.stdout);
+    let pfAnchors = false;
     if (!pfEnabled) reasons.push("The pf firewall is not enabled, so jails cannot be reached at their public addresses.");
+    else {
+      // Rules loaded into cellblock/<name> only take effect if the main ruleset calls them.
+      const nat = (await this.run(["pfctl", "-s", "nat"])).stdout;
+      const rules = (await this.run(["pfctl", "-s", "rules"])).stdout;
+      const hook = (kind: string, text: string) => new RegExp(`^${kind} "${this.config.pfAnchor}/\\*"`, "m").test(text);
+      pfAnchors = hook("nat-anchor", nat) && hook("rdr-anchor", nat) && hook("anchor", rules);
+      if (!pfAnchors) {
+        const a = `"${this.config.pfAnchor}/*"`;
+        reasons.push(`pf.conf does not call the jail anchors; add nat-anchor ${a}, rdr-anchor ${a} and anchor ${a} to it.`);
+      }
+    }
 
     return {
       driver: "freebsd",
@@ -178,6 +190,7 @@ export class FreeBsdDriver implements Driver {
         zfsDataset: this.config.zfsDataset,
         zfsDatasetExists: datasetExists,
         pf: pfEnabled,
+        pfAnchors,
         jailsRoot: this.config.jailsRoot,
         externalInterface: this.config.externalInterface,
       },
@@ -546,6 +559,8 @@ export function renderJailConf(spec: JailSpec, config: FreeBsdConfig): string {
     `\tsecurelevel = ${config.securelevel};`,
     `\tdevfs_ruleset = ${config.devfsRuleset};`,
     "\tmount.devfs;",
+    // What /etc/rc printed, for an admin working out why a jail did not start.
+    `\texec.consolelog = "/var/log/jail_${spec.name}_console.log";`,
     // Start and stop commands get a clean environment, not the agent's.
     "\texec.clean;",
     '\texec.start = "/bin/sh /etc/rc";',
