@@ -6,6 +6,15 @@
 //
 // Output formats parsed here come from the FreeBSD sources and man pages; samples live in
 // fixtures/freebsd/ with a README that says where each shape comes from.
+//
+// What the host must provide (fingerprint() reports the first three in words when missing):
+//   - kern.racct.enable=1 in /boot/loader.conf (rctl does nothing without it);
+//   - pf enabled, with `nat-anchor "cellblock/*"`, `rdr-anchor "cellblock/*"` and
+//     `anchor "cellblock/*"` in pf.conf (host-wide blocks belong before the anchor call: the
+//     jail's pass rules are `quick`);
+//   - the ZFS parent dataset and the templates' snapshots (or the template tarballs);
+//   - cloned_interfaces="lo1" for the private addresses, and the public pool routed to (or
+//     aliased on) the external interface: the driver NATs it but does not configure it.
 import { z } from "zod";
 import { jailLimits, jailSpec, jobPayloads, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
 import { jailName } from "@/lib/schemas/net";
