@@ -50,7 +50,7 @@ async function main() {
   }
   if (command === "run") {
     const config = readConfig(configFile);
-    const agent = new Agent(config, createDriver(config));
+    const agent = new Agent(config, await createDriver(config));
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       process.on(sig, () => {
         console.log(`[agent] ${sig}: finishing running jobs, then stopping`);
