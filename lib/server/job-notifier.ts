@@ -38,26 +38,47 @@ class JobNotifier {
     return this.connecting;
   }
 
-  /** Resolves true when a job is queued for the host, false after `ms` or on abort. */
-  async waitForHost(hostId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Subscribes to the host's channel *before* the caller looks for work, so a job queued
+   * between "looked, found nothing" and "started waiting" still wakes it (no lost wake-up).
+   */
+  async subscribe(hostId: string): Promise<{ wait(ms: number, signal?: AbortSignal): Promise<boolean>; close(): void }> {
     try {
       await this.connect();
     } catch (err) {
       console.warn(`[jobs] cannot LISTEN (${(err as Error).message}); falling back to polling`);
     }
-    return new Promise((resolve) => {
-      const done = (woken: boolean) => {
-        clearTimeout(timer);
+    let fired = false;
+    let wake: (() => void) | null = null;
+    const onJob = () => {
+      fired = true;
+      wake?.();
+    };
+    this.emitter.on(hostId, onJob);
+    return {
+      wait: (ms, signal) =>
+        new Promise<boolean>((resolve) => {
+          if (fired || signal?.aborted) {
+            const was = fired;
+            fired = false;
+            return resolve(was);
+          }
+          const done = (woken: boolean) => {
+            clearTimeout(timer);
+            wake = null;
+            signal?.removeEventListener("abort", onAbort);
+            fired = false;
+            resolve(woken);
+          };
+          const onAbort = () => done(false);
+          const timer = setTimeout(() => done(false), ms);
+          wake = () => done(true);
+          signal?.addEventListener("abort", onAbort);
+        }),
+      close: () => {
         this.emitter.off(hostId, onJob);
-        signal?.removeEventListener("abort", onAbort);
-        resolve(woken);
-      };
-      const onJob = () => done(true);
-      const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), ms);
-      this.emitter.on(hostId, onJob);
-      signal?.addEventListener("abort", onAbort);
-    });
+      },
+    };
   }
 }
 

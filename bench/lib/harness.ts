@@ -1,0 +1,63 @@
+// A private copy of the whole control plane for a bench: embedded PostgreSQL, a fresh
+// migrated database, the production build served by scripts/serve.ts, and a real agent for one
+// enrolled lxc host. Benches never run inside `npm test`; each prints its own figures.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { createDatabase, freePort, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
+import { generateClient, migrateDeploy } from "../../scripts/lib/prisma-cli";
+import { buildIsFresh, writeBuildStamp } from "../../scripts/lib/build-stamp";
+import { run, startService, stopService, waitForHttp } from "../../scripts/lib/run";
+import { seedDatabase } from "../../scripts/lib/seed-database";
+import { startLocalAgent } from "../../scripts/lib/local-agent";
+
+export async function startHarness(opts: { agentEnv?: Record<string, string> } = {}) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellblock-bench-"));
+  fs.chmodSync(tmp, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), persistent: false });
+  await generateClient();
+  await createDatabase(pg.serverUrl, "bench");
+  const databaseUrl = pg.databaseUrl("bench");
+  await migrateDeploy(databaseUrl);
+  await seedDatabase(databaseUrl, { ...process.env, SEED_ADMIN_PASSWORD: "x".repeat(16), SEED_BILLING_PASSWORD: "x".repeat(16), SEED_CUSTOMER_PASSWORD: "x".repeat(16) });
+  if (!buildIsFresh()) {
+    await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, quiet: true });
+    writeBuildStamp();
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  children.push(
+    startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, APP_URL: url, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex") },
+      silent: true,
+    }),
+  );
+  await waitForHttp(`${url}/login`, 60_000);
+  const agent = await startLocalAgent({ databaseUrl, appUrl: url, stateDir: path.join(tmp, "agent"), name: "bench", privateNetblock: "10.199.0.0/24", publicPoolCidr: "198.18.199.0/28", bridge: null, env: opts.agentEnv, silent: true });
+  if (!agent.child) throw new Error(agent.unavailable ?? "no agent");
+  children.push(agent.child);
+  const { createPrismaClient } = await import("@/lib/db-client");
+  const db = createPrismaClient(databaseUrl);
+  // Wait for the first heartbeat so the agent is long-polling before we measure.
+  for (let i = 0; i < 100 && !(await db.host.findUniqueOrThrow({ where: { id: agent.hostId } })).lastHeartbeatAt; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
+  return {
+    db,
+    hostId: agent.hostId,
+    async stop() {
+      await db.$disconnect();
+      await Promise.all(children.map((c) => stopService(c)));
+      await pg.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+export function stats(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { n: s.length, median: q(0.5), p95: q(0.95), min: s[0]!, max: s[s.length - 1]! };
+}
