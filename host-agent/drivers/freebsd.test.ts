@@ -140,7 +140,7 @@ class FakeHost implements Runner {
       return ok();
     }
     if (a[0] === "jexec" && a.includes("/usr/bin/ssh-keygen")) return ok(fixture("ssh-keygen-l.txt"));
-    if (a[0] === "jexec" && a.includes("/bin/sh") && this.failKeys) return fail(1, "mv: rename: Operation not permitted\n");
+    if (a[0] === "jexec" && a.includes("/bin/mv") && this.failKeys) return fail(1, "mv: rename: Operation not permitted\n");
     if (a[0] === "ps") return ok(fixture("ps-J.txt"));
     if (a[0] === "du") return ok(fixture("du-sk.txt"));
     if (a[0] === "tar" && this.failTar) return fail(1, "tar: Error opening archive\n");
@@ -230,14 +230,14 @@ const RCTL_ADD = [
   `rctl -a jail:${NAME}:pcpu:deny=50`,
 ];
 
-const KEYS_SCRIPT = [
-  "set -e",
-  "umask 077",
-  "mkdir -p /root/.ssh",
-  "chmod 700 /root/.ssh",
-  "cat > /root/.ssh/authorized_keys.cellblock",
-  "mv -f /root/.ssh/authorized_keys.cellblock /root/.ssh/authorized_keys",
-].join("\n");
+const KEYS_TMP = "/root/.ssh/authorized_keys.cellblock";
+const keySteps = (name: string) => [
+  `jexec -l ${name} /bin/mkdir -p /root/.ssh`,
+  `jexec -l ${name} /bin/chmod 700 /root/.ssh`,
+  `jexec -l ${name} /bin/dd of=${KEYS_TMP} status=none`,
+  `jexec -l ${name} /bin/chmod 600 ${KEYS_TMP}`,
+  `jexec -l ${name} /bin/mv -f ${KEYS_TMP} /root/.ssh/authorized_keys`,
+];
 
 describe("FreeBsdDriver.create", () => {
   it("clones the template with the plan's refquota, writes the jail file, limits, pf anchor, starts, installs keys (ZFS)", async () => {
@@ -257,7 +257,7 @@ describe("FreeBsdDriver.create", () => {
       `jail -f ${CONF} -c ${NAME}`,
       `jls --libxo json -v -j ${NAME}`,
       `jls --libxo json -v -j ${NAME}`,
-      `jexec -l ${NAME} /bin/sh -c ${KEYS_SCRIPT}`,
+      ...keySteps(NAME),
       `jexec -l ${NAME} /usr/bin/ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`,
     ]);
     expect(result).toEqual({ jid: 1, running: true, sshHostKeyFingerprint: "SHA256:uqN3Zo8N2oXyp0SHsXVX1CqYaxZ8mJ3Jv6a0G6lFkQE", adopted: false });
@@ -293,7 +293,7 @@ describe("FreeBsdDriver.create", () => {
         "",
       ].join("\n"),
     );
-    const keys = host.calls.find((c) => c.argv.includes("/bin/sh"))!;
+    const keys = host.calls.find((c) => c.argv.includes("/bin/dd"))!;
     expect(keys.input).toBe(`${KEY}\n`);
     expect(host.rules).toEqual(RCTL_ADD.map((r) => r.slice("rctl -a ".length)));
   });
@@ -358,8 +358,8 @@ describe("FreeBsdDriver.create", () => {
   it("starts a jail created stopped just long enough to install keys, then stops it", async () => {
     const { host, driver } = setup();
     const result = await driver.create(spec(), { sshKeys: [KEY], start: false });
-    expect(host.argvs().slice(-5)).toEqual([
-      `jexec -l ${NAME} /bin/sh -c ${KEYS_SCRIPT}`,
+    expect(host.argvs().slice(-9)).toEqual([
+      ...keySteps(NAME),
       `jexec -l ${NAME} /usr/bin/ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`,
       `jls --libxo json -v -j ${NAME}`,
       `jail -f ${CONF} -r ${NAME}`,
@@ -596,7 +596,8 @@ describe("FreeBsdDriver access", () => {
     const { host, driver } = await existingJail(true);
     const second = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob";
     await driver.setAuthorizedKeys(NAME, [KEY, second]);
-    expect(host.calls.at(-1)).toEqual({ argv: ["jexec", "-l", NAME, "/bin/sh", "-c", KEYS_SCRIPT], input: `${KEY}\n${second}\n` });
+    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))).toEqual({ argv: ["jexec", "-l", NAME, "/bin/dd", `of=${KEYS_TMP}`, "status=none"], input: `${KEY}\n${second}\n` });
+    expect(host.calls.every((c) => !c.argv.includes("/bin/sh") || c.argv[0] === "jail")).toBe(true);
     // Nothing is written through the host path into the jail root.
     expect(host.argvs().some((a) => a.includes(ROOT))).toBe(false);
   });
@@ -604,7 +605,7 @@ describe("FreeBsdDriver access", () => {
   it("an empty key list empties the file; a malformed key is refused", async () => {
     const { host, driver } = await existingJail(true);
     await driver.setAuthorizedKeys(NAME, []);
-    expect(host.calls.at(-1)!.input).toBe("");
+    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))!.input).toBe("");
     host.reset();
     await expect(driver.setAuthorizedKeys(NAME, [`${KEY}\nssh-ed25519 AAAA evil`])).rejects.toThrow();
     expect(host.calls).toEqual([]);

@@ -101,17 +101,18 @@ const keysPayload = jobPayloads.SET_SSH_KEYS.shape.keys;
 const passwordHashSchema = jobPayloads.SET_PASSWORD.shape.passwordHash;
 const snapshotName = jobPayloads.SNAPSHOT.shape.snapshot;
 
-// Run inside the jail by its own /bin/sh, so /root/.ssh resolves inside the jail's root: a
+// Each step runs inside the jail (jexec), so /root/.ssh resolves inside the jail's root: a
 // symlink a tenant planted there can only point at the tenant's own files. The keys arrive on
-// stdin; nothing from the caller is interpolated into this script.
-const WRITE_AUTHORIZED_KEYS = [
-  "set -e",
-  "umask 077",
-  "mkdir -p /root/.ssh",
-  "chmod 700 /root/.ssh",
-  "cat > /root/.ssh/authorized_keys.cellblock",
-  "mv -f /root/.ssh/authorized_keys.cellblock /root/.ssh/authorized_keys",
-].join("\n");
+// stdin; argv holds only fixed paths. Written to a temporary file and renamed, so sshd never
+// reads a half-written list.
+const KEYS_TMP = "/root/.ssh/authorized_keys.cellblock";
+const WRITE_AUTHORIZED_KEYS: string[][] = [
+  ["/bin/mkdir", "-p", "/root/.ssh"],
+  ["/bin/chmod", "700", "/root/.ssh"],
+  ["/bin/dd", `of=${KEYS_TMP}`, "status=none"],
+  ["/bin/chmod", "600", KEYS_TMP],
+  ["/bin/mv", "-f", KEYS_TMP, "/root/.ssh/authorized_keys"],
+];
 
 export class FreeBsdDriver implements Driver {
   readonly name = "freebsd" as const;
@@ -360,7 +361,9 @@ export class FreeBsdDriver implements Driver {
     const keys = keysPayload.parse(rawKeys); // one OpenSSH key per line, no newlines inside a key
     await this.requireRunning(name, "install SSH keys");
     const body = keys.length ? `${keys.join("\n")}\n` : "";
-    await this.run(["jexec", "-l", name, "/bin/sh", "-c", WRITE_AUTHORIZED_KEYS], { input: body });
+    for (const step of WRITE_AUTHORIZED_KEYS) {
+      await this.run(["jexec", "-l", name, ...step], step[0] === "/bin/dd" ? { input: body } : {});
+    }
   }
 
   // ---- measurement --------------------------------------------------------------------------
