@@ -146,7 +146,7 @@ async function e2e() {
     privateNetblock: `10.${subnet}.0.0/24`,
     publicPoolCidr: `198.18.${subnet}.0/28`,
     bridge: "cbbr0",
-    env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4" },
+    env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4", HOG_CPU_PERCENT: "15" },
     logFile: fs.createWriteStream(agentLog),
     silent: !process.env.E2E_VERBOSE,
   });
