@@ -32,7 +32,7 @@ export function startAgent(config: string, env: Record<string, string> = {}): Ch
   return spawn(process.execPath, ["--import", "tsx", "host-agent/cli.ts", "run", "--config", config], {
     cwd: process.cwd(),
     detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: "ignore",
     env: { ...process.env, AGENT_HEARTBEAT_SECONDS: "1", ...env },
   });
 }

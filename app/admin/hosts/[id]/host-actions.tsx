@@ -17,7 +17,13 @@ export function HostActions({ hostId, status, enrolled }: { hostId: string; stat
               <ActionForm key={s} action={setHostStatusAction} className="space-y-2">
                 <input type="hidden" name="hostId" value={hostId} />
                 <input type="hidden" name="status" value={s} />
-                <SubmitButton variant={s === "DISABLED" ? "danger" : "secondary"} size="sm">
+                <SubmitButton
+                  variant={s === "DISABLED" ? "danger" : "secondary"}
+                  size="sm"
+                  onClick={(e) => {
+                    if (s === "DISABLED" && !confirm("Disable this host? It takes no new jails; its jails keep running.")) e.preventDefault();
+                  }}
+                >
                   {s === "ACTIVE" ? "Activate" : s === "DRAINING" ? "Drain (take no new jails)" : "Disable"}
                 </SubmitButton>
               </ActionForm>
