@@ -153,3 +153,20 @@ describe("billing cycle", () => {
     expect(c).toMatchObject({ kind: "BANDWIDTH", status: "GRACE", limitMb: 10 * 1024 });
   });
 });
+
+describe("pruneUsage (in this file: it deletes every era before its clock)", () => {
+  it("deletes raw samples past retention but keeps the rollups made from them", async () => {
+    const { pruneUsage, rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
+    const { a } = await setUp(at("2004-01-01T00:00:00Z"));
+    await writeSamples(a, at("2004-01-10T00:00:00Z"), at("2004-01-10T02:00:00Z"), 30, () => ({ diskBytes: GB }));
+    await rollupUsage(at("2004-01-10T03:00:00Z"));
+    await writeSamples(a, at("2004-01-20T00:00:00Z"), at("2004-01-20T00:00:00Z"), 1, () => ({ diskBytes: GB }));
+    const pruned = await pruneUsage(at("2004-01-20T01:00:00Z")); // 7-day retention
+    expect(pruned.samples).toBeGreaterThanOrEqual(5);
+    expect(await db.usageSample.count({ where: { jailId: a.id } })).toBe(1);
+    expect(await db.usageRollup.count({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).toBe(1);
+    // A rollup pass after the prune does not shrink the pruned day.
+    await rollupUsage(at("2004-01-20T01:00:00Z"), { from: at("2004-01-09T00:00:00Z") });
+    expect((await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).samples).toBe(5);
+  });
+});
