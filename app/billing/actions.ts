@@ -41,13 +41,14 @@ export const runInvoiceRunAction = billingAction(invoiceRunSchema, async (input,
   return {
     ok: true,
     message: `Invoice run for ${r.period}: ${r.invoicesCreated} new invoice(s), ${r.linesAdded} new line(s); ${r.invoicesInPeriod} invoice(s) in the month.`,
+    values: { period: input.period },
   };
 });
 
 export const issueDraftsAction = billingAction(invoiceRunSchema, async (input, { user }) => {
   const r = await issueDraftInvoices(parsePeriod(input.period), staffActor(user), new Date());
   revalidatePath("/billing", "layout");
-  return { ok: true, message: `Issued and mailed ${r.issued} invoice(s) for ${input.period}.` };
+  return { ok: true, message: `Issued and mailed ${r.issued} invoice(s) for ${input.period}.`, values: { period: input.period } };
 });
 
 export const issueInvoiceAction = billingAction(issueInvoiceSchema, async (input, { user }) => {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
+import { MonthSelect } from "@/components/billing/month-select";
 import { invoiceStatusTone } from "@/components/billing/invoice-document";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -43,12 +44,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           <CardHeader title="Invoice run" description="Makes or completes the month's DRAFT invoices. Issued invoices never change." />
           <CardBody>
             <ActionForm action={runInvoiceRunAction} aria-label="Invoice run" className="flex flex-wrap items-end gap-3 space-y-0">
-              <div>
-                <label htmlFor="run-period" className="mb-1 block text-sm font-medium text-zinc-800">Month</label>
-                <select id="run-period" name="period" defaultValue={runPeriod} className="rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm">
-                  {months.map((m) => <option key={m} value={m}>{m}{m === thisMonth ? " (this month)" : ""}</option>)}
-                </select>
-              </div>
+              <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />
               <SubmitButton pendingLabel="Running…">Run invoices</SubmitButton>
             </ActionForm>
           </CardBody>
@@ -57,12 +53,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           <CardHeader title="Issue drafts" description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days." />
           <CardBody>
             <ActionForm action={issueDraftsAction} aria-label="Issue drafts" className="flex flex-wrap items-end gap-3 space-y-0">
-              <div>
-                <label htmlFor="issue-period" className="mb-1 block text-sm font-medium text-zinc-800">Month</label>
-                <select id="issue-period" name="period" defaultValue={runPeriod} className="rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm">
-                  {months.map((m) => <option key={m} value={m}>{m}</option>)}
-                </select>
-              </div>
+              <MonthSelect id="issue-period" months={months} defaultValue={runPeriod} current={thisMonth} />
               <SubmitButton variant="secondary" pendingLabel="Issuing…">Issue all drafts</SubmitButton>
             </ActionForm>
           </CardBody>

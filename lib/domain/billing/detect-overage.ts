@@ -76,7 +76,7 @@ async function warn(level: UsageLevel, now: Date): Promise<boolean> {
       // ON CONFLICT DO NOTHING: the unique (jail, kind, percent, period) is the "once".
       const n = await tx.$executeRaw`
         INSERT INTO "UsageWarning" ("id", "jailId", "accountId", "kind", "percent", "periodStart")
-        VALUES (gen_random_uuid()::text, ${level.jailId}, ${level.accountId}, ${level.kind}::"OverageKind", ${percent}, ${utc(periodStart)})
+        VALUES (replace(gen_random_uuid()::text, '-', ''), ${level.jailId}, ${level.accountId}, ${level.kind}::"OverageKind", ${percent}, ${utc(periodStart)})
         ON CONFLICT DO NOTHING`;
       if (n > 0) created.push(percent);
     }

@@ -37,7 +37,7 @@ export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date):
 
       const invoicesCreated = await tx.$executeRaw`
         INSERT INTO "Invoice" ("id", "number", "accountId", "periodStart", "periodEnd", "status", "totalCents", "paidCents", "createdAt", "updatedAt")
-        SELECT gen_random_uuid()::text, 'INV-' || to_char(${PS}, 'YYYYMM') || '-' || upper(substr(md5(a."accountId"), 1, 12)),
+        SELECT replace(gen_random_uuid()::text, '-', ''), 'INV-' || to_char(${PS}, 'YYYYMM') || '-' || upper(substr(md5(a."accountId"), 1, 12)),
                a."accountId", ${PS}, ${PE}, 'DRAFT'::"InvoiceStatus", 0, 0, ${NOW}, ${NOW}
         FROM (
           SELECT j."accountId" FROM "Jail" j
@@ -53,7 +53,7 @@ export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date):
 
       const planLines = await tx.$executeRaw`
         INSERT INTO "InvoiceLine" ("id", "invoiceId", "kind", "description", "quantity", "unitCents", "amountCents", "jailId", "sourceKey", "createdAt")
-        SELECT gen_random_uuid()::text, b."invoiceId", 'PLAN_FEE'::"InvoiceLineKind",
+        SELECT replace(gen_random_uuid()::text, '-', ''), b."invoiceId", 'PLAN_FEE'::"InvoiceLineKind",
                b."planName" || ' plan, ' || b."hostname"
                  || CASE WHEN b."fraction" < 1 THEN ' (' || to_char(b."fromAt", 'FMDD Mon') || ' – ' || to_char(b."toAt" - interval '1 millisecond', 'FMDD Mon') || ')' ELSE '' END
                  || CASE WHEN b."transfer" IS NULL THEN '' ELSE
@@ -82,7 +82,7 @@ export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date):
 
       const overageLines = await tx.$executeRaw`
         INSERT INTO "InvoiceLine" ("id", "invoiceId", "kind", "description", "quantity", "unitCents", "amountCents", "jailId", "overageCaseId", "sourceKey", "createdAt")
-        SELECT gen_random_uuid()::text, i."id", 'OVERAGE'::"InvoiceLineKind",
+        SELECT replace(gen_random_uuid()::text, '-', ''), i."id", 'OVERAGE'::"InvoiceLineKind",
                CASE c."kind" WHEN 'DISK' THEN 'Disk overage, ' ELSE 'Transfer overage, ' END || j."hostname" || ': '
                  || to_char(COALESCE(c."excessTenthsGb", 0) / 10.0, 'FM999990.0') || ' GB above '
                  || to_char(c."limitMb" / 1024.0, 'FM999990.0') || ' GB (over since ' || to_char(c."openedAt", 'FMDD Mon YYYY') || ')'
@@ -107,7 +107,7 @@ export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date):
           RETURNING x."id", x."amountCents", x."reason", i."id" AS "invoiceId"
         )
         INSERT INTO "InvoiceLine" ("id", "invoiceId", "kind", "description", "quantity", "unitCents", "amountCents", "sourceKey", "createdAt")
-        SELECT gen_random_uuid()::text, "invoiceId", CASE WHEN "amountCents" < 0 THEN 'CREDIT'::"InvoiceLineKind" ELSE 'ADJUSTMENT'::"InvoiceLineKind" END,
+        SELECT replace(gen_random_uuid()::text, '-', ''), "invoiceId", CASE WHEN "amountCents" < 0 THEN 'CREDIT'::"InvoiceLineKind" ELSE 'ADJUSTMENT'::"InvoiceLineKind" END,
                "reason", 1, "amountCents", "amountCents", 'adjustment:' || "id", ${NOW}
         FROM claimed
         ON CONFLICT DO NOTHING`;
