@@ -1,16 +1,19 @@
-// The whole billing cycle with real rows and a controlled clock. Every test here drives
-// billingTick, which looks at all jails: the tests live in one file (run in order) and each uses
-// its own era of the past, so ticks never reach other files' rows.
+// The whole billing cycle with real rows and a controlled clock. billingTick and the invoice run
+// look at every jail and account, so: each test uses its own era of the past (a tick prunes and
+// advances only what is older than its clock, and other files live in later eras or in real
+// time), and files that tick or run invoices never interleave (serializeWithOtherBillingFiles).
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
 import { billingTick } from "./billing-tick";
-import { createBillingPlan, GB, hoursBefore, writeSamples } from "./billing-fixtures";
+import { createBillingPlan, GB, hoursBefore, writeSamples, serializeWithOtherBillingFiles } from "./billing-fixtures";
 import { decideOverageCase } from "./decide-overage-case";
 import { runInvoiceRun } from "./run-invoice-run";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";
 import { staffActor } from "./staff-actor";
+
+serializeWithOtherBillingFiles();
 
 const at = (iso: string) => new Date(iso);
 

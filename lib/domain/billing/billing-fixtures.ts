@@ -1,5 +1,6 @@
 // Test fixtures for billing: a plan with small, round limits and raw usage samples written the
 // way the agent's ingestion writes them (primary key (jailId, sampledAt), resends skipped).
+import { afterAll, beforeAll } from "vitest";
 import { db } from "@/lib/db";
 import { uid } from "@/lib/test/factories";
 
@@ -49,3 +50,22 @@ export async function writeSamples(
 }
 
 export const hoursBefore = (d: Date, h: number) => new Date(d.getTime() - h * 3_600_000);
+
+/**
+ * billingTick and the invoice run look at every account (a run for May picks up any charge
+ * still unbilled from before May). Test files that call them take this lock for their whole
+ * run, so two such files never interleave; each also keeps to its own era of the past.
+ */
+export function serializeWithOtherBillingFiles() {
+  let client: import("pg").Client | undefined;
+  beforeAll(async () => {
+    const pg = (await import("pg")).default;
+    client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query("SELECT pg_advisory_lock(hashtext('cellblock-billing-tests'))");
+  }, 120_000);
+  afterAll(async () => {
+    await client?.query("SELECT pg_advisory_unlock(hashtext('cellblock-billing-tests'))").catch(() => {});
+    await client?.end();
+  });
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
-import { createBillingPlan } from "./billing-fixtures";
+import { createBillingPlan, serializeWithOtherBillingFiles } from "./billing-fixtures";
 import { flagPastDueAccounts } from "./flag-past-due-accounts";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";
@@ -10,6 +10,8 @@ import { runInvoiceRun } from "./run-invoice-run";
 import { staffActor } from "./staff-actor";
 import { suspendAccount } from "./suspend-account";
 import { unsuspendAccount } from "./unsuspend-account";
+
+serializeWithOtherBillingFiles();
 
 const at = (iso: string) => new Date(iso);
 

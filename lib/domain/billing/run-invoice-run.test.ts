@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
 import { addAccountAdjustment } from "./add-account-adjustment";
-import { createBillingPlan } from "./billing-fixtures";
+import { createBillingPlan, serializeWithOtherBillingFiles } from "./billing-fixtures";
 import { issueInvoice } from "./issue-invoice";
 import { runInvoiceRun } from "./run-invoice-run";
 import { staffActor } from "./staff-actor";
+
+serializeWithOtherBillingFiles();
 
 const at = (iso: string) => new Date(iso);
 
