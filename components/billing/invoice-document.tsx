@@ -48,7 +48,7 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
           <p>{invoice.account.billingEmail}</p>
         </div>
         <dl className="grid grid-cols-2 gap-y-1 text-sm sm:text-right">
-          <dt className="text-zinc-500">Period</dt><dd>{formatDate(invoice.periodStart)} – {formatDate(new Date(invoice.periodEnd.getTime() - 1))}</dd>
+          <dt className="text-zinc-500">Period</dt><dd className="whitespace-nowrap">{formatDate(invoice.periodStart)} – {formatDate(new Date(invoice.periodEnd.getTime() - 1))}</dd>
           <dt className="text-zinc-500">Issued</dt><dd>{formatDate(invoice.issuedAt)}</dd>
           <dt className="text-zinc-500">Due</dt><dd>{formatDate(invoice.dueAt)}</dd>
         </dl>
@@ -64,7 +64,7 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
               <td className="py-2 pr-4 text-zinc-900">{l.description}</td>
               <td className="py-2 pr-4 text-right tabular-nums">{Number(String(l.quantity)).toLocaleString("en-US", { maximumFractionDigits: 4 })}</td>
               <td className="py-2 pr-4 text-right tabular-nums">{formatMoney(l.unitCents)}</td>
-              <td className="py-2 text-right tabular-nums">{formatMoney(l.amountCents)}</td>
+              <td className="whitespace-nowrap py-2 text-right tabular-nums">{formatMoney(l.amountCents)}</td>
             </tr>
           ))}
         </tbody>
@@ -73,7 +73,7 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
           {invoice.payments.map((p) => (
             <tr key={p.id} className="font-normal text-zinc-600">
               <td colSpan={4} className="py-1 pr-4 text-right">Paid {formatDate(p.receivedAt)} by {p.method.toLowerCase().replace("_", " ")}{p.reference ? ` (${p.reference})` : ""}</td>
-              <td className="py-1 text-right tabular-nums">−{formatMoney(p.amountCents)}</td>
+              <td className="whitespace-nowrap py-1 text-right tabular-nums">−{formatMoney(p.amountCents)}</td>
             </tr>
           ))}
           {invoice.status !== "VOID" && (

@@ -103,9 +103,14 @@ test("billing works the review queue and the invoice run; the customer sees the 
   await run.getByLabel("Month").selectOption(thisMonth);
   await run.getByRole("button", { name: "Run invoices" }).click();
   await expect(run.getByRole("status")).toContainText(`Invoice run for ${thisMonth}`);
+  const firstRun = await run.getByRole("status").innerText();
+  const lines = () => count("InvoiceLine", `"invoiceId" IN (SELECT "id" FROM "Invoice" WHERE "accountId" = $1)`, [user!.accountId]);
+  expect(await lines()).toBe(3);
   await run.getByRole("button", { name: "Run invoices" }).click();
-  await expect(run.getByRole("status")).toContainText("0 new invoice(s), 0 new line(s)");
+  // Other specs may add jails meanwhile, so judge the second run by this account's rows.
+  await expect(run.getByRole("status")).not.toHaveText(firstRun);
   expect(await count("Invoice", `"accountId" = $1`, [user!.accountId])).toBe(1);
+  expect(await lines()).toBe(3);
   expect(await count("InvoiceLine", `"overageCaseId" = ANY($1)`, [[approveMe!.caseId, waiveMe!.caseId]])).toBe(1);
 
   const issue = clerk.getByRole("form", { name: "Issue drafts" });
@@ -138,10 +143,53 @@ test("billing works the review queue and the invoice run; the customer sees the 
   expect((await stranger.goto("/billing/reviews"))?.status()).toBe(403);
   expect((await stranger.request.get(`/billing/exports/invoices?period=${thisMonth}`)).status()).toBe(403);
 
+  // The clerk records a partial payment, then the rest; the customer's balance goes to zero.
+  await clerk.goto(`/billing/invoices/${invoice!.id}`);
+  const pay = clerk.getByRole("form", { name: "Record payment" });
+  await expect(pay.getByLabel("Amount ($)")).toHaveValue("32.50");
+  await pay.getByLabel("Amount ($)").fill("40");
+  await pay.getByRole("button", { name: "Record payment" }).click();
+  await expect(pay.getByRole("alert").first()).toContainText("more than the balance");
+  await pay.getByLabel("Amount ($)").fill("30.00");
+  await pay.getByLabel("Reference").fill("SEPA 2026-11");
+  await pay.getByRole("button", { name: "Record payment" }).click();
+  await expect(pay.getByRole("status")).toContainText("Balance: $2.50");
+  await pay.getByLabel("Amount ($)").fill("2.50");
+  await pay.getByRole("button", { name: "Record payment" }).click();
+  await expect(clerk.getByTestId("invoice-balance")).toHaveText("$0.00");
+  await clerk.screenshot({ path: testInfo.outputPath("staff-invoice.png"), fullPage: true });
+  await customer.goto("/invoices");
+  await expect(customer.getByTestId("balance-due")).toHaveText("$0.00");
+  expect(await count("Payment", `"invoiceId" = $1`, [invoice!.id])).toBe(2);
+
   // The clerk's CSV export has the invoice.
   const csv = await clerk.request.get(`/billing/exports/invoices?period=${thisMonth}`);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(await csv.text()).toContain(`${invoice!.number},${thisMonth}`);
   const decisions = await (await clerk.request.get(`/billing/exports/overage?period=${thisMonth}`)).text();
   expect(decisions).toContain("Log explosion, customer cleaned up at once");
+});
+
+test("billing suspends an account (its running jail gets a STOP job) and lifts the suspension", async ({ browser }) => {
+  const customer = await (await browser.newContext()).newPage();
+  const { email } = await signUpThroughForm(customer);
+  const [user] = await sql<{ accountId: string }>(`SELECT "accountId" FROM "User" WHERE "email" = $1`, [email]);
+  const [jail] = await seedBillingWorld(user!.accountId);
+
+  const clerk = await (await browser.newContext()).newPage();
+  await logIn(clerk, seeded.billing.email, seeded.billing.password());
+  await expect(clerk).toHaveURL(/\/billing$/);
+  await clerk.goto(`/billing/accounts/${user!.accountId}`);
+  const suspend = clerk.getByRole("form", { name: "Suspend account" });
+  await suspend.getByLabel("Reason").fill("Invoice unpaid for 30 days");
+  await suspend.getByRole("button", { name: "Suspend account" }).click();
+  await expect(clerk.getByText("Suspended since")).toBeVisible();
+  expect(await count("Job", `"jailId" = $1 AND "type" = 'STOP'`, [jail!.id])).toBe(1);
+  await customer.goto("/invoices");
+  await expect(customer.getByText("Your account is suspended.")).toBeVisible();
+
+  await clerk.getByRole("button", { name: "Unsuspend" }).click();
+  await expect(clerk.getByRole("form", { name: "Suspend account" })).toBeVisible();
+  expect(await count("Job", `"jailId" = $1 AND "type" = 'START'`, [jail!.id])).toBe(1);
+  expect(await count("AuditLog", `"targetId" = $1 AND "action" IN ('account.suspend', 'account.unsuspend') AND "actorRole" = 'BILLING'`, [user!.accountId])).toBe(2);
 });
