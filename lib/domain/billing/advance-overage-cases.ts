@@ -1,12 +1,12 @@
-// Moves cases in grace along: back under the limit → RESOLVED, no charge; still over when
-// grace ends → REVIEW, with the excess measured by the policy in measure-usage.ts and
+// Moves cases in grace along: back under the limit → RESOLVED, no charge (for transfer: the
+// transfer during grace stayed within a month's allowance); still over when grace ends → REVIEW, with the excess measured by the policy in measure-usage.ts and
 // rounded up to 0.1 GB. Each transition is a conditional update (status still GRACE), so a
 // second tick or a concurrent one changes nothing.
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { deliverMail, queueMail } from "@/lib/mail/send-mail";
 import { BYTES_PER_MB, excessTenthsGb } from "./billing-config";
-import { measureCasePeakBytes, measureUsageLevels } from "./measure-usage";
+import { graceTransferBytes, measureCasePeakBytes, measureUsageLevels } from "./measure-usage";
 import { overageResolvedMail } from "./overage-mail";
 
 const SYSTEM = { kind: "system", name: "billing-tick" } as const;
@@ -29,6 +29,10 @@ export async function advanceOverageCases(now: Date): Promise<{ resolved: number
       continue;
     }
     if (c.graceEndsAt > now) continue;
+    if (c.kind === "BANDWIDTH" && (await graceTransferBytes(c)) <= BigInt(c.limitMb) * BYTES_PER_MB) {
+      if (await resolve(c.id, now, { reason: "transfer during grace within the monthly allowance" })) resolved++;
+      continue;
+    }
     const peak = await measureCasePeakBytes(c);
     const tenths = excessTenthsGb(peak, BigInt(c.limitMb) * BYTES_PER_MB);
     if (tenths === 0) {

@@ -154,6 +154,30 @@ describe("billing cycle", () => {
     await billingTick(at("2003-02-05T12:30:00Z"));
     const c = await db.overageCase.findFirstOrThrow({ where: { jailId: a.id } });
     expect(c).toMatchObject({ kind: "BANDWIDTH", status: "GRACE", limitMb: 10 * 1024 });
+
+    // A new month starts at zero, but spent transfer is not "back under": still in grace.
+    await writeSamples(a, at("2003-02-20T10:00:00Z"), at("2003-02-20T10:00:00Z"), 1, () => ({ netRxBytes: 4 * GB }));
+    await billingTick(at("2003-02-20T11:00:00Z"));
+    await billingTick(at("2003-03-01T12:00:00Z"));
+    expect((await db.overageCase.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("GRACE");
+    // Grace ends with 4 GB moved during it, within the 10 GB allowance: closed free.
+    await billingTick(at("2003-03-05T12:30:00Z"));
+    expect(await db.overageCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "RESOLVED", amountCents: null });
+  });
+
+  it("sends a jail that keeps its transfer up to review with the largest month's excess", async () => {
+    const { a } = await setUp(at("2003-05-01T00:00:00Z"), { bandwidthGb: 10 });
+    // 12 GB on 5 June, 15 GB on 20 June... and 11 GB again on 3 July.
+    for (const [day, gb] of [["2003-06-05", 12], ["2003-06-20", 3], ["2003-07-03", 11]] as const) {
+      await writeSamples(a, at(`${day}T10:00:00Z`), at(`${day}T10:00:00Z`), 1, () => ({ netRxBytes: gb * GB }));
+      await billingTick(at(`${day}T11:00:00Z`));
+    }
+    const c = await db.overageCase.findFirstOrThrow({ where: { jailId: a.id } });
+    expect(c).toMatchObject({ status: "GRACE", kind: "BANDWIDTH" });
+    expect(c.graceEndsAt.toISOString()).toBe("2003-07-05T11:00:00.000Z");
+    await billingTick(at("2003-07-05T12:00:00Z"));
+    // June: 15 GB, July so far: 11 GB → the largest month is 5.0 GB over.
+    expect(await db.overageCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "REVIEW", excessTenthsGb: 50 });
   });
 });
 

@@ -3,8 +3,10 @@
 //  - Disk "over": every hourly rollup in the trailing OVERAGE_CONFIRM_HOURS window has its
 //    AVERAGE above the quota. Disk "under": every hourly MAXIMUM in the window is at or below
 //    it. Anything in between (a spike, a dip) changes nothing, so cases do not flap.
-//  - Bandwidth: the calendar month's transfer so far (in + out, from daily rollups) against
-//    the plan's monthly allowance.
+//  - Bandwidth "over": the calendar month's transfer so far (in + out, from daily rollups) is
+//    above the plan's monthly allowance. Spent transfer cannot be un-spent, so a bandwidth case
+//    never closes early: at the end of grace it closes free if the transfer DURING grace stayed
+//    within one month's allowance (graceTransferBytes), and goes to review otherwise.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { billingConfig, BYTES_PER_GB, BYTES_PER_MB, monthStart, nextMonthStart } from "./billing-config";
@@ -66,7 +68,7 @@ export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise
     const bytes = BigInt(b.bytes);
     levels.push({
       jailId: b.jailId, accountId: b.accountId, kind: "BANDWIDTH", limitMb: b.allowanceGb * 1024, limitBytes,
-      currentBytes: bytes, over: bytes > limitBytes, under: bytes <= limitBytes,
+      currentBytes: bytes, over: bytes > limitBytes, under: false,
     });
   }
   return levels;
@@ -93,4 +95,12 @@ export async function measureCasePeakBytes(c: { jailId: string; kind: "DISK" | "
       GROUP BY date_trunc('month', "bucketStart")
     ) m`;
   return BigInt(row?.peak ?? 0);
+}
+
+/** Transfer (in + out) during a case's grace, from hourly rollups: the hours starting at or after it opened. */
+export async function graceTransferBytes(c: { jailId: string; openedAt: Date; graceEndsAt: Date }): Promise<bigint> {
+  const [row] = await db.$queryRaw<Array<{ bytes: bigint | null }>>`
+    SELECT sum("netRxBytes" + "netTxBytes")::bigint AS "bytes" FROM "UsageRollup"
+    WHERE "jailId" = ${c.jailId} AND "period" = 'HOUR' AND "bucketStart" >= ${utc(c.openedAt)} AND "bucketStart" < ${utc(c.graceEndsAt)}`;
+  return BigInt(row?.bytes ?? 0);
 }
