@@ -15,7 +15,13 @@ export async function OverageBanner({ accountId }: { accountId: string }) {
           {cases.map((c) => (
             <li key={c.id}>
               <span className="font-mono">{c.jail.hostname}</span>: {c.kind === "DISK" ? "disk space" : "monthly transfer"}{" "}
-              {c.status === "GRACE" ? <>— bring it back under by <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.</> : "— grace has ended; billing is reviewing the excess."}
+              {c.status !== "GRACE" ? (
+                "— grace has ended; billing is reviewing the excess."
+              ) : c.kind === "DISK" ? (
+                <>— bring it back under by <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.</>
+              ) : (
+                <>— keep its transfer within the allowance until <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.</>
+              )}
             </li>
           ))}
         </ul>

@@ -14,7 +14,7 @@ const SYSTEM = { kind: "system", name: "billing-tick" } as const;
 export async function advanceOverageCases(now: Date): Promise<{ resolved: number; toReview: number }> {
   const cases = await db.overageCase.findMany({
     where: { status: "GRACE" },
-    select: { id: true, jailId: true, accountId: true, kind: true, limitMb: true, openedAt: true, graceEndsAt: true },
+    select: { id: true, jailId: true, accountId: true, kind: true, limitMb: true, openedAt: true, graceEndsAt: true, jail: { select: { destroyedAt: true } } },
     orderBy: { graceEndsAt: "asc" },
   });
   if (cases.length === 0) return { resolved: 0, toReview: 0 };
@@ -24,6 +24,11 @@ export async function advanceOverageCases(now: Date): Promise<{ resolved: number
   let resolved = 0;
   let toReview = 0;
   for (const c of cases) {
+    // A disk case for a jail destroyed during grace: the disk is gone, so it is back under.
+    if (c.kind === "DISK" && c.jail.destroyedAt && c.jail.destroyedAt < c.graceEndsAt) {
+      if (await resolve(c.id, now, { reason: "jail destroyed during grace" })) resolved++;
+      continue;
+    }
     if (under.has(`${c.jailId}:${c.kind}`)) {
       if (await resolve(c.id, now, { reason: "back under the limit" })) resolved++;
       continue;

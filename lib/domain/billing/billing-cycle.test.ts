@@ -181,6 +181,19 @@ describe("billing cycle", () => {
   });
 });
 
+describe("overage for a destroyed jail", () => {
+  it("closes a disk case free when the jail is destroyed during grace", async () => {
+    const { a } = await setUp(at("2005-01-01T00:00:00Z"));
+    const t0 = at("2005-02-02T10:00:00Z");
+    await writeSamples(a, hoursBefore(t0, 3), t0, 10, () => ({ diskBytes: 2 * GB }));
+    await billingTick(t0);
+    const c = await db.overageCase.findFirstOrThrow({ where: { jailId: a.id } });
+    await db.jail.update({ where: { id: a.id }, data: { destroyedAt: at("2005-02-10T00:00:00Z"), state: "DESTROYED", desiredState: "DESTROYED" } });
+    await billingTick(at("2005-02-10T01:00:00Z"));
+    expect(await db.overageCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "RESOLVED", amountCents: null });
+  });
+});
+
 describe("pruneUsage (in this file: it deletes every era before its clock)", () => {
   it("deletes raw samples past retention but keeps the rollups made from them", async () => {
     const { pruneUsage, rollupUsage } = await import("@/lib/domain/usage/rollup-usage");

@@ -17,8 +17,11 @@ export function overageOpenedMail(p: { to: string; hostname: string; kind: "DISK
     subject: `Your jail ${p.hostname} is over its ${what} limit`,
     text:
       `Hello,\n\nYour jail ${p.hostname} is using ${gb(p.currentBytes)} GB of ${what}; its plan includes ${gb(p.limitBytes)} GB.\n\n` +
-      `You have until ${formatDate(p.graceEndsAt)} to bring it back under the limit, free of charge. ` +
-      `If it is still over then, the excess may be charged on your next invoice at your plan's overage price.\n\n` +
+      (p.kind === "DISK"
+        ? `You have until ${formatDate(p.graceEndsAt)} to bring it back under the limit, free of charge. ` +
+          `If it is still over then, the excess may be charged on your next invoice at your plan's overage price.\n\n`
+        : `If its transfer from now until ${formatDate(p.graceEndsAt)} stays within the monthly allowance, nothing is charged. ` +
+          `Otherwise the excess may be charged on your next invoice at your plan's overage price.\n\n`) +
       `Your open cases: ${portalUrl("/invoices")}\n`,
   };
 }
