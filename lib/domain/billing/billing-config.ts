@@ -19,7 +19,9 @@ const schema = z.object({
   // Hourly rollups older than this are pruned (daily rollups stay).
   USAGE_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(90),
   // Each rollup pass recomputes the buckets of this trailing window (late batches land in it).
-  USAGE_ROLLUP_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(48).default(26),
+  // Its cost grows with jails × window: keep it short; older backlogs are folded in with
+  // rollupUsage(now, { from }).
+  USAGE_ROLLUP_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(48).default(6),
 });
 
 export type BillingConfig = z.infer<typeof schema>;

@@ -142,6 +142,9 @@ describe("billing cycle", () => {
     const t0 = at("2003-02-05T12:00:00Z");
     // 0.5 GB per hour in, 0.25 out for 12 hours: 9 GB, under 10 (and a 90% warning).
     await writeSamples(a, hoursBefore(t0, 12), hoursBefore(t0, 0.5), 30, () => ({ netRxBytes: 0.25 * GB, netTxBytes: 0.125 * GB, diskBytes: GB / 10 }));
+    // Twelve hours of backlog is older than a tick's lookback: fold it in explicitly first.
+    const { rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
+    await rollupUsage(t0, { from: hoursBefore(t0, 12) });
     await billingTick(t0);
     expect(await db.overageCase.count({ where: { jailId: a.id } })).toBe(0);
     expect((await db.usageWarning.findMany({ where: { jailId: a.id, kind: "BANDWIDTH" } })).map((w) => w.percent)).toEqual([80]);

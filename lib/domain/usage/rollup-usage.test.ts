@@ -61,4 +61,12 @@ describe("rollupUsage", () => {
     const [hour] = await rollups(j.id, "HOUR");
     expect(hour).toMatchObject({ samples: 6, netRxBytes: 600n });
   });
+
+  it("counts a negative transfer delta as zero", async () => {
+    const j = await jail();
+    await writeSamples(j, at("2010-08-01T08:00:00Z"), at("2010-08-01T08:20:00Z"), 10, (t) => ({ netRxBytes: t.getUTCMinutes() === 10 ? -5000 : 100, netTxBytes: 1 }));
+    await rollupUsage(at("2010-08-01T09:00:00Z"));
+    const [hour] = await rollups(j.id, "HOUR");
+    expect(hour).toMatchObject({ samples: 3, netRxBytes: 200n, netTxBytes: 3n });
+  });
 });

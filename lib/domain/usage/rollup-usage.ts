@@ -4,7 +4,8 @@
 // Idempotent: each pass recomputes whole buckets from their sources and upserts them; a bucket
 // whose figures did not change is not even rewritten (updatedAt stays). Usage counts once per
 // (jail, sampledAt) because that is UsageSample's primary key, and network figures are
-// per-interval deltas (reset-safe, made by the agent), so sums never double count.
+// per-interval deltas (reset-safe, made by the agent), so sums never double count; a negative
+// delta (a counter the agent failed to see reset) counts as zero rather than eating real usage.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { billingConfig } from "@/lib/domain/billing/billing-config";
@@ -34,7 +35,7 @@ export async function rollupUsage(now: Date, opts: { from?: Date } = {}): Promis
       max(s."diskBytes"), round(avg(s."diskBytes"))::bigint,
       max(s."memoryBytes"), round(avg(s."memoryBytes"))::bigint,
       max(s."cpuPercent"), avg(s."cpuPercent"), max(s."processes"),
-      sum(s."netRxBytes")::bigint, sum(s."netTxBytes")::bigint, ${utc(now)}
+      sum(GREATEST(s."netRxBytes", 0))::bigint, sum(GREATEST(s."netTxBytes", 0))::bigint, ${utc(now)}
     FROM "UsageSample" s
     WHERE s."sampledAt" >= ${utc(from)}
     GROUP BY s."jailId", date_trunc('hour', s."sampledAt")
