@@ -117,6 +117,7 @@ test("billing works the review queue and the invoice run; the customer sees the 
   await issue.getByLabel("Month").selectOption(thisMonth);
   await issue.getByRole("button", { name: "Issue all drafts" }).click();
   await expect(issue.getByRole("status")).toContainText("Issued and mailed");
+  await clerk.screenshot({ path: testInfo.outputPath("invoices-list.png"), fullPage: true });
   const [invoice] = await sql<{ id: string; number: string; status: string; totalCents: number }>(
     `SELECT "id", "number", "status", "totalCents" FROM "Invoice" WHERE "accountId" = $1`, [user!.accountId]);
   expect(invoice).toMatchObject({ status: "ISSUED", totalCents: 1500 + 1500 + 250 });
@@ -170,7 +171,7 @@ test("billing works the review queue and the invoice run; the customer sees the 
   expect(decisions).toContain("Log explosion, customer cleaned up at once");
 });
 
-test("billing suspends an account (its running jail gets a STOP job) and lifts the suspension", async ({ browser }) => {
+test("billing suspends an account (its running jail gets a STOP job) and lifts the suspension", async ({ browser }, testInfo) => {
   const customer = await (await browser.newContext()).newPage();
   const { email } = await signUpThroughForm(customer);
   const [user] = await sql<{ accountId: string }>(`SELECT "accountId" FROM "User" WHERE "email" = $1`, [email]);
@@ -184,6 +185,7 @@ test("billing suspends an account (its running jail gets a STOP job) and lifts t
   await suspend.getByLabel("Reason").fill("Invoice unpaid for 30 days");
   await suspend.getByRole("button", { name: "Suspend account" }).click();
   await expect(clerk.getByText("Suspended since")).toBeVisible();
+  await clerk.screenshot({ path: testInfo.outputPath("account-suspended.png"), fullPage: true });
   expect(await count("Job", `"jailId" = $1 AND "type" = 'STOP'`, [jail!.id])).toBe(1);
   await customer.goto("/invoices");
   await expect(customer.getByText("Your account is suspended.")).toBeVisible();
