@@ -42,7 +42,10 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Invoices" />
-          <CardBody className="p-0">
+          <CardBody>
+            {account.invoices.length === 0 ? (
+              <p className="text-sm text-zinc-500">No invoices yet.</p>
+            ) : (
             <Table className="rounded-none border-0 shadow-none">
               <THead><tr><Th>Number</Th><Th>Month</Th><Th>Status</Th><Th className="text-right">Total</Th><Th className="text-right">Balance</Th></tr></THead>
               <TBody>
@@ -57,6 +60,7 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
                 ))}
               </TBody>
             </Table>
+            )}
           </CardBody>
         </Card>
         <div className="space-y-6">
