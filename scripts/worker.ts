@@ -3,6 +3,7 @@
 // Run with the react-server condition so lib/ modules marked `server-only` load outside Next.
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/auth/login-rate-limit";
+import { billingTick } from "@/lib/domain/billing/billing-tick";
 
 const intervalMs = Number(process.env.WORKER_INTERVAL_SECONDS ?? 30) * 1000;
 let stopping = false;
@@ -12,6 +13,8 @@ async function tick() {
   const leases = await sweepExpiredLeases(now);
   if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
   await pruneLoginAttempts(now);
+  // Rollups, overage grace and review, usage warnings, past-due flags (each step idempotent).
+  await billingTick(now);
 }
 
 async function main() {

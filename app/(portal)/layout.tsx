@@ -3,6 +3,7 @@ import { AppShell } from "@/components/layout/app-shell";
 import { Alert } from "@/components/ui/alert";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { customerNav } from "@/components/layout/navs";
+import { OverageBanner } from "@/components/billing/overage-banner";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireCustomerPage();
@@ -14,7 +15,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           restore service.
         </Alert>
       </div>
-    ) : undefined;
+    ) : (
+      <OverageBanner accountId={user.accountId} />
+    );
   return (
     <AppShell area="Customer" nav={customerNav} user={user} home="/dashboard" banner={banner}>
       {children}

@@ -13,10 +13,10 @@ export default async function BillingOverviewPage() {
     <>
       <PageHeader title="Billing console" description="Overage reviews, invoices and payments." />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="billing-overview">
-        <Stat label="Overage cases to review" value={o.inReview} />
-        <Stat label="Jails in grace" value={o.inGrace} />
-        <Stat label="Issued, unpaid invoices" value={o.issuedUnpaid} />
-        <Stat label="Customer accounts" value={o.accounts} />
+        <Stat label="Overage cases to review" value={o.inReview} href="/billing/reviews" />
+        <Stat label="Jails in grace" value={o.inGrace} href="/billing/reviews?status=grace" />
+        <Stat label="Issued, unpaid invoices" value={o.issuedUnpaid} href="/billing/invoices?status=ISSUED" />
+        <Stat label="Customer accounts" value={o.accounts} href="/billing/accounts" hint={o.flagged ? `${o.flagged} flagged for suspension` : undefined} />
       </div>
     </>
   );

@@ -3,6 +3,7 @@ import type { NavItem } from "./nav-links";
 // One list per audience. Add an entry when its page exists, not before.
 export const customerNav: NavItem[] = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/invoices", label: "Invoices" },
   { href: "/account", label: "Account" },
 ];
 
@@ -14,4 +15,9 @@ export const adminNav: NavItem[] = [
   { href: "/admin/audit", label: "Audit log" },
 ];
 
-export const billingNav: NavItem[] = [{ href: "/billing", label: "Overview", exact: true }];
+export const billingNav: NavItem[] = [
+  { href: "/billing", label: "Overview", exact: true },
+  { href: "/billing/reviews", label: "Overage review" },
+  { href: "/billing/invoices", label: "Invoices" },
+  { href: "/billing/accounts", label: "Accounts" },
+];

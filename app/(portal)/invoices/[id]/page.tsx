@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { InvoiceDocument } from "@/components/billing/invoice-document";
+import { PrintButton } from "@/components/billing/print-button";
+import { LinkButton } from "@/components/ui/button";
+import { requireCustomerPage } from "@/lib/auth/session";
+import { getInvoiceForCustomer } from "@/lib/domain/billing/get-invoice";
+import { AppError } from "@/lib/errors";
+import { id as idSchema } from "@/lib/schemas/common";
+
+export const metadata: Metadata = { title: "Invoice" };
+
+export default async function CustomerInvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireCustomerPage();
+  const parsed = idSchema.safeParse((await params).id);
+  if (!parsed.success) notFound();
+  // Scoped by the caller's account in the query: another account's invoice is "not found".
+  const invoice = await getInvoiceForCustomer(parsed.data, user.accountId).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  return (
+    <>
+      {/* Printing the invoice prints the invoice, not the portal around it. */}
+      <style>{"@media print { aside, header, [data-testid=overage-banner] { display: none !important } main { max-width: none !important; padding: 0 !important } }"}</style>
+      <div className="mb-4 flex justify-between print:hidden">
+        <LinkButton variant="secondary" href="/invoices">All invoices</LinkButton>
+        <PrintButton />
+      </div>
+      <InvoiceDocument invoice={invoice} />
+    </>
+  );
+}

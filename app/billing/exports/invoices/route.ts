@@ -1,0 +1,23 @@
+// CSV of a month's invoices, for billing staff. GET /billing/exports/invoices?period=YYYY-MM
+import { requireBilling } from "@/lib/auth/session";
+import { parsePeriod } from "@/lib/domain/billing/billing-config";
+import { exportInvoicesCsv } from "@/lib/domain/billing/export-invoices-csv";
+import { errorResponse } from "@/lib/http/route";
+import { periodSchema } from "@/lib/schemas/billing";
+
+export async function GET(req: Request) {
+  try {
+    await requireBilling();
+    const period = periodSchema.parse(new URL(req.url).searchParams.get("period") ?? "");
+    const csv = await exportInvoicesCsv(parsePeriod(period));
+    return new Response(csv, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="invoices-${period}.csv"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/forms/action-form";
+import { SelectField, TextField } from "@/components/forms/fields";
+import { InvoiceDocument } from "@/components/billing/invoice-document";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { LinkButton } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { requireBillingPage } from "@/lib/auth/session";
+import { getInvoiceForStaff } from "@/lib/domain/billing/get-invoice";
+import { AppError } from "@/lib/errors";
+import { centsToDecimal } from "@/lib/domain/billing/csv";
+import { id as idSchema } from "@/lib/schemas/common";
+import { PAYMENT_METHODS } from "@/lib/schemas/billing";
+import { issueInvoiceAction, recordPaymentAction, voidInvoiceAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Invoice" };
+
+export default async function StaffInvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireBillingPage();
+  const parsed = idSchema.safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const invoice = await getInvoiceForStaff(parsed.data).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const balance = invoice.totalCents - invoice.paidCents;
+  return (
+    <>
+      <div className="print:hidden">
+        <PageHeader
+          title={`Invoice ${invoice.number}`}
+          description={invoice.account.name}
+          actions={<LinkButton variant="secondary" href={`/billing/accounts/${invoice.account.id}`}>Account</LinkButton>}
+        />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <InvoiceDocument invoice={invoice} />
+        </div>
+        <div className="space-y-4 print:hidden">
+          {invoice.status === "DRAFT" && (
+            <Card>
+              <CardHeader title="Issue" description="Freezes the invoice, sets its due date and mails it." />
+              <CardBody>
+                <ActionForm action={issueInvoiceAction} aria-label="Issue invoice">
+                  <input type="hidden" name="invoiceId" value={invoice.id} />
+                  <SubmitButton pendingLabel="Issuing…">Issue and mail</SubmitButton>
+                </ActionForm>
+              </CardBody>
+            </Card>
+          )}
+          {invoice.status === "ISSUED" && (
+            <Card>
+              <CardHeader title="Record a payment" description="Partial payments leave a balance." />
+              <CardBody>
+                <ActionForm action={recordPaymentAction} aria-label="Record payment" resetOnSuccess>
+                  <input type="hidden" name="invoiceId" value={invoice.id} />
+                  <TextField name="amount" label="Amount ($)" inputMode="decimal" defaultValue={centsToDecimal(balance)} />
+                  <SelectField name="method" label="Method" options={PAYMENT_METHODS.map((m) => ({ value: m, label: m.toLowerCase().replace("_", " ") }))} />
+                  <TextField name="reference" label="Reference" hint="Bank reference, check number…" />
+                  <SubmitButton pendingLabel="Recording…">Record payment</SubmitButton>
+                </ActionForm>
+              </CardBody>
+            </Card>
+          )}
+          {(invoice.status === "DRAFT" || (invoice.status === "ISSUED" && invoice.paidCents === 0)) && (
+            <Card>
+              <CardHeader title="Void" description="For an invoice made in error. Its charges are not billed again." />
+              <CardBody>
+                <ActionForm action={voidInvoiceAction} aria-label="Void invoice">
+                  <input type="hidden" name="invoiceId" value={invoice.id} />
+                  <TextField name="reason" label="Reason" />
+                  <SubmitButton variant="danger" pendingLabel="Voiding…">Void invoice</SubmitButton>
+                </ActionForm>
+              </CardBody>
+            </Card>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

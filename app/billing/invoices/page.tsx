@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ActionForm } from "@/components/forms/action-form";
+import { MonthSelect } from "@/components/billing/month-select";
+import { invoiceStatusTone } from "@/components/billing/invoice-document";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { requireBillingPage } from "@/lib/auth/session";
+import { formatPeriod, monthStart, parsePeriod } from "@/lib/domain/billing/billing-config";
+import { INVOICES_PAGE_SIZE, listInvoices } from "@/lib/domain/billing/list-invoices";
+import { formatDate, formatMoney } from "@/lib/format";
+import { page as pageSchema } from "@/lib/schemas/common";
+import { periodSchema } from "@/lib/schemas/billing";
+import { buttonClass } from "@/components/ui/button-styles";
+import { issueDraftsAction, runInvoiceRunAction } from "../actions";
+
+export const metadata: Metadata = { title: "Invoices" };
+
+const STATUSES = ["DRAFT", "ISSUED", "PAID", "VOID"] as const;
+
+export default async function InvoicesPage({ searchParams }: { searchParams: Promise<{ page?: string; period?: string; status?: string }> }) {
+  await requireBillingPage();
+  const params = await searchParams;
+  const now = new Date();
+  const lastMonth = formatPeriod(monthStart(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))));
+  const thisMonth = formatPeriod(monthStart(now));
+  const parsed = periodSchema.safeParse(params.period);
+  const period = parsed.success ? parsed.data : undefined;
+  const status = STATUSES.find((s) => s === params.status);
+  const page = pageSchema.parse(params.page);
+  const { rows, total, sums } = await listInvoices({ periodStart: period ? parsePeriod(period) : undefined, status }, page);
+  const months = Array.from({ length: 13 }, (_, i) => formatPeriod(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1))));
+  const runPeriod = period ?? lastMonth;
+  return (
+    <>
+      <PageHeader title="Invoices" description="The monthly invoice run makes one invoice per account: plan fees (pro-rated), approved overage, credits and charges. Running it again adds nothing twice." />
+      <div className="mb-6 grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Invoice run" description="Makes or completes the month's DRAFT invoices. Issued invoices never change." />
+          <CardBody>
+            <ActionForm action={runInvoiceRunAction} aria-label="Invoice run" className="flex flex-wrap items-end gap-3 space-y-0">
+              <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />
+              <SubmitButton pendingLabel="Running…">Run invoices</SubmitButton>
+            </ActionForm>
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Issue drafts" description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days." />
+          <CardBody>
+            <ActionForm action={issueDraftsAction} aria-label="Issue drafts" className="flex flex-wrap items-end gap-3 space-y-0">
+              <MonthSelect id="issue-period" months={months} defaultValue={runPeriod} current={thisMonth} />
+              <SubmitButton variant="secondary" pendingLabel="Issuing…">Issue all drafts</SubmitButton>
+            </ActionForm>
+          </CardBody>
+        </Card>
+      </div>
+
+      <form className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter invoices">
+        <select name="period" defaultValue={period ?? ""} aria-label="Month" className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+          <option value="">All months</option>
+          {months.map((m) => <option key={m} value={m}>{m}</option>)}
+        </select>
+        <select name="status" defaultValue={status ?? ""} aria-label="Status" className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+          <option value="">Any status</option>
+          {STATUSES.map((s) => <option key={s} value={s}>{s.toLowerCase()}</option>)}
+        </select>
+        <button className={buttonClass("secondary", "sm")}>Filter</button>
+        {period && (
+          <span className="ml-auto flex gap-2">
+            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/invoices?period=${period}`}>Invoices CSV</a>
+            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/overage?period=${period}`}>Overage decisions CSV</a>
+          </span>
+        )}
+      </form>
+      {sums.length > 0 && (
+        <p className="mb-3 text-sm text-zinc-600" data-testid="invoice-sums">
+          {sums.map((s) => `${s._count} ${s.status.toLowerCase()} (${formatMoney(s._sum.totalCents ?? 0)})`).join(" · ")}
+        </p>
+      )}
+      {rows.length === 0 ? (
+        <EmptyState title="No invoices" description={period ? `Nothing for ${period} yet: run the invoice run for it.` : "Run the invoice run for a month."} />
+      ) : (
+        <Table>
+          <THead><tr><Th>Number</Th><Th>Account</Th><Th>Month</Th><Th>Status</Th><Th>Due</Th><Th className="text-right">Total</Th><Th className="text-right">Balance</Th></tr></THead>
+          <TBody>
+            {rows.map((i) => (
+              <tr key={i.id}>
+                <Td><Link className="font-mono text-brand-700 hover:underline" href={`/billing/invoices/${i.id}`}>{i.number}</Link></Td>
+                <Td><Link className="hover:underline" href={`/billing/accounts/${i.account.id}`}>{i.account.name}</Link></Td>
+                <Td>{formatPeriod(i.periodStart)}</Td>
+                <Td><Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge></Td>
+                <Td>{formatDate(i.dueAt)}</Td>
+                <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
+                <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
+              </tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
+      <Pagination page={page} pageSize={INVOICES_PAGE_SIZE} total={total} basePath="/billing/invoices" params={{ period, status }} />
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+// Test fixtures for billing: a plan with small, round limits and raw usage samples written the
+// way the agent's ingestion writes them (primary key (jailId, sampledAt), resends skipped).
+import { afterAll, beforeAll } from "vitest";
+import { db } from "@/lib/db";
+import { uid } from "@/lib/test/factories";
+
+export const GB = 2 ** 30;
+
+export async function createBillingPlan(overrides: Partial<{ priceCents: number; diskQuotaMb: number; bandwidthGb: number; overagePricePerGbCents: number }> = {}) {
+  return db.plan.create({
+    data: {
+      slug: `bill-${uid()}`,
+      name: `Cell ${uid()}`,
+      priceCents: overrides.priceCents ?? 1000,
+      diskQuotaMb: overrides.diskQuotaMb ?? 1024,
+      memoryLimitMb: 128,
+      maxProcesses: 40,
+      cpuPercent: 25,
+      bandwidthGb: overrides.bandwidthGb ?? 10,
+      overagePricePerGbCents: overrides.overagePricePerGbCents ?? 200,
+    },
+  });
+}
+
+/** Samples every `stepMinutes` in [from, to], with the figures `at(t)` returns. */
+export async function writeSamples(
+  jail: { id: string; hostId: string },
+  from: Date,
+  to: Date,
+  stepMinutes: number,
+  at: (t: Date) => Partial<{ diskBytes: number; memoryBytes: number; cpuPercent: number; processes: number; netRxBytes: number; netTxBytes: number }>,
+): Promise<number> {
+  const rows = [];
+  for (let t = from.getTime(); t <= to.getTime(); t += stepMinutes * 60_000) {
+    const v = at(new Date(t));
+    rows.push({
+      jailId: jail.id,
+      hostId: jail.hostId,
+      sampledAt: new Date(t),
+      diskBytes: BigInt(Math.round(v.diskBytes ?? 0)),
+      memoryBytes: BigInt(Math.round(v.memoryBytes ?? 0)),
+      cpuPercent: v.cpuPercent ?? 0,
+      processes: v.processes ?? 1,
+      netRxBytes: BigInt(Math.round(v.netRxBytes ?? 0)),
+      netTxBytes: BigInt(Math.round(v.netTxBytes ?? 0)),
+    });
+  }
+  const r = await db.usageSample.createMany({ data: rows, skipDuplicates: true });
+  return r.count;
+}
+
+export const hoursBefore = (d: Date, h: number) => new Date(d.getTime() - h * 3_600_000);
+
+/**
+ * billingTick and the invoice run look at every account (a run for May picks up any charge
+ * still unbilled from before May). Test files that call them take this lock for their whole
+ * run, so two such files never interleave; each also keeps to its own era of the past.
+ */
+export function serializeWithOtherBillingFiles() {
+  let client: import("pg").Client | undefined;
+  beforeAll(async () => {
+    const pg = (await import("pg")).default;
+    client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query("SELECT pg_advisory_lock(hashtext('cellblock-billing-tests'))");
+  }, 120_000);
+  afterAll(async () => {
+    await client?.query("SELECT pg_advisory_unlock(hashtext('cellblock-billing-tests'))").catch(() => {});
+    await client?.end();
+  });
+}

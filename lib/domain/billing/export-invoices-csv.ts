@@ -1,0 +1,20 @@
+import { db } from "@/lib/db";
+import { centsToDecimal, toCsv } from "./csv";
+import { formatPeriod, monthStart } from "./billing-config";
+
+/** Every invoice of a month, one row each, for the accounting system. */
+export async function exportInvoicesCsv(periodStart: Date): Promise<string> {
+  const invoices = await db.invoice.findMany({
+    where: { periodStart: monthStart(periodStart) },
+    orderBy: { number: "asc" },
+    include: { account: { select: { id: true, name: true, billingEmail: true } } },
+  });
+  return toCsv(
+    ["number", "period", "account_id", "account", "billing_email", "status", "issued_at", "due_at", "paid_at", "total", "paid", "balance", "currency"],
+    invoices.map((i) => [
+      i.number, formatPeriod(i.periodStart), i.account.id, i.account.name, i.account.billingEmail, i.status,
+      i.issuedAt?.toISOString(), i.dueAt?.toISOString(), i.paidAt?.toISOString(),
+      centsToDecimal(i.totalCents), centsToDecimal(i.paidCents), centsToDecimal(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0), "USD",
+    ]),
+  );
+}
