@@ -28,7 +28,7 @@ async function customerWithJail(state: "RUNNING" | "STOPPED" | "QUEUED" = "RUNNI
   return { user, account, host, jail, actor: { userId: user.id, accountId: account.id } };
 }
 
-function sshKey(type: "ed25519" | "rsa", bits?: number): { line: string; fingerprint: string } {
+function sshKey(type: "ed25519" | "rsa" | "ecdsa", bits?: number): { line: string; fingerprint: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-key-"));
   const file = path.join(dir, "k");
   execFileSync("ssh-keygen", ["-q", "-t", type, ...(bits ? ["-b", String(bits)] : []), "-N", "", "-C", `test@${uid()}`, "-f", file]);
