@@ -2,8 +2,9 @@
 //   1. Postgres: DATABASE_URL if set, else an embedded PostgreSQL under .data/postgres.
 //   2. Prisma client generated, migrations applied, seed data on first run.
 //   3. `next build` when the sources changed since the last build.
-//   4. The web tier (scripts/serve.ts) and the control-plane worker; the local host agent
-//      when this machine can run containers.
+//   4. The web tier (scripts/serve.ts), the control-plane worker (scripts/worker.ts), and a
+//      host agent for the host "local" when this machine can run containers (root + lxc);
+//      otherwise "local" is marked unavailable with the reason, shown in the admin console.
 //   5. The URL and the seeded logins, printed.
 import fs from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { generateClient, migrateDeploy } from "./lib/prisma-cli";
 import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { localSecret } from "./lib/local-secrets";
 import { seedDatabase } from "./lib/seed-database";
+import { startLocalAgent } from "./lib/local-agent";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
 
 const DATA = path.resolve(".data");
@@ -77,6 +79,13 @@ async function main() {
     log(`the web server exited (${code}); stopping everything`);
     void shutdown();
   });
+
+  const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], { env: { ...env, NODE_ENV: "production" } });
+  children.push(worker);
+
+  const agent = await startLocalAgent({ databaseUrl, appUrl: `http://127.0.0.1:${port}`, stateDir: path.join(DATA, "agent") });
+  if (agent.child) children.push(agent.child);
+  else log(agent.unavailable!);
 
   printBanner(appUrl, databaseUrl, logins);
 }

@@ -18,6 +18,7 @@ import { generateClient, migrateDeploy } from "./lib/prisma-cli";
 import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
 import { seedDatabase } from "./lib/seed-database";
+import { startLocalAgent } from "./lib/local-agent";
 
 const argv = process.argv.slice(2);
 const split = argv.indexOf("--");
@@ -111,6 +112,12 @@ async function e2e() {
     // Every e2e browser signs in from 127.0.0.1: keep the per-IP limit out of the way of the
     // other specs (the per-address limit, which the rate-limit spec exercises, stays at 5).
     LOGIN_MAX_FAILURES_PER_IP: "1000",
+    // Short leases and backoff so the fault tests (an agent killed mid-job) finish quickly.
+    JOB_LEASE_SECONDS: "12",
+    JOB_BACKOFF_SECONDS: "1",
+    USAGE_INTERVAL: "2",
+    HOST_STALE_AFTER_SECONDS: "15",
+    HOST_OFFLINE_AFTER_SECONDS: "60",
   };
   log(`serving the app at ${baseUrl}`);
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
@@ -121,6 +128,32 @@ async function e2e() {
   children.push(web);
   await waitForHttp(`${baseUrl}/login`, 60_000);
 
+  const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+    env: { ...env, WORKER_INTERVAL_SECONDS: "5" },
+    logFile: fs.createWriteStream(path.join(tmp!, "worker.log")),
+    silent: !process.env.E2E_VERBOSE,
+  });
+  children.push(worker);
+
+  // A real agent for the host "local", enrolled through the real endpoint. Each run gets its
+  // own private netblock and bridge address, so parallel runs on one machine do not collide.
+  const agentLog = path.join(tmp!, "agent.log");
+  const subnet = 100 + (process.pid % 150);
+  const agent = await startLocalAgent({
+    databaseUrl,
+    appUrl: baseUrl,
+    stateDir: path.join(tmp!, "agent"),
+    privateNetblock: `10.${subnet}.0.0/24`,
+    publicPoolCidr: `198.18.${subnet}.0/28`,
+    bridge: "cbbr0",
+    env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4" },
+    logFile: fs.createWriteStream(agentLog),
+    silent: !process.env.E2E_VERBOSE,
+  });
+  if (agent.child) children.push(agent.child);
+  else log(`no local agent: ${agent.unavailable}`);
+  e2eDatabaseUrl = databaseUrl;
+
   log("end-to-end tests (Playwright, Chromium)");
   try {
     await run(process.execPath, [bin("@playwright/test", "cli.js"), "test", ...passThrough], {
@@ -129,6 +162,9 @@ async function e2e() {
         E2E_BASE_URL: baseUrl,
         E2E_DATABASE_URL: databaseUrl,
         E2E_WEB_LOG: webLog,
+        E2E_AGENT_LOG: agentLog,
+        E2E_AGENT: agent.child ? "1" : "",
+        E2E_LOCAL_HOST_ID: agent.hostId,
         E2E_ADMIN_PASSWORD: passwords.admin,
         E2E_BILLING_PASSWORD: passwords.billing,
         E2E_CUSTOMER_PASSWORD: passwords.customer,
@@ -148,8 +184,28 @@ function tail(file: string, lines: number): string {
   }
 }
 
+let e2eDatabaseUrl: string | undefined;
+
+/** Containers this run's jails made on this machine: destroyed at the end, whatever happened. */
+async function destroyTestContainers() {
+  if (!e2eDatabaseUrl) return;
+  const pgc = new (await import("pg")).default.Client({ connectionString: e2eDatabaseUrl });
+  try {
+    await pgc.connect();
+    const { rows } = await pgc.query<{ name: string }>(`SELECT "name" FROM "Jail"`);
+    for (const { name } of rows) {
+      await run("lxc-destroy", ["-f", "-n", name], { quiet: true }).catch(() => {});
+    }
+  } catch {
+    // the database is already gone: nothing we can look up
+  } finally {
+    await pgc.end().catch(() => {});
+  }
+}
+
 async function cleanup() {
   await Promise.all(children.map((c) => stopService(c)));
+  await destroyTestContainers();
   await pg?.stop().catch(() => {});
   if (tmp && !process.env.KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -6,7 +6,8 @@ import type { ActionState } from "@/lib/actions/action-state";
 import { Alert } from "@/components/ui/alert";
 import { cn } from "@/components/ui/cn";
 
-type Action = (prev: ActionState | undefined, formData: FormData) => Promise<ActionState>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action's data type fits a form
+type Action = (prev: ActionState<any> | undefined, formData: FormData) => Promise<ActionState<any>>;
 
 const FormStateContext = createContext<ActionState>({});
 export const useFormState = () => useContext(FormStateContext);

@@ -9,6 +9,8 @@ export const customerNav: NavItem[] = [
 
 export const adminNav: NavItem[] = [
   { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/hosts", label: "Hosts" },
+  { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/outbox", label: "Mail outbox" },
   { href: "/admin/audit", label: "Audit log" },
 ];

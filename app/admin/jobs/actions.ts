@@ -1,0 +1,17 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { adminAction } from "@/lib/actions/safe-action";
+import { cancelJob, retryJob } from "@/lib/domain/jobs/admin-jobs";
+import { jobIdSchema } from "@/lib/schemas/hosts";
+
+export const retryJobAction = adminAction(jobIdSchema, async ({ jobId }, { user }) => {
+  await retryJob(jobId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+  revalidatePath("/admin/jobs");
+  return { ok: true, message: "Queued again." };
+});
+
+export const cancelJobAction = adminAction(jobIdSchema, async ({ jobId }, { user }) => {
+  await cancelJob(jobId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+  revalidatePath("/admin/jobs");
+  return { ok: true, message: "Cancelled." };
+});

@@ -1,0 +1,33 @@
+import { agentRoute } from "@/lib/http/agent-route";
+import { leaseJobs } from "@/lib/domain/jobs/lease-jobs";
+import { jobNotifier } from "@/lib/server/job-notifier";
+import { AppError } from "@/lib/errors";
+import { AGENT_BODY_LIMIT, leaseRequest } from "@/lib/schemas/agent";
+
+// Long-poll: answer at once when there is work; otherwise hold the request until a job for
+// this host is queued (NOTIFY) or the wait runs out. A periodic re-check catches jobs whose
+// backoff ended or whose lease expired, which no NOTIFY announces.
+const RECHECK_MS = 2000;
+
+export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, body, req }) => {
+  if (body.hostId && body.hostId !== host.id) throw new AppError("FORBIDDEN", "A host can only lease its own jobs.");
+  const leasedBy = `${host.id}:${req.headers.get("x-agent-instance")?.slice(0, 64) ?? "agent"}`;
+  const deadline = Date.now() + body.waitSeconds * 1000;
+  for (;;) {
+    const jobs = await leaseJobs(host.id, leasedBy, body.max);
+    const remaining = deadline - Date.now();
+    if (jobs.length || remaining <= 0 || req.signal.aborted) {
+      return {
+        jobs: jobs.map((j) => ({
+          id: j.id,
+          type: j.type,
+          jailId: j.jailId,
+          payload: j.payload,
+          attempt: j.attempts,
+          leaseExpiresAt: j.leaseExpiresAt!.toISOString(),
+        })),
+      };
+    }
+    await jobNotifier.waitForHost(host.id, Math.min(remaining, RECHECK_MS), req.signal);
+  }
+});

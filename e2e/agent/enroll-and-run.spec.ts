@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { logIn } from "../helpers/auth";
+import { seeded } from "../helpers/env";
+import { exec, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
+
+test.skip(!process.env.E2E_AGENT, "needs root and the LXC tools (npm test starts a real agent only where it can)");
+
+let agent: ChildProcess | undefined;
+test.afterAll(() => {
+  if (agent?.pid) process.kill(-agent.pid, "SIGTERM");
+});
+
+test("an admin enrols a host in the console, runs the shown command, and the agent creates and destroys a real container", async ({ page }) => {
+  test.setTimeout(180_000);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const octet = 10 + Math.floor(Math.random() * 200);
+  await logIn(page, seeded.admin.email, seeded.admin.password());
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.goto("/admin/hosts/new");
+  await page.getByLabel("Name").fill(`e2e-${suffix}`);
+  await page.getByLabel("FQDN").fill(`e2e-${suffix}.example.test`);
+  await page.getByLabel("Driver").selectOption("LXC");
+  await page.getByLabel("Private netblock").fill(`10.240.${octet}.0/24`);
+  await page.getByLabel("Public address pool").fill(`198.19.${octet}.0/28`);
+  await page.getByRole("button", { name: "Add host" }).click();
+  const line = await page.getByTestId("enroll-line").textContent();
+  const runLine = await page.getByTestId("run-line").textContent();
+  expect(line).toMatch(/^npm run agent -- enroll --url \S+ --token \S+ --config \S+/);
+
+  // Run the shown commands as an operator would (npm, argv split on spaces), with the
+  // configuration in a temp directory instead of /etc.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-agent-"));
+  const config = path.join(dir, "agent.json");
+  const argv = line!.trim().split(/\s+/).map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+  await exec(argv[0]!, argv.slice(1), { cwd: process.cwd() });
+  expect(fs.statSync(config).mode & 0o777).toBe(0o600);
+  const runArgv = runLine!.trim().split(/\s+/).map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+  agent = spawn(runArgv[0]!, runArgv.slice(1), { cwd: process.cwd(), detached: true, stdio: "ignore", env: { ...process.env, AGENT_HEARTBEAT_SECONDS: "1" } });
+
+  const host = await prisma().host.findUniqueOrThrow({ where: { name: `e2e-${suffix}` } });
+  await page.goto(`/admin/hosts/${host.id}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText("online", { exact: true })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+
+  // A job for that host is leased and completed; the container really exists.
+  const { jail, job } = await orderJailOn(host.id);
+  const done = await waitForJob(job.id);
+  expect(done.status, done.error ?? "").toBe("SUCCEEDED");
+  expect(done.leasedBy).toBeNull();
+  expect(await lxcState(jail.name)).toBe("RUNNING");
+  const { stdout: hostname } = await exec("lxc-attach", ["-n", jail.name, "--", "/bin/hostname"]);
+  expect(hostname.trim()).toBe(jail.hostname);
+  expect(await prisma().jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "RUNNING" });
+
+  await page.goto(`/admin/jobs?hostId=${host.id}`);
+  await expect(page.getByTestId(`job-row-${job.id}`)).toContainText("succeeded");
+
+  // Destroy: gone from the host, addresses back in the pool.
+  const destroy = await queueJob(host.id, jail.id, "DESTROY", jail.name);
+  expect((await waitForJob(destroy.id)).status).toBe("SUCCEEDED");
+  expect(await lxcState(jail.name)).toBeNull();
+  expect(await prisma().ipAddress.count({ where: { jailId: jail.id } })).toBe(0);
+});

@@ -1,0 +1,244 @@
+// The agent's main loop: heartbeat, lease, execute, report; usage and hog checks on their own
+// timers. The control plane may vanish at any moment: results, usage and hog events go to the
+// on-disk spool first and are delivered when it answers again; nothing is lost or doubled.
+import os from "node:os";
+import type { z } from "zod";
+import type { leasedJob } from "@/lib/schemas/agent";
+import { AgentApi, ApiError } from "./api-client";
+import type { AgentConfig } from "./config";
+import type { Driver } from "./drivers/driver";
+import { HogWatch } from "./hog-watch";
+import { runJob, type Completion } from "./run-job";
+import { Spool } from "./spool";
+import { UsageMeter } from "./usage-meter";
+import { AGENT_VERSION } from "./version";
+
+type Leased = z.infer<typeof leasedJob>;
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+export class Agent {
+  private readonly api: AgentApi;
+  private readonly spool: Spool;
+  private readonly meter: UsageMeter;
+  private readonly hogs: HogWatch;
+  private stopped = false;
+  private running = new Set<Promise<void>>();
+  private settings = {
+    usageIntervalSeconds: env("USAGE_INTERVAL", 300),
+    hogCpuPercent: env("HOG_CPU_PERCENT", 80),
+    hogSeconds: env("HOG_SECONDS", 300),
+  };
+  private readonly heartbeatMs = env("AGENT_HEARTBEAT_SECONDS", 5) * 1000;
+  private readonly maxConcurrent = env("AGENT_MAX_JOBS", 2);
+  private controlPlaneDown = false;
+  private ready = true;
+  private reason: string | null = null;
+  private facts: Record<string, string | number | boolean | null> = {};
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly driver: Driver,
+    private readonly log: (line: string) => void = (l) => console.log(`[agent] ${l}`),
+  ) {
+    this.api = new AgentApi(config.url, config.secret);
+    this.spool = new Spool(config.stateDir);
+    this.meter = new UsageMeter(config.stateDir);
+    this.hogs = new HogWatch(driver);
+  }
+
+  async run(): Promise<void> {
+    const fp = await this.driver.fingerprint();
+    this.ready = fp.ready;
+    this.reason = fp.reason ?? null;
+    this.facts = fp.facts;
+    this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
+    await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop()]);
+  }
+
+  stop() {
+    this.stopped = true;
+  }
+
+  private async sleep(ms: number) {
+    const until = Date.now() + ms;
+    while (!this.stopped && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(250, until - Date.now())));
+  }
+
+  private noteOutage(err: unknown) {
+    if (!this.controlPlaneDown) this.log(`control plane unreachable (${(err as Error).message}); spooling and retrying`);
+    this.controlPlaneDown = true;
+  }
+
+  private noteBack() {
+    if (this.controlPlaneDown) this.log("control plane reachable again");
+    this.controlPlaneDown = false;
+  }
+
+  // ─── heartbeat ───
+
+  private async heartbeatLoop() {
+    while (!this.stopped) {
+      await this.heartbeatOnce().catch((err) => this.noteOutage(err));
+      await this.sleep(this.heartbeatMs);
+    }
+  }
+
+  async heartbeatOnce() {
+    const inventory = this.ready ? await this.driver.list().catch(() => null) : null;
+    const res = await this.api.heartbeat({
+      agentVersion: AGENT_VERSION,
+      driver: this.config.driver,
+      loadAverage: os.loadavg()[0] ?? 0,
+      ready: this.ready,
+      reason: this.reason,
+      facts: { ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") },
+      inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, running: i.running })) ?? null,
+    });
+    this.noteBack();
+    this.settings = {
+      usageIntervalSeconds: process.env.USAGE_INTERVAL ? env("USAGE_INTERVAL", 300) : res.usageIntervalSeconds,
+      hogCpuPercent: process.env.HOG_CPU_PERCENT ? env("HOG_CPU_PERCENT", 80) : res.hogCpuPercent,
+      hogSeconds: process.env.HOG_SECONDS ? env("HOG_SECONDS", 300) : res.hogSeconds,
+    };
+  }
+
+  // ─── jobs ───
+
+  private async leaseLoop() {
+    let backoff = 1000;
+    while (!this.stopped) {
+      const free = this.maxConcurrent - this.running.size;
+      if (free <= 0 || !this.ready) {
+        await this.sleep(200);
+        continue;
+      }
+      try {
+        const { jobs } = await this.api.lease(this.running.size ? 1 : 25, free);
+        this.noteBack();
+        backoff = 1000;
+        for (const job of jobs) {
+          const p = this.execute(job).finally(() => this.running.delete(p));
+          this.running.add(p);
+        }
+      } catch (err) {
+        this.noteOutage(err);
+        await this.sleep(backoff);
+        backoff = Math.min(30_000, backoff * 2);
+      }
+    }
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async execute(job: Leased) {
+    const started = Date.now();
+    const subject = describe(job);
+    this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
+    const completion = await runJob(this.driver, job);
+    const took = ((Date.now() - started) / 1000).toFixed(1);
+    this.log(`job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`);
+    await this.report(job.id, completion);
+  }
+
+  private async report(jobId: string, completion: Completion) {
+    // Spool first, then send: if the agent dies between the two, the result is still on disk.
+    const file = this.spool.put("results", { jobId, completion }, `${Date.now()}-${jobId}`);
+    try {
+      await this.api.complete(jobId, completion);
+      this.spool.remove(file);
+    } catch (err) {
+      if (err instanceof ApiError && err.permanent) {
+        this.log(`result of job ${jobId} refused (${err.status}: ${err.message}); dropped`);
+        this.spool.remove(file);
+      } else {
+        this.noteOutage(err);
+      }
+    }
+  }
+
+  // ─── usage and hogs ───
+
+  private async usageLoop() {
+    while (!this.stopped) {
+      await this.sleep(this.settings.usageIntervalSeconds * 1000);
+      if (this.stopped || !this.ready) continue;
+      try {
+        const names = (await this.driver.list()).map((j) => j.name);
+        const samples = this.meter.sample(await this.driver.usage(names));
+        if (samples.length) {
+          // Sampling never waits for delivery: a slow or absent control plane must not
+          // leave holes in the measurements.
+          this.spool.put("usage", { samples });
+          void this.flush("usage");
+        }
+      } catch (err) {
+        this.log(`usage collection failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async hogLoop() {
+    while (!this.stopped) {
+      await this.sleep(Math.min(30, Math.max(1, this.settings.usageIntervalSeconds)) * 1000);
+      if (this.stopped || !this.ready) continue;
+      try {
+        const running = (await this.driver.list()).filter((j) => j.running).map((j) => j.name);
+        const events = await this.hogs.check(running, { cpuPercent: this.settings.hogCpuPercent, seconds: this.settings.hogSeconds });
+        for (const e of events) this.log(`hog in ${e.jail}: pid ${e.pid} (${e.command}) at ${e.cpuPercent} % — ${e.action}`);
+        if (events.length) {
+          this.spool.put("hogs", { events });
+          void this.flush("hogs");
+        }
+      } catch (err) {
+        this.log(`hog check failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  // ─── spool delivery ───
+
+  private async flushLoop() {
+    while (!this.stopped) {
+      await this.sleep(2000);
+      for (const kind of ["results", "usage", "hogs"] as const) await this.flush(kind);
+    }
+  }
+
+  private flushing = new Set<string>();
+
+  async flush(kind: "results" | "usage" | "hogs") {
+    if (this.flushing.has(kind)) return;
+    this.flushing.add(kind);
+    try {
+      for (const { file, item } of this.spool.list(kind)) {
+        try {
+          if (kind === "results") {
+            const { jobId, completion } = item as { jobId: string; completion: Completion };
+            await this.api.complete(jobId, completion);
+          } else if (kind === "usage") {
+            await this.api.usage(item as { samples: [] });
+          } else {
+            await this.api.hogs(item as { events: [] });
+          }
+          this.spool.remove(file);
+          this.noteBack();
+        } catch (err) {
+          if (err instanceof ApiError && err.permanent) {
+            this.log(`spooled ${kind} item refused (${err.status}: ${err.message}); dropped`);
+            this.spool.remove(file);
+            continue;
+          }
+          this.noteOutage(err);
+          return; // keep order; try again on the next round
+        }
+      }
+    } finally {
+      this.flushing.delete(kind);
+    }
+  }
+}
+
+function describe(job: Leased): string {
+  const p = job.payload as { name?: string; jail?: { name?: string } };
+  return p?.name ?? p?.jail?.name ?? "";
+}

@@ -1,0 +1,70 @@
+// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+// host-agent run [--config FILE]
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Agent } from "./agent";
+import { enroll } from "./api-client";
+import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
+import { createDriver } from "./drivers";
+import { AGENT_VERSION } from "./version";
+
+const USAGE = `usage:
+  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+  host-agent run [--config FILE]`;
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      url: { type: "string" },
+      token: { type: "string" },
+      config: { type: "string", default: process.env.CELLBLOCK_AGENT_CONFIG ?? DEFAULT_CONFIG_PATH },
+      "state-dir": { type: "string" },
+      driver: { type: "string", default: process.platform === "freebsd" ? "freebsd" : "lxc" },
+      bridge: { type: "string" },
+      "lxc-path": { type: "string" },
+    },
+  });
+  const configFile = path.resolve(values.config!);
+
+  if (command === "enroll") {
+    if (!values.url || !values.token) throw new Error(`enroll needs --url and --token\n${USAGE}`);
+    const driver = values.driver === "freebsd" ? "freebsd" : "lxc";
+    const res = await enroll(values.url, { token: values.token, agentVersion: AGENT_VERSION, driver });
+    const stateDir = path.resolve(values["state-dir"] ?? path.join(path.dirname(configFile), "state"));
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeConfig(configFile, {
+      url: values.url,
+      hostId: res.hostId,
+      hostName: res.hostName,
+      secret: res.secret,
+      driver,
+      stateDir,
+      bridge: values.bridge ?? null,
+      lxcPath: values["lxc-path"] ?? "/var/lib/lxc",
+    });
+    console.log(`[agent] enrolled as host ${res.hostName}; configuration written to ${configFile} (mode 0600)`);
+    return;
+  }
+  if (command === "run") {
+    const config = readConfig(configFile);
+    const agent = new Agent(config, await createDriver(config));
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.on(sig, () => {
+        console.log(`[agent] ${sig}: finishing running jobs, then stopping`);
+        agent.stop();
+        setTimeout(() => process.exit(0), 15_000).unref();
+      });
+    }
+    await agent.run();
+    return;
+  }
+  throw new Error(USAGE);
+}
+
+main().catch((err) => {
+  console.error(`[agent] ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import type { AgentConfig } from "../config";
+import { systemRunner } from "../exec";
+import type { Driver } from "./driver";
+import { FreeBsdDriver, nodeDriverFs } from "./freebsd";
+import { LxcDriver } from "./lxc";
+
+export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath">): Promise<Driver> {
+  switch (config.driver) {
+    case "lxc":
+      return new LxcDriver({ runner: systemRunner, bridge: config.bridge, lxcPath: config.lxcPath });
+    case "freebsd":
+      // Host specifics come from the environment of the agent's service (rc.conf):
+      // the interface that carries the public pool, and the jails' ZFS dataset.
+      return new FreeBsdDriver({
+        runner: systemRunner,
+        fs: await nodeDriverFs(),
+        config: {
+          externalInterface: process.env.CELLBLOCK_EXT_IF ?? "em0",
+          zfsDataset: process.env.CELLBLOCK_ZFS_DATASET ?? null,
+          ...(process.env.CELLBLOCK_JAILS_ROOT ? { jailsRoot: process.env.CELLBLOCK_JAILS_ROOT } : {}),
+        },
+      });
+  }
+}

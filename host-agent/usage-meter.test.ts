@@ -1,0 +1,30 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { counterDelta, UsageMeter } from "./usage-meter";
+
+const usage = (cpuSeconds: number, rx: number, tx: number) => ({ name: "cbjail0001", diskBytes: 5, memoryBytes: 6, cpuSeconds, processes: 2, netRxBytes: rx, netTxBytes: tx });
+
+describe("usage meter", () => {
+  it("turns cumulative counters into deltas, never negative, never doubled after a reset", () => {
+    expect(counterDelta(undefined, 500)).toBe(0);
+    expect(counterDelta(100, 150)).toBe(50);
+    expect(counterDelta(1000, 30)).toBe(30); // counter reset (reboot): 30 bytes since the reset
+  });
+
+  it("survives a restart of the agent and measures CPU over the interval", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meter-"));
+    const t0 = new Date("2026-11-01T00:00:00Z");
+    new UsageMeter(dir).sample([usage(10, 1000, 2000)], t0);
+    // A new meter (agent restarted) reads the previous counters from disk.
+    const [s] = new UsageMeter(dir).sample([usage(15, 1500, 2100)], new Date(t0.getTime() + 10_000));
+    expect(s).toMatchObject({ cpuPercent: 50, netRxBytes: 500, netTxBytes: 100 });
+    const [afterReset] = new UsageMeter(dir).sample([usage(1, 40, 50)], new Date(t0.getTime() + 20_000));
+    expect(afterReset).toMatchObject({ netRxBytes: 40, netTxBytes: 50 });
+    // Wiped state: the first sample reports no traffic rather than the whole counter.
+    fs.rmSync(path.join(dir, "counters.json"));
+    const [wiped] = new UsageMeter(dir).sample([usage(2, 9_999_999, 9_999_999)], new Date(t0.getTime() + 30_000));
+    expect(wiped).toMatchObject({ netRxBytes: 0, netTxBytes: 0, cpuPercent: 0 });
+  });
+});

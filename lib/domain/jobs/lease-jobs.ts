@@ -1,0 +1,46 @@
+import { db } from "@/lib/db";
+import type { Job } from "@/lib/generated/prisma/client";
+import { jobConfig } from "./job-config";
+
+/**
+ * Hands the host's next jobs to its agent. A job is leasable when it is QUEUED and due, or
+ * RUNNING with an expired lease (its agent died or lost touch — it is handed out again, and
+ * the idempotent job types make the second run safe). Jobs of one jail run strictly in order:
+ * a job waits while an earlier job of its jail is still open. FOR UPDATE SKIP LOCKED lets
+ * concurrent lease requests never hand out the same job twice.
+ */
+export async function leaseJobs(hostId: string, leasedBy: string, max: number, now = new Date()): Promise<Job[]> {
+  if (!hostId) throw new Error("leaseJobs: hostId is required");
+  const leaseUntil = new Date(now.getTime() + jobConfig().leaseMs);
+  return db.$transaction(async (tx) => {
+    // Expired leases that have used every attempt end here, with a reason a human can read.
+    await tx.$executeRaw`
+      UPDATE "Job" SET "status" = 'FAILED', "finishedAt" = ${now}, "leasedBy" = NULL, "leaseExpiresAt" = NULL,
+        "error" = COALESCE("error" || ' — ', '') || 'The host agent stopped reporting on this job ' || "attempts" || ' times; giving up.'
+      WHERE "hostId" = ${hostId} AND "status" = 'RUNNING' AND "leaseExpiresAt" < ${now} AND "attempts" >= "maxAttempts"`;
+    const jobs = await tx.$queryRaw<Job[]>`
+      WITH picked AS (
+        SELECT j."id" FROM "Job" j
+        WHERE j."hostId" = ${hostId}
+          AND j."runAfter" <= ${now}
+          AND (j."status" = 'QUEUED' OR (j."status" = 'RUNNING' AND j."leaseExpiresAt" < ${now}))
+          AND NOT EXISTS (
+            SELECT 1 FROM "Job" e
+            WHERE j."jailId" IS NOT NULL AND e."jailId" = j."jailId" AND e."id" <> j."id"
+              AND e."status" IN ('QUEUED', 'RUNNING')
+              AND (e."createdAt", e."id") < (j."createdAt", j."id"))
+        ORDER BY j."createdAt", j."id"
+        LIMIT ${max}
+        FOR UPDATE OF j SKIP LOCKED
+      )
+      UPDATE "Job" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "leasedBy" = ${leasedBy},
+        "leaseExpiresAt" = ${leaseUntil}, "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
+      FROM picked WHERE "Job"."id" = picked."id"
+      RETURNING "Job".*`;
+    const provisioning = jobs.filter((j) => (j.type === "CREATE" || j.type === "REINSTALL") && j.jailId).map((j) => j.jailId!);
+    if (provisioning.length) {
+      await tx.jail.updateMany({ where: { id: { in: provisioning }, hostId, destroyedAt: null }, data: { state: "PROVISIONING" } });
+    }
+    return jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  });
+}

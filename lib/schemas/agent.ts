@@ -1,0 +1,84 @@
+// The host-agent API: request and response bodies, shared by the route handlers and the agent.
+import { z } from "zod";
+import { jailName } from "./net";
+import { JOB_TYPES, jobResult } from "./jobs";
+
+export const AGENT_BODY_LIMIT = 64 * 1024;
+export const AGENT_USAGE_BODY_LIMIT = 2 * 1024 * 1024;
+
+export const enrollRequest = z.object({
+  token: z.string().min(20).max(200),
+  agentVersion: z.string().max(40),
+  driver: z.enum(["lxc", "freebsd"]),
+});
+export const enrollResponse = z.object({ hostId: z.string(), hostName: z.string(), secret: z.string() });
+
+export const inventoryItem = z.object({ name: z.string().max(64), jid: z.number().int().nullable(), running: z.boolean() });
+
+export const heartbeatRequest = z.object({
+  agentVersion: z.string().max(40),
+  driver: z.enum(["lxc", "freebsd"]),
+  loadAverage: z.number().min(0).max(100_000),
+  ready: z.boolean(),
+  reason: z.string().max(500).nullable(),
+  facts: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])),
+  // null when the inventory could not be read this time (the driver failed): no drift then.
+  inventory: z.array(inventoryItem).max(10_000).nullable(),
+});
+export const heartbeatResponse = z.object({
+  serverTime: z.string(),
+  usageIntervalSeconds: z.number(),
+  hogCpuPercent: z.number(),
+  hogSeconds: z.number(),
+});
+
+export const leaseRequest = z.object({
+  /** Long-poll: how long the server may hold the request when there is no job, in seconds. */
+  waitSeconds: z.number().min(0).max(30).default(25),
+  max: z.number().int().min(1).max(20).default(4),
+  /** Optional, for clarity in logs; a host may only ever name itself (403 otherwise). */
+  hostId: z.string().max(64).optional(),
+});
+export const leasedJob = z.object({
+  id: z.string(),
+  type: z.enum(JOB_TYPES),
+  jailId: z.string().nullable(),
+  payload: z.unknown(),
+  attempt: z.number().int(),
+  leaseExpiresAt: z.string(),
+});
+export const leaseResponse = z.object({ jobs: z.array(leasedJob) });
+
+export const completeRequest = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("SUCCEEDED"), result: jobResult, output: z.string().max(8000).optional() }),
+  z.object({
+    status: z.literal("FAILED"),
+    error: z.string().min(1).max(2000),
+    output: z.string().max(8000).optional(),
+    /** false: running it again cannot help (bad payload, unsupported) — fail at once. */
+    retryable: z.boolean(),
+  }),
+]);
+
+export const usageSample = z.object({
+  jail: jailName,
+  sampledAt: z.iso.datetime(),
+  diskBytes: z.number().int().min(0),
+  memoryBytes: z.number().int().min(0),
+  cpuPercent: z.number().min(0).max(100_000),
+  processes: z.number().int().min(0),
+  netRxBytes: z.number().int().min(0),
+  netTxBytes: z.number().int().min(0),
+});
+export const usageRequest = z.object({ samples: z.array(usageSample).max(10_000) });
+
+export const hogEvent = z.object({
+  key: z.string().min(1).max(200),
+  jail: jailName,
+  pid: z.number().int().positive(),
+  command: z.string().max(200),
+  cpuPercent: z.number().min(0),
+  action: z.string().max(200),
+  detectedAt: z.iso.datetime(),
+});
+export const hogsRequest = z.object({ events: z.array(hogEvent).max(1000) });

@@ -1,0 +1,27 @@
+// The control-plane worker: periodic housekeeping that no request triggers. Safe to run in
+// several copies (every step is an idempotent UPDATE / upsert), but one is enough.
+// Run with the react-server condition so lib/ modules marked `server-only` load outside Next.
+import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
+import { pruneLoginAttempts } from "@/lib/auth/login-rate-limit";
+
+const intervalMs = Number(process.env.WORKER_INTERVAL_SECONDS ?? 30) * 1000;
+let stopping = false;
+
+async function tick() {
+  const now = new Date();
+  const leases = await sweepExpiredLeases(now);
+  if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
+  await pruneLoginAttempts(now);
+}
+
+async function main() {
+  console.log(`[worker] running every ${intervalMs / 1000} s`);
+  while (!stopping) {
+    await tick().catch((err) => console.error("[worker] tick failed:", err));
+    const until = Date.now() + intervalMs;
+    while (!stopping && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => (stopping = true));
+void main().then(() => process.exit(0));
