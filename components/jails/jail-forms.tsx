@@ -64,6 +64,7 @@ export function ConfirmDestroyForm({
       <input type="hidden" name="jailId" value={jailId} />
       <p className="text-sm text-zinc-600">{explanation}</p>
       <TextField
+        id={`confirm-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`}
         name="confirmHostname"
         label={
           <>

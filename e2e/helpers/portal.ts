@@ -4,45 +4,67 @@
 import crypto from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import { PASSWORD, randomEmail } from "./auth";
+import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
 import { sql } from "./db";
+import { prisma } from "./jobs";
 
 const hex = (n: number) => crypto.randomBytes(n).toString("hex");
 
 /**
- * An ACTIVE host with a fresh heartbeat, a /24 private netblock and a /28 public pool, made
- * only of rows. Its heartbeat goes stale after 30 s, so it takes orders only while a spec
- * keeps it alive; retireFakeHost takes it out of placement for good.
+ * A stand-in host made only of rows: a /24 private netblock and a /28 public pool (from the
+ * 100.64/10 range, clear of the agents' own pools). `placeable` hosts are ACTIVE and kept
+ * heartbeating, so orders land on them; the others are DRAINING from the start and only hold
+ * jails a spec writes directly, so they never catch an order meant for a real agent.
  */
-export async function createFakeHost(capacityJails = 100): Promise<{ id: string }> {
+export async function createFakeHost(opts: { placeable?: boolean; capacityJails?: number } = {}): Promise<{ id: string; stop: () => Promise<void> }> {
   const id = `e2ehost${hex(6)}`;
-  const a = crypto.randomInt(0, 250);
+  const a = crypto.randomInt(0, 60);
   const b = crypto.randomInt(0, 250);
   const c = crypto.randomInt(0, 15) * 16;
+  const privatePrefix = `10.${200 + (a % 50)}.${b}.`;
+  const publicPrefix = `100.${64 + a}.${b}.`;
   await sql(
     `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb",
        "privateNetblock", "publicPoolCidr", "lastHeartbeatAt", "updatedAt")
-     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', 'ACTIVE', $2, 500000, 64000, $3, $4, now(), now())`,
-    [id, capacityJails, `10.${200 + (a % 50)}.${b}.0/24`, `198.18.${a}.${c}/28`],
+     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', $2::"HostStatus", $3, 500000, 64000, $4, $5, now(), now())`,
+    [id, opts.placeable ? "ACTIVE" : "DRAINING", opts.capacityJails ?? 100, `${privatePrefix}0/24`, `${publicPrefix}${c}/28`],
   );
   await sql(
     `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
      SELECT $1 || '-v' || n, $1, 'PRIVATE', $2 || n, n FROM generate_series(2, 254) n`,
-    [id, `10.${200 + (a % 50)}.${b}.`],
+    [id, privatePrefix],
   );
   await sql(
     `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
      SELECT $1 || '-p' || n, $1, 'PUBLIC', $2 || ($3::int + n), n FROM generate_series(1, 14) n`,
-    [id, `198.18.${a}.`, c],
+    [id, publicPrefix, c],
   );
-  return { id };
+  // The suite runs with HOST_STALE_AFTER_SECONDS=15: keep a placeable host fresh.
+  const timer = opts.placeable ? setInterval(() => void sql(`UPDATE "Host" SET "lastHeartbeatAt" = now() WHERE "id" = $1`, [id]).catch(() => {}), 3000) : null;
+  return {
+    id,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await sql(`UPDATE "Host" SET "status" = 'DRAINING', "lastHeartbeatAt" = NULL WHERE "id" = $1`, [id]);
+    },
+  };
 }
 
-export async function heartbeat(hostId: string) {
-  await sql(`UPDATE "Host" SET "lastHeartbeatAt" = now() WHERE "id" = $1`, [hostId]);
-}
-
-export async function retireFakeHost(hostId: string) {
-  await sql(`UPDATE "Host" SET "status" = 'DRAINING', "lastHeartbeatAt" = NULL WHERE "id" = $1`, [hostId]);
+/** A jail row written the way ordering writes it (addresses claimed), without placement. */
+export async function seedJail(email: string, hostId: string, state: "RUNNING" | "STOPPED" = "RUNNING", plan = "cell") {
+  const db = prisma();
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  const planRow = await db.plan.findFirstOrThrow({ where: { slug: plan } });
+  const template = await db.template.findFirstOrThrow({ where: { slug: "freebsd-base" } });
+  const hostname = randomHostname("seed");
+  return db.$transaction(async (tx) => {
+    const jail = await tx.jail.create({
+      data: { hostname, name: `cbe2e${hex(5)}`, accountId: user.accountId!, planId: planRow.id, templateId: template.id, hostId, state, desiredState: state, jid: state === "RUNNING" ? 3 : null },
+    });
+    await allocateAddress(tx, hostId, "PRIVATE", jail.id);
+    await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+    return { id: jail.id, hostname, name: jail.name };
+  });
 }
 
 /** What the agent API does when a jail's open jobs succeed. */
@@ -63,6 +85,8 @@ export async function signUp(page: Page, next?: string) {
   const email = randomEmail("portal");
   await page.goto(next ? `/signup?next=${encodeURIComponent(next)}` : "/signup");
   await fillSignUp(page, email);
+  // Sign-up hashes a password and signs in: slow on a busy two-core machine.
+  await page.waitForURL((url) => url.pathname !== "/signup", { timeout: 45_000 });
   return { email, password: PASSWORD };
 }
 

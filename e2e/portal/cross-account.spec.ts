@@ -3,23 +3,22 @@
 // they were.
 import { expect, test, type Page } from "@playwright/test";
 import { sql } from "../helpers/db";
-import { agentFinishes, createFakeHost, heartbeat, jailSnapshot, orderThroughForm, randomHostname, retireFakeHost, signUp } from "../helpers/portal";
+import { agentFinishes, createFakeHost, jailSnapshot, seedJail, signUp } from "../helpers/portal";
 import { makeSshKey } from "../helpers/ssh-keys";
 
-let host: { id: string };
+// Jails written directly on a stand-in host: this spec is about who may touch them, not
+// about containers (the real-agent spec checks that the host matches the page).
+let host: Awaited<ReturnType<typeof createFakeHost>>;
 test.beforeAll(async () => {
   host = await createFakeHost();
 });
-test.beforeEach(async () => heartbeat(host.id));
-test.afterAll(async () => retireFakeHost(host.id));
+test.afterAll(async () => host.stop());
 
 async function customerWithRunningJail(page: Page) {
-  await signUp(page);
+  const { email } = await signUp(page);
   await expect(page).toHaveURL(/\/dashboard$/);
-  const hostname = randomHostname("own");
-  const id = await orderThroughForm(page, hostname);
-  await agentFinishes(id, "RUNNING");
-  await page.reload();
+  const { id, hostname } = await seedJail(email, host.id, "RUNNING");
+  await page.goto(`/jails/${id}`);
   await expect(page.getByTestId("jail-state").first()).toHaveText("Running");
   await page.getByLabel("Public key").fill(makeSshKey().line);
   await page.getByRole("button", { name: "Add key" }).click();

@@ -53,8 +53,10 @@ export function jailCapabilities(input: { state: JailState; accountStatus: "ACTI
     reinstall: gone ? cancelled : suspended ?? busy ?? (installed || state === "FAILED" ? yes : no("The jail is not installed yet.")),
     cancel: gone ? cancelled : yes,
     changePlan: gone ? cancelled : busy ?? (installed || state === "FAILED" ? yes : no("The plan can be changed once the jail is installed.")),
-    setPassword: gone ? cancelled : building ?? (installed ? yes : no("The root password can be set once the jail is installed.")),
-    sshKeys: gone ? cancelled : building ?? yes,
+    // The host writes /etc/shadow and authorized_keys from inside the running jail.
+    setPassword: gone ? cancelled : building ?? (state === "RUNNING" ? yes : no(state === "STOPPED" ? "Start the jail to set its root password." : "The root password can be set once the jail is running.")),
+    // A FAILED jail keeps its keys in the panel for the next reinstall.
+    sshKeys: gone ? cancelled : building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes),
   };
 }
 

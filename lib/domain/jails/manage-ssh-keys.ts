@@ -13,8 +13,8 @@ import { lockOwnedJail, type OwnedJail } from "./lock-owned-jail";
 export const MAX_SSH_KEYS = 50;
 
 async function queueKeyList(tx: Tx, actor: CustomerActor, jail: OwnedJail) {
-  // Not installed yet (or FAILED): the CREATE / REINSTALL job will carry the keys.
-  if (jail.state !== "RUNNING" && jail.state !== "STOPPED") return null;
+  // Not running (FAILED): the next REINSTALL job carries the keys.
+  if (jail.state !== "RUNNING") return null;
   const keys = await tx.sshKey.findMany({ where: { jailId: jail.id, accountId: actor.accountId }, orderBy: { createdAt: "asc" }, select: { publicKey: true } });
   await tx.job.updateMany({
     where: { jailId: jail.id, type: "SET_SSH_KEYS", status: "QUEUED", jail: { accountId: actor.accountId } },
