@@ -13,10 +13,10 @@ function useField(name: string) {
   return { errors, echoed };
 }
 
-function FieldShell({ name, label, hint, errors, children }: { name: string; label: ReactNode; hint?: ReactNode; errors?: string[]; children: ReactNode }) {
+function FieldShell({ name, label, hint, errors, children, htmlFor }: { name: string; label: ReactNode; hint?: ReactNode; errors?: string[]; children: ReactNode; htmlFor?: string }) {
   return (
     <div>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-zinc-800">
+      <label htmlFor={htmlFor ?? name} className="mb-1 block text-sm font-medium text-zinc-800">
         {label}
       </label>
       {children}
@@ -36,13 +36,15 @@ export function TextField({
   hint,
   className,
   defaultValue,
+  id,
   ...props
 }: ComponentProps<"input"> & { name: string; label: ReactNode; hint?: ReactNode }) {
   const { errors, echoed } = useField(name);
+  // Two forms on one page may share a field name: `id` keeps their labels apart.
   return (
-    <FieldShell name={name} label={label} hint={hint} errors={errors}>
+    <FieldShell name={name} label={label} hint={hint} errors={errors} htmlFor={id ?? name}>
       <input
-        id={name}
+        id={id ?? name}
         name={name}
         // Re-mount with the echoed value after a failed submit, so what was typed stays.
         key={echoed ?? "initial"}

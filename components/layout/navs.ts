@@ -3,6 +3,7 @@ import type { NavItem } from "./nav-links";
 // One list per audience. Add an entry when its page exists, not before.
 export const customerNav: NavItem[] = [
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/jails", label: "Jails" },
   { href: "/invoices", label: "Invoices" },
   { href: "/account", label: "Account" },
 ];

@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { JailStateBadge } from "@/components/jails/jail-state-badge";
+import { LiveRefresh } from "@/components/jails/live-refresh";
+import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LinkButton } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getDashboard } from "@/lib/domain/accounts/get-dashboard";
 
@@ -10,9 +15,27 @@ export const metadata: Metadata = { title: "Dashboard" };
 export default async function DashboardPage() {
   const user = await requireCustomerPage();
   const dashboard = await getDashboard(user.accountId);
+  const busy = dashboard.jails.some((j) => j.inProgress);
   return (
     <>
-      <PageHeader title={`Welcome, ${user.name.split(" ")[0]}`} description={dashboard.accountName} />
+      <LiveRefresh active={busy} activeMs={3000} />
+      <PageHeader
+        title={`Welcome, ${user.name.split(" ")[0]}`}
+        description={dashboard.accountName}
+        actions={dashboard.jailCount > 0 ? <LinkButton href="/order">Order a jail</LinkButton> : undefined}
+      />
+      {dashboard.notices.length > 0 && (
+        <section aria-label="Needs your attention" className="mb-6 space-y-2" data-testid="notices">
+          {dashboard.notices.map((n, i) => (
+            <Alert key={i} tone={n.tone}>
+              {n.text}{" "}
+              <Link href={`/jails/${n.jailId}`} className="font-medium underline">
+                Open {n.hostname}
+              </Link>
+            </Alert>
+          ))}
+        </section>
+      )}
       {dashboard.jailCount === 0 ? (
         <EmptyState
           title="You have no jails yet"
@@ -20,7 +43,44 @@ export default async function DashboardPage() {
           action={<LinkButton href="/plans">See plans</LinkButton>}
         />
       ) : (
-        <p className="text-sm text-zinc-600">You have {dashboard.jailCount} jail(s).</p>
+        <>
+          <Table>
+            <THead>
+              <tr>
+                <Th>Jail</Th>
+                <Th>Status</Th>
+                <Th>Public address</Th>
+                <Th>Plan</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {dashboard.jails.map((j) => (
+                <tr key={j.id} data-testid="dashboard-jail">
+                  <Td>
+                    <Link href={`/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                      {j.hostname}
+                    </Link>
+                    {j.attention && <span className="ml-2 text-xs font-medium text-red-700">needs attention</span>}
+                  </Td>
+                  <Td>
+                    <JailStateBadge state={j.state} />
+                    {j.inProgress && <span className="ml-2 text-xs text-zinc-500">{j.inProgress}…</span>}
+                  </Td>
+                  <Td className="font-mono">{j.publicIp ?? "—"}</Td>
+                  <Td>{j.plan}</Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+          {dashboard.jailCount > dashboard.jails.length && (
+            <p className="mt-3 text-sm text-zinc-600">
+              Showing the newest {dashboard.jails.length} of {dashboard.jailCount}.{" "}
+              <Link href="/jails" className="font-medium text-brand-700 hover:underline">
+                All jails
+              </Link>
+            </p>
+          )}
+        </>
       )}
     </>
   );

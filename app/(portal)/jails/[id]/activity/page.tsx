@@ -1,0 +1,80 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { JobStatusBadge, JobTypeLabel } from "@/components/jails/job-labels";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { requireCustomerPage } from "@/lib/auth/session";
+import { listJailActivity } from "@/lib/domain/jails/list-jail-activity";
+import { AppError } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format";
+import { page as pageSchema } from "@/lib/schemas/common";
+import { jailId as jailIdSchema } from "@/lib/schemas/jails";
+
+export const metadata: Metadata = { title: "Jail activity" };
+
+export default async function JailActivityPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
+  const user = await requireCustomerPage();
+  const id = jailIdSchema.safeParse((await params).id);
+  if (!id.success) notFound();
+  const page = pageSchema.parse((await searchParams).page);
+  let activity;
+  try {
+    activity = await listJailActivity(user.accountId, id.data, { page });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    throw err;
+  }
+  return (
+    <>
+      <PageHeader
+        title="Activity"
+        description={
+          <>
+            Every task asked of the host for{" "}
+            <Link href={`/jails/${activity.jail.id}`} className="font-medium text-brand-700 hover:underline">
+              {activity.jail.hostname}
+            </Link>
+            , newest first.
+          </>
+        }
+      />
+      {activity.total === 0 ? (
+        <EmptyState title="Nothing yet" description="Tasks appear here as soon as they are asked for." />
+      ) : (
+        <>
+          <Table>
+            <THead>
+              <tr>
+                <Th>Task</Th>
+                <Th>Asked by</Th>
+                <Th>Asked</Th>
+                <Th>Finished</Th>
+                <Th>Result</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {activity.jobs.map((j) => (
+                <tr key={j.id} data-testid="activity-row">
+                  <Td>
+                    <JobTypeLabel type={j.type} />
+                  </Td>
+                  <Td>{j.requestedBy}</Td>
+                  <Td className="whitespace-nowrap">{formatDateTime(j.createdAt)}</Td>
+                  <Td className="whitespace-nowrap">{formatDateTime(j.finishedAt)}</Td>
+                  <Td>
+                    <JobStatusBadge status={j.status} />
+                    {j.error && <p className="mt-1 max-w-md text-xs text-red-700">{j.error}</p>}
+                  </Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+          <Pagination page={activity.page} pageSize={activity.pageSize} total={activity.total} basePath={`/jails/${activity.jail.id}/activity`} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+// The jail page's forms. Each carries the jail id as a hidden field; the server action takes
+// the account from the session and refuses an id that is not the caller's.
+import { useState } from "react";
+import type { ActionState } from "@/lib/actions/action-state";
+import { ActionForm } from "@/components/forms/action-form";
+import { SelectField, TextAreaField, TextField } from "@/components/forms/fields";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ButtonVariant } from "@/components/ui/button-styles";
+
+type Action = (prev: ActionState | undefined, formData: FormData) => Promise<ActionState>;
+
+/** One button, one action: Start, Stop, Restart, Remove key. Disabled with its reason shown. */
+export function JailActionButton({
+  action,
+  jailId,
+  label,
+  pendingLabel,
+  disabledReason,
+  variant = "secondary",
+  extra,
+}: {
+  action: Action;
+  jailId: string;
+  label: string;
+  pendingLabel: string;
+  disabledReason?: string;
+  variant?: ButtonVariant;
+  extra?: Record<string, string>;
+}) {
+  return (
+    <ActionForm action={action} className="space-y-2" aria-label={label}>
+      <input type="hidden" name="jailId" value={jailId} />
+      {extra && Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      <SubmitButton variant={variant} size="sm" pendingLabel={pendingLabel} disabled={!!disabledReason} title={disabledReason}>
+        {label}
+      </SubmitButton>
+    </ActionForm>
+  );
+}
+
+/** Reinstall and cancel: the customer types the hostname; the button wakes up when it matches. */
+export function ConfirmDestroyForm({
+  action,
+  jailId,
+  hostname,
+  label,
+  pendingLabel,
+  explanation,
+  disabledReason,
+}: {
+  action: Action;
+  jailId: string;
+  hostname: string;
+  label: string;
+  pendingLabel: string;
+  explanation: string;
+  disabledReason?: string;
+}) {
+  const [typed, setTyped] = useState("");
+  const matches = typed.trim().toLowerCase() === hostname.toLowerCase();
+  return (
+    <ActionForm action={action} aria-label={label} onSuccess={() => setTyped("")} resetOnSuccess>
+      <input type="hidden" name="jailId" value={jailId} />
+      <p className="text-sm text-zinc-600">{explanation}</p>
+      <TextField
+        id={`confirm-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`}
+        name="confirmHostname"
+        label={
+          <>
+            Type <span className="font-mono">{hostname}</span> to confirm
+          </>
+        }
+        autoComplete="off"
+        spellCheck={false}
+        disabled={!!disabledReason}
+        onChange={(e) => setTyped(e.currentTarget.value)}
+      />
+      <SubmitButton variant="danger" size="sm" pendingLabel={pendingLabel} disabled={!!disabledReason || !matches} title={disabledReason}>
+        {label}
+      </SubmitButton>
+      {disabledReason && <p className="text-xs text-zinc-500">{disabledReason}</p>}
+    </ActionForm>
+  );
+}
+
+export function ChangePlanForm({ action, jailId, plans, currentPlan, disabledReason }: { action: Action; jailId: string; plans: Array<{ value: string; label: string }>; currentPlan: string; disabledReason?: string }) {
+  return (
+    <ActionForm action={action} aria-label="Change plan">
+      <input type="hidden" name="jailId" value={jailId} />
+      <SelectField name="plan" label="New plan" options={plans} defaultValue={currentPlan} disabled={!!disabledReason} />
+      <SubmitButton size="sm" pendingLabel="Changing…" disabled={!!disabledReason} title={disabledReason}>
+        Change plan
+      </SubmitButton>
+      {disabledReason && <p className="text-xs text-zinc-500">{disabledReason}</p>}
+    </ActionForm>
+  );
+}
+
+export function RootPasswordForm({ action, jailId, disabledReason }: { action: Action; jailId: string; disabledReason?: string }) {
+  return (
+    <ActionForm action={action} aria-label="Set root password" resetOnSuccess>
+      <input type="hidden" name="jailId" value={jailId} />
+      <TextField name="password" label="New root password" type="password" autoComplete="new-password" hint="At least 12 characters. Cellblock never stores it: only the jail gets a hash of it." disabled={!!disabledReason} />
+      <TextField name="confirm" label="Root password again" type="password" autoComplete="new-password" disabled={!!disabledReason} />
+      <SubmitButton size="sm" pendingLabel="Sending…" disabled={!!disabledReason} title={disabledReason}>
+        Set root password
+      </SubmitButton>
+      {disabledReason && <p className="text-xs text-zinc-500">{disabledReason}</p>}
+    </ActionForm>
+  );
+}
+
+export function AddSshKeyForm({ action, jailId, disabledReason }: { action: Action; jailId: string; disabledReason?: string }) {
+  return (
+    <ActionForm action={action} aria-label="Add SSH key" resetOnSuccess>
+      <input type="hidden" name="jailId" value={jailId} />
+      <TextAreaField
+        name="publicKey"
+        label="Public key"
+        rows={3}
+        placeholder="ssh-ed25519 AAAAC3Nz… you@laptop"
+        hint="The contents of your .pub file: ed25519, or RSA with at least 2048 bits."
+        spellCheck={false}
+        disabled={!!disabledReason}
+      />
+      <TextField name="label" label="Label (optional)" placeholder="laptop" disabled={!!disabledReason} />
+      <SubmitButton size="sm" pendingLabel="Adding…" disabled={!!disabledReason} title={disabledReason}>
+        Add key
+      </SubmitButton>
+      {disabledReason && <p className="text-xs text-zinc-500">{disabledReason}</p>}
+    </ActionForm>
+  );
+}

@@ -1,0 +1,129 @@
+// Portal fixtures for specs that run without a host agent: a stand-in host row with address
+// pools, and the agent's side of a job applied directly in the database (what the agent API
+// does when a real agent reports back). Specs that need real containers use the real agent.
+import crypto from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+import { PASSWORD, randomEmail } from "./auth";
+import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
+import { sql } from "./db";
+import { prisma } from "./jobs";
+
+const hex = (n: number) => crypto.randomBytes(n).toString("hex");
+
+/**
+ * A stand-in host made only of rows: a /24 private netblock and a /28 public pool (from the
+ * 100.64/10 range, clear of the agents' own pools). `placeable` hosts are ACTIVE and kept
+ * heartbeating, so orders land on them; the others are DRAINING from the start and only hold
+ * jails a spec writes directly, so they never catch an order meant for a real agent.
+ */
+export async function createFakeHost(opts: { placeable?: boolean; capacityJails?: number } = {}): Promise<{ id: string; stop: () => Promise<void> }> {
+  const id = `e2ehost${hex(6)}`;
+  const a = crypto.randomInt(0, 60);
+  const b = crypto.randomInt(0, 250);
+  const c = crypto.randomInt(0, 15) * 16;
+  const privatePrefix = `10.${200 + (a % 50)}.${b}.`;
+  const publicPrefix = `100.${64 + a}.${b}.`;
+  await sql(
+    `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb",
+       "privateNetblock", "publicPoolCidr", "lastHeartbeatAt", "updatedAt")
+     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', $2::"HostStatus", $3, 500000, 64000, $4, $5, now(), now())`,
+    [id, opts.placeable ? "ACTIVE" : "DRAINING", opts.capacityJails ?? 100, `${privatePrefix}0/24`, `${publicPrefix}${c}/28`],
+  );
+  await sql(
+    `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
+     SELECT $1 || '-v' || n, $1, 'PRIVATE', $2 || n, n FROM generate_series(2, 254) n`,
+    [id, privatePrefix],
+  );
+  await sql(
+    `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
+     SELECT $1 || '-p' || n, $1, 'PUBLIC', $2 || ($3::int + n), n FROM generate_series(1, 14) n`,
+    [id, publicPrefix, c],
+  );
+  // The suite runs with HOST_STALE_AFTER_SECONDS=15: keep a placeable host fresh.
+  const timer = opts.placeable ? setInterval(() => void sql(`UPDATE "Host" SET "lastHeartbeatAt" = now() WHERE "id" = $1`, [id]).catch(() => {}), 3000) : null;
+  return {
+    id,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await sql(`UPDATE "Host" SET "status" = 'DRAINING', "lastHeartbeatAt" = NULL WHERE "id" = $1`, [id]);
+    },
+  };
+}
+
+/** A jail row written the way ordering writes it (addresses claimed), without placement. */
+export async function seedJail(email: string, hostId: string, state: "RUNNING" | "STOPPED" = "RUNNING", plan = "cell") {
+  const db = prisma();
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  const planRow = await db.plan.findFirstOrThrow({ where: { slug: plan } });
+  const template = await db.template.findFirstOrThrow({ where: { slug: "freebsd-base" } });
+  const hostname = randomHostname("seed");
+  return db.$transaction(async (tx) => {
+    const jail = await tx.jail.create({
+      data: { hostname, name: `cbe2e${hex(5)}`, accountId: user.accountId!, planId: planRow.id, templateId: template.id, hostId, state, desiredState: state, jid: state === "RUNNING" ? 3 : null },
+    });
+    await allocateAddress(tx, hostId, "PRIVATE", jail.id);
+    await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+    return { id: jail.id, hostname, name: jail.name };
+  });
+}
+
+/** What the agent API does when a jail's open jobs succeed. */
+export async function agentFinishes(jailId: string, state: "RUNNING" | "STOPPED" | "DESTROYED", extra: { fingerprint?: string } = {}) {
+  await sql(`UPDATE "Job" SET "status" = 'SUCCEEDED', "finishedAt" = now(), "startedAt" = coalesce("startedAt", now()) WHERE "jailId" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [jailId]);
+  if (state === "DESTROYED") {
+    await sql(`UPDATE "Jail" SET "state" = 'DESTROYED', "destroyedAt" = now() WHERE "id" = $1`, [jailId]);
+    await sql(`UPDATE "IpAddress" SET "jailId" = NULL, "assignedAt" = NULL WHERE "jailId" = $1`, [jailId]);
+  } else {
+    await sql(`UPDATE "Jail" SET "state" = $2, "jid" = 7, "sshHostKeyFingerprint" = coalesce($3, "sshHostKeyFingerprint") WHERE "id" = $1`, [jailId, state, extra.fingerprint ?? null]);
+  }
+}
+
+export const randomHostname = (tag = "www") => `${tag}.${hex(4)}.example.test`;
+
+/** Signs up through the form and continues to `next` (the order path). */
+export async function signUp(page: Page, next?: string) {
+  const email = randomEmail("portal");
+  await page.goto(next ? `/signup?next=${encodeURIComponent(next)}` : "/signup");
+  await fillSignUp(page, email);
+  // Sign-up hashes a password and signs in: slow on a busy two-core machine.
+  await page.waitForURL((url) => url.pathname !== "/signup", { timeout: 45_000 });
+  return { email, password: PASSWORD };
+}
+
+export async function fillSignUp(page: Page, email: string) {
+  await page.getByLabel("Your name").fill("Pat Portal");
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Account name").fill("Pat's Jails");
+  await page.getByLabel("Address", { exact: true }).fill("3 Jail Lane");
+  await page.getByLabel("City").fill("Cellville");
+  await page.getByLabel("Postal code").fill("54321");
+  await page.getByLabel("Country").fill("NL");
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Orders a jail through the order form and waits for its page; returns its id. */
+export async function orderThroughForm(page: Page, hostname: string, plan = "cell"): Promise<string> {
+  await page.goto(`/order?plan=${plan}`);
+  await page.getByLabel("Fully-qualified hostname").fill(hostname);
+  await page.getByRole("button", { name: "Order jail" }).click();
+  await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
+  return page.url().split("/").pop()!;
+}
+
+export async function jailRow(id: string) {
+  const rows = await sql<{ state: string; desiredState: string; planId: string; hostname: string; accountId: string }>(`SELECT * FROM "Jail" WHERE "id" = $1`, [id]);
+  return rows[0]!;
+}
+
+/** A jail's row, jobs, keys, addresses and audit rows as one string, to prove nothing changed. */
+export async function jailSnapshot(id: string): Promise<string> {
+  const [jail, jobs, keys, addrs, audit] = await Promise.all([
+    sql(`SELECT * FROM "Jail" WHERE "id" = $1`, [id]),
+    sql(`SELECT * FROM "Job" WHERE "jailId" = $1 ORDER BY "id"`, [id]),
+    sql(`SELECT * FROM "SshKey" WHERE "jailId" = $1 ORDER BY "id"`, [id]),
+    sql(`SELECT * FROM "IpAddress" WHERE "jailId" = $1 ORDER BY "id"`, [id]),
+    sql(`SELECT count(*)::int AS n FROM "AuditLog" WHERE "targetId" = $1`, [id]),
+  ]);
+  return JSON.stringify({ jail, jobs, keys, addrs, audit });
+}

@@ -1,0 +1,146 @@
+// Ordering without a host agent: the order path through sign-up, the jail reaching QUEUED
+// with its CREATE job, idempotent submits, racing orders for one hostname, and bad input.
+import { expect, test } from "@playwright/test";
+import { count, sql } from "../helpers/db";
+import { createFakeHost, randomHostname, signUp, fillSignUp } from "../helpers/portal";
+import { randomEmail } from "../helpers/auth";
+
+// With the host agent running, orders go to its real host (and become real containers);
+// without it, to a stand-in host made of rows. A stand-in is never placeable while the real
+// agent runs, so it cannot catch an order another spec expects on the real host.
+const withAgent = !!process.env.E2E_AGENT;
+let host: Awaited<ReturnType<typeof createFakeHost>> | null = null;
+test.beforeAll(async () => {
+  if (!withAgent) host = await createFakeHost({ placeable: true });
+});
+test.afterAll(async () => host?.stop());
+
+test("from the plans page through sign-up to a queued jail with its create job", async ({ page }) => {
+  await page.goto("/plans");
+  await page.getByRole("link", { name: "Order Block" }).click();
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Forder%3Fplan%3Dblock/);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/signup\?next=%2Forder%3Fplan%3Dblock/);
+  await fillSignUp(page, randomEmail("order"));
+  await expect(page).toHaveURL(/\/order\?plan=block$/);
+  await expect(page.getByTestId("order-plan-block").getByRole("radio")).toBeChecked();
+  await page.screenshot({ path: "test-results/portal-order-page.png", fullPage: true });
+
+  const hostname = randomHostname("shop");
+  await page.getByLabel("Fully-qualified hostname").fill(hostname.toUpperCase());
+  await page.getByRole("button", { name: "Order jail" }).click();
+  await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
+  const id = page.url().split("/").pop()!;
+
+  await expect(page.getByTestId("jail-hostname")).toHaveText(hostname);
+  if (!withAgent) {
+    await expect(page.getByTestId("jail-state").first()).toHaveText("Queued");
+    await expect(page.getByTestId("job-in-progress")).toContainText("Creating the jail");
+  }
+  const [jail] = await sql<{ state: string; hostId: string; plan: string; public: string }>(
+    `SELECT j."state", j."hostId", p."slug" AS plan,
+       (SELECT "address" FROM "IpAddress" a WHERE a."jailId" = j."id" AND a."kind" = 'PUBLIC') AS public
+     FROM "Jail" j JOIN "Plan" p ON p."id" = j."planId" WHERE j."id" = $1`,
+    [id],
+  );
+  expect(jail).toMatchObject({ plan: "block" });
+  await expect(page.getByTestId("ssh-command")).toHaveText(`ssh root@${jail!.public}`);
+  expect(await count("Job", `"jailId" = $1 AND "type" = 'CREATE'`, [id])).toBe(1);
+  if (!withAgent) {
+    expect(jail!.state).toBe("QUEUED");
+    // While the create job is open the conflicting buttons are disabled.
+    await expect(page.getByRole("button", { name: "Start", exact: true })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Restart" })).toBeDisabled();
+    await page.screenshot({ path: "test-results/portal-jail-queued.png", fullPage: true });
+  }
+
+  // The dashboard and the jails list show it.
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("dashboard-jail")).toContainText(hostname);
+  await page.goto("/jails");
+  await expect(page.getByTestId("jail-row")).toContainText(hostname);
+});
+
+test("a double click or a resubmitted form makes one jail", async ({ page }) => {
+  await signUp(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/order");
+  const hostname = randomHostname("twice");
+  await page.getByLabel("Fully-qualified hostname").fill(hostname);
+  // Submit the same form three times as fast as the browser allows.
+  await page.getByRole("form", { name: "Order a jail" }).evaluate((form: HTMLFormElement) => {
+    form.requestSubmit();
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
+  expect(await count("Jail", "hostname = $1", [hostname])).toBe(1);
+
+  // And an impatient double click on the button itself.
+  await page.goto("/order");
+  const second = randomHostname("dbl");
+  await page.getByLabel("Fully-qualified hostname").fill(second);
+  await page.getByRole("button", { name: "Order jail" }).dblclick();
+  await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
+  expect(await count("Jail", "hostname = $1", [second])).toBe(1);
+});
+
+test("two customers order the same hostname at the same moment: one gets it, the other is told", async ({ browser }) => {
+  const pages = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+  for (const p of pages) {
+    await signUp(p);
+    await expect(p).toHaveURL(/\/dashboard$/);
+  }
+  const hostname = randomHostname("race");
+  for (const p of pages) {
+    await p.goto("/order");
+    await p.getByLabel("Fully-qualified hostname").fill(hostname);
+  }
+  await Promise.all(pages.map((p) => p.getByRole("button", { name: "Order jail" }).click()));
+  await expect
+    .poll(async () => (await Promise.all(pages.map(async (p) => (/\/jails\//.test(p.url()) ? "won" : (await p.getByText(`${hostname} is already taken`).count()) > 0 ? "told" : "?")))).sort().join(","))
+    .toBe("told,won");
+  expect(await count("Jail", "hostname = $1", [hostname])).toBe(1);
+  const loser = pages.find((p) => !/\/jails\//.test(p.url()))!;
+  await expect(loser.getByLabel("Fully-qualified hostname")).toHaveValue(hostname);
+});
+
+test("bad input is explained inline and orders nothing", async ({ page }) => {
+  const { email } = await signUp(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const account = (await sql<{ accountId: string }>(`SELECT "accountId" FROM "User" WHERE "email" = $1`, [email]))[0]!.accountId;
+  const before = await count("Jail", `"accountId" = $1`, [account]);
+  await page.goto("/order");
+
+  const field = page.getByLabel("Fully-qualified hostname");
+  // Wait for each answer before the next try: the form re-renders with what was echoed.
+  const submit = async () => {
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/order"),
+      page.getByRole("button", { name: "Order jail" }).click(),
+    ]);
+    await expect(page.getByRole("button", { name: "Order jail" })).toBeEnabled();
+  };
+
+  await field.fill("not a hostname!");
+  await submit();
+  await expect(page.getByText("Use a fully-qualified name such as www.example.com")).toBeVisible();
+  await expect(field).toHaveValue("not a hostname!");
+
+  await field.fill("localhost");
+  await submit();
+  await expect(page.getByText("Use a fully-qualified name such as www.example.com")).toBeVisible();
+  await expect(field).toHaveValue("localhost");
+
+  // A 1 MB field reaches the server and is refused with a readable message.
+  await field.evaluate((el: HTMLInputElement) => (el.value = "a".repeat(1024 * 1024)));
+  await submit();
+  await expect(page.getByText("A hostname is at most 253 characters.")).toBeVisible();
+
+  // A forged plan is refused too.
+  await field.fill(randomHostname());
+  await page.locator('input[name="plan"]').first().evaluate((el: HTMLInputElement) => (el.value = "platinum"));
+  await submit();
+  await expect(page.getByText("That plan is not on sale. Choose another.")).toBeVisible();
+  expect(await count("Jail", `"accountId" = $1`, [account])).toBe(before);
+});

@@ -1,0 +1,44 @@
+// Upgrade or downgrade: the jail moves to another plan and a SET_LIMITS job applies the new
+// limits on the host. A downgrade whose disk quota is below what the jail already uses is
+// refused, because the host could not enforce it without deleting the customer's files.
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { recordAudit } from "@/lib/domain/audit/record-audit";
+import { formatBytes, formatMb } from "@/lib/format";
+import { auditActor, type CustomerActor } from "./customer-actor";
+import { assertCapability } from "./jail-capabilities";
+import { planLimits } from "./jail-spec";
+import { lockOwnedJail } from "./lock-owned-jail";
+
+export async function changeJailPlan(actor: CustomerActor, jailId: string, planSlug: string) {
+  return db.$transaction(async (tx) => {
+    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    assertCapability(capabilities.changePlan);
+    const plan = await tx.plan.findFirst({ where: { slug: planSlug, active: true } });
+    if (!plan) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
+    if (plan.id === jail.planId) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: [`The jail is already on ${plan.name}.`] });
+
+    const latest = await tx.usageSample.findFirst({ where: { jailId: jail.id, jail: { accountId: actor.accountId } }, orderBy: { sampledAt: "desc" }, select: { diskBytes: true } });
+    const quotaBytes = BigInt(plan.diskQuotaMb) * 1024n * 1024n;
+    if (latest && latest.diskBytes > quotaBytes) {
+      const msg = `${plan.name} allows ${formatMb(plan.diskQuotaMb)} of disk, but this jail uses ${formatBytes(latest.diskBytes)}. Delete files until it uses less, then change the plan.`;
+      throw new AppError("PRECONDITION", msg, { plan: [msg] });
+    }
+
+    await tx.jail.updateMany({ where: { id: jail.id, accountId: actor.accountId }, data: { planId: plan.id } });
+    // A jail that is not on its host yet (FAILED) gets the new limits with its next reinstall.
+    const onHost = jail.state === "RUNNING" || jail.state === "STOPPED";
+    const job = onHost
+      ? await enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: "SET_LIMITS", payload: { name: jail.name, limits: planLimits(plan) }, requestedById: actor.userId })
+      : null;
+    await recordAudit(tx, auditActor(actor), {
+      action: "jail.change-plan",
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+      data: { from: jail.plan.slug, to: plan.slug },
+    });
+    return { jobId: job?.id ?? null, direction: plan.priceCents >= jail.plan.priceCents ? ("upgrade" as const) : ("downgrade" as const) };
+  });
+}

@@ -1,0 +1,108 @@
+// Disk, process space (memory + CPU) and bandwidth of one jail against its plan: the latest
+// sample, this month's transfer, and two series for the charts — the last 24 hours from raw
+// samples bucketed in SQL, the last 30 days from the DAY rollups (with raw samples standing
+// in for days not rolled up yet, so a fresh jail has a chart before the nightly rollup).
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { assertScope } from "./customer-actor";
+
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+export const BUCKET_24H_MINUTES = 15;
+
+export type UsagePoint = { t: string; diskBytes: number; memoryBytes: number; cpuPercent: number; netBytes: number };
+
+type Row = { t: Date; disk: bigint | null; memory: bigint | null; cpu: number | null; net: bigint | null };
+const toPoint = (r: Row): UsagePoint => ({
+  t: r.t.toISOString(),
+  diskBytes: Number(r.disk ?? 0),
+  memoryBytes: Number(r.memory ?? 0),
+  cpuPercent: Math.round((r.cpu ?? 0) * 10) / 10,
+  netBytes: Number(r.net ?? 0),
+});
+
+export function monthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+export async function getJailUsage(accountId: string, jailId: string, now = new Date()) {
+  assertScope(accountId, jailId);
+  const jail = await db.jail.findFirst({ where: { id: jailId, accountId }, select: { id: true, plan: true } });
+  if (!jail) throw notFound("That jail");
+  const { plan } = jail;
+  const since24h = new Date(now.getTime() - 24 * 3600_000);
+  const since30d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29));
+  const month = monthStart(now);
+
+  const [latest, series24h, series30d, monthNet] = await Promise.all([
+    db.usageSample.findFirst({ where: { jailId: jail.id, jail: { accountId } }, orderBy: { sampledAt: "desc" } }),
+    db.$queryRaw<Row[]>`
+      SELECT date_bin(${`${BUCKET_24H_MINUTES} minutes`}::interval, s."sampledAt", TIMESTAMPTZ '2000-01-01') AS "t",
+        max(s."diskBytes") AS "disk", max(s."memoryBytes") AS "memory", avg(s."cpuPercent") AS "cpu",
+        sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
+      FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
+      WHERE s."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND s."sampledAt" > ${since24h} AND s."sampledAt" <= ${now}
+      GROUP BY 1 ORDER BY 1`,
+    db.$queryRaw<Row[]>`
+      WITH rolled AS (
+        SELECT r."bucketStart" AS "t", r."diskMaxBytes" AS "disk", r."memoryMaxBytes" AS "memory", r."cpuAvgPercent" AS "cpu",
+          (r."netRxBytes" + r."netTxBytes")::bigint AS "net"
+        FROM "UsageRollup" r JOIN "Jail" j ON j."id" = r."jailId"
+        WHERE r."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND r."period" = 'DAY' AND r."bucketStart" >= ${since30d}
+      ), raw AS (
+        SELECT date_trunc('day', s."sampledAt", 'UTC') AS "t", max(s."diskBytes") AS "disk", max(s."memoryBytes") AS "memory",
+          avg(s."cpuPercent") AS "cpu", sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
+        FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
+        WHERE s."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND s."sampledAt" >= ${since30d} AND s."sampledAt" <= ${now}
+        GROUP BY 1
+      )
+      SELECT * FROM rolled
+      UNION ALL
+      SELECT * FROM raw WHERE raw."t" NOT IN (SELECT "t" FROM rolled)
+      ORDER BY 1`,
+    db.$queryRaw<Array<{ net: bigint | null }>>`
+      WITH rolled AS (
+        SELECT r."bucketStart", (r."netRxBytes" + r."netTxBytes") AS "net"
+        FROM "UsageRollup" r JOIN "Jail" j ON j."id" = r."jailId"
+        WHERE r."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND r."period" = 'DAY' AND r."bucketStart" >= ${month}
+      )
+      SELECT (
+        COALESCE((SELECT sum("net") FROM rolled), 0) +
+        COALESCE((SELECT sum(s."netRxBytes" + s."netTxBytes") FROM "UsageSample" s
+          WHERE s."jailId" = ${jail.id} AND s."sampledAt" >= ${month} AND s."sampledAt" <= ${now}
+            AND date_trunc('day', s."sampledAt", 'UTC') NOT IN (SELECT "bucketStart" FROM rolled)), 0)
+      )::bigint AS "net"`,
+  ]);
+
+  const limits = {
+    diskBytes: plan.diskQuotaMb * MB,
+    memoryBytes: plan.memoryLimitMb * MB,
+    cpuPercent: plan.cpuPercent,
+    processes: plan.maxProcesses,
+    monthlyTransferBytes: plan.bandwidthGb * GB,
+  };
+  const current = latest
+    ? {
+        sampledAt: latest.sampledAt,
+        diskBytes: Number(latest.diskBytes),
+        memoryBytes: Number(latest.memoryBytes),
+        cpuPercent: latest.cpuPercent,
+        processes: latest.processes,
+      }
+    : null;
+  const transferThisMonthBytes = Number(monthNet[0]?.net ?? 0);
+  const over: string[] = [];
+  if (current && current.diskBytes > limits.diskBytes) over.push("disk");
+  if (current && current.memoryBytes > limits.memoryBytes) over.push("memory");
+  if (transferThisMonthBytes > limits.monthlyTransferBytes) over.push("transfer");
+  return {
+    limits,
+    current,
+    transferThisMonthBytes,
+    over: over as Array<"disk" | "memory" | "transfer">,
+    series24h: series24h.map(toPoint),
+    series30d: series30d.map(toPoint),
+  };
+}
+
+export type JailUsage = Awaited<ReturnType<typeof getJailUsage>>;

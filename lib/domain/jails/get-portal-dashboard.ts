@@ -1,0 +1,81 @@
+// The customer's dashboard: every live jail with its status at a glance, and the things that
+// need the customer's attention — a jail over a limit, a failed job, a failed install.
+import { db } from "@/lib/db";
+import { assertScope } from "./customer-actor";
+import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "./jail-capabilities";
+import { monthStart } from "./get-jail-usage";
+
+const MB = 1024n * 1024n;
+const GB = MB * 1024n;
+export const DASHBOARD_JAIL_LIMIT = 50;
+
+export type Notice = { jailId: string; hostname: string; tone: "error" | "warning"; text: string };
+
+export async function getPortalDashboard(accountId: string, now = new Date()) {
+  assertScope(accountId);
+  const [jails, total] = await Promise.all([
+    db.jail.findMany({
+      where: { accountId, destroyedAt: null },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: DASHBOARD_JAIL_LIMIT,
+      select: {
+        id: true,
+        hostname: true,
+        state: true,
+        lastError: true,
+        plan: { select: { name: true, diskQuotaMb: true, memoryLimitMb: true, bandwidthGb: true } },
+        ipAddresses: { where: { kind: "PUBLIC" }, select: { address: true } },
+        jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { type: true }, take: 1, orderBy: { createdAt: "asc" } },
+      },
+    }),
+    db.jail.count({ where: { accountId, destroyedAt: null } }),
+  ]);
+  const ids = jails.map((j) => j.id);
+  const [latestSamples, lastJobs, transfer] = ids.length
+    ? await Promise.all([
+        db.$queryRaw<Array<{ jailId: string; diskBytes: bigint; memoryBytes: bigint }>>`
+          SELECT DISTINCT ON (s."jailId") s."jailId", s."diskBytes", s."memoryBytes"
+          FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
+          WHERE s."jailId" = ANY(${ids}) AND j."accountId" = ${accountId}
+          ORDER BY s."jailId", s."sampledAt" DESC`,
+        db.$queryRaw<Array<{ jailId: string; type: string; status: string; error: string | null }>>`
+          SELECT DISTINCT ON (jb."jailId") jb."jailId", jb."type"::text AS "type", jb."status"::text AS "status", jb."error"
+          FROM "Job" jb JOIN "Jail" j ON j."id" = jb."jailId"
+          WHERE jb."jailId" = ANY(${ids}) AND j."accountId" = ${accountId} AND jb."status" IN ('SUCCEEDED', 'FAILED')
+          ORDER BY jb."jailId", jb."finishedAt" DESC NULLS LAST`,
+        db.$queryRaw<Array<{ jailId: string; net: bigint }>>`
+          SELECT s."jailId", sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
+          FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
+          WHERE s."jailId" = ANY(${ids}) AND j."accountId" = ${accountId} AND s."sampledAt" >= ${monthStart(now)}
+          GROUP BY 1`,
+      ])
+    : [[], [], []];
+  const sampleOf = new Map(latestSamples.map((s) => [s.jailId, s]));
+  const lastJobOf = new Map(lastJobs.map((j) => [j.jailId, j]));
+  const transferOf = new Map(transfer.map((t) => [t.jailId, t.net]));
+
+  const notices: Notice[] = [];
+  const rows = jails.map((j) => {
+    const sample = sampleOf.get(j.id);
+    const overDisk = !!sample && sample.diskBytes > BigInt(j.plan.diskQuotaMb) * MB;
+    const overMemory = !!sample && sample.memoryBytes > BigInt(j.plan.memoryLimitMb) * MB;
+    const overTransfer = (transferOf.get(j.id) ?? 0n) > BigInt(j.plan.bandwidthGb) * GB;
+    const lastJob = lastJobOf.get(j.id);
+    const base = { jailId: j.id, hostname: j.hostname };
+    if (j.state === "FAILED") notices.push({ ...base, tone: "error", text: `Installing ${j.hostname} failed: ${j.lastError ?? "the host gave no reason"}. Reinstall it from its page, or cancel it.` });
+    else if (lastJob?.status === "FAILED") notices.push({ ...base, tone: "error", text: `The last task on ${j.hostname} failed: ${lastJob.error ?? "the host gave no reason"}.` });
+    if (overDisk) notices.push({ ...base, tone: "warning", text: `${j.hostname} uses more disk than its plan allows. Delete files or upgrade: after a month's grace the excess is charged.` });
+    if (overMemory) notices.push({ ...base, tone: "warning", text: `${j.hostname} is over its process space (memory) limit: processes may be killed. Consider upgrading.` });
+    if (overTransfer) notices.push({ ...base, tone: "warning", text: `${j.hostname} has used more transfer this month than its plan includes: the excess is charged per GB.` });
+    return {
+      id: j.id,
+      hostname: j.hostname,
+      state: j.state,
+      plan: j.plan.name,
+      publicIp: j.ipAddresses[0]?.address ?? null,
+      inProgress: j.jobs[0] ? JOB_IN_PROGRESS[j.jobs[0].type] : null,
+      attention: overDisk || overMemory || overTransfer || j.state === "FAILED" || lastJob?.status === "FAILED",
+    };
+  });
+  return { jails: rows, total, notices };
+}

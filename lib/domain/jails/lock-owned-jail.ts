@@ -1,0 +1,33 @@
+// The first step of every change a customer makes to a jail: lock the row, scoped to the
+// caller's account, inside the caller's transaction. Another account's jail id matches no
+// row and is "not found", exactly like an id that does not exist. The lock serialises
+// concurrent requests for one jail (a double click on Stop queues one job, not two).
+import type { Tx } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { assertScope } from "./customer-actor";
+import { OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
+
+export async function lockOwnedJail(tx: Tx, accountId: string, jailId: string) {
+  assertScope(accountId, jailId);
+  const locked = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT "id" FROM "Jail"
+    WHERE "id" = ${jailId} AND "accountId" = ${accountId} AND "destroyedAt" IS NULL
+    FOR UPDATE`;
+  if (locked.length === 0) throw notFound("That jail");
+  const jail = await tx.jail.findFirst({
+    where: { id: jailId, accountId },
+    include: {
+      plan: true,
+      template: true,
+      host: { select: { id: true, privateNetblock: true } },
+      ipAddresses: { select: { kind: true, address: true } },
+      account: { select: { status: true } },
+      jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },
+    },
+  });
+  if (!jail) throw notFound("That jail");
+  const capabilities = jailCapabilities({ state: jail.state, accountStatus: jail.account.status, openJobs: jail.jobs });
+  return { jail, capabilities };
+}
+
+export type OwnedJail = Awaited<ReturnType<typeof lockOwnedJail>>["jail"];

@@ -1,0 +1,106 @@
+// Ordering a jail: one transaction places it on a host, claims a private and a public
+// address, writes the jail row (state QUEUED) and its CREATE job, and records the order in
+// the audit log. The database keeps the promises the customer is made:
+//   - a hostname is live once ("Jail_hostname_live_key"): of two concurrent orders for one
+//     name, the second waits on the first and fails on the index;
+//   - an address is handed out once (FOR UPDATE SKIP LOCKED in allocateAddress);
+//   - one order form makes one jail (orderKey is unique): a double click or a resubmitted
+//     form returns the jail the first submission made.
+import crypto from "node:crypto";
+import { db } from "@/lib/db";
+import { AppError, isUniqueViolationOf, notFound } from "@/lib/errors";
+import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
+import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { recordAudit } from "@/lib/domain/audit/record-audit";
+import type { OrderJailInput } from "@/lib/schemas/jails";
+import { assertScope, auditActor, type CustomerActor } from "./customer-actor";
+import { jailSpecOf } from "./jail-spec";
+import { placeJail } from "./place-jail";
+
+export const hostnameTakenMessage = (hostname: string) => `${hostname} is already taken. Choose another hostname.`;
+
+/** The jail's name on its host: "cb" + 12 random base-36 characters, never reused. */
+function newJailName(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.randomBytes(12);
+  return "cb" + Array.from(bytes, (b) => alphabet[b % 36]).join("");
+}
+
+export type OrderJailResult = { jailId: string; created: boolean };
+
+export async function orderJail(actor: CustomerActor, input: OrderJailInput, opts: { now?: Date } = {}): Promise<OrderJailResult> {
+  assertScope(actor.accountId);
+  const previous = await findOrder(actor.accountId, input.orderKey);
+  if (previous) return previous;
+  try {
+    return await db.$transaction(async (tx) => {
+      const account = await tx.account.findUnique({ where: { id: actor.accountId }, select: { status: true } });
+      if (!account) throw notFound("Your account");
+      if (account.status !== "ACTIVE") throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
+
+      const plan = await tx.plan.findFirst({ where: { slug: input.plan, active: true } });
+      if (!plan) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
+      const template = await tx.template.findFirst({ where: { slug: input.template, active: true } });
+      if (!template) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { template: ["That template is not available. Choose another."] });
+
+      // A friendly early answer; the unique index below is what actually guarantees it.
+      const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
+      if (taken) throw hostnameTaken(input.hostname);
+
+      const hostId = await placeJail(tx, opts.now ?? new Date());
+      const jail = await tx.jail.create({
+        data: {
+          hostname: input.hostname,
+          name: newJailName(),
+          accountId: actor.accountId,
+          planId: plan.id,
+          templateId: template.id,
+          hostId,
+          desiredState: "RUNNING",
+          state: "QUEUED",
+          orderKey: input.orderKey,
+        },
+        include: { host: { select: { privateNetblock: true } } },
+      });
+      await allocateAddress(tx, hostId, "PRIVATE", jail.id);
+      await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, select: { kind: true, address: true } });
+
+      await enqueueJob(tx, {
+        hostId,
+        jailId: jail.id,
+        type: "CREATE",
+        payload: { jail: jailSpecOf({ ...jail, plan, template, ipAddresses }), sshKeys: [], start: true },
+        requestedById: actor.userId,
+        idempotencyKey: `create:${jail.id}`,
+      });
+      await recordAudit(tx, auditActor(actor), {
+        action: "jail.order",
+        targetType: "Jail",
+        targetId: jail.id,
+        accountId: actor.accountId,
+        data: { hostname: jail.hostname, plan: plan.slug, template: template.slug, hostId },
+      });
+      return { jailId: jail.id, created: true };
+    });
+  } catch (err) {
+    if (isUniqueViolationOf(err, "orderKey")) {
+      const again = await findOrder(actor.accountId, input.orderKey);
+      if (again) return again;
+    }
+    if (isUniqueViolationOf(err, "Jail_hostname_live_key")) throw hostnameTaken(input.hostname);
+    throw err;
+  }
+}
+
+function hostnameTaken(hostname: string) {
+  return new AppError("CONFLICT", hostnameTakenMessage(hostname), { hostname: [hostnameTakenMessage(hostname)] });
+}
+
+async function findOrder(accountId: string, orderKey: string): Promise<OrderJailResult | null> {
+  const jail = await db.jail.findUnique({ where: { orderKey }, select: { id: true, accountId: true } });
+  if (!jail) return null;
+  // A key seen from another account is not a way to learn about its jail.
+  if (jail.accountId !== accountId) throw new AppError("CONFLICT", "This order form has already been used. Reload the page and order again.");
+  return { jailId: jail.id, created: false };
+}
