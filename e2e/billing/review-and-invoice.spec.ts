@@ -186,12 +186,12 @@ test("billing suspends an account (its running jail gets a STOP job) and lifts t
   await suspend.getByRole("button", { name: "Suspend account" }).click();
   await expect(clerk.getByText("Suspended since")).toBeVisible();
   await clerk.screenshot({ path: testInfo.outputPath("account-suspended.png"), fullPage: true });
-  expect(await count("Job", `"jailId" = $1 AND "type" = 'STOP'`, [jail!.id])).toBe(1);
+  await expect.poll(() => count("Job", `"jailId" = $1 AND "type" = 'STOP'`, [jail!.id])).toBe(1);
   await customer.goto("/invoices");
   await expect(customer.getByText("Your account is suspended.")).toBeVisible();
 
   await clerk.getByRole("button", { name: "Unsuspend" }).click();
   await expect(clerk.getByRole("form", { name: "Suspend account" })).toBeVisible();
-  expect(await count("Job", `"jailId" = $1 AND "type" = 'START'`, [jail!.id])).toBe(1);
+  await expect.poll(() => count("Job", `"jailId" = $1 AND "type" = 'START'`, [jail!.id])).toBe(1);
   expect(await count("AuditLog", `"targetId" = $1 AND "action" IN ('account.suspend', 'account.unsuspend') AND "actorRole" = 'BILLING'`, [user!.accountId])).toBe(2);
 });
