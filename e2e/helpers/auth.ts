@@ -12,8 +12,12 @@ export async function logIn(page: Page, email: string, password: string) {
 }
 
 export async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(/\/login\?signedOut=1/);
+  // The button works once React has hydrated the page; on a loaded machine a click can land
+  // before that, so click again until the logout happens.
+  await expect(async () => {
+    await page.getByRole("button", { name: "Log out" }).click({ timeout: 2000 }).catch(() => {});
+    await expect(page).toHaveURL(/\/login\?signedOut=1/, { timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /** Signs up through the form; ends on the dashboard, signed in. */

@@ -33,7 +33,9 @@ export function LoginForm({ callbackUrl, notice, initialError }: { callbackUrl: 
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-label="Log in">
+    // method="post": if a submit lands before hydration, the browser must not put the
+    // password in a GET query string (and so in history and access logs).
+    <form onSubmit={onSubmit} method="post" className="space-y-4" aria-label="Log in">
       {notice && !error && <Alert tone="success">{notice}</Alert>}
       {error && <Alert tone="error">{error}</Alert>}
       <div>
