@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
-import { gatewayOf } from "@/lib/domain/ipam/cidr";
+import { jailSpecOf } from "@/lib/domain/jails/jail-spec";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { startHarness, stats } from "./lib/harness";
 
@@ -29,22 +29,13 @@ try {
     // (a) through the agent
     const { jobId, name } = await h.db.$transaction(async (tx) => {
       const jail = await tx.jail.create({ data: { hostname: `b${tag}.bench.test`, name: `cbbench${tag}`, accountId: account.id, planId: plan.id, templateId: template.id, hostId: h.hostId } });
-      const privateIp = await allocateAddress(tx as never, h.hostId, "PRIVATE", jail.id);
+      await allocateAddress(tx as never, h.hostId, "PRIVATE", jail.id);
+      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
       const job = await enqueueJob(tx as never, {
         hostId: h.hostId,
         jailId: jail.id,
         type: "CREATE",
-        payload: {
-          jail: {
-            name: jail.name,
-            hostname: jail.hostname,
-            template: { slug: template.slug, lxcTemplate: template.lxcTemplate, zfsSnapshot: template.zfsSnapshot, tarballPath: template.tarballPath },
-            limits: { memoryMb: plan.memoryLimitMb, maxProcesses: plan.maxProcesses, cpuPercent: plan.cpuPercent, diskQuotaMb: plan.diskQuotaMb },
-            network: { privateIp, privatePrefix: 24, privateGateway: gatewayOf(host.privateNetblock), publicIp: null },
-          },
-          sshKeys: [],
-          start: true,
-        },
+        payload: { jail: jailSpecOf({ ...jail, plan, template, host, ipAddresses }), sshKeys: [], start: true },
       });
       return { jobId: job.id, name: jail.name };
     });

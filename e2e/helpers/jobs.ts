@@ -5,8 +5,8 @@ import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { createPrismaClient } from "@/lib/db-client";
 import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
-import { gatewayOf } from "@/lib/domain/ipam/cidr";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { jailSpecOf } from "@/lib/domain/jails/jail-spec";
 import { requireEnv } from "./env";
 
 export const exec = promisify(execFile);
@@ -23,23 +23,14 @@ export async function orderJailOn(hostId: string) {
   const account = await db.account.create({ data: { name: `Agent spec ${rand()}`, billingEmail: `a-${rand()}@example.test`, addressLine1: "1 Road", city: "Town", postalCode: "1", country: "US" } });
   return db.$transaction(async (tx) => {
     const jail = await tx.jail.create({ data: { hostname: `j${rand()}.example.test`, name: `cbe2e${rand()}`, accountId: account.id, planId: plan.id, templateId: template.id, hostId } });
-    const privateIp = await allocateAddress(tx, hostId, "PRIVATE", jail.id);
-    const publicIp = host.publicPoolCidr ? await allocateAddress(tx, hostId, "PUBLIC", jail.id) : null;
+    await allocateAddress(tx, hostId, "PRIVATE", jail.id);
+    if (host.publicPoolCidr) await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+    const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
     const job = await enqueueJob(tx, {
       hostId,
       jailId: jail.id,
       type: "CREATE",
-      payload: {
-        jail: {
-          name: jail.name,
-          hostname: jail.hostname,
-          template: { slug: template.slug, lxcTemplate: template.lxcTemplate, zfsSnapshot: template.zfsSnapshot, tarballPath: template.tarballPath },
-          limits: { memoryMb: plan.memoryLimitMb, maxProcesses: plan.maxProcesses, cpuPercent: plan.cpuPercent, diskQuotaMb: plan.diskQuotaMb },
-          network: { privateIp, privatePrefix: Number(host.privateNetblock.split("/")[1]), privateGateway: gatewayOf(host.privateNetblock), publicIp },
-        },
-        sshKeys: [],
-        start: true,
-      },
+      payload: { jail: jailSpecOf({ ...jail, plan, template, host, ipAddresses }), sshKeys: [], start: true },
     });
     return { jail, job };
   });

@@ -1,32 +1,11 @@
 // Queue a CREATE job for a jail row, the way ordering does (for tests of the job machinery).
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
-import { gatewayOf } from "@/lib/domain/ipam/cidr";
+import { jailSpecOf } from "@/lib/domain/jails/jail-spec";
 
-export async function queueCreate(jail: { id: string; name: string; hostname: string; hostId: string }) {
-  const host = await db.host.findUniqueOrThrow({ where: { id: jail.hostId } });
-  const ips = await db.ipAddress.findMany({ where: { jailId: jail.id } });
+export async function queueCreate(jail: { id: string; hostId: string }) {
+  const row = await db.jail.findUniqueOrThrow({ where: { id: jail.id }, include: { plan: true, template: true, host: true, ipAddresses: true } });
   return db.$transaction((tx) =>
-    enqueueJob(tx, {
-      hostId: jail.hostId,
-      jailId: jail.id,
-      type: "CREATE",
-      payload: {
-        jail: {
-          name: jail.name,
-          hostname: jail.hostname,
-          template: { slug: "test-base", lxcTemplate: "busybox", zfsSnapshot: null, tarballPath: null },
-          limits: { memoryMb: 100, maxProcesses: 40, cpuPercent: 25, diskQuotaMb: 4096 },
-          network: {
-            privateIp: ips.find((i) => i.kind === "PRIVATE")!.address,
-            privatePrefix: 24,
-            privateGateway: gatewayOf(host.privateNetblock),
-            publicIp: ips.find((i) => i.kind === "PUBLIC")?.address ?? null,
-          },
-        },
-        sshKeys: [],
-        start: true,
-      },
-    }),
+    enqueueJob(tx, { hostId: row.hostId, jailId: row.id, type: "CREATE", payload: { jail: jailSpecOf(row), sshKeys: [], start: true } }),
   );
 }
