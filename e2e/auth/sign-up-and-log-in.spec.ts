@@ -63,3 +63,23 @@ test("a taken e-mail address is refused with a clear message", async ({ page, br
   expect(await count("User", "email = $1", [email])).toBe(1);
   await other.close();
 });
+
+test("sign-up works before the page's JavaScript has loaded (a plain form post) and continues to `next`", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const email = randomEmail("nojs");
+  await page.goto(`/signup?next=${encodeURIComponent("/order?plan=cell")}`);
+  await page.getByLabel("Your name").fill("Noah Script");
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Account name").fill("Plain Forms Ltd");
+  await page.getByLabel("Address", { exact: true }).fill("1 Static Street");
+  await page.getByLabel("City").fill("Htmlton");
+  await page.getByLabel("Postal code").fill("1000");
+  await page.getByLabel("Country").fill("BE");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/order\?plan=cell$/);
+  await expect(page.getByLabel("Fully-qualified hostname")).toBeVisible();
+  expect(await count("User", "email = $1", [email])).toBe(1);
+  await context.close();
+});

@@ -21,7 +21,7 @@ class SessionRevoked extends Error {
   }
 }
 
-const SESSION_MAX_AGE = 60 * 60 * 24 * 7; // a week; refreshed while in use
+export const SESSION_MAX_AGE = 60 * 60 * 24 * 7; // a week; refreshed while in use
 
 export function authOptions(): NextAuthOptions {
   const secure = cookiesSecure();
