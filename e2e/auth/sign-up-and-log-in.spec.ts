@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { count } from "../helpers/db";
-import { logIn, logOut, PASSWORD, randomEmail, signUpThroughForm } from "../helpers/auth";
+import { logIn, loginAlert, logOut, PASSWORD, randomEmail, signUpThroughForm } from "../helpers/auth";
 
 test("sign up, land on an empty dashboard, log out and log in again", async ({ page }) => {
   const email = randomEmail("newcomer");
@@ -82,4 +82,12 @@ test("sign-up works before the page's JavaScript has loaded (a plain form post) 
   await expect(page.getByLabel("Fully-qualified hostname")).toBeVisible();
   expect(await count("User", "email = $1", [email])).toBe(1);
   await context.close();
+
+  // Logging in is a plain form post as well.
+  const again = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await logIn(again, email, "not the password");
+  await expect(loginAlert(again)).toHaveText("Wrong e-mail address or password.");
+  await logIn(again, email, PASSWORD);
+  await expect(again).toHaveURL(/\/dashboard$/);
+  await again.context().close();
 });

@@ -33,7 +33,8 @@ export default async function LoginPage({
       </p>
       <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
         <LoginForm
-          callbackUrl={safeNextPath(params.callbackUrl, "/dashboard")}
+          // Without one, the action sends each role to its own home.
+          callbackUrl={params.callbackUrl ? safeNextPath(params.callbackUrl, "") || undefined : undefined}
           notice={notice}
           // next-auth redirects here with ?error=… after a failed non-JavaScript sign-in. The text
           // is not shown as given (anyone can craft the link), only a fixed message.
