@@ -1,7 +1,7 @@
 "use client";
 // The jail page's forms. Each carries the jail id as a hidden field; the server action takes
 // the account from the session and refuses an id that is not the caller's.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ActionState } from "@/lib/actions/action-state";
 import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextAreaField, TextField } from "@/components/forms/fields";
@@ -58,6 +58,9 @@ export function ConfirmDestroyForm({
   disabledReason?: string;
 }) {
   const [typed, setTyped] = useState("");
+  const input = useRef<HTMLInputElement>(null);
+  // Whatever was typed before hydration counts too (React does not replay those keystrokes).
+  useEffect(() => setTyped(input.current?.value ?? ""), []);
   const matches = typed.trim().toLowerCase() === hostname.toLowerCase();
   return (
     <ActionForm action={action} aria-label={label} onSuccess={() => setTyped("")} resetOnSuccess>
@@ -75,6 +78,7 @@ export function ConfirmDestroyForm({
         spellCheck={false}
         disabled={!!disabledReason}
         onChange={(e) => setTyped(e.currentTarget.value)}
+        ref={input}
       />
       <SubmitButton variant="danger" size="sm" pendingLabel={pendingLabel} disabled={!!disabledReason || !matches} title={disabledReason}>
         {label}
