@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { JailStateBadge } from "@/components/jails/jail-state-badge";
+import { JailsTable } from "@/components/jails/jails-table";
 import { LiveRefresh } from "@/components/jails/live-refresh";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LinkButton } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getDashboard } from "@/lib/domain/accounts/get-dashboard";
 
@@ -44,34 +43,7 @@ export default async function DashboardPage() {
         />
       ) : (
         <>
-          <Table>
-            <THead>
-              <tr>
-                <Th>Jail</Th>
-                <Th>Status</Th>
-                <Th>Public address</Th>
-                <Th>Plan</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {dashboard.jails.map((j) => (
-                <tr key={j.id} data-testid="dashboard-jail">
-                  <Td>
-                    <Link href={`/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                      {j.hostname}
-                    </Link>
-                    {j.attention && <span className="ml-2 text-xs font-medium text-red-700">needs attention</span>}
-                  </Td>
-                  <Td>
-                    <JailStateBadge state={j.state} />
-                    {j.inProgress && <span className="ml-2 text-xs text-zinc-500">{j.inProgress}…</span>}
-                  </Td>
-                  <Td className="font-mono">{j.publicIp ?? "—"}</Td>
-                  <Td>{j.plan}</Td>
-                </tr>
-              ))}
-            </TBody>
-          </Table>
+          <JailsTable jails={dashboard.jails} rowTestId="dashboard-jail" />
           {dashboard.jailCount > dashboard.jails.length && (
             <p className="mt-3 text-sm text-zinc-600">
               Showing the newest {dashboard.jails.length} of {dashboard.jailCount}.{" "}

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { invoiceStatusTone } from "@/components/billing/invoice-document";
 import { Badge } from "@/components/ui/badge";
+import { InvoicesTable } from "@/components/billing/invoices-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Stat } from "@/components/ui/stat";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
-import { formatPeriod } from "@/lib/domain/billing/billing-config";
 import { getCustomerBilling } from "@/lib/domain/billing/get-customer-billing";
 import { formatDate, formatMb, formatMoney } from "@/lib/format";
 
@@ -49,21 +47,7 @@ export default async function CustomerInvoicesPage() {
       {invoices.length === 0 ? (
         <EmptyState title="No invoices yet" description="Your first invoice arrives after the month you order a jail in." />
       ) : (
-        <Table>
-          <THead><tr><Th>Invoice</Th><Th>Month</Th><Th>Status</Th><Th>Due</Th><Th className="text-right">Total</Th><Th className="text-right">Balance</Th></tr></THead>
-          <TBody>
-            {invoices.map((i) => (
-              <tr key={i.id}>
-                <Td><Link className="font-mono text-brand-700 hover:underline" href={`/invoices/${i.id}`}>{i.number}</Link></Td>
-                <Td>{formatPeriod(i.periodStart)}</Td>
-                <Td><Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge></Td>
-                <Td>{formatDate(i.dueAt)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
+        <InvoicesTable invoices={invoices} basePath="/invoices" />
       )}
     </>
   );

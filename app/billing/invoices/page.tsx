@@ -1,19 +1,16 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { MonthSelect } from "@/components/billing/month-select";
-import { invoiceStatusTone } from "@/components/billing/invoice-document";
-import { Badge } from "@/components/ui/badge";
+import { InvoicesTable } from "@/components/billing/invoices-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
 import { formatPeriod, monthStart, parsePeriod } from "@/lib/domain/billing/billing-config";
 import { INVOICES_PAGE_SIZE, listInvoices } from "@/lib/domain/billing/list-invoices";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatMoney } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
 import { periodSchema } from "@/lib/schemas/billing";
 import { buttonClass } from "@/components/ui/button-styles";
@@ -85,22 +82,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       {rows.length === 0 ? (
         <EmptyState title="No invoices" description={period ? `Nothing for ${period} yet: run the invoice run for it.` : "Run the invoice run for a month."} />
       ) : (
-        <Table>
-          <THead><tr><Th>Number</Th><Th>Account</Th><Th>Month</Th><Th>Status</Th><Th>Due</Th><Th className="text-right">Total</Th><Th className="text-right">Balance</Th></tr></THead>
-          <TBody>
-            {rows.map((i) => (
-              <tr key={i.id}>
-                <Td><Link className="font-mono text-brand-700 hover:underline" href={`/billing/invoices/${i.id}`}>{i.number}</Link></Td>
-                <Td><Link className="hover:underline" href={`/billing/accounts/${i.account.id}`}>{i.account.name}</Link></Td>
-                <Td>{formatPeriod(i.periodStart)}</Td>
-                <Td><Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge></Td>
-                <Td>{formatDate(i.dueAt)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
+        <InvoicesTable invoices={rows} basePath="/billing/invoices" showAccount />
       )}
       <Pagination page={page} pageSize={INVOICES_PAGE_SIZE} total={total} basePath="/billing/invoices" params={{ period, status }} />
     </>

@@ -1,0 +1,67 @@
+import Link from "next/link";
+import { invoiceStatusTone } from "@/components/billing/invoice-document";
+import { Badge } from "@/components/ui/badge";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { formatPeriod } from "@/lib/domain/billing/billing-config";
+import { formatDate, formatMoney } from "@/lib/format";
+import type { InvoiceStatus } from "@/lib/generated/prisma/enums";
+
+export type InvoicesTableRow = {
+  id: string;
+  number: string;
+  periodStart: Date;
+  status: InvoiceStatus;
+  dueAt: Date | null;
+  totalCents: number;
+  paidCents: number;
+  account?: { id: string; name: string };
+};
+
+/**
+ * Invoices with what is still owed. The customer's list links to /invoices/…, billing's to
+ * /billing/invoices/… and names the account.
+ */
+export function InvoicesTable({ invoices, basePath, showAccount = false }: { invoices: InvoicesTableRow[]; basePath: "/invoices" | "/billing/invoices"; showAccount?: boolean }) {
+  return (
+    <Table>
+      <THead>
+        <tr>
+          <Th>Invoice</Th>
+          {showAccount && <Th>Account</Th>}
+          <Th>Month</Th>
+          <Th>Status</Th>
+          <Th>Due</Th>
+          <Th className="text-right">Total</Th>
+          <Th className="text-right">Balance</Th>
+        </tr>
+      </THead>
+      <TBody>
+        {invoices.map((i) => (
+          <tr key={i.id}>
+            <Td>
+              <Link className="font-mono text-brand-700 hover:underline" href={`${basePath}/${i.id}`}>
+                {i.number}
+              </Link>
+            </Td>
+            {showAccount && (
+              <Td>
+                {i.account && (
+                  <Link className="hover:underline" href={`/billing/accounts/${i.account.id}`}>
+                    {i.account.name}
+                  </Link>
+                )}
+              </Td>
+            )}
+            <Td>{formatPeriod(i.periodStart)}</Td>
+            <Td>
+              <Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge>
+            </Td>
+            <Td>{formatDate(i.dueAt)}</Td>
+            <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
+            <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
+          </tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
