@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { count } from "../helpers/db";
-import { logIn, loginAlert, logOut, PASSWORD, randomEmail, signUpThroughForm } from "../helpers/auth";
+import { fillSignUpForm, logIn, loginAlert, logOut, PASSWORD, randomEmail, signUpThroughForm } from "../helpers/auth";
 
 test("sign up, land on an empty dashboard, log out and log in again", async ({ page }) => {
   const email = randomEmail("newcomer");
@@ -50,15 +50,7 @@ test("a taken e-mail address is refused with a clear message", async ({ page, br
   const { email } = await signUpThroughForm(page);
   const other = await browser.newPage();
   await other.goto("/signup");
-  await other.getByLabel("Your name").fill("Mallory");
-  await other.getByLabel("E-mail", { exact: true }).fill(email);
-  await other.getByLabel("Password").fill("another long password");
-  await other.getByLabel("Account name").fill("Copycat");
-  await other.getByLabel("Address", { exact: true }).fill("3 Road");
-  await other.getByLabel("City").fill("Town");
-  await other.getByLabel("Postal code").fill("999");
-  await other.getByLabel("Country").fill("FR");
-  await other.getByRole("button", { name: "Create account" }).click();
+  await fillSignUpForm(other, { name: "Mallory", email, password: "another long password", accountName: "Copycat", address: "3 Road", city: "Town", postalCode: "999", country: "FR" });
   await expect(other.getByText(/An account with this e-mail address already exists/).first()).toBeVisible();
   expect(await count("User", "email = $1", [email])).toBe(1);
   await other.close();
@@ -69,15 +61,7 @@ test("sign-up works before the page's JavaScript has loaded (a plain form post) 
   const page = await context.newPage();
   const email = randomEmail("nojs");
   await page.goto(`/signup?next=${encodeURIComponent("/order?plan=cell")}`);
-  await page.getByLabel("Your name").fill("Noah Script");
-  await page.getByLabel("E-mail", { exact: true }).fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByLabel("Account name").fill("Plain Forms Ltd");
-  await page.getByLabel("Address", { exact: true }).fill("1 Static Street");
-  await page.getByLabel("City").fill("Htmlton");
-  await page.getByLabel("Postal code").fill("1000");
-  await page.getByLabel("Country").fill("BE");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await fillSignUpForm(page, { name: "Noah Script", email, accountName: "Plain Forms Ltd", address: "1 Static Street", city: "Htmlton", postalCode: "1000", country: "BE" });
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   await expect(page.getByLabel("Fully-qualified hostname")).toBeVisible();
   expect(await count("User", "email = $1", [email])).toBe(1);

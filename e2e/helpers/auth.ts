@@ -20,20 +20,48 @@ export async function logOut(page: Page) {
   }).toPass({ timeout: 30_000 });
 }
 
+export type SignUpFields = {
+  name: string;
+  email: string;
+  password: string;
+  accountName: string;
+  address: string;
+  city: string;
+  postalCode: string;
+  country: string;
+};
+
+/** Fills the sign-up form (the page must be open) and submits it. */
+export async function fillSignUpForm(page: Page, fields: Partial<SignUpFields> & { email: string }) {
+  const f: SignUpFields = { name: "Eve Tester", password: PASSWORD, accountName: "Eve's Jails", address: "2 Test Road", city: "Testburg", postalCode: "12345", country: "DE", ...fields };
+  await page.getByLabel("Your name").fill(f.name);
+  await page.getByLabel("E-mail", { exact: true }).fill(f.email);
+  await page.getByLabel("Password").fill(f.password);
+  await page.getByLabel("Account name").fill(f.accountName);
+  await page.getByLabel("Address", { exact: true }).fill(f.address);
+  await page.getByLabel("City").fill(f.city);
+  await page.getByLabel("Postal code").fill(f.postalCode);
+  await page.getByLabel("Country").fill(f.country);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
 /** Signs up through the form; ends on the dashboard, signed in. */
 export async function signUpThroughForm(page: Page, email = randomEmail("signup"), password = PASSWORD) {
   await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Eve Tester");
-  await page.getByLabel("E-mail", { exact: true }).fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByLabel("Account name").fill("Eve's Jails");
-  await page.getByLabel("Address", { exact: true }).fill("2 Test Road");
-  await page.getByLabel("City").fill("Testburg");
-  await page.getByLabel("Postal code").fill("12345");
-  await page.getByLabel("Country").fill("DE");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await fillSignUpForm(page, { email, password });
   await expect(page).toHaveURL(/\/dashboard$/);
   return { email, password };
+}
+
+/**
+ * Waits until React has hydrated the page's first form, for the few specs that need the
+ * client-side path itself (a fetch with a Next-Action header), not just a working form.
+ */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => {
+    const form = document.querySelector("form");
+    return !!form && Object.keys(form).some((k) => k.startsWith("__react"));
+  });
 }
 
 /** The login form's own message (Next.js also has a route announcer with role=alert). */

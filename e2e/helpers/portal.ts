@@ -3,7 +3,7 @@
 // does when a real agent reports back). Specs that need real containers use the real agent.
 import crypto from "node:crypto";
 import { expect, type Page } from "@playwright/test";
-import { PASSWORD, randomEmail } from "./auth";
+import { fillSignUpForm, PASSWORD, randomEmail } from "./auth";
 import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
 import { sql } from "./db";
 import { prisma } from "./jobs";
@@ -90,17 +90,7 @@ export async function signUp(page: Page, next?: string) {
   return { email, password: PASSWORD };
 }
 
-export async function fillSignUp(page: Page, email: string) {
-  await page.getByLabel("Your name").fill("Pat Portal");
-  await page.getByLabel("E-mail", { exact: true }).fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByLabel("Account name").fill("Pat's Jails");
-  await page.getByLabel("Address", { exact: true }).fill("3 Jail Lane");
-  await page.getByLabel("City").fill("Cellville");
-  await page.getByLabel("Postal code").fill("54321");
-  await page.getByLabel("Country").fill("NL");
-  await page.getByRole("button", { name: "Create account" }).click();
-}
+export const fillSignUp = (page: Page, email: string) => fillSignUpForm(page, { email, name: "Pat Portal", accountName: "Pat's Jails", address: "3 Jail Lane", city: "Cellville", postalCode: "54321", country: "NL" });
 
 /** Orders a jail through the order form and waits for its page; returns its id. */
 export async function orderThroughForm(page: Page, hostname: string, plan = "cell"): Promise<string> {
