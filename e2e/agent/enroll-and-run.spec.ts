@@ -7,8 +7,6 @@ import { logIn } from "../helpers/auth";
 import { seeded } from "../helpers/env";
 import { exec, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
 
-test.skip(!process.env.E2E_AGENT, "needs root and the LXC tools (npm test starts a real agent only where it can)");
-
 let agent: ChildProcess | undefined;
 test.afterAll(() => {
   if (agent?.pid) process.kill(-agent.pid, "SIGTERM");

@@ -8,8 +8,6 @@ import { enrolledHost, kill, startAgent, until } from "../helpers/agents";
 import { requireEnv } from "../helpers/env";
 import { exec, lxcState, orderJailOn, prisma, waitForJob } from "../helpers/jobs";
 
-test.skip(!process.env.E2E_AGENT, "needs root and the LXC tools (npm test starts a real agent only where it can)");
-
 const children: ChildProcess[] = [];
 test.afterEach(() => {
   for (const c of children.splice(0)) kill(c);

@@ -5,8 +5,6 @@ import { kill, until } from "../helpers/agents";
 import { requireEnv } from "../helpers/env";
 import { orderJailOn, prisma, waitForJob } from "../helpers/jobs";
 
-test.skip(!process.env.E2E_AGENT, "needs root and the LXC tools (npm test starts a real agent only where it can)");
-
 test("the agent measures a real jail from the host and renices a CPU hog", async () => {
   test.setTimeout(120_000);
   const { jail, job } = await orderJailOn(requireEnv("E2E_LOCAL_HOST_ID"));

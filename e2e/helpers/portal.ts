@@ -12,11 +12,10 @@ const hex = (n: number) => crypto.randomBytes(n).toString("hex");
 
 /**
  * A stand-in host made only of rows: a /24 private netblock and a /28 public pool (from the
- * 100.64/10 range, clear of the agents' own pools). `placeable` hosts are ACTIVE and kept
- * heartbeating, so orders land on them; the others are DRAINING from the start and only hold
- * jails a spec writes directly, so they never catch an order meant for a real agent.
+ * 100.64/10 range, clear of the agents' own pools). It is DRAINING from the start and only
+ * holds jails a spec writes directly, so it never catches an order meant for the real agent.
  */
-export async function createFakeHost(opts: { placeable?: boolean; capacityJails?: number } = {}): Promise<{ id: string; stop: () => Promise<void> }> {
+export async function createFakeHost(): Promise<{ id: string; stop: () => Promise<void> }> {
   const id = `e2ehost${hex(6)}`;
   const a = crypto.randomInt(0, 60);
   const b = crypto.randomInt(0, 250);
@@ -26,8 +25,8 @@ export async function createFakeHost(opts: { placeable?: boolean; capacityJails?
   await sql(
     `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb",
        "privateNetblock", "publicPoolCidr", "lastHeartbeatAt", "updatedAt")
-     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', $2::"HostStatus", $3, 500000, 64000, $4, $5, now(), now())`,
-    [id, opts.placeable ? "ACTIVE" : "DRAINING", opts.capacityJails ?? 100, `${privatePrefix}0/24`, `${publicPrefix}${c}/28`],
+     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', 'DRAINING', 100, 500000, 64000, $2, $3, now(), now())`,
+    [id, `${privatePrefix}0/24`, `${publicPrefix}${c}/28`],
   );
   await sql(
     `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
@@ -39,12 +38,9 @@ export async function createFakeHost(opts: { placeable?: boolean; capacityJails?
      SELECT $1 || '-p' || n, $1, 'PUBLIC', $2 || ($3::int + n), n FROM generate_series(1, 14) n`,
     [id, publicPrefix, c],
   );
-  // The suite runs with HOST_STALE_AFTER_SECONDS=15: keep a placeable host fresh.
-  const timer = opts.placeable ? setInterval(() => void sql(`UPDATE "Host" SET "lastHeartbeatAt" = now() WHERE "id" = $1`, [id]).catch(() => {}), 3000) : null;
   return {
     id,
     stop: async () => {
-      if (timer) clearInterval(timer);
       await sql(`UPDATE "Host" SET "status" = 'DRAINING', "lastHeartbeatAt" = NULL WHERE "id" = $1`, [id]);
     },
   };

@@ -1,19 +1,12 @@
-// Ordering without a host agent: the order path through sign-up, the jail reaching QUEUED
-// with its CREATE job, idempotent submits, racing orders for one hostname, and bad input.
+// Ordering: the order path through sign-up, the jail and its CREATE job, idempotent submits,
+// racing orders for one hostname, and bad input.
 import { expect, test } from "@playwright/test";
 import { count, sql } from "../helpers/db";
-import { createFakeHost, randomHostname, signUp, fillSignUp } from "../helpers/portal";
+import { randomHostname, signUp, fillSignUp } from "../helpers/portal";
 import { randomEmail } from "../helpers/auth";
 
-// With the host agent running, orders go to its real host (and become real containers);
-// without it, to a stand-in host made of rows. A stand-in is never placeable while the real
-// agent runs, so it cannot catch an order another spec expects on the real host.
-const withAgent = !!process.env.E2E_AGENT;
-let host: Awaited<ReturnType<typeof createFakeHost>> | null = null;
-test.beforeAll(async () => {
-  if (!withAgent) host = await createFakeHost({ placeable: true });
-});
-test.afterAll(async () => host?.stop());
+// Orders go to the real host "local" that `npm test` runs an agent for (and become real
+// containers there); the specs here check the order path, not the host.
 
 test("from the plans page through sign-up to a queued jail with its create job", async ({ page }) => {
   await page.goto("/plans");
@@ -33,10 +26,6 @@ test("from the plans page through sign-up to a queued jail with its create job",
   const id = page.url().split("/").pop()!;
 
   await expect(page.getByTestId("jail-hostname")).toHaveText(hostname);
-  if (!withAgent) {
-    await expect(page.getByTestId("jail-state").first()).toHaveText("Queued");
-    await expect(page.getByTestId("job-in-progress")).toContainText("Creating the jail");
-  }
   const [jail] = await sql<{ state: string; hostId: string; plan: string; public: string }>(
     `SELECT j."state", j."hostId", p."slug" AS plan,
        (SELECT "address" FROM "IpAddress" a WHERE a."jailId" = j."id" AND a."kind" = 'PUBLIC') AS public
@@ -46,13 +35,6 @@ test("from the plans page through sign-up to a queued jail with its create job",
   expect(jail).toMatchObject({ plan: "block" });
   await expect(page.getByTestId("ssh-command")).toHaveText(`ssh root@${jail!.public}`);
   expect(await count("Job", `"jailId" = $1 AND "type" = 'CREATE'`, [id])).toBe(1);
-  if (!withAgent) {
-    expect(jail!.state).toBe("QUEUED");
-    // While the create job is open the conflicting buttons are disabled.
-    await expect(page.getByRole("button", { name: "Start", exact: true })).toBeDisabled();
-    await expect(page.getByRole("button", { name: "Restart" })).toBeDisabled();
-    await page.screenshot({ path: "test-results/portal-jail-queued.png", fullPage: true });
-  }
 
   // The dashboard and the jails list show it.
   await page.goto("/dashboard");
