@@ -12,10 +12,13 @@ try {
   for (let i = 0; i < N; i++) {
     // START of a jail the host does not have: the agent fails it at once (NotFound), so the
     // bench measures dispatch, not container work.
-    const job = await h.db.$transaction((tx) => enqueueJob(tx as never, { hostId: h.hostId, type: "START", payload: { name: `cbbench${String(i).padStart(6, "0")}` } }));
+    const job = await h.db.$transaction((tx) =>
+      enqueueJob(tx as never, { hostId: h.hostId, type: "START", payload: { name: `cbbench${String(i).padStart(6, "0")}` } }),
+    );
     ids.push(job.id);
     const until = Date.now() + 5000;
-    while (Date.now() < until && !(await h.db.job.findUniqueOrThrow({ where: { id: job.id } })).startedAt) await new Promise((r) => setTimeout(r, 5));
+    while (Date.now() < until && !(await h.db.job.findUniqueOrThrow({ where: { id: job.id } })).startedAt)
+      await new Promise((r) => setTimeout(r, 5));
   }
   const jobs = await h.db.job.findMany({ where: { id: { in: ids } } });
   const waits = jobs.map((j) => (j.startedAt ? j.startedAt.getTime() - j.createdAt.getTime() : Infinity));

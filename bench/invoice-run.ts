@@ -36,7 +36,9 @@ async function main() {
     await client.connect();
     let t0 = process.hrtime.bigint();
     await seed(client);
-    console.log(`seeded ${ACCOUNTS} accounts, ${ACCOUNTS * JAILS_PER_ACCOUNT} jails, ${ACCOUNTS * JAILS_PER_ACCOUNT * 30} daily rollups in ${(ms(t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${ACCOUNTS} accounts, ${ACCOUNTS * JAILS_PER_ACCOUNT} jails, ${ACCOUNTS * JAILS_PER_ACCOUNT * 30} daily rollups in ${(ms(t0) / 1000).toFixed(1)} s`,
+    );
     await client.query("VACUUM ANALYZE");
 
     // The floor: one plain query reading the month's daily rollups into this process.
@@ -55,8 +57,11 @@ async function main() {
     const strict: number[] = [];
     for (let i = 0; i < 3; i++) {
       t0 = process.hrtime.bigint();
-      await client.query(`SELECT "jailId", sum("netRxBytes" + "netTxBytes"), max("diskMaxBytes") FROM "UsageRollup"
-                          WHERE "period" = 'DAY' AND "bucketStart" >= $1 AND "bucketStart" < $2 GROUP BY "jailId"`, [PERIOD_START, PERIOD_END]);
+      await client.query(
+        `SELECT "jailId", sum("netRxBytes" + "netTxBytes"), max("diskMaxBytes") FROM "UsageRollup"
+                          WHERE "period" = 'DAY' AND "bucketStart" >= $1 AND "bucketStart" < $2 GROUP BY "jailId"`,
+        [PERIOD_START, PERIOD_END],
+      );
       strict.push(ms(t0));
     }
     const strictFloor = strict.sort((a, b) => a - b)[1]!;
@@ -75,19 +80,28 @@ async function main() {
     const second = await runInvoiceRun(PERIOD_START, actor, now);
     const rerunMs = ms(t0);
 
-    const [check] = (await client.query(`
+    const [check] = (
+      await client.query(
+        `
       SELECT (SELECT count(*) FROM "Invoice" WHERE "periodStart" = $1)::int AS invoices,
              (SELECT count(*) FROM "InvoiceLine" l JOIN "Invoice" i ON i."id" = l."invoiceId" WHERE i."periodStart" = $1)::int AS lines,
              (SELECT count(*) FROM "Invoice" i WHERE i."periodStart" = $1 AND i."totalCents" <>
-                (SELECT COALESCE(sum(l."amountCents"), 0) FROM "InvoiceLine" l WHERE l."invoiceId" = i."id"))::int AS "badTotals"`, [PERIOD_START])).rows;
+                (SELECT COALESCE(sum(l."amountCents"), 0) FROM "InvoiceLine" l WHERE l."invoiceId" = i."id"))::int AS "badTotals"`,
+        [PERIOD_START],
+      )
+    ).rows;
     await client.end();
     await db.$disconnect();
 
     console.log(`\nfloor (one SELECT of ${rows} daily rollups, median of 3): ${floor.toFixed(0)} ms`);
     console.log(`invoice run (${first.invoicesCreated} invoices, ${first.linesAdded} lines):      ${runMs.toFixed(0)} ms`);
     console.log(`ratio: ${(runMs / floor).toFixed(2)}× the floor (target < 10×)`);
-    console.log(`stricter floor (the same rollups summed per jail inside Postgres, median of 3): ${strictFloor.toFixed(0)} ms → ${(runMs / strictFloor).toFixed(2)}×`);
-    console.log(`second run of the same month (adds ${second.invoicesCreated} invoices, ${second.linesAdded} lines): ${rerunMs.toFixed(0)} ms`);
+    console.log(
+      `stricter floor (the same rollups summed per jail inside Postgres, median of 3): ${strictFloor.toFixed(0)} ms → ${(runMs / strictFloor).toFixed(2)}×`,
+    );
+    console.log(
+      `second run of the same month (adds ${second.invoicesCreated} invoices, ${second.linesAdded} lines): ${rerunMs.toFixed(0)} ms`,
+    );
     console.log(`check: ${check.invoices} invoices, ${check.lines} lines, ${check.badTotals} totals differing from their lines`);
     if (check.badTotals !== 0 || second.linesAdded !== 0 || check.invoices !== ACCOUNTS) process.exitCode = 1;
   } finally {
@@ -103,25 +117,40 @@ async function seed(c: pg.Client) {
   await c.query(`INSERT INTO "Template" ("id", "slug", "name", "updatedAt") VALUES ('tpl1', 'bench', 'Bench', now())`);
   await c.query(`INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb", "privateNetblock", "updatedAt")
                  VALUES ('host1', 'bench', 'bench.test', 'LXC', 'ACTIVE', 100000, 100000000, 10000000, '10.0.0.0/8', now())`);
-  await c.query(`INSERT INTO "Account" ("id", "name", "billingEmail", "addressLine1", "city", "postalCode", "country", "updatedAt")
+  await c.query(
+    `INSERT INTO "Account" ("id", "name", "billingEmail", "addressLine1", "city", "postalCode", "country", "updatedAt")
                  SELECT 'acc' || g, 'Account ' || g, 'acc' || g || '@bench.test', '1 Street', 'City', '00000', 'US', now()
-                 FROM generate_series(1, $1::int) g`, [ACCOUNTS]);
-  await c.query(`INSERT INTO "Jail" ("id", "hostname", "name", "accountId", "planId", "templateId", "hostId", "state", "createdAt", "updatedAt")
+                 FROM generate_series(1, $1::int) g`,
+    [ACCOUNTS],
+  );
+  await c.query(
+    `INSERT INTO "Jail" ("id", "hostname", "name", "accountId", "planId", "templateId", "hostId", "state", "createdAt", "updatedAt")
                  SELECT 'jail' || g, 'j' || g || '.bench.test', 'cb' || g, 'acc' || ((g - 1) / $2 + 1), 'plan1', 'tpl1', 'host1', 'RUNNING',
                         CASE WHEN g % 10 = 0 THEN $3::timestamp + interval '14 days' ELSE $3::timestamp - interval '40 days' END, now()
-                 FROM generate_series(1, $1::int) g`, [ACCOUNTS * JAILS_PER_ACCOUNT, JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)]);
-  await c.query(`INSERT INTO "UsageRollup" ("jailId", "period", "bucketStart", "samples", "diskMaxBytes", "diskAvgBytes", "memoryMaxBytes", "memoryAvgBytes",
+                 FROM generate_series(1, $1::int) g`,
+    [ACCOUNTS * JAILS_PER_ACCOUNT, JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(
+    `INSERT INTO "UsageRollup" ("jailId", "period", "bucketStart", "samples", "diskMaxBytes", "diskAvgBytes", "memoryMaxBytes", "memoryAvgBytes",
                    "cpuMaxPercent", "cpuAvgPercent", "processesMax", "netRxBytes", "netTxBytes", "updatedAt")
                  SELECT 'jail' || g, 'DAY', $2::timestamp + (d || ' days')::interval, 288, (1 + g % 4)::bigint << 30, (1 + g % 4)::bigint << 29,
                         1 << 26, 1 << 25, 40, 5, 12, (g % 7 + 1)::bigint << 26, (d + 1)::bigint << 24, now()
-                 FROM generate_series(1, $1::int) g CROSS JOIN generate_series(0, 29) d`, [ACCOUNTS * JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)]);
-  await c.query(`INSERT INTO "OverageCase" ("id", "jailId", "accountId", "kind", "status", "limitMb", "openedAt", "graceEndsAt", "reviewAt", "excessTenthsGb", "amountCents", "decidedAt", "updatedAt")
+                 FROM generate_series(1, $1::int) g CROSS JOIN generate_series(0, 29) d`,
+    [ACCOUNTS * JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(
+    `INSERT INTO "OverageCase" ("id", "jailId", "accountId", "kind", "status", "limitMb", "openedAt", "graceEndsAt", "reviewAt", "excessTenthsGb", "amountCents", "decidedAt", "updatedAt")
                  SELECT 'case' || g, 'jail' || g, 'acc' || ((g - 1) / $2 + 1), 'DISK', 'APPROVED', 4096, $3::timestamp - interval '30 days', $3::timestamp + interval '1 day',
                         $3::timestamp + interval '1 day', 12, 60, $3::timestamp + interval '2 days', now()
-                 FROM generate_series(1, $1::int, 20) g`, [ACCOUNTS * JAILS_PER_ACCOUNT, JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)]);
-  await c.query(`INSERT INTO "AccountAdjustment" ("id", "accountId", "amountCents", "reason", "createdById", "createdAt")
+                 FROM generate_series(1, $1::int, 20) g`,
+    [ACCOUNTS * JAILS_PER_ACCOUNT, JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(
+    `INSERT INTO "AccountAdjustment" ("id", "accountId", "amountCents", "reason", "createdById", "createdAt")
                  SELECT 'adj' || g, 'acc' || g, -250, 'Goodwill credit', 'bench', $2::timestamp + interval '3 days'
-                 FROM generate_series(1, $1::int, 10) g`, [ACCOUNTS, PERIOD_START.toISOString().slice(0, 19)]);
+                 FROM generate_series(1, $1::int, 10) g`,
+    [ACCOUNTS, PERIOD_START.toISOString().slice(0, 19)],
+  );
 }
 
 main().catch((err) => {

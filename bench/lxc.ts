@@ -28,7 +28,16 @@ try {
     const tag = `${process.pid}${i}${Date.now() % 100000}`;
     // (a) through the agent
     const { jobId, name } = await h.db.$transaction(async (tx) => {
-      const jail = await tx.jail.create({ data: { hostname: `b${tag}.bench.test`, name: `cbbench${tag}`, accountId: account.id, planId: plan.id, templateId: template.id, hostId: h.hostId } });
+      const jail = await tx.jail.create({
+        data: {
+          hostname: `b${tag}.bench.test`,
+          name: `cbbench${tag}`,
+          accountId: account.id,
+          planId: plan.id,
+          templateId: template.id,
+          hostId: h.hostId,
+        },
+      });
       await allocateAddress(tx as never, h.hostId, "PRIVATE", jail.id);
       const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
       const job = await enqueueJob(tx as never, {

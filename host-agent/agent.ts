@@ -136,7 +136,9 @@ export class Agent {
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
     const completion = await runJob(this.driver, job);
     const took = ((Date.now() - started) / 1000).toFixed(1);
-    this.log(`job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`);
+    this.log(
+      `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
+    );
     await this.report(job.id, completion);
   }
 

@@ -13,7 +13,11 @@ export const agentConfigSchema = z.object({
   /** Spool, counters, hog state. */
   stateDir: z.string(),
   /** lxc: the bridge jails attach to; absent → jails get no network. */
-  bridge: z.string().regex(/^[a-z][a-z0-9]{0,14}$/).nullable().default(null),
+  bridge: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,14}$/)
+    .nullable()
+    .default(null),
   lxcPath: z.string().default("/var/lib/lxc"),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

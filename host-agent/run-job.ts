@@ -16,7 +16,11 @@ export async function runJob(driver: Driver, job: Leased): Promise<Completion> {
   try {
     payload = jobPayloads[job.type].parse(job.payload);
   } catch (err) {
-    return { status: "FAILED", retryable: false, error: `The job's payload is invalid: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err)}` };
+    return {
+      status: "FAILED",
+      retryable: false,
+      error: `The job's payload is invalid: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err)}`,
+    };
   }
   try {
     switch (job.type) {
@@ -25,7 +29,12 @@ export async function runJob(driver: Driver, job: Leased): Promise<Completion> {
         const p = payload as JobPayload<"CREATE">;
         if (job.type === "REINSTALL") await driver.destroy(p.jail.name);
         const r = await driver.create(p.jail, { sshKeys: p.sshKeys, start: p.start });
-        return ok({ jid: r.jid, running: r.running, sshHostKeyFingerprint: r.sshHostKeyFingerprint, note: r.adopted ? "adopted an existing jail of that name" : undefined });
+        return ok({
+          jid: r.jid,
+          running: r.running,
+          sshHostKeyFingerprint: r.sshHostKeyFingerprint,
+          note: r.adopted ? "adopted an existing jail of that name" : undefined,
+        });
       }
       case "START": {
         const info = await driver.start((payload as JobPayload<"START">).name);

@@ -4,7 +4,15 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { counterDelta, UsageMeter } from "./usage-meter";
 
-const usage = (cpuSeconds: number, rx: number, tx: number) => ({ name: "cbjail0001", diskBytes: 5, memoryBytes: 6, cpuSeconds, processes: 2, netRxBytes: rx, netTxBytes: tx });
+const usage = (cpuSeconds: number, rx: number, tx: number) => ({
+  name: "cbjail0001",
+  diskBytes: 5,
+  memoryBytes: 6,
+  cpuSeconds,
+  processes: 2,
+  netRxBytes: rx,
+  netTxBytes: tx,
+});
 
 describe("usage meter", () => {
   it("turns cumulative counters into deltas, never negative, never doubled after a reset", () => {

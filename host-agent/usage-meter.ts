@@ -57,7 +57,8 @@ export class UsageMeter {
         netTxBytes: Math.round(counterDelta(prev?.netTx, u.netTxBytes)),
       };
     });
-    for (const name of Object.keys(this.readings)) if (!usage.some((u) => u.name === name) && at - this.readings[name]!.at > 86_400_000) delete this.readings[name];
+    for (const name of Object.keys(this.readings))
+      if (!usage.some((u) => u.name === name) && at - this.readings[name]!.at > 86_400_000) delete this.readings[name];
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(this.readings), { mode: 0o600 });
     fs.renameSync(tmp, this.file);

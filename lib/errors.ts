@@ -1,14 +1,7 @@
 // One error type for expected failures: a code the caller can branch on and a message a
 // human can read. Anything else is a bug, logged in full and shown as a generic 500.
 export type AppErrorCode =
-  | "VALIDATION"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  | "NO_CAPACITY"
-  | "PRECONDITION";
+  "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "NO_CAPACITY" | "PRECONDITION";
 
 const HTTP_STATUS: Record<AppErrorCode, number> = {
   VALIDATION: 422,
@@ -45,6 +38,5 @@ export function isUniqueViolation(err: unknown): boolean {
 /** Same as isUniqueViolation, but only for a named constraint / index. */
 export function isUniqueViolationOf(err: unknown, constraint: string): boolean {
   if (!isUniqueViolation(err)) return false;
-  return JSON.stringify((err as { meta?: unknown }).meta ?? "").includes(constraint) ||
-    String((err as Error).message).includes(constraint);
+  return JSON.stringify((err as { meta?: unknown }).meta ?? "").includes(constraint) || String((err as Error).message).includes(constraint);
 }

@@ -88,7 +88,12 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
   const logins: SeedLogin[] = [];
   const staff = [
     { role: "ADMIN" as const, email: env.SEED_ADMIN_EMAIL ?? "admin@cellblock.local", name: "Ada Admin", pw: env.SEED_ADMIN_PASSWORD },
-    { role: "BILLING" as const, email: env.SEED_BILLING_EMAIL ?? "billing@cellblock.local", name: "Bill Clerk", pw: env.SEED_BILLING_PASSWORD },
+    {
+      role: "BILLING" as const,
+      email: env.SEED_BILLING_EMAIL ?? "billing@cellblock.local",
+      name: "Bill Clerk",
+      pw: env.SEED_BILLING_PASSWORD,
+    },
   ];
   for (const s of staff) {
     const existing = await db.user.findUnique({ where: { email: s.email }, select: { id: true } });

@@ -7,7 +7,14 @@
 // skips it on every platform it does not fit — exactly what it would do with full metadata.
 import fs from "node:fs";
 
-type LockEntry = { version?: string; optional?: boolean; dev?: boolean; os?: string[]; cpu?: string[]; optionalDependencies?: Record<string, string> };
+type LockEntry = {
+  version?: string;
+  optional?: boolean;
+  dev?: boolean;
+  os?: string[];
+  cpu?: string[];
+  optionalDependencies?: Record<string, string>;
+};
 
 export function platformOf(name: string): { os?: string[]; cpu: string[] } | null {
   const m = /-(android|darwin|freebsd|linux|win32|wasm32)-(arm64|x64|arm|ia32|wasi)\b/.exec(name);
@@ -36,5 +43,9 @@ if (process.argv[1]?.endsWith("complete-lockfile.ts")) {
   for (const [key, entry] of missing) lock.packages[key] = entry;
   lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
   fs.writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
-  console.log(missing.length ? `Added ${missing.length} platform entries: ${missing.map(([k]) => k.slice(13)).join(", ")}` : "The lockfile is complete.");
+  console.log(
+    missing.length
+      ? `Added ${missing.length} platform entries: ${missing.map(([k]) => k.slice(13)).join(", ")}`
+      : "The lockfile is complete.",
+  );
 }

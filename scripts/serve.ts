@@ -60,7 +60,9 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
 server.listen(port, hostname, () => {
-  console.log(`[web] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${dev ? "development" : "production"})`);
+  console.log(
+    `[web] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${dev ? "development" : "production"})`,
+  );
 });
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -56,7 +56,9 @@ async function main() {
     log("the production build is up to date");
   } else {
     log("building the web app (next build) — a minute or two on first start");
-    await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: { ...env, NODE_ENV: "production" } });
+    await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
+      env: { ...env, NODE_ENV: "production" },
+    });
     writeBuildStamp();
   }
 
@@ -80,7 +82,9 @@ async function main() {
     void shutdown();
   });
 
-  const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], { env: { ...env, NODE_ENV: "production" } });
+  const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+    env: { ...env, NODE_ENV: "production" },
+  });
   children.push(worker);
 
   const agent = await startLocalAgent({ databaseUrl, appUrl: `http://127.0.0.1:${port}`, stateDir: path.join(DATA, "agent") });

@@ -1,5 +1,6 @@
 // `npm test`: the whole suite, self-contained. Starts its own PostgreSQL (embedded, in a temp
 // directory), then
+//   0. static checks: TypeScript, ESLint and Prettier (the formatting must already be applied);
 //   1. unit + integration tests (vitest) against a fresh, migrated database;
 //   2. a production build of the app, served with its own fresh database, seeded logins and
 //      services, and the Playwright suite in Debian's Chromium against it.
@@ -7,6 +8,7 @@
 //
 //   npm test                 everything
 //   npm test -- --unit       vitest only          npm test -- --e2e   Playwright only
+//   npm test -- --lint       static checks only
 //   npm test -- --e2e -- e2e/auth                 (arguments after a second -- go to Playwright)
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -26,6 +28,7 @@ const own = split >= 0 ? argv.slice(0, split) : argv;
 const passThrough = split >= 0 ? argv.slice(split + 1) : [];
 const onlyUnit = own.includes("--unit");
 const onlyE2e = own.includes("--e2e");
+const onlyLint = own.includes("--lint");
 const log = (m: string) => console.log(`\n[test] ${m}`);
 const rand = () => crypto.randomBytes(4).toString("hex");
 
@@ -42,6 +45,20 @@ async function main(): Promise<number> {
   await generateClient();
 
   let failed = false;
+  if (!onlyUnit && !onlyE2e) {
+    log("static checks: tsc, eslint, prettier");
+    try {
+      await run(process.execPath, [bin("typescript", "bin/tsc"), "--noEmit"]);
+      await run(process.execPath, [bin("eslint", "bin/eslint.js"), "--max-warnings", "0", "."]);
+      await run(process.execPath, [bin("prettier", "bin/prettier.cjs"), "--check", "--log-level", "warn", "."]);
+    } catch {
+      failed = true;
+    }
+    if (onlyLint || (failed && !process.env.CONTINUE_ON_FAILURE)) {
+      log(`static checks ${failed ? "FAILED" : "passed"} in ${Math.round((Date.now() - started) / 1000)} s`);
+      return failed ? 1 : 0;
+    }
+  }
   if (!onlyE2e) {
     const url = await freshDatabase(`cb_unit_${rand()}`);
     log("unit and integration tests (vitest)");
@@ -152,7 +169,10 @@ async function e2e() {
   });
   // The suite's promise is real containers: without an agent it fails here rather than
   // skipping the specs that need one and passing without ever touching a host.
-  if (!agent.child) throw new Error(`cannot start the local host agent: ${agent.unavailable}. The e2e suite needs root and the LXC tools (.ci/run installs lxc and busybox-static).`);
+  if (!agent.child)
+    throw new Error(
+      `cannot start the local host agent: ${agent.unavailable}. The e2e suite needs root and the LXC tools (.ci/run installs lxc and busybox-static).`,
+    );
   children.push(agent.child);
   e2eDatabaseUrl = databaseUrl;
 

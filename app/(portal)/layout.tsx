@@ -11,8 +11,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     user.accountStatus === "SUSPENDED" ? (
       <div className="px-4 pt-4 sm:px-6">
         <Alert tone="error" title="Your account is suspended.">
-          You can see your jails and invoices, but they cannot be started until the account is settled. Contact billing to
-          restore service.
+          You can see your jails and invoices, but they cannot be started until the account is settled. Contact billing to restore service.
         </Alert>
       </div>
     ) : (

@@ -16,9 +16,9 @@ export default async function LandingPage() {
             Your own server. You have root.
           </h1>
           <p className="mt-5 max-w-2xl text-lg text-zinc-600">
-            A jail is a complete FreeBSD userland with its own hostname, its own addresses and its own root login — isolated
-            from every other customer, sharing one fast kernel. Run Python, Zope, cron, an IRC server or a web server on port
-            8080. Order one and it is up in seconds.
+            A jail is a complete FreeBSD userland with its own hostname, its own addresses and its own root login — isolated from every
+            other customer, sharing one fast kernel. Run Python, Zope, cron, an IRC server or a web server on port 8080. Order one and it is
+            up in seconds.
           </p>
           <div className="mt-8 flex gap-3">
             <Link href="/signup" className={buttonClass("primary", "md")}>

@@ -18,7 +18,12 @@ export default async function AdminOverviewPage() {
         <Stat label="Customer accounts" value={o.customers} />
         <Stat label="Jobs queued or running" value={o.queuedJobs} href="/admin/jobs?status=QUEUED" />
         <Stat label="Failed jobs (7 days)" value={o.failedJobs} href="/admin/jobs?status=FAILED" />
-        <Stat label="Messages in the outbox" value={o.storedMail} href="/admin/outbox" hint="Kept here because no SMTP server is configured." />
+        <Stat
+          label="Messages in the outbox"
+          value={o.storedMail}
+          href="/admin/outbox"
+          hint="Kept here because no SMTP server is configured."
+        />
       </div>
     </>
   );

@@ -27,9 +27,11 @@ import {
 
 export const decideOverageAction = billingAction(decideOverageSchema, async (input, { user }) => {
   const decision =
-    input.decision === "APPROVE" ? { decision: "APPROVE" as const }
-    : input.decision === "WAIVE" ? { decision: "WAIVE" as const, reason: input.reason }
-    : { decision: "ADJUST" as const, reason: input.reason, amountCents: input.amount };
+    input.decision === "APPROVE"
+      ? { decision: "APPROVE" as const }
+      : input.decision === "WAIVE"
+        ? { decision: "WAIVE" as const, reason: input.reason }
+        : { decision: "ADJUST" as const, reason: input.reason, amountCents: input.amount };
   const r = await decideOverageCase(input.caseId, decision, staffActor(user), new Date());
   revalidatePath("/billing", "layout");
   return { ok: true, message: `Case ${r.status.toLowerCase()}${r.amountCents ? `: ${formatMoney(r.amountCents)}` : ""}.` };
@@ -70,13 +72,23 @@ export const recordPaymentAction = billingAction(recordPaymentSchema, async (inp
     new Date(),
   );
   revalidatePath("/billing", "layout");
-  return { ok: true, message: r.balanceCents === 0 ? "Payment recorded. The invoice is paid." : `Payment recorded. Balance: ${formatMoney(r.balanceCents)}.` };
+  return {
+    ok: true,
+    message: r.balanceCents === 0 ? "Payment recorded. The invoice is paid." : `Payment recorded. Balance: ${formatMoney(r.balanceCents)}.`,
+  };
 });
 
 export const addAdjustmentAction = billingAction(adjustmentSchema, async (input, { user }) => {
-  await addAccountAdjustment({ accountId: input.accountId, amountCents: input.amount, reason: input.description }, staffActor(user), new Date());
+  await addAccountAdjustment(
+    { accountId: input.accountId, amountCents: input.amount, reason: input.description },
+    staffActor(user),
+    new Date(),
+  );
   revalidatePath("/billing", "layout");
-  return { ok: true, message: input.amount < 0 ? "Credit added: it goes on the next invoice." : "Charge added: it goes on the next invoice." };
+  return {
+    ok: true,
+    message: input.amount < 0 ? "Credit added: it goes on the next invoice." : "Charge added: it goes on the next invoice.",
+  };
 });
 
 export const suspendAccountAction = billingAction(suspendSchema, async (input, { user }) => {

@@ -16,7 +16,12 @@ export default async function BillingOverviewPage() {
         <Stat label="Overage cases to review" value={o.inReview} href="/billing/reviews" />
         <Stat label="Jails in grace" value={o.inGrace} href="/billing/reviews?status=grace" />
         <Stat label="Issued, unpaid invoices" value={o.issuedUnpaid} href="/billing/invoices?status=ISSUED" />
-        <Stat label="Customer accounts" value={o.accounts} href="/billing/accounts" hint={o.flagged ? `${o.flagged} flagged for suspension` : undefined} />
+        <Stat
+          label="Customer accounts"
+          value={o.accounts}
+          href="/billing/accounts"
+          hint={o.flagged ? `${o.flagged} flagged for suspension` : undefined}
+        />
       </div>
     </>
   );

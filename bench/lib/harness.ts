@@ -21,9 +21,17 @@ export async function startHarness(opts: { agentEnv?: Record<string, string> } =
   await createDatabase(pg.serverUrl, "bench");
   const databaseUrl = pg.databaseUrl("bench");
   await migrateDeploy(databaseUrl);
-  await seedDatabase(databaseUrl, { ...process.env, SEED_ADMIN_PASSWORD: "x".repeat(16), SEED_BILLING_PASSWORD: "x".repeat(16), SEED_CUSTOMER_PASSWORD: "x".repeat(16) });
+  await seedDatabase(databaseUrl, {
+    ...process.env,
+    SEED_ADMIN_PASSWORD: "x".repeat(16),
+    SEED_BILLING_PASSWORD: "x".repeat(16),
+    SEED_CUSTOMER_PASSWORD: "x".repeat(16),
+  });
   if (!buildIsFresh()) {
-    await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], { env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, quiet: true });
+    await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      quiet: true,
+    });
     writeBuildStamp();
   }
   const port = await freePort();
@@ -31,18 +39,37 @@ export async function startHarness(opts: { agentEnv?: Record<string, string> } =
   const children: ChildProcess[] = [];
   children.push(
     startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, APP_URL: url, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex") },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        APP_URL: url,
+        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+      },
       silent: true,
     }),
   );
   await waitForHttp(`${url}/login`, 60_000);
-  const agent = await startLocalAgent({ databaseUrl, appUrl: url, stateDir: path.join(tmp, "agent"), name: "bench", privateNetblock: "10.199.0.0/24", publicPoolCidr: "198.18.199.0/28", bridge: null, env: opts.agentEnv, silent: true });
+  const agent = await startLocalAgent({
+    databaseUrl,
+    appUrl: url,
+    stateDir: path.join(tmp, "agent"),
+    name: "bench",
+    privateNetblock: "10.199.0.0/24",
+    publicPoolCidr: "198.18.199.0/28",
+    bridge: null,
+    env: opts.agentEnv,
+    silent: true,
+  });
   if (!agent.child) throw new Error(agent.unavailable ?? "no agent");
   children.push(agent.child);
   const { createPrismaClient } = await import("@/lib/db-client");
   const db = createPrismaClient(databaseUrl);
   // Wait for the first heartbeat so the agent is long-polling before we measure.
-  for (let i = 0; i < 100 && !(await db.host.findUniqueOrThrow({ where: { id: agent.hostId } })).lastHeartbeatAt; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && !(await db.host.findUniqueOrThrow({ where: { id: agent.hostId } })).lastHeartbeatAt; i++)
+    await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1000));
   return {
     db,

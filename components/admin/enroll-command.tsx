@@ -4,10 +4,16 @@ export function EnrollCommand({ appUrl, token }: { appUrl: string; token: string
   const run = "npm run agent -- run --config /etc/cellblock/agent.json";
   return (
     <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-4 text-sm" data-testid="enroll-command">
-      <p className="font-medium text-amber-900">Run this on the host, as root, from a Cellblock checkout. The token works once and expires in 24 hours; it is not shown again.</p>
-      <pre className="overflow-x-auto rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100" data-testid="enroll-line">{enroll}</pre>
+      <p className="font-medium text-amber-900">
+        Run this on the host, as root, from a Cellblock checkout. The token works once and expires in 24 hours; it is not shown again.
+      </p>
+      <pre className="overflow-x-auto rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100" data-testid="enroll-line">
+        {enroll}
+      </pre>
       <p className="text-amber-900">Then start the agent (under your service manager):</p>
-      <pre className="overflow-x-auto rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100" data-testid="run-line">{run}</pre>
+      <pre className="overflow-x-auto rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100" data-testid="run-line">
+        {run}
+      </pre>
     </div>
   );
 }

@@ -8,7 +8,9 @@ export function JobButtons({ jobId, status }: { jobId: string; status: string })
     return (
       <ActionForm action={retryJobAction} className="space-y-1">
         <input type="hidden" name="jobId" value={jobId} />
-        <SubmitButton size="sm" variant="secondary" pendingLabel="Retrying…">Retry</SubmitButton>
+        <SubmitButton size="sm" variant="secondary" pendingLabel="Retrying…">
+          Retry
+        </SubmitButton>
       </ActionForm>
     );
   }

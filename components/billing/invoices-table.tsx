@@ -21,7 +21,15 @@ export type InvoicesTableRow = {
  * Invoices with what is still owed. The customer's list links to /invoices/…, billing's to
  * /billing/invoices/… and names the account.
  */
-export function InvoicesTable({ invoices, basePath, showAccount = false }: { invoices: InvoicesTableRow[]; basePath: "/invoices" | "/billing/invoices"; showAccount?: boolean }) {
+export function InvoicesTable({
+  invoices,
+  basePath,
+  showAccount = false,
+}: {
+  invoices: InvoicesTableRow[];
+  basePath: "/invoices" | "/billing/invoices";
+  showAccount?: boolean;
+}) {
   return (
     <Table>
       <THead>

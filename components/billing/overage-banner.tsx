@@ -10,7 +10,10 @@ export async function OverageBanner({ accountId }: { accountId: string }) {
   if (cases.length === 0) return null;
   return (
     <div className="px-4 pt-4 sm:px-6" data-testid="overage-banner">
-      <Alert tone="warning" title={cases.length === 1 ? "A jail is over its plan's limit." : `${cases.length} jails are over their plan's limits.`}>
+      <Alert
+        tone="warning"
+        title={cases.length === 1 ? "A jail is over its plan's limit." : `${cases.length} jails are over their plan's limits.`}
+      >
         <ul className="list-disc pl-5">
           {cases.map((c) => (
             <li key={c.id}>
@@ -18,14 +21,20 @@ export async function OverageBanner({ accountId }: { accountId: string }) {
               {c.status !== "GRACE" ? (
                 "— grace has ended; billing is reviewing the excess."
               ) : c.kind === "DISK" ? (
-                <>— bring it back under by <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.</>
+                <>
+                  — bring it back under by <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.
+                </>
               ) : (
-                <>— keep its transfer within the allowance until <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.</>
+                <>
+                  — keep its transfer within the allowance until <strong>{formatDate(c.graceEndsAt)}</strong> to avoid a charge.
+                </>
               )}
             </li>
           ))}
         </ul>
-        <Link href="/invoices" className="mt-1 inline-block font-medium underline">Billing details</Link>
+        <Link href="/invoices" className="mt-1 inline-block font-medium underline">
+          Billing details
+        </Link>
       </Alert>
     </div>
   );

@@ -13,7 +13,21 @@ function useField(name: string) {
   return { errors, echoed };
 }
 
-function FieldShell({ name, label, hint, errors, children, htmlFor }: { name: string; label: ReactNode; hint?: ReactNode; errors?: string[]; children: ReactNode; htmlFor?: string }) {
+function FieldShell({
+  name,
+  label,
+  hint,
+  errors,
+  children,
+  htmlFor,
+}: {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors?: string[];
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div>
       <label htmlFor={htmlFor ?? name} className="mb-1 block text-sm font-medium text-zinc-800">

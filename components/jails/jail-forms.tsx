@@ -88,7 +88,19 @@ export function ConfirmDestroyForm({
   );
 }
 
-export function ChangePlanForm({ action, jailId, plans, currentPlan, disabledReason }: { action: Action; jailId: string; plans: Array<{ value: string; label: string }>; currentPlan: string; disabledReason?: string }) {
+export function ChangePlanForm({
+  action,
+  jailId,
+  plans,
+  currentPlan,
+  disabledReason,
+}: {
+  action: Action;
+  jailId: string;
+  plans: Array<{ value: string; label: string }>;
+  currentPlan: string;
+  disabledReason?: string;
+}) {
   return (
     <ActionForm action={action} aria-label="Change plan">
       <input type="hidden" name="jailId" value={jailId} />
@@ -105,7 +117,14 @@ export function RootPasswordForm({ action, jailId, disabledReason }: { action: A
   return (
     <ActionForm action={action} aria-label="Set root password" resetOnSuccess>
       <input type="hidden" name="jailId" value={jailId} />
-      <TextField name="password" label="New root password" type="password" autoComplete="new-password" hint="At least 12 characters. Cellblock never stores it: only the jail gets a hash of it." disabled={!!disabledReason} />
+      <TextField
+        name="password"
+        label="New root password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters. Cellblock never stores it: only the jail gets a hash of it."
+        disabled={!!disabledReason}
+      />
       <TextField name="confirm" label="Root password again" type="password" autoComplete="new-password" disabled={!!disabledReason} />
       <SubmitButton size="sm" pendingLabel="Sending…" disabled={!!disabledReason} title={disabledReason}>
         Set root password

@@ -16,7 +16,15 @@ export type JailsTableRow = {
 };
 
 /** The customer's jails at a glance (dashboard and /jails): status, address, plan. */
-export function JailsTable({ jails, rowTestId, showOrdered = false }: { jails: JailsTableRow[]; rowTestId: string; showOrdered?: boolean }) {
+export function JailsTable({
+  jails,
+  rowTestId,
+  showOrdered = false,
+}: {
+  jails: JailsTableRow[];
+  rowTestId: string;
+  showOrdered?: boolean;
+}) {
   return (
     <Table>
       <THead>

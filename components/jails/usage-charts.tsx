@@ -16,7 +16,9 @@ export function UsageCharts({ series24h, series30d, limits }: { series24h: Point
   const data = range === "24h" ? series24h : series30d;
   const tick = (t: string) => {
     const d = new Date(t);
-    return range === "24h" ? `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}` : `${d.getUTCDate()}/${d.getUTCMonth() + 1}`;
+    return range === "24h"
+      ? `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`
+      : `${d.getUTCDate()}/${d.getUTCMonth() + 1}`;
   };
   return (
     <div data-testid="usage-charts" data-points={data.length}>
@@ -27,7 +29,10 @@ export function UsageCharts({ series24h, series30d, limits }: { series24h: Point
             type="button"
             aria-pressed={range === r}
             onClick={() => setRange(r)}
-            className={cn("rounded-md px-3 py-1 text-sm font-medium", range === r ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100")}
+            className={cn(
+              "rounded-md px-3 py-1 text-sm font-medium",
+              range === r ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+            )}
           >
             {r === "24h" ? "Last 24 hours" : "Last 30 days"}
           </button>
@@ -41,8 +46,22 @@ export function UsageCharts({ series24h, series30d, limits }: { series24h: Point
       ) : (
         <div className="grid gap-6 md:grid-cols-2">
           <Chart title="Disk" data={data} dataKey="diskBytes" limit={limits.diskBytes} format={formatBytes} tick={tick} />
-          <Chart title="Memory (process space)" data={data} dataKey="memoryBytes" limit={limits.memoryBytes} format={formatBytes} tick={tick} />
-          <Chart title="CPU (% of one core)" data={data} dataKey="cpuPercent" limit={limits.cpuPercent} format={(v) => `${Math.round(v)}%`} tick={tick} />
+          <Chart
+            title="Memory (process space)"
+            data={data}
+            dataKey="memoryBytes"
+            limit={limits.memoryBytes}
+            format={formatBytes}
+            tick={tick}
+          />
+          <Chart
+            title="CPU (% of one core)"
+            data={data}
+            dataKey="cpuPercent"
+            limit={limits.cpuPercent}
+            format={(v) => `${Math.round(v)}%`}
+            tick={tick}
+          />
           <div>
             <h3 className="mb-2 text-sm font-medium text-zinc-700">Transfer (in + out)</h3>
             <div className="h-40">
@@ -63,7 +82,21 @@ export function UsageCharts({ series24h, series30d, limits }: { series24h: Point
   );
 }
 
-function Chart({ title, data, dataKey, limit, format, tick }: { title: string; data: Point[]; dataKey: keyof Point; limit: number; format: (v: number) => string; tick: (t: string) => string }) {
+function Chart({
+  title,
+  data,
+  dataKey,
+  limit,
+  format,
+  tick,
+}: {
+  title: string;
+  data: Point[];
+  dataKey: keyof Point;
+  limit: number;
+  format: (v: number) => string;
+  tick: (t: string) => string;
+}) {
   const max = Math.max(limit, ...data.map((p) => Number(p[dataKey])));
   return (
     <div>

@@ -44,7 +44,9 @@ export function AppShell({
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <div className="hidden text-right sm:block">
-              <p className="text-sm font-medium text-zinc-900" data-testid="signed-in-as">{user.name}</p>
+              <p className="text-sm font-medium text-zinc-900" data-testid="signed-in-as">
+                {user.name}
+              </p>
               <p className="text-xs text-zinc-500">
                 {user.email} · {user.role.toLowerCase()}
               </p>

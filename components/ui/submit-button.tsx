@@ -16,13 +16,7 @@ export function SubmitButton({
 }: ComponentProps<"button"> & { variant?: ButtonVariant; size?: ButtonSize; pendingLabel?: ReactNode }) {
   const { pending } = useFormStatus();
   return (
-    <button
-      type="submit"
-      className={buttonClass(variant, size, className)}
-      disabled={pending || disabled}
-      aria-busy={pending}
-      {...props}
-    >
+    <button type="submit" className={buttonClass(variant, size, className)} disabled={pending || disabled} aria-busy={pending} {...props}>
       {pending && <Spinner />}
       {pending && pendingLabel ? pendingLabel : children}
     </button>

@@ -12,7 +12,9 @@ test.afterAll(() => {
   if (agent?.pid) process.kill(-agent.pid, "SIGTERM");
 });
 
-test("an admin enrols a host in the console, runs the shown command, and the agent creates and destroys a real container", async ({ page }) => {
+test("an admin enrols a host in the console, runs the shown command, and the agent creates and destroys a real container", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const suffix = Math.random().toString(36).slice(2, 8);
   const octet = 10 + Math.floor(Math.random() * 200);
@@ -33,11 +35,22 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   // configuration in a temp directory instead of /etc.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-agent-"));
   const config = path.join(dir, "agent.json");
-  const argv = line!.trim().split(/\s+/).map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+  const argv = line!
+    .trim()
+    .split(/\s+/)
+    .map((a, i, all) => (all[i - 1] === "--config" ? config : a));
   await exec(argv[0]!, argv.slice(1), { cwd: process.cwd() });
   expect(fs.statSync(config).mode & 0o777).toBe(0o600);
-  const runArgv = runLine!.trim().split(/\s+/).map((a, i, all) => (all[i - 1] === "--config" ? config : a));
-  agent = spawn(runArgv[0]!, runArgv.slice(1), { cwd: process.cwd(), detached: true, stdio: "ignore", env: { ...process.env, AGENT_HEARTBEAT_SECONDS: "1" } });
+  const runArgv = runLine!
+    .trim()
+    .split(/\s+/)
+    .map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+  agent = spawn(runArgv[0]!, runArgv.slice(1), {
+    cwd: process.cwd(),
+    detached: true,
+    stdio: "ignore",
+    env: { ...process.env, AGENT_HEARTBEAT_SECONDS: "1" },
+  });
 
   const host = await prisma().host.findUniqueOrThrow({ where: { name: `e2e-${suffix}` } });
   await page.goto(`/admin/hosts/${host.id}`);

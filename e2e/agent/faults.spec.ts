@@ -58,7 +58,12 @@ test("the control plane stopped for a while loses no usage sample and double-cou
     USAGE_INTERVAL: "1",
   };
   const startServer = () => {
-    const s = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], { cwd: process.cwd(), detached: true, stdio: "ignore", env: serverEnv });
+    const s = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+      cwd: process.cwd(),
+      detached: true,
+      stdio: "ignore",
+      env: serverEnv,
+    });
     children.push(s);
     return s;
   };
@@ -74,7 +79,11 @@ test("the control plane stopped for a while loses no usage sample and double-cou
 
   kill(server, "SIGKILL");
   const spool = path.join(stateDir, "spool", "usage");
-  await until("the agent to spool usage", async () => fs.existsSync(spool) && fs.readdirSync(spool).filter((f) => f.endsWith(".json")).length >= 4, 30_000);
+  await until(
+    "the agent to spool usage",
+    async () => fs.existsSync(spool) && fs.readdirSync(spool).filter((f) => f.endsWith(".json")).length >= 4,
+    30_000,
+  );
   const outageStart = Date.now();
   await new Promise((r) => setTimeout(r, 3000));
   server = startServer();
@@ -93,7 +102,18 @@ test("the control plane stopped for a while loses no usage sample and double-cou
   const resend = await fetch(`${url}/api/agent/usage`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
-    body: JSON.stringify({ samples: rows.map((r) => ({ jail: jail.name, sampledAt: r.sampledAt.toISOString(), diskBytes: 1, memoryBytes: 1, cpuPercent: 1, processes: 1, netRxBytes: 999_999, netTxBytes: 999_999 })) }),
+    body: JSON.stringify({
+      samples: rows.map((r) => ({
+        jail: jail.name,
+        sampledAt: r.sampledAt.toISOString(),
+        diskBytes: 1,
+        memoryBytes: 1,
+        cpuPercent: 1,
+        processes: 1,
+        netRxBytes: 999_999,
+        netTxBytes: 999_999,
+      })),
+    }),
   });
   expect(await resend.json()).toMatchObject({ accepted: 0, duplicates: rows.length });
   const total = await prisma().usageSample.aggregate({ where: { jailId: jail.id }, _sum: { netRxBytes: true } });

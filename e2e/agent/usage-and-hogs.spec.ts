@@ -20,10 +20,14 @@ test("the agent measures a real jail from the host and renices a CPU hog", async
     const stat = fs.readFileSync(`/proc/${event.pid}/stat`, "utf8");
     expect(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])).toBe(10);
 
-    const samples = await until("usage samples with CPU", async () => {
-      const rows = await prisma().usageSample.findMany({ where: { jailId: jail.id }, orderBy: { sampledAt: "asc" } });
-      return rows.some((r) => r.cpuPercent > 10) ? rows : null;
-    }, 30_000);
+    const samples = await until(
+      "usage samples with CPU",
+      async () => {
+        const rows = await prisma().usageSample.findMany({ where: { jailId: jail.id }, orderBy: { sampledAt: "asc" } });
+        return rows.some((r) => r.cpuPercent > 10) ? rows : null;
+      },
+      30_000,
+    );
     const last = samples.at(-1)!;
     expect(last.memoryBytes).toBeGreaterThan(0n);
     expect(last.diskBytes).toBeGreaterThan(100_000n); // the busybox userland

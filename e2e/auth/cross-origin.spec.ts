@@ -16,7 +16,16 @@ test("a cross-origin POST to a server action is refused and changes nothing", as
   await page.goto("/signup");
   // The spec replays the client's own fetch (with its Next-Action header), so it needs React.
   await waitForHydration(page);
-  await fillSignUpForm(page, { name: "Forged", email, password: "forged password 123", accountName: "Forged", address: "1 Evil Way", city: "Nowhere", postalCode: "666", country: "US" });
+  await fillSignUpForm(page, {
+    name: "Forged",
+    email,
+    password: "forged password 123",
+    accountName: "Forged",
+    address: "1 Evil Way",
+    city: "Nowhere",
+    postalCode: "666",
+    country: "US",
+  });
   await expect.poll(() => captured).toBeTruthy();
   expect(captured!.headers["next-action"]).toBeTruthy();
 

@@ -50,7 +50,16 @@ test("a taken e-mail address is refused with a clear message", async ({ page, br
   const { email } = await signUpThroughForm(page);
   const other = await browser.newPage();
   await other.goto("/signup");
-  await fillSignUpForm(other, { name: "Mallory", email, password: "another long password", accountName: "Copycat", address: "3 Road", city: "Town", postalCode: "999", country: "FR" });
+  await fillSignUpForm(other, {
+    name: "Mallory",
+    email,
+    password: "another long password",
+    accountName: "Copycat",
+    address: "3 Road",
+    city: "Town",
+    postalCode: "999",
+    country: "FR",
+  });
   await expect(other.getByText(/An account with this e-mail address already exists/).first()).toBeVisible();
   expect(await count("User", "email = $1", [email])).toBe(1);
   await other.close();
@@ -61,7 +70,15 @@ test("sign-up works before the page's JavaScript has loaded (a plain form post) 
   const page = await context.newPage();
   const email = randomEmail("nojs");
   await page.goto(`/signup?next=${encodeURIComponent("/order?plan=cell")}`);
-  await fillSignUpForm(page, { name: "Noah Script", email, accountName: "Plain Forms Ltd", address: "1 Static Street", city: "Htmlton", postalCode: "1000", country: "BE" });
+  await fillSignUpForm(page, {
+    name: "Noah Script",
+    email,
+    accountName: "Plain Forms Ltd",
+    address: "1 Static Street",
+    city: "Htmlton",
+    postalCode: "1000",
+    country: "BE",
+  });
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   await expect(page.getByLabel("Fully-qualified hostname")).toBeVisible();
   expect(await count("User", "email = $1", [email])).toBe(1);

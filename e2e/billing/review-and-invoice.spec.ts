@@ -95,7 +95,11 @@ test("billing works the review queue and the invoice run; the customer sees the 
     ["APPROVED", 250, null],
     ["WAIVED", 0, "Log explosion, customer cleaned up at once"],
   ]);
-  expect(await count("AuditLog", `"targetId" = ANY($1) AND "action" IN ('overage.approve', 'overage.waive') AND "actorRole" = 'BILLING'`, [[approveMe!.caseId, waiveMe!.caseId]])).toBe(2);
+  expect(
+    await count("AuditLog", `"targetId" = ANY($1) AND "action" IN ('overage.approve', 'overage.waive') AND "actorRole" = 'BILLING'`, [
+      [approveMe!.caseId, waiveMe!.caseId],
+    ]),
+  ).toBe(2);
 
   // The invoice run for this month, twice: the second adds nothing.
   await clerk.getByRole("link", { name: "Invoices" }).first().click();
@@ -119,7 +123,9 @@ test("billing works the review queue and the invoice run; the customer sees the 
   await expect(issue.getByRole("status")).toContainText("Issued and mailed");
   await clerk.screenshot({ path: testInfo.outputPath("invoices-list.png"), fullPage: true });
   const [invoice] = await sql<{ id: string; number: string; status: string; totalCents: number }>(
-    `SELECT "id", "number", "status", "totalCents" FROM "Invoice" WHERE "accountId" = $1`, [user!.accountId]);
+    `SELECT "id", "number", "status", "totalCents" FROM "Invoice" WHERE "accountId" = $1`,
+    [user!.accountId],
+  );
   expect(invoice).toMatchObject({ status: "ISSUED", totalCents: 1500 + 1500 + 250 });
   expect(await count("MailMessage", `"to" = $1 AND "kind" = 'invoice-issued'`, [email])).toBe(1);
 
@@ -193,5 +199,9 @@ test("billing suspends an account (its running jail gets a STOP job) and lifts t
   await clerk.getByRole("button", { name: "Unsuspend" }).click();
   await expect(clerk.getByRole("form", { name: "Suspend account" })).toBeVisible();
   await expect.poll(() => count("Job", `"jailId" = $1 AND "type" = 'START'`, [jail!.id])).toBe(1);
-  expect(await count("AuditLog", `"targetId" = $1 AND "action" IN ('account.suspend', 'account.unsuspend') AND "actorRole" = 'BILLING'`, [user!.accountId])).toBe(2);
+  expect(
+    await count("AuditLog", `"targetId" = $1 AND "action" IN ('account.suspend', 'account.unsuspend') AND "actorRole" = 'BILLING'`, [
+      user!.accountId,
+    ]),
+  ).toBe(2);
 });

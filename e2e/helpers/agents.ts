@@ -14,9 +14,18 @@ export async function enrolledHost(url: string) {
   const host = await prisma().$transaction(async (tx) => {
     const host = await tx.host.create({
       data: {
-        name: `fault-${tag}`, fqdn: `fault-${tag}.example.test`, driver: "LXC", status: "ACTIVE", capacityJails: 5, capacityDiskMb: 10_000, capacityMemoryMb: 10_000,
-        privateNetblock: `10.241.${octet}.0/24`, publicPoolCidr: `198.19.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 15) * 16}/28`,
-        agentTokenHash: hashSecret(secret), enrolledAt: new Date(), lastHeartbeatAt: new Date(),
+        name: `fault-${tag}`,
+        fqdn: `fault-${tag}.example.test`,
+        driver: "LXC",
+        status: "ACTIVE",
+        capacityJails: 5,
+        capacityDiskMb: 10_000,
+        capacityMemoryMb: 10_000,
+        privateNetblock: `10.241.${octet}.0/24`,
+        publicPoolCidr: `198.19.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 15) * 16}/28`,
+        agentTokenHash: hashSecret(secret),
+        enrolledAt: new Date(),
+        lastHeartbeatAt: new Date(),
       },
     });
     await populatePools(tx, host.id, host.privateNetblock, host.publicPoolCidr);
@@ -24,7 +33,11 @@ export async function enrolledHost(url: string) {
   });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fault-agent-"));
   const config = path.join(stateDir, "agent.json");
-  fs.writeFileSync(config, JSON.stringify({ url, hostId: host.id, hostName: host.name, secret, driver: "lxc", stateDir, bridge: null, lxcPath: "/var/lib/lxc" }), { mode: 0o600 });
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ url, hostId: host.id, hostName: host.name, secret, driver: "lxc", stateDir, bridge: null, lxcPath: "/var/lib/lxc" }),
+    { mode: 0o600 },
+  );
   return { host, config, stateDir };
 }
 

@@ -15,7 +15,10 @@ export async function logOut(page: Page) {
   // The button works once React has hydrated the page; on a loaded machine a click can land
   // before that, so click again until the logout happens.
   await expect(async () => {
-    await page.getByRole("button", { name: "Log out" }).click({ timeout: 2000 }).catch(() => {});
+    await page
+      .getByRole("button", { name: "Log out" })
+      .click({ timeout: 2000 })
+      .catch(() => {});
     await expect(page).toHaveURL(/\/login\?signedOut=1/, { timeout: 3000 });
   }).toPass({ timeout: 30_000 });
 }
@@ -33,7 +36,16 @@ export type SignUpFields = {
 
 /** Fills the sign-up form (the page must be open) and submits it. */
 export async function fillSignUpForm(page: Page, fields: Partial<SignUpFields> & { email: string }) {
-  const f: SignUpFields = { name: "Eve Tester", password: PASSWORD, accountName: "Eve's Jails", address: "2 Test Road", city: "Testburg", postalCode: "12345", country: "DE", ...fields };
+  const f: SignUpFields = {
+    name: "Eve Tester",
+    password: PASSWORD,
+    accountName: "Eve's Jails",
+    address: "2 Test Road",
+    city: "Testburg",
+    postalCode: "12345",
+    country: "DE",
+    ...fields,
+  };
   await page.getByLabel("Your name").fill(f.name);
   await page.getByLabel("E-mail", { exact: true }).fill(f.email);
   await page.getByLabel("Password").fill(f.password);

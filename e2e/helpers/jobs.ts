@@ -20,9 +20,27 @@ export async function orderJailOn(hostId: string) {
   const host = await db.host.findUniqueOrThrow({ where: { id: hostId } });
   const plan = await db.plan.findFirstOrThrow({ where: { slug: "cell" } });
   const template = await db.template.findFirstOrThrow({ where: { slug: "freebsd-base" } });
-  const account = await db.account.create({ data: { name: `Agent spec ${rand()}`, billingEmail: `a-${rand()}@example.test`, addressLine1: "1 Road", city: "Town", postalCode: "1", country: "US" } });
+  const account = await db.account.create({
+    data: {
+      name: `Agent spec ${rand()}`,
+      billingEmail: `a-${rand()}@example.test`,
+      addressLine1: "1 Road",
+      city: "Town",
+      postalCode: "1",
+      country: "US",
+    },
+  });
   return db.$transaction(async (tx) => {
-    const jail = await tx.jail.create({ data: { hostname: `j${rand()}.example.test`, name: `cbe2e${rand()}`, accountId: account.id, planId: plan.id, templateId: template.id, hostId } });
+    const jail = await tx.jail.create({
+      data: {
+        hostname: `j${rand()}.example.test`,
+        name: `cbe2e${rand()}`,
+        accountId: account.id,
+        planId: plan.id,
+        templateId: template.id,
+        hostId,
+      },
+    });
     await allocateAddress(tx, hostId, "PRIVATE", jail.id);
     if (host.publicPoolCidr) await allocateAddress(tx, hostId, "PUBLIC", jail.id);
     const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });

@@ -55,7 +55,17 @@ export async function seedJail(email: string, hostId: string, state: "RUNNING" |
   const hostname = randomHostname("seed");
   return db.$transaction(async (tx) => {
     const jail = await tx.jail.create({
-      data: { hostname, name: `cbe2e${hex(5)}`, accountId: user.accountId!, planId: planRow.id, templateId: template.id, hostId, state, desiredState: state, jid: state === "RUNNING" ? 3 : null },
+      data: {
+        hostname,
+        name: `cbe2e${hex(5)}`,
+        accountId: user.accountId!,
+        planId: planRow.id,
+        templateId: template.id,
+        hostId,
+        state,
+        desiredState: state,
+        jid: state === "RUNNING" ? 3 : null,
+      },
     });
     await allocateAddress(tx, hostId, "PRIVATE", jail.id);
     await allocateAddress(tx, hostId, "PUBLIC", jail.id);
@@ -65,12 +75,18 @@ export async function seedJail(email: string, hostId: string, state: "RUNNING" |
 
 /** What the agent API does when a jail's open jobs succeed. */
 export async function agentFinishes(jailId: string, state: "RUNNING" | "STOPPED" | "DESTROYED", extra: { fingerprint?: string } = {}) {
-  await sql(`UPDATE "Job" SET "status" = 'SUCCEEDED', "finishedAt" = now(), "startedAt" = coalesce("startedAt", now()) WHERE "jailId" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [jailId]);
+  await sql(
+    `UPDATE "Job" SET "status" = 'SUCCEEDED', "finishedAt" = now(), "startedAt" = coalesce("startedAt", now()) WHERE "jailId" = $1 AND "status" IN ('QUEUED', 'RUNNING')`,
+    [jailId],
+  );
   if (state === "DESTROYED") {
     await sql(`UPDATE "Jail" SET "state" = 'DESTROYED', "destroyedAt" = now() WHERE "id" = $1`, [jailId]);
     await sql(`UPDATE "IpAddress" SET "jailId" = NULL, "assignedAt" = NULL WHERE "jailId" = $1`, [jailId]);
   } else {
-    await sql(`UPDATE "Jail" SET "state" = $2, "jid" = 7, "sshHostKeyFingerprint" = coalesce($3, "sshHostKeyFingerprint") WHERE "id" = $1`, [jailId, state, extra.fingerprint ?? null]);
+    await sql(
+      `UPDATE "Jail" SET "state" = $2, "jid" = 7, "sshHostKeyFingerprint" = coalesce($3, "sshHostKeyFingerprint") WHERE "id" = $1`,
+      [jailId, state, extra.fingerprint ?? null],
+    );
   }
 }
 
@@ -86,7 +102,16 @@ export async function signUp(page: Page, next?: string) {
   return { email, password: PASSWORD };
 }
 
-export const fillSignUp = (page: Page, email: string) => fillSignUpForm(page, { email, name: "Pat Portal", accountName: "Pat's Jails", address: "3 Jail Lane", city: "Cellville", postalCode: "54321", country: "NL" });
+export const fillSignUp = (page: Page, email: string) =>
+  fillSignUpForm(page, {
+    email,
+    name: "Pat Portal",
+    accountName: "Pat's Jails",
+    address: "3 Jail Lane",
+    city: "Cellville",
+    postalCode: "54321",
+    country: "NL",
+  });
 
 /** Orders a jail through the order form and waits for its page; returns its id. */
 export async function orderThroughForm(page: Page, hostname: string, plan = "cell"): Promise<string> {
@@ -98,7 +123,10 @@ export async function orderThroughForm(page: Page, hostname: string, plan = "cel
 }
 
 export async function jailRow(id: string) {
-  const rows = await sql<{ state: string; desiredState: string; planId: string; hostname: string; accountId: string }>(`SELECT * FROM "Jail" WHERE "id" = $1`, [id]);
+  const rows = await sql<{ state: string; desiredState: string; planId: string; hostname: string; accountId: string }>(
+    `SELECT * FROM "Jail" WHERE "id" = $1`,
+    [id],
+  );
   return rows[0]!;
 }
 

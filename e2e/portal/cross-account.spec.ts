@@ -66,7 +66,8 @@ test("B gets 'not found' for A's jail by URL, in lists, and from every form with
     const form = pageB.getByRole("form", { name, exact: true });
     await form.evaluate(
       (el: HTMLFormElement, { jailId, fields }) => {
-        for (const input of Array.from(el.querySelectorAll("input, textarea, select, button")) as HTMLInputElement[]) input.disabled = false;
+        for (const input of Array.from(el.querySelectorAll("input, textarea, select, button")) as HTMLInputElement[])
+          input.disabled = false;
         (el.querySelector('input[name="jailId"]') as HTMLInputElement).value = jailId;
         for (const [k, v] of Object.entries(fields)) {
           const input = el.querySelector(`[name="${k}"]`) as HTMLInputElement | HTMLSelectElement;
@@ -85,11 +86,14 @@ test("B gets 'not found' for A's jail by URL, in lists, and from every form with
   }
   // A's key id with B's own jail is not found either.
   const removeForm = pageB.getByRole("form", { name: "Remove", exact: true });
-  await removeForm.evaluate((el: HTMLFormElement, { jailId, keyId }) => {
-    (el.querySelector('input[name="jailId"]') as HTMLInputElement).value = jailId;
-    (el.querySelector('input[name="keyId"]') as HTMLInputElement).value = keyId;
-    el.requestSubmit();
-  }, { jailId: b.id, keyId: a.keyId });
+  await removeForm.evaluate(
+    (el: HTMLFormElement, { jailId, keyId }) => {
+      (el.querySelector('input[name="jailId"]') as HTMLInputElement).value = jailId;
+      (el.querySelector('input[name="keyId"]') as HTMLInputElement).value = keyId;
+      el.requestSubmit();
+    },
+    { jailId: b.id, keyId: a.keyId },
+  );
   await expect(removeForm.getByRole("alert")).toHaveText("That key was not found.");
 
   expect(await jailSnapshot(a.id)).toBe(beforeA);

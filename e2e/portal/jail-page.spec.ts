@@ -51,7 +51,9 @@ test("status follows the host without a reload: queued → provisioning → runn
   await expectNoReload(page);
 
   // A reinstall that fails after its retries: the reason in words, on the page and the dashboard.
-  await sql(`UPDATE "Jail" SET "state" = 'FAILED', "lastError" = 'lxc-create: the template busybox could not be found' WHERE "id" = $1`, [jail.id]);
+  await sql(`UPDATE "Jail" SET "state" = 'FAILED', "lastError" = 'lxc-create: the template busybox could not be found' WHERE "id" = $1`, [
+    jail.id,
+  ]);
   await sql(
     `INSERT INTO "Job" ("id", "hostId", "jailId", "type", "payload", "idempotencyKey", "status", "error", "finishedAt", "updatedAt")
      VALUES ($1, $2, $3, 'REINSTALL', '{}', $1, 'FAILED', 'lxc-create: the template busybox could not be found', now(), now())`,
@@ -60,7 +62,9 @@ test("status follows the host without a reload: queued → provisioning → runn
   await page.reload(); // an idle page refreshes only once a minute; do not wait for it
   await expect(page.getByTestId("jail-failure")).toHaveText("lxc-create: the template busybox could not be found");
   await page.goto("/dashboard");
-  await expect(page.getByTestId("notices")).toContainText(`Installing ${jail.hostname} failed: lxc-create: the template busybox could not be found`);
+  await expect(page.getByTestId("notices")).toContainText(
+    `Installing ${jail.hostname} failed: lxc-create: the template busybox could not be found`,
+  );
 });
 
 test("stop, start, password, keys, plan, reinstall and cancel from the page, each with its job and its refusals", async ({ page }) => {
@@ -91,7 +95,10 @@ test("stop, start, password, keys, plan, reinstall and cancel from the page, eac
   await page.getByLabel("Root password again").fill(password);
   await page.getByRole("button", { name: "Set root password" }).click();
   await expect(page.getByText("The new root password is on its way to the jail.")).toBeVisible();
-  const [pw] = await sql<{ payload: { passwordHash: string } }>(`SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_PASSWORD'`, [jail.id]);
+  const [pw] = await sql<{ payload: { passwordHash: string } }>(
+    `SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_PASSWORD'`,
+    [jail.id],
+  );
   expect(pw!.payload.passwordHash).toMatch(/^\$6\$[./A-Za-z0-9]{16}\$[./A-Za-z0-9]{86}$/);
   expect(await count("Job", `"payload"::text LIKE $1`, [`%${password}%`])).toBe(0);
   expect(await count("AuditLog", `coalesce("data"::text, '') LIKE $1`, [`%${password}%`])).toBe(0);
@@ -112,7 +119,10 @@ test("stop, start, password, keys, plan, reinstall and cancel from the page, eac
   await page.getByLabel("Label (optional)").fill("laptop");
   await page.getByRole("button", { name: "Add key" }).click();
   await expect(page.getByTestId("ssh-keys")).toContainText(key.fingerprint);
-  const [keysJob] = await sql<{ payload: { keys: string[] } }>(`SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_SSH_KEYS' AND "status" = 'QUEUED'`, [jail.id]);
+  const [keysJob] = await sql<{ payload: { keys: string[] } }>(
+    `SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_SSH_KEYS' AND "status" = 'QUEUED'`,
+    [jail.id],
+  );
   expect(keysJob!.payload.keys).toEqual([key.line]);
   await agentFinishes(jail.id, "RUNNING");
 
@@ -124,12 +134,17 @@ test("stop, start, password, keys, plan, reinstall and cancel from the page, eac
   );
   await page.getByLabel("New plan").selectOption("cell");
   await page.getByRole("button", { name: "Change plan" }).click();
-  await expect(page.getByText("Cell allows 4 GB of disk, but this jail uses 5.0 GB. Delete files until it uses less, then change the plan.").first()).toBeVisible();
+  await expect(
+    page.getByText("Cell allows 4 GB of disk, but this jail uses 5.0 GB. Delete files until it uses less, then change the plan.").first(),
+  ).toBeVisible();
   expect(await count("Job", `"jailId" = $1 AND "type" = 'SET_LIMITS'`, [jail.id])).toBe(0);
   await page.getByLabel("New plan").selectOption("yard");
   await page.getByRole("button", { name: "Change plan" }).click();
   await expect(page.getByText("Upgraded: the new limits are being applied.")).toBeVisible();
-  const [limits] = await sql<{ payload: { limits: { memoryMb: number; maxProcesses: number } } }>(`SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_LIMITS'`, [jail.id]);
+  const [limits] = await sql<{ payload: { limits: { memoryMb: number; maxProcesses: number } } }>(
+    `SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_LIMITS'`,
+    [jail.id],
+  );
   expect(limits!.payload.limits).toMatchObject({ memoryMb: 1024, maxProcesses: 256 });
   await agentFinishes(jail.id, "RUNNING");
   await expect(page.getByTestId("meter-disk")).toContainText("5.0 GB of 25.0 GB");
@@ -144,7 +159,9 @@ test("stop, start, password, keys, plan, reinstall and cancel from the page, eac
   await reinstall.getByRole("button", { name: "Reinstall from template" }).click();
   await expect(page.getByTestId("job-in-progress")).toContainText("Reinstalling from the template");
   await expect(page.getByTestId("jail-state").first()).toHaveText("Queued");
-  const [re] = await sql<{ payload: { sshKeys: string[] } }>(`SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'REINSTALL'`, [jail.id]);
+  const [re] = await sql<{ payload: { sshKeys: string[] } }>(`SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'REINSTALL'`, [
+    jail.id,
+  ]);
   expect(re!.payload.sshKeys).toEqual([key.line]);
   await agentFinishes(jail.id, "RUNNING");
   await expect(page.getByTestId("jail-state").first()).toHaveText("Running");

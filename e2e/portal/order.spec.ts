@@ -80,7 +80,17 @@ test("two customers order the same hostname at the same moment: one gets it, the
   }
   await Promise.all(pages.map((p) => p.getByRole("button", { name: "Order jail" }).click()));
   await expect
-    .poll(async () => (await Promise.all(pages.map(async (p) => (/\/jails\//.test(p.url()) ? "won" : (await p.getByText(`${hostname} is already taken`).count()) > 0 ? "told" : "?")))).sort().join(","))
+    .poll(async () =>
+      (
+        await Promise.all(
+          pages.map(async (p) =>
+            /\/jails\//.test(p.url()) ? "won" : (await p.getByText(`${hostname} is already taken`).count()) > 0 ? "told" : "?",
+          ),
+        )
+      )
+        .sort()
+        .join(","),
+    )
     .toBe("told,won");
   expect(await count("Jail", "hostname = $1", [hostname])).toBe(1);
   const loser = pages.find((p) => !/\/jails\//.test(p.url()))!;
@@ -121,7 +131,10 @@ test("bad input is explained inline and orders nothing", async ({ page }) => {
 
   // A forged plan is refused too.
   await field.fill(randomHostname());
-  await page.locator('input[name="plan"]').first().evaluate((el: HTMLInputElement) => (el.value = "platinum"));
+  await page
+    .locator('input[name="plan"]')
+    .first()
+    .evaluate((el: HTMLInputElement) => (el.value = "platinum"));
   await submit();
   await expect(page.getByText("That plan is not on sale. Choose another.")).toBeVisible();
   expect(await count("Jail", `"accountId" = $1`, [account])).toBe(before);

@@ -22,11 +22,16 @@ async function state(page: Page) {
 async function settled(page: Page, jailId: string) {
   await expect.poll(() => count("Job", `"jailId" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [jailId]), { timeout: 120_000 }).toBe(0);
   await expect(page.getByTestId("job-in-progress")).toHaveCount(0, { timeout: 30_000 });
-  const failed = await sql<{ type: string; error: string }>(`SELECT "type", "error" FROM "Job" WHERE "jailId" = $1 AND "status" = 'FAILED'`, [jailId]);
+  const failed = await sql<{ type: string; error: string }>(
+    `SELECT "type", "error" FROM "Job" WHERE "jailId" = $1 AND "status" = 'FAILED'`,
+    [jailId],
+  );
   expect(failed, JSON.stringify(failed)).toEqual([]);
 }
 
-test("order → running on the host with the plan's limits; stop, start, restart, password, key, plan, reinstall, cancel", async ({ page }) => {
+test("order → running on the host with the plan's limits; stop, start, restart, password, key, plan, reinstall, cancel", async ({
+  page,
+}) => {
   await signUp(page, "/order?plan=cell");
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   const hostname = randomHostname("real");
@@ -48,7 +53,8 @@ test("order → running on the host with the plan's limits; stop, start, restart
   expect((await onHost(name, "/bin/hostname")).trim()).toBe(hostname);
   expect(await cgroup(name, "memory.limit_in_bytes")).toBe(String(100 * 1024 * 1024)); // Cell: 100 MB process space
   expect(await cgroup(name, "pids.max")).toBe("40");
-  const publicIp = (await sql<{ address: string }>(`SELECT "address" FROM "IpAddress" WHERE "jailId" = $1 AND "kind" = 'PUBLIC'`, [id]))[0]!.address;
+  const publicIp = (await sql<{ address: string }>(`SELECT "address" FROM "IpAddress" WHERE "jailId" = $1 AND "kind" = 'PUBLIC'`, [id]))[0]!
+    .address;
   await expect(page.getByTestId("ssh-command")).toHaveText(`ssh root@${publicIp}`);
 
   // Stop and start.

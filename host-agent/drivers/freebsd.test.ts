@@ -33,7 +33,12 @@ function spec(over: Partial<JailSpec> = {}): JailSpec {
   return {
     name: NAME,
     hostname: "www.example.com",
-    template: { slug: "freebsd-14", lxcTemplate: "busybox", zfsSnapshot: "zroot/cellblock/templates/freebsd-14@base", tarballPath: "/usr/local/cellblock/templates/freebsd-14.txz" },
+    template: {
+      slug: "freebsd-14",
+      lxcTemplate: "busybox",
+      zfsSnapshot: "zroot/cellblock/templates/freebsd-14@base",
+      tarballPath: "/usr/local/cellblock/templates/freebsd-14.txz",
+    },
     limits: { memoryMb: 512, maxProcesses: 64, cpuPercent: 50, diskQuotaMb: 10240 },
     network: { privateIp: "10.77.0.5", privatePrefix: 24, privateGateway: "10.77.0.1", publicIp: "203.0.113.5" },
     ...over,
@@ -165,7 +170,12 @@ class FakeHost implements Runner {
     }
     if (a[1] === "-u") return ok(fixture("rctl-u.txt"));
     const subject = a[1]!;
-    return ok(this.rules.filter((r) => r.startsWith(`${subject}:`)).map((r) => `${r}\n`).join(""));
+    return ok(
+      this.rules
+        .filter((r) => r.startsWith(`${subject}:`))
+        .map((r) => `${r}\n`)
+        .join(""),
+    );
   }
 
   argvs() {
@@ -260,7 +270,12 @@ describe("FreeBsdDriver.create", () => {
       ...keySteps(NAME),
       `jexec -l ${NAME} /usr/bin/ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`,
     ]);
-    expect(result).toEqual({ jid: 1, running: true, sshHostKeyFingerprint: "SHA256:uqN3Zo8N2oXyp0SHsXVX1CqYaxZ8mJ3Jv6a0G6lFkQE", adopted: false });
+    expect(result).toEqual({
+      jid: 1,
+      running: true,
+      sshHostKeyFingerprint: "SHA256:uqN3Zo8N2oXyp0SHsXVX1CqYaxZ8mJ3Jv6a0G6lFkQE",
+      adopted: false,
+    });
 
     expect(mem.files.get(CONF)).toBe(
       [
@@ -351,7 +366,10 @@ describe("FreeBsdDriver.create", () => {
     host.failTar = false;
     host.reset();
     await driver.create(spec(), { sshKeys: [], start: false });
-    expect(host.argvs().slice(0, 2)).toEqual([`rm -r -f -x ${STAGING}`, `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`]);
+    expect(host.argvs().slice(0, 2)).toEqual([
+      `rm -r -f -x ${STAGING}`,
+      `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`,
+    ]);
     expect(mem.dirs.has(ROOT)).toBe(true);
   });
 
@@ -373,7 +391,11 @@ describe("FreeBsdDriver.create", () => {
     const { host, driver } = setup();
     host.failKeys = true;
     await expect(driver.create(spec(), { sshKeys: [KEY], start: false })).rejects.toThrow(CommandError);
-    expect(host.argvs().slice(-3)).toEqual([`jls --libxo json -v -j ${NAME}`, `jail -f ${CONF} -r ${NAME}`, `jls --libxo json -v -j ${NAME}`]);
+    expect(host.argvs().slice(-3)).toEqual([
+      `jls --libxo json -v -j ${NAME}`,
+      `jail -f ${CONF} -r ${NAME}`,
+      `jls --libxo json -v -j ${NAME}`,
+    ]);
     expect(host.jails.size).toBe(0);
   });
 
@@ -485,7 +507,12 @@ describe("FreeBsdDriver.destroy", () => {
   it("succeeds for a jail that does not exist, destroying nothing", async () => {
     const { host, driver } = setup();
     await driver.destroy(NAME);
-    expect(host.argvs()).toEqual([`jls --libxo json -v -j ${NAME}`, `pfctl -a cellblock/${NAME} -F all`, `rctl jail:${NAME}`, `zfs list -H -o name ${DS}`]);
+    expect(host.argvs()).toEqual([
+      `jls --libxo json -v -j ${NAME}`,
+      `pfctl -a cellblock/${NAME} -F all`,
+      `rctl jail:${NAME}`,
+      `zfs list -H -o name ${DS}`,
+    ]);
   });
 
   it("refuses an invalid name", async () => {
@@ -536,7 +563,11 @@ describe("FreeBsdDriver.setLimits", () => {
   it("changing one resource touches only that rule", async () => {
     const { host, driver } = await existingJail(false);
     await driver.setLimits(NAME, { ...plan, maxProcesses: 100 });
-    expect(host.argvs().filter((a) => a.startsWith("rctl"))).toEqual([`rctl jail:${NAME}`, `rctl -r jail:${NAME}:maxproc:deny=64`, `rctl -a jail:${NAME}:maxproc:deny=100`]);
+    expect(host.argvs().filter((a) => a.startsWith("rctl"))).toEqual([
+      `rctl jail:${NAME}`,
+      `rctl -r jail:${NAME}:maxproc:deny=64`,
+      `rctl -a jail:${NAME}:maxproc:deny=100`,
+    ]);
   });
 
   it("cleans up rules other tools left on our resources, keeps the rest, and ends with exactly one per resource", async () => {
@@ -544,7 +575,10 @@ describe("FreeBsdDriver.setLimits", () => {
     host.rules = fixture("rctl-rules.txt").trim().split("\n");
     host.reset();
     await driver.setLimits(NAME, plan);
-    expect(host.argvs().filter((a) => a.startsWith("rctl"))).toEqual([`rctl jail:${NAME}`, `rctl -r jail:${NAME}:memoryuse:log=1073741824`]);
+    expect(host.argvs().filter((a) => a.startsWith("rctl"))).toEqual([
+      `rctl jail:${NAME}`,
+      `rctl -r jail:${NAME}:memoryuse:log=1073741824`,
+    ]);
     const ours = parseRctlRules(host.rules.join("\n")).filter((r) => ["memoryuse", "maxproc", "pcpu"].includes(r.resource));
     expect(ours.map((r) => r.resource).sort()).toEqual(["maxproc", "memoryuse", "pcpu"]);
     expect(host.rules).toContain(`jail:${NAME}:openfiles:deny=4096/process`);
@@ -596,7 +630,10 @@ describe("FreeBsdDriver access", () => {
     const { host, driver } = await existingJail(true);
     const second = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob";
     await driver.setAuthorizedKeys(NAME, [KEY, second]);
-    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))).toEqual({ argv: ["jexec", "-l", NAME, "/bin/dd", `of=${KEYS_TMP}`, "status=none"], input: `${KEY}\n${second}\n` });
+    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))).toEqual({
+      argv: ["jexec", "-l", NAME, "/bin/dd", `of=${KEYS_TMP}`, "status=none"],
+      input: `${KEY}\n${second}\n`,
+    });
     expect(host.calls.every((c) => !c.argv.includes("/bin/sh") || c.argv[0] === "jail")).toBe(true);
     // Nothing is written through the host path into the jail root.
     expect(host.argvs().some((a) => a.includes(ROOT))).toBe(false);
@@ -637,7 +674,9 @@ describe("FreeBsdDriver measurement", () => {
   it("reads disk for every jail with one zfs get and skips jails that are gone", async () => {
     const { host, driver } = await existingJail(true);
     const usage = await driver.usage([NAME, "cbgone0000"]);
-    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual(["zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails"]);
+    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual([
+      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
+    ]);
     expect(usage.map((u) => u.name)).toEqual([NAME]);
   });
 
@@ -767,7 +806,9 @@ describe("FreeBsdDriver.fingerprint", () => {
     const fp = await driver.fingerprint();
     expect(fp.ready).toBe(false);
     expect(fp.facts.pfAnchors).toBe(false);
-    expect(fp.reason).toBe('pf.conf does not call the jail anchors; add nat-anchor "cellblock/*", rdr-anchor "cellblock/*" and anchor "cellblock/*" to it.');
+    expect(fp.reason).toBe(
+      'pf.conf does not call the jail anchors; add nat-anchor "cellblock/*", rdr-anchor "cellblock/*" and anchor "cellblock/*" to it.',
+    );
   });
 });
 
@@ -795,7 +836,15 @@ describe("parsers on real FreeBSD output shapes", () => {
   it("rctl rule listing", () => {
     const rules = parseRctlRules(fixture("rctl-rules.txt"));
     expect(rules).toHaveLength(5);
-    expect(rules[0]).toEqual({ text: `jail:${NAME}:memoryuse:deny=536870912`, subject: "jail", subjectId: NAME, resource: "memoryuse", action: "deny", amount: 536870912, per: null });
+    expect(rules[0]).toEqual({
+      text: `jail:${NAME}:memoryuse:deny=536870912`,
+      subject: "jail",
+      subjectId: NAME,
+      resource: "memoryuse",
+      action: "deny",
+      amount: 536870912,
+      per: null,
+    });
     expect(rules[4]).toMatchObject({ resource: "openfiles", per: "process" });
     expect(parseRctlRules("")).toEqual([]);
     expect(() => parseRctlRules("jail:x:memoryuse:deny=512M")).toThrow(); // humanised (-h) output is not what we asked for
@@ -809,7 +858,17 @@ describe("parsers on real FreeBSD output shapes", () => {
 
   it("pfctl -s labels, one label or several per rule", () => {
     const one = parsePfLabels(fixture("pfctl-s-labels.txt"));
-    expect(one[0]).toEqual({ labels: [`${NAME}-in`], evaluations: 3021, packets: 48211, bytes: 51234567, packetsIn: 30102, bytesIn: 47000000, packetsOut: 18109, bytesOut: 4234567, states: 211 });
+    expect(one[0]).toEqual({
+      labels: [`${NAME}-in`],
+      evaluations: 3021,
+      packets: 48211,
+      bytes: 51234567,
+      packetsIn: 30102,
+      bytesIn: 47000000,
+      packetsOut: 18109,
+      bytesOut: 4234567,
+      states: 211,
+    });
     const multi = parsePfLabels(fixture("pfctl-s-labels-multi.txt"));
     expect(multi[1]).toMatchObject({ labels: [`${NAME}-out`, "cellblock"], bytesIn: 812345, bytesOut: 9000000 });
   });

@@ -79,11 +79,17 @@ const DEFAULTS: Omit<FreeBsdConfig, "externalInterface"> = {
   pfAnchor: "cellblock",
 };
 
-const absPath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/).refine((p) => !p.split("/").includes(".."), "no '..' in paths");
+const absPath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]*$/)
+  .refine((p) => !p.split("/").includes(".."), "no '..' in paths");
 const ifName = z.string().regex(/^[a-z][a-z0-9_.]{0,14}$/, "Invalid interface name.");
 const configSchema = z.object({
   jailsRoot: absPath,
-  zfsDataset: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/).nullable(),
+  zfsDataset: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/)
+    .nullable(),
   confDir: absPath,
   externalInterface: ifName,
   privateInterface: ifName.nullable(),
@@ -157,7 +163,10 @@ export class FreeBsdDriver implements Driver {
     const racct = await this.run(["sysctl", "-n", "kern.racct.enable"], { okCodes: [1] });
     const racctEnabled = racct.code === 0 && racct.stdout.trim() === "1";
     if (racct.code !== 0) reasons.push("This kernel has no resource accounting (RACCT/RCTL), so jail limits cannot be enforced.");
-    else if (!racctEnabled) reasons.push("Resource accounting is off: add kern.racct.enable=1 to /boot/loader.conf and reboot, or jail limits cannot be enforced.");
+    else if (!racctEnabled)
+      reasons.push(
+        "Resource accounting is off: add kern.racct.enable=1 to /boot/loader.conf and reboot, or jail limits cannot be enforced.",
+      );
 
     let zfsAvailable = false;
     let datasetExists = false;
@@ -328,7 +337,10 @@ export class FreeBsdDriver implements Driver {
     const kept = new Set<LimitedResource>();
     for (const rule of await this.listRctlRules(name)) {
       if (!isLimitedResource(rule.resource)) continue;
-      const exact = rule.action === "deny" && (rule.per === null || rule.per === "jail") && `jail:${name}:${rule.resource}:deny=${rule.amount}` === wanted[rule.resource];
+      const exact =
+        rule.action === "deny" &&
+        (rule.per === null || rule.per === "jail") &&
+        `jail:${name}:${rule.resource}:deny=${rule.amount}` === wanted[rule.resource];
       if (exact && !kept.has(rule.resource)) {
         kept.add(rule.resource);
         continue;
@@ -537,7 +549,9 @@ export class FreeBsdDriver implements Driver {
   private async hostKeyFingerprint(name: string): Promise<string | null> {
     // Read from inside the jail: through the host path a tenant's symlink could point anywhere.
     for (const type of ["ed25519", "ecdsa", "rsa"]) {
-      const r = await this.run(["jexec", "-l", name, "/usr/bin/ssh-keygen", "-l", "-f", `/etc/ssh/ssh_host_${type}_key.pub`], { okCodes: [1, 255] });
+      const r = await this.run(["jexec", "-l", name, "/usr/bin/ssh-keygen", "-l", "-f", `/etc/ssh/ssh_host_${type}_key.pub`], {
+        okCodes: [1, 255],
+      });
       const fp = r.code === 0 ? parseSshKeygenFingerprint(r.stdout) : null;
       if (fp) return fp;
     }
@@ -627,7 +641,15 @@ export function parseJls(stdout: string): JailInfo[] {
   }));
 }
 
-export type RctlRule = { text: string; subject: string; subjectId: string; resource: string; action: string; amount: number; per: string | null };
+export type RctlRule = {
+  text: string;
+  subject: string;
+  subjectId: string;
+  resource: string;
+  action: string;
+  amount: number;
+  per: string | null;
+};
 
 /** `rctl [filter]`: one rule per line, `subject:id:resource:action=amount[/per]` (rctl(8)). */
 export function parseRctlRules(stdout: string): RctlRule[] {
@@ -652,7 +674,17 @@ export function parseRctlUsage(stdout: string): Record<string, number> {
   return out;
 }
 
-export type PfLabel = { labels: string[]; evaluations: number; packets: number; bytes: number; packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number; states: number };
+export type PfLabel = {
+  labels: string[];
+  evaluations: number;
+  packets: number;
+  bytes: number;
+  packetsIn: number;
+  bytesIn: number;
+  packetsOut: number;
+  bytesOut: number;
+  states: number;
+};
 
 /**
  * `pfctl -s labels`: per labelled rule, the label(s) then evaluations, packets, bytes,
@@ -666,7 +698,16 @@ export function parsePfLabels(stdout: string): PfLabel[] {
     if (parts.length < 9) continue;
     const nums = parts.slice(-8);
     if (!nums.every((n) => /^\d+$/.test(n))) continue;
-    const [evaluations, packets, bytes, packetsIn, bytesIn, packetsOut, bytesOut, states] = nums.map(Number) as [number, number, number, number, number, number, number, number];
+    const [evaluations, packets, bytes, packetsIn, bytesIn, packetsOut, bytesOut, states] = nums.map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     out.push({ labels: parts.slice(0, -8), evaluations, packets, bytes, packetsIn, bytesIn, packetsOut, bytesOut, states });
   }
   return out;

@@ -8,11 +8,26 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { jailLimits as jailLimitsSchema, jailSpec as jailSpecSchema, authorizedKey, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
+import {
+  jailLimits as jailLimitsSchema,
+  jailSpec as jailSpecSchema,
+  authorizedKey,
+  type JailLimits,
+  type JailSpec,
+} from "@/lib/schemas/jobs";
 import { jailName as jailNameSchema } from "@/lib/schemas/net";
 import type { Runner } from "../exec";
 import { faultPause } from "../faults";
-import { NotFoundError, UnsupportedError, type CreateResult, type Driver, type Fingerprint, type JailInfo, type JailUsage, type ProcessInfo } from "./driver";
+import {
+  NotFoundError,
+  UnsupportedError,
+  type CreateResult,
+  type Driver,
+  type Fingerprint,
+  type JailInfo,
+  type JailUsage,
+  type ProcessInfo,
+} from "./driver";
 
 export type LxcConfig = {
   runner: Runner;
@@ -56,7 +71,12 @@ export class LxcDriver implements Driver {
     }
     if (!fs.existsSync(path.join(this.cgroupRoot, "memory"))) problems.push("the cgroup memory controller is not mounted");
     facts.diskQuota = "not enforced (dir backend): measured and billed as overage";
-    return { driver: "lxc", ready: problems.length === 0, reason: problems.length ? `Cannot run jails: ${problems.join("; ")}.` : undefined, facts };
+    return {
+      driver: "lxc",
+      ready: problems.length === 0,
+      reason: problems.length ? `Cannot run jails: ${problems.join("; ")}.` : undefined,
+      facts,
+    };
   }
 
   async create(specIn: JailSpec, opts: { sshKeys: string[]; start: boolean }): Promise<CreateResult> {
@@ -87,7 +107,12 @@ export class LxcDriver implements Driver {
     this.writeManagedConfig(spec.name, spec, spec.limits);
     let info = (await this.inspect(spec.name))!;
     if (opts.start && !info.running) info = await this.start(spec.name);
-    return { jid: info.jid, running: info.running, sshHostKeyFingerprint: await this.hostKeyFingerprint(spec.name), adopted: Boolean(existing) };
+    return {
+      jid: info.jid,
+      running: info.running,
+      sshHostKeyFingerprint: await this.hostKeyFingerprint(spec.name),
+      adopted: Boolean(existing),
+    };
   }
 
   async start(name: string): Promise<JailInfo> {
@@ -134,7 +159,11 @@ export class LxcDriver implements Driver {
       .slice(1)
       .map((line) => line.trim().split(/\s+/))
       .filter(([name]) => name && name.startsWith("cb"))
-      .map(([name, state, pid]) => ({ name: name!, running: state === "RUNNING", jid: state === "RUNNING" && pid && /^\d+$/.test(pid) ? Number(pid) : null }));
+      .map(([name, state, pid]) => ({
+        name: name!,
+        running: state === "RUNNING",
+        jid: state === "RUNNING" && pid && /^\d+$/.test(pid) ? Number(pid) : null,
+      }));
   }
 
   async setLimits(name: string, limitsIn: JailLimits): Promise<void> {
@@ -154,7 +183,10 @@ export class LxcDriver implements Driver {
     const rootLine = `root:${passwordHash}:${days}:0:99999:7:::`;
     const others = current.split("\n").filter((l) => l.trim() && !l.startsWith("root:"));
     // The hash travels on stdin, never on a command line.
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/etc/shadow", "status=none"], { input: [rootLine, ...others].join("\n") + "\n", timeoutMs: 15_000 });
+    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/etc/shadow", "status=none"], {
+      input: [rootLine, ...others].join("\n") + "\n",
+      timeoutMs: 15_000,
+    });
     await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/etc/shadow"], { timeoutMs: 15_000 });
   }
 
@@ -164,7 +196,10 @@ export class LxcDriver implements Driver {
     // Written from inside the jail's namespaces, so a symlink the tenant planted in /root
     // resolves inside the jail, never on the host.
     await this.run(["lxc-attach", "-n", name, "--", "/bin/mkdir", "-p", "-m", "700", "/root/.ssh"], { timeoutMs: 15_000 });
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/root/.ssh/authorized_keys", "status=none"], { input: keys.map((k) => `${k}\n`).join(""), timeoutMs: 15_000 });
+    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/root/.ssh/authorized_keys", "status=none"], {
+      input: keys.map((k) => `${k}\n`).join(""),
+      timeoutMs: 15_000,
+    });
     await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/root/.ssh/authorized_keys"], { timeoutMs: 15_000 });
   }
 
@@ -312,7 +347,9 @@ export class LxcDriver implements Driver {
         // A fresh jail gets its host key from us, so the panel can show its fingerprint
         // before the customer's first login (trust on first use, but checked).
         fs.mkdirSync(path.dirname(pub), { recursive: true });
-        await this.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `root@${name}`, "-f", pub.slice(0, -4)], { timeoutMs: 15_000 });
+        await this.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `root@${name}`, "-f", pub.slice(0, -4)], {
+          timeoutMs: 15_000,
+        });
       }
       const out = (await this.run(["ssh-keygen", "-l", "-f", pub], { timeoutMs: 15_000 })).stdout;
       return /(SHA256:\S+)/.exec(out)?.[1] ?? null;

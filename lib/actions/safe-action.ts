@@ -9,13 +9,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { checkSameOrigin } from "@/lib/http/same-origin";
 import { clientIp } from "@/lib/http/client-ip";
-import {
-  requireAdmin,
-  requireBilling,
-  requireCustomer,
-  type CustomerUser,
-  type SessionUser,
-} from "@/lib/auth/session";
+import { requireAdmin, requireBilling, requireCustomer, type CustomerUser, type SessionUser } from "@/lib/auth/session";
 import { zodFieldErrorsPlain } from "@/lib/schemas/zod-errors";
 import type { ActionState } from "./action-state";
 

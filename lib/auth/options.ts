@@ -97,7 +97,11 @@ export function authOptions(): NextAuthOptions {
       error(code, metadata) {
         // A revoked or expired cookie is an everyday event, not a server error.
         const err = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
-        if (code === "JWT_SESSION_ERROR" && (err instanceof SessionRevoked || /decryption|JWT invalid|revoked/i.test(String((err as Error)?.message)))) return;
+        if (
+          code === "JWT_SESSION_ERROR" &&
+          (err instanceof SessionRevoked || /decryption|JWT invalid|revoked/i.test(String((err as Error)?.message)))
+        )
+          return;
         console.error(`[auth] ${code}`, metadata);
       },
       warn(code) {

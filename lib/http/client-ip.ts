@@ -7,7 +7,10 @@ import { env } from "@/lib/env";
 export function clientIp(headers: Headers): string | null {
   const xff = headers.get("x-forwarded-for");
   if (!xff) return null;
-  const hops = xff.split(",").map((s) => s.trim()).filter(Boolean);
+  const hops = xff
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (hops.length === 0) return null;
   const index = Math.max(0, hops.length - 1 - env().TRUST_PROXY_HOPS);
   return hops[index]!.slice(0, 64);

@@ -11,7 +11,10 @@ export function errorResponse(err: unknown): NextResponse {
     return NextResponse.json({ error: err.message, code: err.code, fieldErrors: err.fieldErrors }, { status: err.status });
   }
   if (err instanceof ZodError) {
-    return NextResponse.json({ error: "Invalid request body.", code: "VALIDATION", fieldErrors: zodFieldErrorsPlain(err) }, { status: 422 });
+    return NextResponse.json(
+      { error: "Invalid request body.", code: "VALIDATION", fieldErrors: zodFieldErrorsPlain(err) },
+      { status: 422 },
+    );
   }
   if (isUniqueViolation(err)) {
     return NextResponse.json({ error: "That already exists.", code: "CONFLICT" }, { status: 409 });

@@ -25,12 +25,20 @@ const money = (label: string) =>
       return cents;
     });
 
-export const periodSchema = z.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Pick a month (YYYY-MM).");
+export const periodSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Pick a month (YYYY-MM).");
 
 export const decideOverageSchema = z.discriminatedUnion("decision", [
   z.object({ caseId: id, decision: z.literal("APPROVE") }),
   z.object({ caseId: id, decision: z.literal("WAIVE"), reason: text("Reason", 500, 3) }),
-  z.object({ caseId: id, decision: z.literal("ADJUST"), reason: text("Reason", 500, 3), amount: money("Amount").refine((c) => c >= 0, "Amount cannot be negative.") }),
+  z.object({
+    caseId: id,
+    decision: z.literal("ADJUST"),
+    reason: text("Reason", 500, 3),
+    amount: money("Amount").refine((c) => c >= 0, "Amount cannot be negative."),
+  }),
 ]);
 
 export const invoiceRunSchema = z.object({ period: periodSchema });

@@ -28,6 +28,11 @@ export const newPassword = z
   .min(10, "Password must be at least 10 characters.")
   .max(200, "Password must be at most 200 characters.");
 
-export const id = z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/i, "Invalid id.");
+export const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+$/i, "Invalid id.");
 
 export const page = z.coerce.number().int().min(1).max(100_000).catch(1);

@@ -30,7 +30,12 @@ export const jailRefSchema = z.object({ jailId });
 /** Reinstall and cancel destroy data: the customer types the hostname to confirm. */
 export const confirmedJailSchema = z.object({
   jailId,
-  confirmHostname: z.string().trim().toLowerCase().max(253, "Type the jail's hostname to confirm.").min(1, "Type the jail's hostname to confirm."),
+  confirmHostname: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253, "Type the jail's hostname to confirm.")
+    .min(1, "Type the jail's hostname to confirm."),
 });
 
 export const changePlanSchema = z.object({ jailId, plan: slug("plan") });
@@ -49,7 +54,12 @@ export const rootPasswordSchema = z
 
 export const addSshKeySchema = z.object({
   jailId,
-  label: z.string().trim().max(80, "A label is at most 80 characters.").optional().transform((v) => v || undefined),
+  label: z
+    .string()
+    .trim()
+    .max(80, "A label is at most 80 characters.")
+    .optional()
+    .transform((v) => v || undefined),
   publicKey: z
     .string({ error: "Paste a public key." })
     .max(16_384, "A public key is at most 16 KB.")

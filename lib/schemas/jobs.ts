@@ -31,8 +31,14 @@ export type JailLimits = z.infer<typeof jailLimits>;
 export const jailTemplate = z.object({
   slug: z.string().regex(/^[a-z0-9-]{1,60}$/),
   lxcTemplate: z.string().regex(/^[a-z0-9._-]{1,60}$/),
-  zfsSnapshot: z.string().regex(/^[A-Za-z0-9._/-]+@[A-Za-z0-9._-]+$/).nullable(),
-  tarballPath: z.string().regex(/^\/[A-Za-z0-9._/-]+$/).nullable(),
+  zfsSnapshot: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+@[A-Za-z0-9._-]+$/)
+    .nullable(),
+  tarballPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]+$/)
+    .nullable(),
 });
 
 export const jailNetwork = z.object({
@@ -53,7 +59,10 @@ export const jailSpec = z.object({
 export type JailSpec = z.infer<typeof jailSpec>;
 
 /** One OpenSSH authorized_keys line, already validated by lib/domain/ssh-keys. */
-export const authorizedKey = z.string().regex(/^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( [^\n\r]{0,200})?$/).max(16_384);
+export const authorizedKey = z
+  .string()
+  .regex(/^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+=*( [^\n\r]{0,200})?$/)
+  .max(16_384);
 
 const byName = z.object({ name: jailName });
 

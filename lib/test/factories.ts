@@ -46,25 +46,29 @@ async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
 }
 
 export async function getOrCreatePlan(slug = "test-cell") {
-  return upsertRacing(() => db.plan.upsert({
-    where: { slug },
-    update: {},
-    create: {
-      slug,
-      name: "Test Cell",
-      priceCents: 1000,
-      diskQuotaMb: 4096,
-      memoryLimitMb: 100,
-      maxProcesses: 40,
-      cpuPercent: 25,
-      bandwidthGb: 50,
-      overagePricePerGbCents: 50,
-    },
-  }));
+  return upsertRacing(() =>
+    db.plan.upsert({
+      where: { slug },
+      update: {},
+      create: {
+        slug,
+        name: "Test Cell",
+        priceCents: 1000,
+        diskQuotaMb: 4096,
+        memoryLimitMb: 100,
+        maxProcesses: 40,
+        cpuPercent: 25,
+        bandwidthGb: 50,
+        overagePricePerGbCents: 50,
+      },
+    }),
+  );
 }
 
 export async function getOrCreateTemplate(slug = "test-base") {
-  return upsertRacing(() => db.template.upsert({ where: { slug }, update: {}, create: { slug, name: "Test base", lxcTemplate: "busybox" } }));
+  return upsertRacing(() =>
+    db.template.upsert({ where: { slug }, update: {}, create: { slug, name: "Test base", lxcTemplate: "busybox" } }),
+  );
 }
 
 let hostCounter = 0;
@@ -72,12 +76,20 @@ let hostCounter = 0;
  * An ACTIVE host with a fresh heartbeat and populated pools. Each call gets its own private
  * /24 and public /28 so concurrent tests never compete for addresses.
  */
-export async function createHost(overrides: { capacityJails?: number; heartbeat?: Date | null; status?: "ACTIVE" | "DRAINING" | "PENDING" | "DISABLED"; publicPool?: boolean } = {}) {
+export async function createHost(
+  overrides: {
+    capacityJails?: number;
+    heartbeat?: Date | null;
+    status?: "ACTIVE" | "DRAINING" | "PENDING" | "DISABLED";
+    publicPool?: boolean;
+  } = {},
+) {
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
   const n = (process.pid % 200) * 50 + (hostCounter++ % 50);
   const tag = uid();
-  const privateNetblock = `10.${100 + Math.floor(n / 256) % 100}.${n % 256}.0/24`;
-  const publicPoolCidr = overrides.publicPool === false ? null : `100.${64 + Math.floor(n / 4096) % 60}.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/28`;
+  const privateNetblock = `10.${100 + (Math.floor(n / 256) % 100)}.${n % 256}.0/24`;
+  const publicPoolCidr =
+    overrides.publicPool === false ? null : `100.${64 + (Math.floor(n / 4096) % 60)}.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/28`;
   return db.$transaction(async (tx) => {
     const host = await tx.host.create({
       data: {
@@ -99,7 +111,15 @@ export async function createHost(overrides: { capacityJails?: number; heartbeat?
 }
 
 /** A jail row (no job, no container) on a host, with addresses allocated. */
-export async function createJailRow(opts: { accountId: string; hostId: string; planId?: string; templateId?: string; state?: "RUNNING" | "STOPPED" | "QUEUED"; createdAt?: Date; hostname?: string }) {
+export async function createJailRow(opts: {
+  accountId: string;
+  hostId: string;
+  planId?: string;
+  templateId?: string;
+  state?: "RUNNING" | "STOPPED" | "QUEUED";
+  createdAt?: Date;
+  hostname?: string;
+}) {
   const { allocateAddress } = await import("@/lib/domain/ipam/allocate-address");
   const planId = opts.planId ?? (await getOrCreatePlan()).id;
   const templateId = opts.templateId ?? (await getOrCreateTemplate()).id;

@@ -18,7 +18,8 @@ export function localHostUnavailableReason(): string | null {
   } catch {
     problems.push("the LXC tools are not installed (apt-get install lxc)");
   }
-  if (!fs.existsSync("/usr/share/lxc/templates/lxc-busybox") || !fs.existsSync("/bin/busybox")) problems.push("busybox-static is not installed");
+  if (!fs.existsSync("/usr/share/lxc/templates/lxc-busybox") || !fs.existsSync("/bin/busybox"))
+    problems.push("busybox-static is not installed");
   return problems.length ? `The local host cannot run jails: ${problems.join("; ")}.` : null;
 }
 
@@ -73,8 +74,29 @@ export async function startLocalAgent(opts: {
     if (!enrolled || enrolled.hostId !== host.id || enrolled.url !== opts.appUrl) {
       // Issue a one-time token and enrol through the real endpoint, as an admin would.
       const token = newSecret();
-      await db.host.update({ where: { id: host.id }, data: { enrollTokenHash: hashSecret(token), enrollTokenExpiresAt: new Date(Date.now() + 600_000) } });
-      await run(process.execPath, ["--import", "tsx", "host-agent/cli.ts", "enroll", "--url", opts.appUrl, "--token", token, "--config", configFile, "--driver", "lxc", ...(opts.bridge === null ? [] : ["--bridge", opts.bridge ?? "cbbr0"])], { quiet: true });
+      await db.host.update({
+        where: { id: host.id },
+        data: { enrollTokenHash: hashSecret(token), enrollTokenExpiresAt: new Date(Date.now() + 600_000) },
+      });
+      await run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "host-agent/cli.ts",
+          "enroll",
+          "--url",
+          opts.appUrl,
+          "--token",
+          token,
+          "--config",
+          configFile,
+          "--driver",
+          "lxc",
+          ...(opts.bridge === null ? [] : ["--bridge", opts.bridge ?? "cbbr0"]),
+        ],
+        { quiet: true },
+      );
     }
     const child = startService("[agent]", process.execPath, ["--import", "tsx", "host-agent/cli.ts", "run", "--config", configFile], {
       env: { ...process.env, ...opts.env },

@@ -16,7 +16,12 @@ export function run(cmd: string, args: string[], opts: SpawnOptions & { quiet?: 
 }
 
 /** A long-running child whose output is prefixed with a label, killed with its group on exit. */
-export function startService(label: string, cmd: string, args: string[], opts: SpawnOptions & { logFile?: NodeJS.WritableStream; silent?: boolean } = {}): ChildProcess {
+export function startService(
+  label: string,
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions & { logFile?: NodeJS.WritableStream; silent?: boolean } = {},
+): ChildProcess {
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], detached: true, ...opts });
   const relay = (stream: NodeJS.ReadableStream | null) => {
     let buf = "";

@@ -26,7 +26,12 @@ export default async function AccountPage() {
                 ["Account", account.name],
                 ["Status", account.status.toLowerCase()],
                 ["Billing e-mail", account.billingEmail],
-                ["Address", [account.addressLine1, account.addressLine2, `${account.postalCode} ${account.city}`, account.country].filter(Boolean).join(", ")],
+                [
+                  "Address",
+                  [account.addressLine1, account.addressLine2, `${account.postalCode} ${account.city}`, account.country]
+                    .filter(Boolean)
+                    .join(", "),
+                ],
                 ["Customer since", formatDate(account.createdAt)],
                 ["Login", user.email],
               ]}

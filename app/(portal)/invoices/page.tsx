@@ -15,12 +15,20 @@ export const metadata: Metadata = { title: "Invoices" };
 export default async function CustomerInvoicesPage() {
   const user = await requireCustomerPage();
   const { invoices, openCases, balanceCents } = await getCustomerBilling(user.accountId);
-  const nextDue = invoices.filter((i) => i.status === "ISSUED").map((i) => i.dueAt).filter(Boolean).sort()[0];
+  const nextDue = invoices
+    .filter((i) => i.status === "ISSUED")
+    .map((i) => i.dueAt)
+    .filter(Boolean)
+    .sort()[0];
   return (
     <>
       <PageHeader title="Invoices" description="Your monthly invoices, what is due, and any jail over its plan's limits." />
       <div className="mb-6 grid gap-4 sm:grid-cols-2">
-        <Stat label="Balance due" value={<span data-testid="balance-due">{formatMoney(balanceCents)}</span>} hint={nextDue ? `Next due ${formatDate(nextDue)}` : "Nothing is due."} />
+        <Stat
+          label="Balance due"
+          value={<span data-testid="balance-due">{formatMoney(balanceCents)}</span>}
+          hint={nextDue ? `Next due ${formatDate(nextDue)}` : "Nothing is due."}
+        />
         <Stat label="Open overage cases" value={openCases.length} />
       </div>
       {openCases.length > 0 && (
@@ -28,15 +36,27 @@ export default async function CustomerInvoicesPage() {
           <CardHeader title="Over a limit" description="Back under the limit before grace ends and nothing is charged." />
           <CardBody className="p-0">
             <Table className="rounded-none border-0 shadow-none">
-              <THead><tr><Th>Jail</Th><Th>Limit</Th><Th>Over since</Th><Th>Grace ends</Th><Th>Status</Th></tr></THead>
+              <THead>
+                <tr>
+                  <Th>Jail</Th>
+                  <Th>Limit</Th>
+                  <Th>Over since</Th>
+                  <Th>Grace ends</Th>
+                  <Th>Status</Th>
+                </tr>
+              </THead>
               <TBody>
                 {openCases.map((c) => (
                   <tr key={c.id}>
                     <Td className="font-mono">{c.jail.hostname}</Td>
-                    <Td>{c.kind === "DISK" ? "Disk" : "Transfer"} {formatMb(c.limitMb)}</Td>
+                    <Td>
+                      {c.kind === "DISK" ? "Disk" : "Transfer"} {formatMb(c.limitMb)}
+                    </Td>
                     <Td>{formatDate(c.openedAt)}</Td>
                     <Td>{formatDate(c.graceEndsAt)}</Td>
-                    <Td><Badge tone={c.status === "GRACE" ? "yellow" : "red"}>{c.status === "GRACE" ? "in grace" : "in review"}</Badge></Td>
+                    <Td>
+                      <Badge tone={c.status === "GRACE" ? "yellow" : "red"}>{c.status === "GRACE" ? "in grace" : "in review"}</Badge>
+                    </Td>
                   </tr>
                 ))}
               </TBody>

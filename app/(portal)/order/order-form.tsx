@@ -2,11 +2,20 @@
 import { ActionForm, useFormState } from "@/components/forms/action-form";
 import { FieldErrors, TextField } from "@/components/forms/fields";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { cn } from "@/components/ui/cn";
 import { formatMb, formatMoney } from "@/lib/format";
 import { orderJailAction } from "./actions";
 
-type Plan = { id: string; slug: string; name: string; priceCents: number; diskQuotaMb: number; memoryLimitMb: number; maxProcesses: number; cpuPercent: number; bandwidthGb: number };
+type Plan = {
+  id: string;
+  slug: string;
+  name: string;
+  priceCents: number;
+  diskQuotaMb: number;
+  memoryLimitMb: number;
+  maxProcesses: number;
+  cpuPercent: number;
+  bandwidthGb: number;
+};
 type Template = { id: string; slug: string; name: string; description: string };
 
 const choice =
@@ -38,7 +47,14 @@ function OrderFields({ plans, templates, selectedPlan, orderKey, disabled }: Pro
             <label key={p.id} className={choice} data-testid={`order-plan-${p.slug}`}>
               <span className="flex items-center justify-between gap-2">
                 <span className="flex items-center gap-2 font-semibold text-zinc-900">
-                  <input key={remount} type="radio" name="plan" value={p.slug} defaultChecked={p.slug === initialPlan} className="accent-brand-600" />
+                  <input
+                    key={remount}
+                    type="radio"
+                    name="plan"
+                    value={p.slug}
+                    defaultChecked={p.slug === initialPlan}
+                    className="accent-brand-600"
+                  />
                   {p.name}
                 </span>
                 <span className="text-sm font-semibold text-zinc-900">
@@ -47,8 +63,8 @@ function OrderFields({ plans, templates, selectedPlan, orderKey, disabled }: Pro
                 </span>
               </span>
               <span className="mt-2 text-xs leading-5 text-zinc-600">
-                {formatMb(p.diskQuotaMb)} disk · {formatMb(p.memoryLimitMb)} process space · {p.maxProcesses} processes · {p.cpuPercent}% CPU ·{" "}
-                {p.bandwidthGb} GB transfer
+                {formatMb(p.diskQuotaMb)} disk · {formatMb(p.memoryLimitMb)} process space · {p.maxProcesses} processes · {p.cpuPercent}%
+                CPU · {p.bandwidthGb} GB transfer
               </span>
             </label>
           ))}
@@ -62,7 +78,14 @@ function OrderFields({ plans, templates, selectedPlan, orderKey, disabled }: Pro
           {templates.map((t) => (
             <label key={t.id} className={choice}>
               <span className="flex items-center gap-2 font-semibold text-zinc-900">
-                <input key={remount} type="radio" name="template" value={t.slug} defaultChecked={t.slug === initialTemplate} className="accent-brand-600" />
+                <input
+                  key={remount}
+                  type="radio"
+                  name="template"
+                  value={t.slug}
+                  defaultChecked={t.slug === initialTemplate}
+                  className="accent-brand-600"
+                />
                 {t.name}
               </span>
               <span className="mt-1 text-xs text-zinc-600">{t.description}</span>
@@ -88,7 +111,7 @@ function OrderFields({ plans, templates, selectedPlan, orderKey, disabled }: Pro
         <SubmitButton pendingLabel="Ordering…" disabled={disabled}>
           Order jail
         </SubmitButton>
-        <p className="text-xs text-zinc-500">Billed monthly from today. Cancel any time from the jail's page.</p>
+        <p className="text-xs text-zinc-500">Billed monthly from today. Cancel any time from the jail&apos;s page.</p>
       </div>
     </>
   );

@@ -15,7 +15,10 @@ export default async function OrderPage({ searchParams }: { searchParams: Promis
   const suspended = form.accountStatus !== "ACTIVE";
   return (
     <>
-      <PageHeader title="Order a jail" description="Your own FreeBSD server: root, a fixed hostname, a public address and the plan's limits enforced by the kernel." />
+      <PageHeader
+        title="Order a jail"
+        description="Your own FreeBSD server: root, a fixed hostname, a public address and the plan's limits enforced by the kernel."
+      />
       {suspended && (
         <Alert tone="error" className="mb-6">
           Your account is suspended, so new jails cannot be ordered until it is settled.

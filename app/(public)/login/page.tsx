@@ -27,7 +27,10 @@ export default async function LoginPage({
       <h1 className="text-2xl font-semibold tracking-tight">Log in to Cellblock</h1>
       <p className="mt-1 text-sm text-zinc-600">
         New here?{" "}
-        <Link href={params.callbackUrl ? `/signup?next=${encodeURIComponent(safeNextPath(params.callbackUrl, "/dashboard"))}` : "/signup"} className="font-medium text-brand-600 hover:underline">
+        <Link
+          href={params.callbackUrl ? `/signup?next=${encodeURIComponent(safeNextPath(params.callbackUrl, "/dashboard"))}` : "/signup"}
+          className="font-medium text-brand-600 hover:underline"
+        >
           Create an account
         </Link>
       </p>

@@ -17,7 +17,14 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         {token ? (
           <ActionForm action={resetPasswordAction} aria-label="Choose a new password">
             <input type="hidden" name="token" value={token} />
-            <TextField name="password" label="New password" type="password" autoComplete="new-password" hint="At least 10 characters." required />
+            <TextField
+              name="password"
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              hint="At least 10 characters."
+              required
+            />
             <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" required />
             <SubmitButton className="w-full" pendingLabel="Saving…">
               Set new password

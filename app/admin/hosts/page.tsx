@@ -20,9 +20,17 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
   const { rows, total } = await listHosts(page);
   return (
     <>
-      <PageHeader title="Jailing hosts" description="Health comes from each agent's heartbeat; a silent host is shown as unknown, never acted on automatically." actions={<LinkButton href="/admin/hosts/new">Add host</LinkButton>} />
+      <PageHeader
+        title="Jailing hosts"
+        description="Health comes from each agent's heartbeat; a silent host is shown as unknown, never acted on automatically."
+        actions={<LinkButton href="/admin/hosts/new">Add host</LinkButton>}
+      />
       {rows.length === 0 ? (
-        <EmptyState title="No hosts yet" description="Add a jailing host and run the enrolment command on it." action={<LinkButton href="/admin/hosts/new">Add host</LinkButton>} />
+        <EmptyState
+          title="No hosts yet"
+          description="Add a jailing host and run the enrolment command on it."
+          action={<LinkButton href="/admin/hosts/new">Add host</LinkButton>}
+        />
       ) : (
         <Table>
           <THead>
@@ -47,7 +55,11 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
                   {h.unavailableReason && <span className="block max-w-sm text-xs text-red-600">{h.unavailableReason}</span>}
                 </Td>
                 <Td>
-                  <Badge tone={h.status === "ACTIVE" ? "green" : h.status === "PENDING" ? "blue" : h.status === "DRAINING" ? "yellow" : "red"}>{h.status.toLowerCase()}</Badge>
+                  <Badge
+                    tone={h.status === "ACTIVE" ? "green" : h.status === "PENDING" ? "blue" : h.status === "DRAINING" ? "yellow" : "red"}
+                  >
+                    {h.status.toLowerCase()}
+                  </Badge>
                 </Td>
                 <Td>
                   <HealthBadge health={h.health} />

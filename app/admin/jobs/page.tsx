@@ -25,7 +25,11 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   await requireAdminPage();
   const params = await searchParams;
   const page = pageSchema.parse(params.page);
-  const filter = filterSchema.parse({ hostId: params.hostId || undefined, status: params.status || undefined, type: params.type || undefined });
+  const filter = filterSchema.parse({
+    hostId: params.hostId || undefined,
+    status: params.status || undefined,
+    type: params.type || undefined,
+  });
   const { rows, hasMore } = await listJobs(filter, page);
   const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm";
   return (
@@ -35,41 +39,86 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         {filter.hostId && <input type="hidden" name="hostId" value={filter.hostId} />}
         <select name="status" defaultValue={filter.status ?? ""} className={select} aria-label="Status">
           <option value="">Any status</option>
-          {JOB_STATUSES.map((s) => <option key={s} value={s}>{s.toLowerCase()}</option>)}
+          {JOB_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase()}
+            </option>
+          ))}
         </select>
         <select name="type" defaultValue={filter.type ?? ""} className={select} aria-label="Type">
           <option value="">Any type</option>
-          {JOB_TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase()}</option>)}
+          {JOB_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t.toLowerCase()}
+            </option>
+          ))}
         </select>
         <button className="rounded-md border border-zinc-300 bg-white px-3 text-sm">Filter</button>
-        {(filter.hostId || filter.status || filter.type) && <Link href="/admin/jobs" className="self-center text-sm text-brand-600">Clear</Link>}
+        {(filter.hostId || filter.status || filter.type) && (
+          <Link href="/admin/jobs" className="self-center text-sm text-brand-600">
+            Clear
+          </Link>
+        )}
       </form>
       {rows.length === 0 ? (
         <EmptyState title="No jobs" description="Nothing matches these filters." />
       ) : (
         <Table>
           <THead>
-            <tr><Th>Job</Th><Th>Host</Th><Th>Jail</Th><Th>Status</Th><Th>Attempts</Th><Th>Requested</Th><Th /></tr>
+            <tr>
+              <Th>Job</Th>
+              <Th>Host</Th>
+              <Th>Jail</Th>
+              <Th>Status</Th>
+              <Th>Attempts</Th>
+              <Th>Requested</Th>
+              <Th />
+            </tr>
           </THead>
           <TBody>
             {rows.map((j) => (
               <tr key={j.id} data-testid={`job-row-${j.id}`}>
                 <Td>
-                  <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">{j.type.toLowerCase()}</Link>
-                  {j.error && <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>{j.error}</span>}
+                  <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                    {j.type.toLowerCase()}
+                  </Link>
+                  {j.error && (
+                    <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>
+                      {j.error}
+                    </span>
+                  )}
                 </Td>
-                <Td><Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">{j.host.name}</Link></Td>
+                <Td>
+                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
+                    {j.host.name}
+                  </Link>
+                </Td>
                 <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
-                <Td><JobStatusBadge status={j.status} /></Td>
-                <Td className="text-xs">{j.attempts} / {j.maxAttempts}</Td>
-                <Td className="text-xs text-zinc-600">{formatAge(j.createdAt)}{j.requestedBy ? ` by ${j.requestedBy.email}` : ""}</Td>
-                <Td><JobButtons jobId={j.id} status={j.status} /></Td>
+                <Td>
+                  <JobStatusBadge status={j.status} />
+                </Td>
+                <Td className="text-xs">
+                  {j.attempts} / {j.maxAttempts}
+                </Td>
+                <Td className="text-xs text-zinc-600">
+                  {formatAge(j.createdAt)}
+                  {j.requestedBy ? ` by ${j.requestedBy.email}` : ""}
+                </Td>
+                <Td>
+                  <JobButtons jobId={j.id} status={j.status} />
+                </Td>
               </tr>
             ))}
           </TBody>
         </Table>
       )}
-      <Pagination page={page} pageSize={JOBS_PAGE_SIZE} hasMore={hasMore} basePath="/admin/jobs" params={{ hostId: filter.hostId, status: filter.status, type: filter.type }} />
+      <Pagination
+        page={page}
+        pageSize={JOBS_PAGE_SIZE}
+        hasMore={hasMore}
+        basePath="/admin/jobs"
+        params={{ hostId: filter.hostId, status: filter.status, type: filter.type }}
+      />
     </>
   );
 }

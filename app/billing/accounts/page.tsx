@@ -13,7 +13,11 @@ import { page as pageSchema } from "@/lib/schemas/common";
 
 export const metadata: Metadata = { title: "Accounts" };
 
-const FILTERS = [["all", "All"], ["flagged", "Flagged for suspension"], ["suspended", "Suspended"]] as const;
+const FILTERS = [
+  ["all", "All"],
+  ["flagged", "Flagged for suspension"],
+  ["suspended", "Suspended"],
+] as const;
 
 export default async function BillingAccountsPage({ searchParams }: { searchParams: Promise<{ page?: string; filter?: string }> }) {
   await requireBillingPage();
@@ -23,11 +27,21 @@ export default async function BillingAccountsPage({ searchParams }: { searchPara
   const { rows, hasMore } = await listBillingAccounts(filter, page);
   return (
     <>
-      <PageHeader title="Accounts" description="Balances due and suspensions. Accounts with an invoice unpaid past the dunning limit are flagged; suspending stops their jails." />
+      <PageHeader
+        title="Accounts"
+        description="Balances due and suspensions. Accounts with an invoice unpaid past the dunning limit are flagged; suspending stops their jails."
+      />
       <nav className="mb-4 flex gap-2" aria-label="Account filter">
         {FILTERS.map(([f, label]) => (
-          <Link key={f} href={f === "all" ? "/billing/accounts" : `/billing/accounts?filter=${f}`} aria-current={f === filter ? "page" : undefined}
-            className={cn("rounded-md px-3 py-1.5 text-sm font-medium", f === filter ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100")}>
+          <Link
+            key={f}
+            href={f === "all" ? "/billing/accounts" : `/billing/accounts?filter=${f}`}
+            aria-current={f === filter ? "page" : undefined}
+            className={cn(
+              "rounded-md px-3 py-1.5 text-sm font-medium",
+              f === filter ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+            )}
+          >
             {label}
           </Link>
         ))}
@@ -36,17 +50,28 @@ export default async function BillingAccountsPage({ searchParams }: { searchPara
         <EmptyState title="No accounts here" />
       ) : (
         <Table>
-          <THead><tr><Th>Account</Th><Th>Status</Th><Th>Jails</Th><Th className="text-right">Balance due</Th></tr></THead>
+          <THead>
+            <tr>
+              <Th>Account</Th>
+              <Th>Status</Th>
+              <Th>Jails</Th>
+              <Th className="text-right">Balance due</Th>
+            </tr>
+          </THead>
           <TBody>
             {rows.map((a) => (
               <tr key={a.id}>
                 <Td>
-                  <Link className="font-medium text-brand-700 hover:underline" href={`/billing/accounts/${a.id}`}>{a.name}</Link>
+                  <Link className="font-medium text-brand-700 hover:underline" href={`/billing/accounts/${a.id}`}>
+                    {a.name}
+                  </Link>
                   <p className="text-xs text-zinc-500">{a.billingEmail}</p>
                 </Td>
                 <Td>
                   <Badge tone={a.status === "ACTIVE" ? "green" : a.status === "SUSPENDED" ? "red" : "gray"}>{a.status.toLowerCase()}</Badge>{" "}
-                  {a.flaggedForSuspensionAt && a.status === "ACTIVE" && <Badge tone="yellow">flagged {formatDate(a.flaggedForSuspensionAt)}</Badge>}
+                  {a.flaggedForSuspensionAt && a.status === "ACTIVE" && (
+                    <Badge tone="yellow">flagged {formatDate(a.flaggedForSuspensionAt)}</Badge>
+                  )}
                 </Td>
                 <Td>{a.jails}</Td>
                 <Td className="text-right tabular-nums">{formatMoney(a.balanceCents)}</Td>
@@ -55,7 +80,13 @@ export default async function BillingAccountsPage({ searchParams }: { searchPara
           </TBody>
         </Table>
       )}
-      <Pagination page={page} pageSize={ACCOUNTS_PAGE_SIZE} hasMore={hasMore} basePath="/billing/accounts" params={{ filter: filter === "all" ? undefined : filter }} />
+      <Pagination
+        page={page}
+        pageSize={ACCOUNTS_PAGE_SIZE}
+        hasMore={hasMore}
+        basePath="/billing/accounts"
+        params={{ filter: filter === "all" ? undefined : filter }}
+      />
     </>
   );
 }

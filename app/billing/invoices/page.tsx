@@ -20,7 +20,11 @@ export const metadata: Metadata = { title: "Invoices" };
 
 const STATUSES = ["DRAFT", "ISSUED", "PAID", "VOID"] as const;
 
-export default async function InvoicesPage({ searchParams }: { searchParams: Promise<{ page?: string; period?: string; status?: string }> }) {
+export default async function InvoicesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ page?: string; period?: string; status?: string }>;
+}) {
   await requireBillingPage();
   const params = await searchParams;
   const now = new Date();
@@ -35,7 +39,10 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const runPeriod = period ?? lastMonth;
   return (
     <>
-      <PageHeader title="Invoices" description="The monthly invoice run makes one invoice per account: plan fees (pro-rated), approved overage, credits and charges. Running it again adds nothing twice." />
+      <PageHeader
+        title="Invoices"
+        description="The monthly invoice run makes one invoice per account: plan fees (pro-rated), approved overage, credits and charges. Running it again adds nothing twice."
+      />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader title="Invoice run" description="Makes or completes the month's DRAFT invoices. Issued invoices never change." />
@@ -47,30 +54,57 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Issue drafts" description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days." />
+          <CardHeader
+            title="Issue drafts"
+            description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days."
+          />
           <CardBody>
             <ActionForm action={issueDraftsAction} aria-label="Issue drafts" className="flex flex-wrap items-end gap-3 space-y-0">
               <MonthSelect id="issue-period" months={months} defaultValue={runPeriod} current={thisMonth} />
-              <SubmitButton variant="secondary" pendingLabel="Issuing…">Issue all drafts</SubmitButton>
+              <SubmitButton variant="secondary" pendingLabel="Issuing…">
+                Issue all drafts
+              </SubmitButton>
             </ActionForm>
           </CardBody>
         </Card>
       </div>
 
       <form className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter invoices">
-        <select name="period" defaultValue={period ?? ""} aria-label="Month" className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+        <select
+          name="period"
+          defaultValue={period ?? ""}
+          aria-label="Month"
+          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
+        >
           <option value="">All months</option>
-          {months.map((m) => <option key={m} value={m}>{m}</option>)}
+          {months.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
         </select>
-        <select name="status" defaultValue={status ?? ""} aria-label="Status" className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+        <select
+          name="status"
+          defaultValue={status ?? ""}
+          aria-label="Status"
+          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
+        >
           <option value="">Any status</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{s.toLowerCase()}</option>)}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase()}
+            </option>
+          ))}
         </select>
         <button className={buttonClass("secondary", "sm")}>Filter</button>
         {period && (
           <span className="ml-auto flex gap-2">
-            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/invoices?period=${period}`}>Invoices CSV</a>
-            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/overage?period=${period}`}>Overage decisions CSV</a>
+            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/invoices?period=${period}`}>
+              Invoices CSV
+            </a>
+            <a className={buttonClass("ghost", "sm")} href={`/billing/exports/overage?period=${period}`}>
+              Overage decisions CSV
+            </a>
           </span>
         )}
       </form>
@@ -80,7 +114,10 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </p>
       )}
       {rows.length === 0 ? (
-        <EmptyState title="No invoices" description={period ? `Nothing for ${period} yet: run the invoice run for it.` : "Run the invoice run for a month."} />
+        <EmptyState
+          title="No invoices"
+          description={period ? `Nothing for ${period} yet: run the invoice run for it.` : "Run the invoice run for a month."}
+        />
       ) : (
         <InvoicesTable invoices={rows} basePath="/billing/invoices" showAccount />
       )}

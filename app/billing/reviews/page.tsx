@@ -16,7 +16,6 @@ import { decideOverageAction } from "../actions";
 
 export const metadata: Metadata = { title: "Overage review" };
 
-const DAY = 86_400_000;
 const kindLabel = { DISK: "Disk", BANDWIDTH: "Transfer" } as const;
 
 export default async function ReviewsPage({ searchParams }: { searchParams: Promise<{ page?: string; status?: string }> }) {
@@ -25,12 +24,14 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   const status = params.status === "grace" ? "GRACE" : "REVIEW";
   const page = pageSchema.parse(params.page);
   const { rows, total } = await listOverageCases(status, page);
-  const now = Date.now();
   const tab = (s: "review" | "grace", label: string) => (
     <Link
       href={s === "review" ? "/billing/reviews" : "/billing/reviews?status=grace"}
       aria-current={(s === "grace") === (status === "GRACE") ? "page" : undefined}
-      className={cn("rounded-md px-3 py-1.5 text-sm font-medium", (s === "grace") === (status === "GRACE") ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100")}
+      className={cn(
+        "rounded-md px-3 py-1.5 text-sm font-medium",
+        (s === "grace") === (status === "GRACE") ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+      )}
     >
       {label}
     </Link>
@@ -46,32 +47,55 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
         {tab("grace", "In grace")}
       </nav>
       {rows.length === 0 ? (
-        <EmptyState title={status === "REVIEW" ? "Nothing to review" : "No jail is in grace"} description={status === "REVIEW" ? "Cases appear here when a jail is still over its limit at the end of its grace period." : "Jails over a limit get a grace period before review."} />
+        <EmptyState
+          title={status === "REVIEW" ? "Nothing to review" : "No jail is in grace"}
+          description={
+            status === "REVIEW"
+              ? "Cases appear here when a jail is still over its limit at the end of its grace period."
+              : "Jails over a limit get a grace period before review."
+          }
+        />
       ) : (
         <div className="space-y-4" data-testid="case-list">
           {rows.map((c) => {
             const limitBytes = c.limitMb * 2 ** 20;
-            const overDays = Math.max(0, Math.floor((now - c.openedAt.getTime()) / DAY));
+            const overDays = c.daysSinceOpened;
             return (
               <Card key={c.id}>
                 <article aria-label={`Case ${c.jail.hostname}`} data-testid={`case-${c.id}`}>
                   <CardHeader
                     title={<span className="font-mono">{c.jail.hostname}</span>}
                     description={`${c.account.name} · ${c.account.billingEmail}`}
-                    actions={<><Badge tone={c.kind === "DISK" ? "blue" : "yellow"}>{kindLabel[c.kind]}</Badge><Badge tone={status === "REVIEW" ? "red" : "yellow"}>{status === "REVIEW" ? "in review" : "in grace"}</Badge></>}
+                    actions={
+                      <>
+                        <Badge tone={c.kind === "DISK" ? "blue" : "yellow"}>{kindLabel[c.kind]}</Badge>
+                        <Badge tone={status === "REVIEW" ? "red" : "yellow"}>{status === "REVIEW" ? "in review" : "in grace"}</Badge>
+                      </>
+                    }
                   />
                   <CardBody className="grid gap-6 lg:grid-cols-2">
                     <DefinitionList
                       items={[
                         ["Plan", `${c.jail.plan.name} (${formatMoney(c.jail.plan.overagePricePerGbCents)} per GB over)`],
                         ["Limit", formatMb(c.limitMb)],
-                        ["Excess", c.excessTenthsGb != null ? <strong key="x">{(c.excessTenthsGb / 10).toFixed(1)} GB</strong> : "measured when grace ends"],
+                        [
+                          "Excess",
+                          c.excessTenthsGb != null ? (
+                            <strong key="x">{(c.excessTenthsGb / 10).toFixed(1)} GB</strong>
+                          ) : (
+                            "measured when grace ends"
+                          ),
+                        ],
                         ["Over for", `${overDays} day${overDays === 1 ? "" : "s"} (since ${formatDate(c.openedAt)})`],
                         ["Grace ends", formatDate(c.graceEndsAt)],
                         ["Charge if approved", status === "REVIEW" ? formatMoney(c.proposedCents) : "—"],
                       ]}
                     />
-                    <UsageChart points={c.series} limitBytes={limitBytes} label={c.kind === "DISK" ? "Daily peak disk" : "Daily transfer"} />
+                    <UsageChart
+                      points={c.series}
+                      limitBytes={limitBytes}
+                      label={c.kind === "DISK" ? "Daily peak disk" : "Daily transfer"}
+                    />
                   </CardBody>
                   {status === "REVIEW" && (
                     <div className="border-t border-zinc-100 px-5 py-4">
@@ -84,7 +108,13 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
           })}
         </div>
       )}
-      <Pagination page={page} pageSize={CASES_PAGE_SIZE} total={total} basePath="/billing/reviews" params={{ status: status === "GRACE" ? "grace" : undefined }} />
+      <Pagination
+        page={page}
+        pageSize={CASES_PAGE_SIZE}
+        total={total}
+        basePath="/billing/reviews"
+        params={{ status: status === "GRACE" ? "grace" : undefined }}
+      />
     </>
   );
 }

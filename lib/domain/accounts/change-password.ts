@@ -15,11 +15,15 @@ export async function changePassword(userId: string, currentPassword: string, pa
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-    await recordAudit(tx, { kind: "user", id: userId, role: user.role }, {
-      action: "user.password-change",
-      targetType: "User",
-      targetId: userId,
-      accountId: user.accountId,
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", id: userId, role: user.role },
+      {
+        action: "user.password-change",
+        targetType: "User",
+        targetId: userId,
+        accountId: user.accountId,
+      },
+    );
   });
 }

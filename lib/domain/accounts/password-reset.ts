@@ -57,11 +57,15 @@ export async function resetPassword(token: string, password: string, now = new D
     });
     // Any other outstanding links for this user die with this one.
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
-    await recordAudit(tx, { kind: "user", id: user.id, role: user.role }, {
-      action: "user.password-reset",
-      targetType: "User",
-      targetId: user.id,
-      accountId: user.accountId,
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", id: user.id, role: user.role },
+      {
+        action: "user.password-reset",
+        targetType: "User",
+        targetId: user.id,
+        accountId: user.accountId,
+      },
+    );
   });
 }

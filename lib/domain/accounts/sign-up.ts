@@ -28,12 +28,16 @@ export async function signUp(input: SignUpInput, ip: string | null = null) {
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, passwordHash, role: "CUSTOMER", accountId: account.id },
       });
-      await recordAudit(tx, { kind: "user", id: user.id, role: "CUSTOMER", ip }, {
-        action: "account.sign-up",
-        targetType: "Account",
-        targetId: account.id,
-        accountId: account.id,
-      });
+      await recordAudit(
+        tx,
+        { kind: "user", id: user.id, role: "CUSTOMER", ip },
+        {
+          action: "account.sign-up",
+          targetType: "Account",
+          targetId: account.id,
+          accountId: account.id,
+        },
+      );
       return { user, account };
     });
   } catch (err) {

@@ -5,7 +5,11 @@ import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { StaffActor } from "./staff-actor";
 
-export async function addAccountAdjustment(input: { accountId: string; amountCents: number; reason: string }, actor: StaffActor, now: Date) {
+export async function addAccountAdjustment(
+  input: { accountId: string; amountCents: number; reason: string },
+  actor: StaffActor,
+  now: Date,
+) {
   if (!Number.isInteger(input.amountCents) || input.amountCents === 0) {
     throw new AppError("VALIDATION", "Enter a non-zero amount.", { amount: ["Enter a non-zero amount."] });
   }
@@ -13,15 +17,25 @@ export async function addAccountAdjustment(input: { accountId: string; amountCen
     const account = await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true } });
     if (!account) throw notFound("That account");
     const adj = await tx.accountAdjustment.create({
-      data: { accountId: input.accountId, amountCents: input.amountCents, reason: input.reason.trim(), createdById: actor.id, createdAt: now },
+      data: {
+        accountId: input.accountId,
+        amountCents: input.amountCents,
+        reason: input.reason.trim(),
+        createdById: actor.id,
+        createdAt: now,
+      },
     });
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: input.amountCents < 0 ? "account.credit" : "account.charge",
-      targetType: "AccountAdjustment",
-      targetId: adj.id,
-      accountId: input.accountId,
-      data: { amountCents: input.amountCents, reason: adj.reason },
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: input.amountCents < 0 ? "account.credit" : "account.charge",
+        targetType: "AccountAdjustment",
+        targetId: adj.id,
+        accountId: input.accountId,
+        data: { amountCents: input.amountCents, reason: adj.reason },
+      },
+    );
     return adj;
   });
 }

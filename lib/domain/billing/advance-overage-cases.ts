@@ -14,7 +14,16 @@ const SYSTEM = { kind: "system", name: "billing-tick" } as const;
 export async function advanceOverageCases(now: Date): Promise<{ resolved: number; toReview: number }> {
   const cases = await db.overageCase.findMany({
     where: { status: "GRACE" },
-    select: { id: true, jailId: true, accountId: true, kind: true, limitMb: true, openedAt: true, graceEndsAt: true, jail: { select: { destroyedAt: true } } },
+    select: {
+      id: true,
+      jailId: true,
+      accountId: true,
+      kind: true,
+      limitMb: true,
+      openedAt: true,
+      graceEndsAt: true,
+      jail: { select: { destroyedAt: true } },
+    },
     orderBy: { graceEndsAt: "asc" },
   });
   if (cases.length === 0) return { resolved: 0, toReview: 0 };
@@ -72,7 +81,13 @@ async function resolve(caseId: string, now: Date, why: { reason: string }): Prom
       where: { id: caseId },
       select: { accountId: true, kind: true, jail: { select: { hostname: true } }, account: { select: { billingEmail: true } } },
     });
-    await recordAudit(tx, SYSTEM, { action: "overage.resolve", targetType: "OverageCase", targetId: caseId, accountId: c.accountId, data: why });
+    await recordAudit(tx, SYSTEM, {
+      action: "overage.resolve",
+      targetType: "OverageCase",
+      targetId: caseId,
+      accountId: c.accountId,
+      data: why,
+    });
     const mail = await queueMail(tx, overageResolvedMail({ to: c.account.billingEmail, hostname: c.jail.hostname, kind: c.kind }));
     return mail.id;
   });

@@ -11,7 +11,9 @@ describe("billing arithmetic", () => {
     expect(graceEndFor(new Date("2026-01-31T08:00:00Z"), cfg).toISOString()).toBe("2026-02-28T08:00:00.000Z");
     expect(graceEndFor(new Date("2026-03-15T00:00:00Z"), cfg).toISOString()).toBe("2026-04-15T00:00:00.000Z");
     expect(graceEndFor(new Date("2026-12-10T00:00:00Z"), cfg).toISOString()).toBe("2027-01-10T00:00:00.000Z");
-    expect(graceEndFor(new Date("2026-03-15T00:00:00Z"), { ...cfg, BILLING_GRACE_MONTHS: 0, BILLING_GRACE_EXTRA_DAYS: 3 }).toISOString()).toBe("2026-03-18T00:00:00.000Z");
+    expect(
+      graceEndFor(new Date("2026-03-15T00:00:00Z"), { ...cfg, BILLING_GRACE_MONTHS: 0, BILLING_GRACE_EXTRA_DAYS: 3 }).toISOString(),
+    ).toBe("2026-03-18T00:00:00.000Z");
   });
 
   it("rounds the excess up to the next 0.1 GB, and any excess to at least 0.1 GB", () => {
@@ -50,6 +52,14 @@ describe("billing arithmetic", () => {
   });
 
   it("writes CSV that quotes what needs quoting and defuses formulas", () => {
-    expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], ["=SUM(A1)", 3]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),3\r\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["x,y", 'say "hi"'],
+          ["=SUM(A1)", 3],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),3\r\n');
   });
 });

@@ -54,7 +54,9 @@ describe("billing cycle", () => {
     // A week later: jail a is back under; jail b is still over, with one 2.34 GB peak.
     const t1 = at("2001-03-09T10:00:00Z");
     await writeSamples(a, hoursBefore(t1, 3), t1, 10, () => ({ diskBytes: 0.5 * GB }));
-    await writeSamples(b, hoursBefore(t1, 3), t1, 10, (t) => ({ diskBytes: t.getTime() === hoursBefore(t1, 2).getTime() ? 2.34 * GB : 1.5 * GB }));
+    await writeSamples(b, hoursBefore(t1, 3), t1, 10, (t) => ({
+      diskBytes: t.getTime() === hoursBefore(t1, 2).getTime() ? 2.34 * GB : 1.5 * GB,
+    }));
     await billingTick(t1);
     const caseA = await db.overageCase.findFirstOrThrow({ where: { jailId: a.id } });
     const caseB = await db.overageCase.findFirstOrThrow({ where: { jailId: b.id } });
@@ -73,7 +75,9 @@ describe("billing cycle", () => {
 
     const decision = await decideOverageCase(caseB.id, { decision: "APPROVE" }, clerk, t2);
     expect(decision).toEqual({ status: "APPROVED", amountCents: 280 }); // 1.4 GB × $2.00
-    await expect(decideOverageCase(caseB.id, { decision: "WAIVE", reason: "again" }, clerk, t2)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(decideOverageCase(caseB.id, { decision: "WAIVE", reason: "again" }, clerk, t2)).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await db.auditLog.count({ where: { action: "overage.approve", targetId: caseB.id, actorId: clerk.id } })).toBe(1);
 
     // The April invoice: two full-month plan fees and the overage line.
@@ -94,10 +98,20 @@ describe("billing cycle", () => {
     await issueInvoice(invoice.id, clerk, at("2001-05-01T03:00:00Z"));
     expect(await db.mailMessage.count({ where: { to: account.billingEmail, kind: "invoice-issued" } })).toBe(1);
 
-    const first = await recordPayment({ invoiceId: invoice.id, amountCents: 1000, method: "BANK_TRANSFER", reference: "SEPA 1" }, clerk, at("2001-05-03T00:00:00Z"));
+    const first = await recordPayment(
+      { invoiceId: invoice.id, amountCents: 1000, method: "BANK_TRANSFER", reference: "SEPA 1" },
+      clerk,
+      at("2001-05-03T00:00:00Z"),
+    );
     expect(first).toMatchObject({ balanceCents: 1280, status: "ISSUED" });
-    await expect(recordPayment({ invoiceId: invoice.id, amountCents: 1281, method: "CARD", reference: "" }, clerk, at("2001-05-04T00:00:00Z"))).rejects.toMatchObject({ code: "VALIDATION" });
-    const second = await recordPayment({ invoiceId: invoice.id, amountCents: 1280, method: "CARD", reference: "visa" }, clerk, at("2001-05-04T00:00:00Z"));
+    await expect(
+      recordPayment({ invoiceId: invoice.id, amountCents: 1281, method: "CARD", reference: "" }, clerk, at("2001-05-04T00:00:00Z")),
+    ).rejects.toMatchObject({ code: "VALIDATION" });
+    const second = await recordPayment(
+      { invoiceId: invoice.id, amountCents: 1280, method: "CARD", reference: "visa" },
+      clerk,
+      at("2001-05-04T00:00:00Z"),
+    );
     expect(second).toMatchObject({ balanceCents: 0, status: "PAID" });
     const paid = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true } });
     expect(paid).toMatchObject({ status: "PAID", paidCents: 2280 });
@@ -123,7 +137,10 @@ describe("billing cycle", () => {
     await billingTick(t1);
     await billingTick(t1);
     expect((await warnings()).map((w) => w.percent)).toEqual([80, 95]);
-    const mails = await db.mailMessage.findMany({ where: { to: account.billingEmail, kind: "usage-warning" }, orderBy: { createdAt: "asc" } });
+    const mails = await db.mailMessage.findMany({
+      where: { to: account.billingEmail, kind: "usage-warning" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining("80%"), expect.stringContaining("95%")]);
 
     // New month, still at 97%: one mail (the 95% one), both thresholds recorded for March.
@@ -131,7 +148,10 @@ describe("billing cycle", () => {
     await writeSamples(a, hoursBefore(t2, 2), t2, 15, () => ({ diskBytes: 0.97 * GB }));
     await billingTick(t2);
     expect((await warnings()).map((w) => [w.periodStart.toISOString().slice(0, 7), w.percent])).toEqual([
-      ["2002-02", 80], ["2002-02", 95], ["2002-03", 80], ["2002-03", 95],
+      ["2002-02", 80],
+      ["2002-02", 95],
+      ["2002-03", 80],
+      ["2002-03", 95],
     ]);
     expect(await db.mailMessage.count({ where: { to: account.billingEmail, kind: "usage-warning" } })).toBe(3);
     expect(await db.overageCase.count({ where: { jailId: a.id } })).toBe(0);
@@ -141,7 +161,11 @@ describe("billing cycle", () => {
     const { a } = await setUp(at("2003-01-01T00:00:00Z"), { bandwidthGb: 10 });
     const t0 = at("2003-02-05T12:00:00Z");
     // 0.5 GB per hour in, 0.25 out for 12 hours: 9 GB, under 10 (and a 90% warning).
-    await writeSamples(a, hoursBefore(t0, 12), hoursBefore(t0, 0.5), 30, () => ({ netRxBytes: 0.25 * GB, netTxBytes: 0.125 * GB, diskBytes: GB / 10 }));
+    await writeSamples(a, hoursBefore(t0, 12), hoursBefore(t0, 0.5), 30, () => ({
+      netRxBytes: 0.25 * GB,
+      netTxBytes: 0.125 * GB,
+      diskBytes: GB / 10,
+    }));
     // Twelve hours of backlog is older than a tick's lookback: fold it in explicitly first.
     const { rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
     await rollupUsage(t0, { from: hoursBefore(t0, 12) });
@@ -171,7 +195,11 @@ describe("billing cycle", () => {
   it("sends a jail that keeps its transfer up to review with the largest month's excess", async () => {
     const { a } = await setUp(at("2003-05-01T00:00:00Z"), { bandwidthGb: 10 });
     // 12 GB on 5 June, 15 GB on 20 June... and 11 GB again on 3 July.
-    for (const [day, gb] of [["2003-06-05", 12], ["2003-06-20", 3], ["2003-07-03", 11]] as const) {
+    for (const [day, gb] of [
+      ["2003-06-05", 12],
+      ["2003-06-20", 3],
+      ["2003-07-03", 11],
+    ] as const) {
       await writeSamples(a, at(`${day}T10:00:00Z`), at(`${day}T10:00:00Z`), 1, () => ({ netRxBytes: gb * GB }));
       await billingTick(at(`${day}T11:00:00Z`));
     }
@@ -191,7 +219,10 @@ describe("overage for a destroyed jail", () => {
     await writeSamples(a, hoursBefore(t0, 3), t0, 10, () => ({ diskBytes: 2 * GB }));
     await billingTick(t0);
     const c = await db.overageCase.findFirstOrThrow({ where: { jailId: a.id } });
-    await db.jail.update({ where: { id: a.id }, data: { destroyedAt: at("2005-02-10T00:00:00Z"), state: "DESTROYED", desiredState: "DESTROYED" } });
+    await db.jail.update({
+      where: { id: a.id },
+      data: { destroyedAt: at("2005-02-10T00:00:00Z"), state: "DESTROYED", desiredState: "DESTROYED" },
+    });
     await billingTick(at("2005-02-10T01:00:00Z"));
     expect(await db.overageCase.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "RESOLVED", amountCents: null });
   });
@@ -210,6 +241,8 @@ describe("pruneUsage (in this file: it deletes every era before its clock)", () 
     expect(await db.usageRollup.count({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).toBe(1);
     // A rollup pass after the prune does not shrink the pruned day.
     await rollupUsage(at("2004-01-20T01:00:00Z"), { from: at("2004-01-09T00:00:00Z") });
-    expect((await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).samples).toBe(5);
+    expect(
+      (await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).samples,
+    ).toBe(5);
   });
 });

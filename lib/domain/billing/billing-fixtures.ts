@@ -6,7 +6,9 @@ import { uid } from "@/lib/test/factories";
 
 export const GB = 2 ** 30;
 
-export async function createBillingPlan(overrides: Partial<{ priceCents: number; diskQuotaMb: number; bandwidthGb: number; overagePricePerGbCents: number }> = {}) {
+export async function createBillingPlan(
+  overrides: Partial<{ priceCents: number; diskQuotaMb: number; bandwidthGb: number; overagePricePerGbCents: number }> = {},
+) {
   return db.plan.create({
     data: {
       slug: `bill-${uid()}`,
@@ -28,7 +30,9 @@ export async function writeSamples(
   from: Date,
   to: Date,
   stepMinutes: number,
-  at: (t: Date) => Partial<{ diskBytes: number; memoryBytes: number; cpuPercent: number; processes: number; netRxBytes: number; netTxBytes: number }>,
+  at: (
+    t: Date,
+  ) => Partial<{ diskBytes: number; memoryBytes: number; cpuPercent: number; processes: number; netRxBytes: number; netTxBytes: number }>,
 ): Promise<number> {
   const rows = [];
   for (let t = from.getTime(); t <= to.getTime(); t += stepMinutes * 60_000) {

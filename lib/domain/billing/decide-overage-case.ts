@@ -24,7 +24,13 @@ export async function decideOverageCase(caseId: string, input: OverageDecision, 
   return db.$transaction(async (tx) => {
     const c = await tx.overageCase.findUnique({
       where: { id: caseId },
-      select: { id: true, status: true, accountId: true, excessTenthsGb: true, jail: { select: { plan: { select: { overagePricePerGbCents: true } } } } },
+      select: {
+        id: true,
+        status: true,
+        accountId: true,
+        excessTenthsGb: true,
+        jail: { select: { plan: { select: { overagePricePerGbCents: true } } } },
+      },
     });
     if (!c) throw notFound("That overage case");
     if (c.status !== "REVIEW") throw new AppError("CONFLICT", `This case was already decided (${c.status.toLowerCase()}).`);
@@ -37,13 +43,17 @@ export async function decideOverageCase(caseId: string, input: OverageDecision, 
       data: { status, amountCents, decidedById: actor.id, decidedAt: now, decisionReason: input.reason?.trim() || null },
     });
     if (r.count !== 1) throw new AppError("CONFLICT", "This case was decided by someone else a moment ago.");
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: `overage.${input.decision.toLowerCase()}`,
-      targetType: "OverageCase",
-      targetId: caseId,
-      accountId: c.accountId,
-      data: { amountCents, excessTenthsGb: c.excessTenthsGb, pricePerGbCents: price, reason: input.reason?.trim() ?? null },
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: `overage.${input.decision.toLowerCase()}`,
+        targetType: "OverageCase",
+        targetId: caseId,
+        accountId: c.accountId,
+        data: { amountCents, excessTenthsGb: c.excessTenthsGb, pricePerGbCents: price, reason: input.reason?.trim() ?? null },
+      },
+    );
     return { status, amountCents };
   });
 }

@@ -47,7 +47,10 @@ async function openCase(level: UsageLevel, now: Date): Promise<boolean> {
       select: { id: true },
     });
     if (existing) return null;
-    const jail = await tx.jail.findUniqueOrThrow({ where: { id: level.jailId }, select: { hostname: true, account: { select: { billingEmail: true } } } });
+    const jail = await tx.jail.findUniqueOrThrow({
+      where: { id: level.jailId },
+      select: { hostname: true, account: { select: { billingEmail: true } } },
+    });
     const c = await tx.overageCase.create({
       data: { jailId: level.jailId, accountId: level.accountId, kind: level.kind, limitMb: level.limitMb, openedAt: now, graceEndsAt },
     });
@@ -56,9 +59,25 @@ async function openCase(level: UsageLevel, now: Date): Promise<boolean> {
       targetType: "OverageCase",
       targetId: c.id,
       accountId: level.accountId,
-      data: { jailId: level.jailId, kind: level.kind, currentBytes: level.currentBytes.toString(), limitMb: level.limitMb, graceEndsAt: graceEndsAt.toISOString() },
+      data: {
+        jailId: level.jailId,
+        kind: level.kind,
+        currentBytes: level.currentBytes.toString(),
+        limitMb: level.limitMb,
+        graceEndsAt: graceEndsAt.toISOString(),
+      },
     });
-    const mail = await queueMail(tx, overageOpenedMail({ to: jail.account.billingEmail, hostname: jail.hostname, kind: level.kind, currentBytes: level.currentBytes, limitBytes: level.limitBytes, graceEndsAt }));
+    const mail = await queueMail(
+      tx,
+      overageOpenedMail({
+        to: jail.account.billingEmail,
+        hostname: jail.hostname,
+        kind: level.kind,
+        currentBytes: level.currentBytes,
+        limitBytes: level.limitBytes,
+        graceEndsAt,
+      }),
+    );
     return mail.id;
   });
   if (mailId) await deliverMail(mailId);
@@ -81,9 +100,22 @@ async function warn(level: UsageLevel, now: Date): Promise<boolean> {
       if (n > 0) created.push(percent);
     }
     if (created.length === 0) return null;
-    const jail = await tx.jail.findUniqueOrThrow({ where: { id: level.jailId }, select: { hostname: true, account: { select: { billingEmail: true } } } });
+    const jail = await tx.jail.findUniqueOrThrow({
+      where: { id: level.jailId },
+      select: { hostname: true, account: { select: { billingEmail: true } } },
+    });
     const percent = Math.max(...created);
-    const mail = await queueMail(tx, usageWarningMail({ to: jail.account.billingEmail, hostname: jail.hostname, kind: level.kind, percent, currentBytes: level.currentBytes, limitBytes: level.limitBytes }));
+    const mail = await queueMail(
+      tx,
+      usageWarningMail({
+        to: jail.account.billingEmail,
+        hostname: jail.hostname,
+        kind: level.kind,
+        percent,
+        currentBytes: level.currentBytes,
+        limitBytes: level.limitBytes,
+      }),
+    );
     return mail.id;
   });
   if (mailId) await deliverMail(mailId);

@@ -23,7 +23,9 @@ describe("dunning", () => {
     const { account } = await createCustomer();
     await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2020-01-01T00:00:00Z") });
     await runInvoiceRun(at("2020-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2020-03-01T00:00:00Z"));
-    const inv = await db.invoice.findUniqueOrThrow({ where: { accountId_periodStart: { accountId: account.id, periodStart: at("2020-02-01T00:00:00Z") } } });
+    const inv = await db.invoice.findUniqueOrThrow({
+      where: { accountId_periodStart: { accountId: account.id, periodStart: at("2020-02-01T00:00:00Z") } },
+    });
     await issueInvoice(inv.id, clerk, at("2020-03-01T00:00:00Z")); // due 15 March
     const flag = async () => (await db.account.findUniqueOrThrow({ where: { id: account.id } })).flaggedForSuspensionAt;
 
@@ -37,7 +39,11 @@ describe("dunning", () => {
 
     await recordPayment({ invoiceId: inv.id, amountCents: 400, method: "CHECK", reference: "#1" }, clerk, at("2020-04-01T00:00:00Z"));
     expect(await flag()).not.toBeNull(); // a balance is left
-    await recordPayment({ invoiceId: inv.id, amountCents: inv.totalCents - 400, method: "CHECK", reference: "#2" }, clerk, at("2020-04-02T00:00:00Z"));
+    await recordPayment(
+      { invoiceId: inv.id, amountCents: inv.totalCents - 400, method: "CHECK", reference: "#2" },
+      clerk,
+      at("2020-04-02T00:00:00Z"),
+    );
     expect(await flag()).toBeNull();
   });
 });
@@ -53,7 +59,10 @@ describe("suspension", () => {
     const otherJail = await createJailRow({ accountId: bystander.id, hostId: host.id, state: "RUNNING" });
 
     await suspendAccount(account.id, "Invoice INV-1 unpaid", admin, at("2020-06-01T00:00:00Z"));
-    expect(await db.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ status: "SUSPENDED", suspensionReason: "Invoice INV-1 unpaid" });
+    expect(await db.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      status: "SUSPENDED",
+      suspensionReason: "Invoice INV-1 unpaid",
+    });
     const stops = await db.job.findMany({ where: { jailId: { in: [running.id, stoppedByCustomer.id, otherJail.id] }, type: "STOP" } });
     expect(stops.map((j) => [j.jailId, j.payload])).toEqual([[running.id, { name: running.name }]]);
     expect((await db.jail.findUniqueOrThrow({ where: { id: running.id } })).desiredState).toBe("STOPPED");
@@ -64,7 +73,13 @@ describe("suspension", () => {
     const starts = await db.job.findMany({ where: { jailId: { in: [running.id, stoppedByCustomer.id, otherJail.id] }, type: "START" } });
     expect(starts.map((j) => j.jailId)).toEqual([running.id]);
     expect((await db.jail.findUniqueOrThrow({ where: { id: stoppedByCustomer.id } })).desiredState).toBe("STOPPED");
-    const audit = await db.auditLog.findMany({ where: { targetId: account.id, action: { in: ["account.suspend", "account.unsuspend"] } }, orderBy: { createdAt: "asc" } });
-    expect(audit.map((a) => [a.action, a.actorId])).toEqual([["account.suspend", admin.id], ["account.unsuspend", admin.id]]);
+    const audit = await db.auditLog.findMany({
+      where: { targetId: account.id, action: { in: ["account.suspend", "account.unsuspend"] } },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit.map((a) => [a.action, a.actorId])).toEqual([
+      ["account.suspend", admin.id],
+      ["account.unsuspend", admin.id],
+    ]);
   });
 });

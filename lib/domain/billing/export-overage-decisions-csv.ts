@@ -14,14 +14,47 @@ export async function exportOverageDecisionsCsv(periodStart: Date): Promise<stri
       invoiceLine: { select: { invoice: { select: { number: true } } } },
     },
   });
-  const deciders = await db.user.findMany({ where: { id: { in: [...new Set(cases.map((c) => c.decidedById).filter((x): x is string => !!x))] } }, select: { id: true, email: true } });
+  const deciders = await db.user.findMany({
+    where: { id: { in: [...new Set(cases.map((c) => c.decidedById).filter((x): x is string => !!x))] } },
+    select: { id: true, email: true },
+  });
   const email = new Map(deciders.map((u) => [u.id, u.email]));
   return toCsv(
-    ["case_id", "decided_at", "decided_by", "decision", "account_id", "account", "jail", "kind", "opened_at", "grace_ended_at", "limit_gb", "excess_gb", "amount", "currency", "reason", "invoice"],
+    [
+      "case_id",
+      "decided_at",
+      "decided_by",
+      "decision",
+      "account_id",
+      "account",
+      "jail",
+      "kind",
+      "opened_at",
+      "grace_ended_at",
+      "limit_gb",
+      "excess_gb",
+      "amount",
+      "currency",
+      "reason",
+      "invoice",
+    ],
     cases.map((c) => [
-      c.id, c.decidedAt?.toISOString(), c.decidedById ? email.get(c.decidedById) : "", c.status, c.account.id, c.account.name, c.jail.hostname, c.kind,
-      c.openedAt.toISOString(), c.graceEndsAt.toISOString(), (c.limitMb / 1024).toFixed(1), ((c.excessTenthsGb ?? 0) / 10).toFixed(1),
-      centsToDecimal(c.amountCents ?? 0), "USD", c.decisionReason ?? "", c.invoiceLine?.invoice.number ?? "",
+      c.id,
+      c.decidedAt?.toISOString(),
+      c.decidedById ? email.get(c.decidedById) : "",
+      c.status,
+      c.account.id,
+      c.account.name,
+      c.jail.hostname,
+      c.kind,
+      c.openedAt.toISOString(),
+      c.graceEndsAt.toISOString(),
+      (c.limitMb / 1024).toFixed(1),
+      ((c.excessTenthsGb ?? 0) / 10).toFixed(1),
+      centsToDecimal(c.amountCents ?? 0),
+      "USD",
+      c.decisionReason ?? "",
+      c.invoiceLine?.invoice.number ?? "",
     ]),
   );
 }

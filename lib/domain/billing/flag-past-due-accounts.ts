@@ -15,7 +15,11 @@ export async function flagPastDueAccounts(now: Date): Promise<{ flagged: number;
         AND EXISTS (SELECT 1 FROM "Invoice" i WHERE i."accountId" = a."id" AND i."status" = 'ISSUED' AND i."dueAt" < ${utc(cutoff)})
       RETURNING a."id"`;
     for (const { id } of flagged) {
-      await recordAudit(tx, { kind: "system", name: "billing-tick" }, { action: "account.flag-past-due", targetType: "Account", targetId: id, accountId: id });
+      await recordAudit(
+        tx,
+        { kind: "system", name: "billing-tick" },
+        { action: "account.flag-past-due", targetType: "Account", targetId: id, accountId: id },
+      );
     }
     const cleared = await clearSettledFlags(tx, now);
     return { flagged: flagged.length, cleared };

@@ -5,7 +5,19 @@ import { notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 const include = {
-  account: { select: { id: true, name: true, billingEmail: true, addressLine1: true, addressLine2: true, city: true, postalCode: true, country: true, status: true } },
+  account: {
+    select: {
+      id: true,
+      name: true,
+      billingEmail: true,
+      addressLine1: true,
+      addressLine2: true,
+      city: true,
+      postalCode: true,
+      country: true,
+      status: true,
+    },
+  },
   lines: { orderBy: [{ kind: "asc" }, { description: "asc" }] },
   payments: { orderBy: { receivedAt: "asc" } },
 } satisfies Prisma.InvoiceInclude;

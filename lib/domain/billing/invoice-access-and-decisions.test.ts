@@ -21,7 +21,17 @@ const at = (iso: string) => new Date(iso);
 
 async function reviewCase(accountId: string, jailId: string, excessTenthsGb: number) {
   return db.overageCase.create({
-    data: { jailId, accountId, kind: "DISK", status: "REVIEW", limitMb: 1024, openedAt: at("2018-01-05T00:00:00Z"), graceEndsAt: at("2018-02-05T00:00:00Z"), reviewAt: at("2018-02-05T00:00:00Z"), excessTenthsGb },
+    data: {
+      jailId,
+      accountId,
+      kind: "DISK",
+      status: "REVIEW",
+      limitMb: 1024,
+      openedAt: at("2018-01-05T00:00:00Z"),
+      graceEndsAt: at("2018-02-05T00:00:00Z"),
+      reviewAt: at("2018-02-05T00:00:00Z"),
+      excessTenthsGb,
+    },
   });
 }
 
@@ -37,12 +47,29 @@ describe("invoices across tenants, decisions on the invoice", () => {
     await createJailRow({ accountId: theirs.account.id, hostId: host.id, planId: plan.id, createdAt: at("2017-12-01T00:00:00Z") });
     const adjusted = await reviewCase(mine.account.id, j1.id, 50);
     const waived = await reviewCase(mine.account.id, j2.id, 30);
-    await decideOverageCase(adjusted.id, { decision: "ADJUST", amountCents: 199, reason: "Half price: first time" }, clerk, at("2018-02-06T00:00:00Z"));
-    await decideOverageCase(waived.id, { decision: "WAIVE", reason: "Backup job misconfigured by our support" }, clerk, at("2018-02-06T00:00:00Z"));
-    expect(await db.overageCase.findUniqueOrThrow({ where: { id: waived.id } })).toMatchObject({ status: "WAIVED", amountCents: 0, decidedById: clerk.id });
+    await decideOverageCase(
+      adjusted.id,
+      { decision: "ADJUST", amountCents: 199, reason: "Half price: first time" },
+      clerk,
+      at("2018-02-06T00:00:00Z"),
+    );
+    await decideOverageCase(
+      waived.id,
+      { decision: "WAIVE", reason: "Backup job misconfigured by our support" },
+      clerk,
+      at("2018-02-06T00:00:00Z"),
+    );
+    expect(await db.overageCase.findUniqueOrThrow({ where: { id: waived.id } })).toMatchObject({
+      status: "WAIVED",
+      amountCents: 0,
+      decidedById: clerk.id,
+    });
 
     await runInvoiceRun(at("2018-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-03-01T00:00:00Z"));
-    const inv = await db.invoice.findUniqueOrThrow({ where: { accountId_periodStart: { accountId: mine.account.id, periodStart: at("2018-02-01T00:00:00Z") } }, include: { lines: true } });
+    const inv = await db.invoice.findUniqueOrThrow({
+      where: { accountId_periodStart: { accountId: mine.account.id, periodStart: at("2018-02-01T00:00:00Z") } },
+      include: { lines: true },
+    });
     const overage = inv.lines.filter((l) => l.kind === "OVERAGE");
     expect(overage.map((l) => [l.overageCaseId, l.amountCents])).toEqual([[adjusted.id, 199]]);
     expect(overage[0]!.description).toContain("adjusted: Half price: first time");
@@ -77,11 +104,24 @@ describe("invoices across tenants, decisions on the invoice", () => {
     const clerk = staffActor(await createStaff("ADMIN"));
     const a = await createCustomer();
     const b = await createCustomer();
-    for (const acc of [a, b]) await createJailRow({ accountId: acc.account.id, hostId: host.id, planId: plan.id, createdAt: at("2018-04-01T00:00:00Z") });
-    await db.accountAdjustment.create({ data: { accountId: b.account.id, amountCents: -1000, reason: "Free month", createdById: clerk.id, createdAt: at("2018-05-02T00:00:00Z") } });
+    for (const acc of [a, b])
+      await createJailRow({ accountId: acc.account.id, hostId: host.id, planId: plan.id, createdAt: at("2018-04-01T00:00:00Z") });
+    await db.accountAdjustment.create({
+      data: {
+        accountId: b.account.id,
+        amountCents: -1000,
+        reason: "Free month",
+        createdById: clerk.id,
+        createdAt: at("2018-05-02T00:00:00Z"),
+      },
+    });
     await runInvoiceRun(at("2018-05-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-06-01T00:00:00Z"));
-    const invA = await db.invoice.findUniqueOrThrow({ where: { accountId_periodStart: { accountId: a.account.id, periodStart: at("2018-05-01T00:00:00Z") } } });
-    const invB = await db.invoice.findUniqueOrThrow({ where: { accountId_periodStart: { accountId: b.account.id, periodStart: at("2018-05-01T00:00:00Z") } } });
+    const invA = await db.invoice.findUniqueOrThrow({
+      where: { accountId_periodStart: { accountId: a.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    });
+    const invB = await db.invoice.findUniqueOrThrow({
+      where: { accountId_periodStart: { accountId: b.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    });
     expect(invB.totalCents).toBe(0);
     await issueInvoice(invB.id, clerk, at("2018-06-01T01:00:00Z"));
     expect((await db.invoice.findUniqueOrThrow({ where: { id: invB.id } })).status).toBe("PAID");
@@ -92,10 +132,14 @@ describe("invoices across tenants, decisions on the invoice", () => {
     const fresh = await createCustomer();
     await createJailRow({ accountId: fresh.account.id, hostId: host.id, planId: plan.id, createdAt: at("2018-04-01T00:00:00Z") });
     await runInvoiceRun(at("2018-05-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-06-04T00:00:00Z"));
-    const invC = await db.invoice.findUniqueOrThrow({ where: { accountId_periodStart: { accountId: fresh.account.id, periodStart: at("2018-05-01T00:00:00Z") } } });
+    const invC = await db.invoice.findUniqueOrThrow({
+      where: { accountId_periodStart: { accountId: fresh.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    });
     await voidInvoice(invC.id, "Made in error", clerk, at("2018-06-05T00:00:00Z"));
     expect(await db.invoice.findUniqueOrThrow({ where: { id: invC.id } })).toMatchObject({ status: "VOID" });
-    await expect(recordPayment({ invoiceId: invC.id, amountCents: 100, method: "CASH", reference: "" }, clerk, at("2018-06-06T00:00:00Z"))).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      recordPayment({ invoiceId: invC.id, amountCents: 100, method: "CASH", reference: "" }, clerk, at("2018-06-06T00:00:00Z")),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await db.auditLog.count({ where: { action: "invoice.void", targetId: invC.id } })).toBe(1);
   });
 });

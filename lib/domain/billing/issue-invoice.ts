@@ -21,7 +21,11 @@ export async function issueInvoice(invoiceId: string, actor: StaffActor, now: Da
 
 /** Issues every draft of a month. Each invoice in its own small transaction. */
 export async function issueDraftInvoices(periodStart: Date, actor: StaffActor, now: Date): Promise<{ issued: number }> {
-  const drafts = await db.invoice.findMany({ where: { periodStart: monthStart(periodStart), status: "DRAFT" }, select: { id: true }, orderBy: { number: "asc" } });
+  const drafts = await db.invoice.findMany({
+    where: { periodStart: monthStart(periodStart), status: "DRAFT" },
+    select: { id: true },
+    orderBy: { number: "asc" },
+  });
   let issued = 0;
   for (const { id } of drafts) {
     const mailId = await db.$transaction((tx) => issueInTx(tx, id, actor, now));
@@ -45,13 +49,17 @@ async function issueInTx(tx: Tx, invoiceId: string, actor: StaffActor, now: Date
     data: { status: settled ? "PAID" : "ISSUED", issuedAt: now, dueAt, ...(settled ? { paidAt: now } : {}) },
   });
   if (r.count !== 1) return null;
-  await recordAudit(tx, { kind: "user", ...actor }, {
-    action: "invoice.issue",
-    targetType: "Invoice",
-    targetId: invoiceId,
-    accountId: inv.accountId,
-    data: { number: inv.number, totalCents: inv.totalCents, dueAt: dueAt.toISOString() },
-  });
+  await recordAudit(
+    tx,
+    { kind: "user", ...actor },
+    {
+      action: "invoice.issue",
+      targetType: "Invoice",
+      targetId: invoiceId,
+      accountId: inv.accountId,
+      data: { number: inv.number, totalCents: inv.totalCents, dueAt: dueAt.toISOString() },
+    },
+  );
   const mail = await queueMail(tx, {
     to: inv.account.billingEmail,
     kind: "invoice-issued",

@@ -6,10 +6,22 @@ export const ACCOUNTS_PAGE_SIZE = 25;
 
 export async function listBillingAccounts(filter: "all" | "flagged" | "suspended", page: number) {
   const where =
-    filter === "flagged" ? Prisma.sql`WHERE a."flaggedForSuspensionAt" IS NOT NULL AND a."status" = 'ACTIVE'`
-    : filter === "suspended" ? Prisma.sql`WHERE a."status" = 'SUSPENDED'`
-    : Prisma.empty;
-  const rows = await db.$queryRaw<Array<{ id: string; name: string; billingEmail: string; status: string; flaggedForSuspensionAt: Date | null; balanceCents: number; jails: number }>>`
+    filter === "flagged"
+      ? Prisma.sql`WHERE a."flaggedForSuspensionAt" IS NOT NULL AND a."status" = 'ACTIVE'`
+      : filter === "suspended"
+        ? Prisma.sql`WHERE a."status" = 'SUSPENDED'`
+        : Prisma.empty;
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      name: string;
+      billingEmail: string;
+      status: string;
+      flaggedForSuspensionAt: Date | null;
+      balanceCents: number;
+      jails: number;
+    }>
+  >`
     SELECT a."id", a."name", a."billingEmail", a."status", a."flaggedForSuspensionAt",
            COALESCE((SELECT sum(i."totalCents" - i."paidCents") FROM "Invoice" i WHERE i."accountId" = a."id" AND i."status" = 'ISSUED'), 0)::int AS "balanceCents",
            (SELECT count(*) FROM "Jail" j WHERE j."accountId" = a."id" AND j."destroyedAt" IS NULL)::int AS "jails"
@@ -25,7 +37,10 @@ export async function getBillingAccount(accountId: string) {
     include: {
       invoices: { orderBy: { periodStart: "desc" }, take: 24 },
       adjustments: { orderBy: { createdAt: "desc" }, take: 50 },
-      jails: { where: { destroyedAt: null }, select: { id: true, hostname: true, state: true, desiredState: true, plan: { select: { name: true } } } },
+      jails: {
+        where: { destroyedAt: null },
+        select: { id: true, hostname: true, state: true, desiredState: true, plan: { select: { name: true } } },
+      },
     },
   });
   return account;

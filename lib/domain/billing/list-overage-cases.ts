@@ -8,7 +8,8 @@ import { utc } from "./sql-time";
 export const CASES_PAGE_SIZE = 20;
 const DAY = 86_400_000;
 
-export async function listOverageCases(status: "REVIEW" | "GRACE", page: number) {
+/** One page of cases in `status`, each with the proposed charge, whole days since it opened (at `now`) and its daily series. */
+export async function listOverageCases(status: "REVIEW" | "GRACE", page: number, now = new Date()) {
   const where = { status } satisfies Prisma.OverageCaseWhereInput;
   const [rows, total] = await Promise.all([
     db.overageCase.findMany({
@@ -18,7 +19,13 @@ export async function listOverageCases(status: "REVIEW" | "GRACE", page: number)
       take: CASES_PAGE_SIZE,
       include: {
         account: { select: { id: true, name: true, billingEmail: true } },
-        jail: { select: { id: true, hostname: true, plan: { select: { name: true, overagePricePerGbCents: true, diskQuotaMb: true, bandwidthGb: true } } } },
+        jail: {
+          select: {
+            id: true,
+            hostname: true,
+            plan: { select: { name: true, overagePricePerGbCents: true, diskQuotaMb: true, bandwidthGb: true } },
+          },
+        },
       },
     }),
     db.overageCase.count({ where }),
@@ -29,6 +36,7 @@ export async function listOverageCases(status: "REVIEW" | "GRACE", page: number)
     rows: rows.map((c) => ({
       ...c,
       proposedCents: overageAmountCents(c.excessTenthsGb ?? 0, c.jail.plan.overagePricePerGbCents),
+      daysSinceOpened: Math.max(0, Math.floor((now.getTime() - c.openedAt.getTime()) / DAY)),
       series: series.get(c.id) ?? [],
     })),
   };
@@ -40,7 +48,9 @@ export type SeriesPoint = { day: string; bytes: number };
 async function dailySeries(cases: Array<{ id: string; jailId: string; kind: "DISK" | "BANDWIDTH"; openedAt: Date; graceEndsAt: Date }>) {
   const out = new Map<string, SeriesPoint[]>();
   if (cases.length === 0) return out;
-  const windows = cases.map((c) => Prisma.sql`(${c.id}, ${c.jailId}, ${c.kind}, ${utc(new Date(c.openedAt.getTime() - 7 * DAY))}, ${utc(c.graceEndsAt)})`);
+  const windows = cases.map(
+    (c) => Prisma.sql`(${c.id}, ${c.jailId}, ${c.kind}, ${utc(new Date(c.openedAt.getTime() - 7 * DAY))}, ${utc(c.graceEndsAt)})`,
+  );
   const rows = await db.$queryRaw<Array<{ caseId: string; day: Date; bytes: bigint }>>`
     SELECT w."caseId", r."bucketStart" AS "day",
            CASE WHEN w."kind" = 'DISK' THEN r."diskMaxBytes" ELSE r."netRxBytes" + r."netTxBytes" END AS "bytes"

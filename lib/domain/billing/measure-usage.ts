@@ -59,16 +59,28 @@ export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise
   for (const d of disk) {
     const limitBytes = BigInt(d.quotaMb) * BYTES_PER_MB;
     levels.push({
-      jailId: d.jailId, accountId: d.accountId, kind: "DISK", limitMb: d.quotaMb, limitBytes,
-      currentBytes: BigInt(d.maxMax), over: BigInt(d.minAvg) > limitBytes, under: BigInt(d.maxMax) <= limitBytes,
+      jailId: d.jailId,
+      accountId: d.accountId,
+      kind: "DISK",
+      limitMb: d.quotaMb,
+      limitBytes,
+      currentBytes: BigInt(d.maxMax),
+      over: BigInt(d.minAvg) > limitBytes,
+      under: BigInt(d.maxMax) <= limitBytes,
     });
   }
   for (const b of bandwidth) {
     const limitBytes = BigInt(b.allowanceGb) * BYTES_PER_GB;
     const bytes = BigInt(b.bytes);
     levels.push({
-      jailId: b.jailId, accountId: b.accountId, kind: "BANDWIDTH", limitMb: b.allowanceGb * 1024, limitBytes,
-      currentBytes: bytes, over: bytes > limitBytes, under: false,
+      jailId: b.jailId,
+      accountId: b.accountId,
+      kind: "BANDWIDTH",
+      limitMb: b.allowanceGb * 1024,
+      limitBytes,
+      currentBytes: bytes,
+      over: bytes > limitBytes,
+      under: false,
     });
   }
   return levels;
@@ -79,7 +91,12 @@ export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise
  *  - DISK: the peak of the daily maxima.
  *  - BANDWIDTH: the largest calendar-month transfer among the months the window touches.
  */
-export async function measureCasePeakBytes(c: { jailId: string; kind: "DISK" | "BANDWIDTH"; openedAt: Date; graceEndsAt: Date }): Promise<bigint> {
+export async function measureCasePeakBytes(c: {
+  jailId: string;
+  kind: "DISK" | "BANDWIDTH";
+  openedAt: Date;
+  graceEndsAt: Date;
+}): Promise<bigint> {
   const dayFrom = new Date(Math.floor(c.openedAt.getTime() / 86_400_000) * 86_400_000);
   if (c.kind === "DISK") {
     const [row] = await db.$queryRaw<Array<{ peak: bigint | null }>>`

@@ -9,7 +9,14 @@ function portalUrl(path: string): string {
   return `${process.env.APP_URL ?? env().APP_URL}${path}`;
 }
 
-export function overageOpenedMail(p: { to: string; hostname: string; kind: "DISK" | "BANDWIDTH"; currentBytes: bigint; limitBytes: bigint; graceEndsAt: Date }) {
+export function overageOpenedMail(p: {
+  to: string;
+  hostname: string;
+  kind: "DISK" | "BANDWIDTH";
+  currentBytes: bigint;
+  limitBytes: bigint;
+  graceEndsAt: Date;
+}) {
   const what = kindLabel[p.kind];
   return {
     to: p.to,
@@ -26,7 +33,14 @@ export function overageOpenedMail(p: { to: string; hostname: string; kind: "DISK
   };
 }
 
-export function usageWarningMail(p: { to: string; hostname: string; kind: "DISK" | "BANDWIDTH"; percent: number; currentBytes: bigint; limitBytes: bigint }) {
+export function usageWarningMail(p: {
+  to: string;
+  hostname: string;
+  kind: "DISK" | "BANDWIDTH";
+  percent: number;
+  currentBytes: bigint;
+  limitBytes: bigint;
+}) {
   const what = kindLabel[p.kind];
   return {
     to: p.to,

@@ -19,8 +19,12 @@ export async function recordPayment(input: PaymentInput, actor: StaffActor, now:
     // Lock the invoice: two clerks recording at once must not both fit under the balance.
     const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Invoice" WHERE "id" = ${input.invoiceId} FOR UPDATE`;
     if (locked.length === 0) throw notFound("That invoice");
-    const inv = await tx.invoice.findUniqueOrThrow({ where: { id: input.invoiceId }, select: { status: true, totalCents: true, paidCents: true, accountId: true, number: true } });
-    if (inv.status !== "ISSUED") throw new AppError("CONFLICT", `Payments go against issued invoices; this one is ${inv.status.toLowerCase()}.`);
+    const inv = await tx.invoice.findUniqueOrThrow({
+      where: { id: input.invoiceId },
+      select: { status: true, totalCents: true, paidCents: true, accountId: true, number: true },
+    });
+    if (inv.status !== "ISSUED")
+      throw new AppError("CONFLICT", `Payments go against issued invoices; this one is ${inv.status.toLowerCase()}.`);
     const balance = inv.totalCents - inv.paidCents;
     if (input.amountCents > balance) {
       const msg = `That is more than the balance of ${formatMoney(balance)}.`;
@@ -43,13 +47,24 @@ export async function recordPayment(input: PaymentInput, actor: StaffActor, now:
       where: { id: input.invoiceId },
       data: { paidCents, ...(settled ? { status: "PAID", paidAt: now } : {}) },
     });
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: "payment.record",
-      targetType: "Invoice",
-      targetId: input.invoiceId,
-      accountId: inv.accountId,
-      data: { paymentId: payment.id, number: inv.number, amountCents: input.amountCents, method: input.method, reference: input.reference, balanceCents: inv.totalCents - paidCents },
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: "payment.record",
+        targetType: "Invoice",
+        targetId: input.invoiceId,
+        accountId: inv.accountId,
+        data: {
+          paymentId: payment.id,
+          number: inv.number,
+          amountCents: input.amountCents,
+          method: input.method,
+          reference: input.reference,
+          balanceCents: inv.totalCents - paidCents,
+        },
+      },
+    );
     if (settled) await clearSettledFlags(tx, now, inv.accountId);
     return { payment, balanceCents: inv.totalCents - paidCents, status: settled ? "PAID" : "ISSUED" };
   });

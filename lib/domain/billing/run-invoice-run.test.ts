@@ -21,7 +21,10 @@ async function world(month: string) {
 }
 
 const invoiceOf = (accountId: string, periodStart: Date) =>
-  db.invoice.findUnique({ where: { accountId_periodStart: { accountId, periodStart } }, include: { lines: { orderBy: { sourceKey: "asc" } } } });
+  db.invoice.findUnique({
+    where: { accountId_periodStart: { accountId, periodStart } },
+    include: { lines: { orderBy: { sourceKey: "asc" } } },
+  });
 
 describe("runInvoiceRun", () => {
   it("pro-rates jails created or cancelled mid-month, adds credits and charges, and totals the lines", async () => {
@@ -31,9 +34,20 @@ describe("runInvoiceRun", () => {
     const gone = await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2015-02-01T00:00:00Z") });
     await db.jail.update({ where: { id: gone.id }, data: { cancelledAt: at("2015-03-06T00:00:00Z") } });
     const old = await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2015-01-01T00:00:00Z") });
-    await db.jail.update({ where: { id: old.id }, data: { cancelledAt: at("2015-02-20T00:00:00Z"), destroyedAt: at("2015-02-20T00:00:00Z") } });
-    await addAccountAdjustment({ accountId: account.id, amountCents: -500, reason: "Goodwill credit for the outage" }, clerk, at("2015-03-15T00:00:00Z"));
-    await addAccountAdjustment({ accountId: account.id, amountCents: 2500, reason: "Extra IPv4 address" }, clerk, at("2015-03-16T00:00:00Z"));
+    await db.jail.update({
+      where: { id: old.id },
+      data: { cancelledAt: at("2015-02-20T00:00:00Z"), destroyedAt: at("2015-02-20T00:00:00Z") },
+    });
+    await addAccountAdjustment(
+      { accountId: account.id, amountCents: -500, reason: "Goodwill credit for the outage" },
+      clerk,
+      at("2015-03-15T00:00:00Z"),
+    );
+    await addAccountAdjustment(
+      { accountId: account.id, amountCents: 2500, reason: "Extra IPv4 address" },
+      clerk,
+      at("2015-03-16T00:00:00Z"),
+    );
     // Made after the month ended: belongs to the next invoice.
     await addAccountAdjustment({ accountId: account.id, amountCents: -100, reason: "April credit" }, clerk, at("2015-04-02T00:00:00Z"));
 
@@ -45,8 +59,15 @@ describe("runInvoiceRun", () => {
     expect(line(`plan:${late.id}`)!.description).toContain("22 Mar – 31 Mar");
     expect(line(`plan:${gone.id}`)).toMatchObject({ amountCents: 500 }); // 1–5 March: 5 days
     expect(line(`plan:${old.id}`)).toBeUndefined();
-    const adjustments = inv.lines.filter((l) => l.kind === "CREDIT" || l.kind === "ADJUSTMENT").map((l) => [l.kind, l.amountCents, l.description]);
-    expect(adjustments).toEqual(expect.arrayContaining([["CREDIT", -500, "Goodwill credit for the outage"], ["ADJUSTMENT", 2500, "Extra IPv4 address"]]));
+    const adjustments = inv.lines
+      .filter((l) => l.kind === "CREDIT" || l.kind === "ADJUSTMENT")
+      .map((l) => [l.kind, l.amountCents, l.description]);
+    expect(adjustments).toEqual(
+      expect.arrayContaining([
+        ["CREDIT", -500, "Goodwill credit for the outage"],
+        ["ADJUSTMENT", 2500, "Extra IPv4 address"],
+      ]),
+    );
     expect(inv.lines).toHaveLength(5);
     expect(inv.totalCents).toBe(3100 + 1000 + 500 - 500 + 2500);
     expect(inv.totalCents).toBe(inv.lines.reduce((s, l) => s + l.amountCents, 0));
@@ -63,7 +84,11 @@ describe("runInvoiceRun", () => {
     }
     await addAccountAdjustment({ accountId: account.id, amountCents: -250, reason: "Credit" }, clerk, at("2015-06-20T00:00:00Z"));
     const snapshot = async () => {
-      const invoices = await db.invoice.findMany({ where: { periodStart: start }, include: { lines: { orderBy: { id: "asc" } } }, orderBy: { id: "asc" } });
+      const invoices = await db.invoice.findMany({
+        where: { periodStart: start },
+        include: { lines: { orderBy: { id: "asc" } } },
+        orderBy: { id: "asc" },
+      });
       return { invoices, lines: await db.invoiceLine.count({ where: { invoice: { periodStart: start } } }) };
     };
     const first = await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-07-01T01:00:00Z"));
@@ -99,6 +124,8 @@ describe("runInvoiceRun", () => {
 
   it("refuses a month that has not started", async () => {
     const clerk = staffActor(await createStaff("BILLING"));
-    await expect(runInvoiceRun(at("2016-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2016-01-31T23:00:00Z"))).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(runInvoiceRun(at("2016-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2016-01-31T23:00:00Z"))).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
   });
 });

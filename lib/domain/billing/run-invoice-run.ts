@@ -19,12 +19,19 @@ import { recordAudit, type Actor } from "@/lib/domain/audit/record-audit";
 import { formatPeriod, monthStart, nextMonthStart } from "./billing-config";
 import { utc } from "./sql-time";
 
-export type InvoiceRunResult = { period: string; invoicesCreated: number; linesAdded: number; invoicesInPeriod: number; draftTotalCents: number };
+export type InvoiceRunResult = {
+  period: string;
+  invoicesCreated: number;
+  linesAdded: number;
+  invoicesInPeriod: number;
+  draftTotalCents: number;
+};
 
 export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date): Promise<InvoiceRunResult> {
   const ps = monthStart(periodStart);
   const pe = nextMonthStart(ps);
-  if (ps > monthStart(now)) throw new AppError("VALIDATION", "That month has not started yet.", { period: ["That month has not started yet."] });
+  if (ps > monthStart(now))
+    throw new AppError("VALIDATION", "That month has not started yet.", { period: ["That month has not started yet."] });
   const period = formatPeriod(ps);
   const PS = utc(ps);
   const PE = utc(pe);

@@ -34,13 +34,17 @@ export async function suspendAccount(accountId: string, reason: string, actor: S
         idempotencyKey: `suspend:${accountId}:${now.getTime()}:${jail.id}`,
       });
     }
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: "account.suspend",
-      targetType: "Account",
-      targetId: accountId,
-      accountId,
-      data: { reason: reason.trim(), stoppedJailIds: jails.map((j) => j.id) },
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: "account.suspend",
+        targetType: "Account",
+        targetId: accountId,
+        accountId,
+        data: { reason: reason.trim(), stoppedJailIds: jails.map((j) => j.id) },
+      },
+    );
     return { stopped: jails.length };
   });
 }

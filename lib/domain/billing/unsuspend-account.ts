@@ -23,7 +23,10 @@ export async function unsuspendAccount(accountId: string, actor: StaffActor, now
     });
     const ids = ((suspension?.data as { stoppedJailIds?: string[] } | null)?.stoppedJailIds ?? []).filter((x) => typeof x === "string");
     const jails = ids.length
-      ? await tx.jail.findMany({ where: { id: { in: ids }, accountId, destroyedAt: null, desiredState: "STOPPED" }, select: { id: true, name: true, hostId: true } })
+      ? await tx.jail.findMany({
+          where: { id: { in: ids }, accountId, destroyedAt: null, desiredState: "STOPPED" },
+          select: { id: true, name: true, hostId: true },
+        })
       : [];
     for (const jail of jails) {
       await tx.jail.updateMany({ where: { id: jail.id, accountId }, data: { desiredState: "RUNNING" } });
@@ -36,13 +39,17 @@ export async function unsuspendAccount(accountId: string, actor: StaffActor, now
         idempotencyKey: `unsuspend:${accountId}:${(account.suspendedAt ?? now).getTime()}:${jail.id}`,
       });
     }
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: "account.unsuspend",
-      targetType: "Account",
-      targetId: accountId,
-      accountId,
-      data: { startedJailIds: jails.map((j) => j.id) },
-    });
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: "account.unsuspend",
+        targetType: "Account",
+        targetId: accountId,
+        accountId,
+        data: { startedJailIds: jails.map((j) => j.id) },
+      },
+    );
     return { started: jails.length };
   });
 }

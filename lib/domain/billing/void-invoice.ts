@@ -9,19 +9,30 @@ import type { StaffActor } from "./staff-actor";
 export async function voidInvoice(invoiceId: string, reason: string, actor: StaffActor, now: Date): Promise<void> {
   if (!reason.trim()) throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   await db.$transaction(async (tx) => {
-    const inv = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { status: true, paidCents: true, accountId: true, number: true } });
+    const inv = await tx.invoice.findUnique({
+      where: { id: invoiceId },
+      select: { status: true, paidCents: true, accountId: true, number: true },
+    });
     if (!inv) throw notFound("That invoice");
     const r = await tx.invoice.updateMany({
       where: { id: invoiceId, status: { in: ["DRAFT", "ISSUED"] }, paidCents: 0 },
       data: { status: "VOID", voidedAt: now },
     });
-    if (r.count !== 1) throw new AppError("CONFLICT", inv.paidCents > 0 ? "This invoice has payments and cannot be voided." : `This invoice is already ${inv.status.toLowerCase()}.`);
-    await recordAudit(tx, { kind: "user", ...actor }, {
-      action: "invoice.void",
-      targetType: "Invoice",
-      targetId: invoiceId,
-      accountId: inv.accountId,
-      data: { number: inv.number, reason: reason.trim() },
-    });
+    if (r.count !== 1)
+      throw new AppError(
+        "CONFLICT",
+        inv.paidCents > 0 ? "This invoice has payments and cannot be voided." : `This invoice is already ${inv.status.toLowerCase()}.`,
+      );
+    await recordAudit(
+      tx,
+      { kind: "user", ...actor },
+      {
+        action: "invoice.void",
+        targetType: "Invoice",
+        targetId: invoiceId,
+        accountId: inv.accountId,
+        data: { number: inv.number, reason: reason.trim() },
+      },
+    );
   });
 }

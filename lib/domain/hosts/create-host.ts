@@ -35,7 +35,8 @@ export async function createHost(input: CreateHostInput, actor: Actor, now = new
     });
     return { host, token };
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("CONFLICT", "A host with that name or FQDN already exists.", { name: ["Already taken (name or FQDN)."] });
+    if (isUniqueViolation(err))
+      throw new AppError("CONFLICT", "A host with that name or FQDN already exists.", { name: ["Already taken (name or FQDN)."] });
     throw err;
   }
 }

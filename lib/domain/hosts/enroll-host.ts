@@ -16,7 +16,10 @@ export async function enrollHost(token: string, agent: { agentVersion: string; d
       throw new AppError("UNAUTHENTICATED", "This enrolment token is invalid or has expired. Issue a new one in the admin console.");
     }
     if (host.driver.toLowerCase() !== agent.driver) {
-      throw new AppError("VALIDATION", `This host was added with the ${host.driver.toLowerCase()} driver, but the agent runs ${agent.driver}.`);
+      throw new AppError(
+        "VALIDATION",
+        `This host was added with the ${host.driver.toLowerCase()} driver, but the agent runs ${agent.driver}.`,
+      );
     }
     // Conditional on the token still being there: of two racing enrolments only one wins.
     const { count } = await tx.host.updateMany({
@@ -31,7 +34,11 @@ export async function enrollHost(token: string, agent: { agentVersion: string; d
       },
     });
     if (count !== 1) throw new AppError("UNAUTHENTICATED", "This enrolment token has already been used.");
-    await recordAudit(tx, { kind: "agent", hostId: host.id }, { action: "host.enroll", targetType: "Host", targetId: host.id, data: { agentVersion: agent.agentVersion } });
+    await recordAudit(
+      tx,
+      { kind: "agent", hostId: host.id },
+      { action: "host.enroll", targetType: "Host", targetId: host.id, data: { agentVersion: agent.agentVersion } },
+    );
     return { hostId: host.id, hostName: host.name, secret };
   });
 }

@@ -22,7 +22,16 @@ describe("hosts", () => {
     const admin = await createStaff("ADMIN");
     const n = Math.floor(Math.random() * 200);
     const { host, token } = await addHost(
-      { name: `h-${uid()}`, fqdn: `h-${uid()}.example.test`, driver: "LXC", capacityJails: 10, capacityDiskMb: 1000, capacityMemoryMb: 1000, privateNetblock: `10.201.${n}.0/24`, publicPoolCidr: null },
+      {
+        name: `h-${uid()}`,
+        fqdn: `h-${uid()}.example.test`,
+        driver: "LXC",
+        capacityJails: 10,
+        capacityDiskMb: 1000,
+        capacityMemoryMb: 1000,
+        privateNetblock: `10.201.${n}.0/24`,
+        publicPoolCidr: null,
+      },
       { kind: "user", id: admin.id, role: "ADMIN" },
     );
     const row = await db.host.findUniqueOrThrow({ where: { id: host.id }, omit: { enrollTokenHash: false } });
@@ -40,14 +49,26 @@ describe("hosts", () => {
     const { account } = await createCustomer();
     const a = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
     const b = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
-    await recordHeartbeat(host.id, hb([{ name: b.name, jid: 1, running: false }, { name: "cbstranger01", jid: 2, running: true }]));
+    await recordHeartbeat(
+      host.id,
+      hb([
+        { name: b.name, jid: 1, running: false },
+        { name: "cbstranger01", jid: 2, running: true },
+      ]),
+    );
     const drift = await db.hostDrift.findMany({ where: { hostId: host.id, resolvedAt: null }, orderBy: { kind: "asc" } });
     expect(drift.map((d) => [d.kind, d.jailName])).toEqual([
       ["MISSING", a.name],
       ["UNEXPECTED", "cbstranger01"],
       ["STATE", b.name],
     ]);
-    await recordHeartbeat(host.id, hb([{ name: a.name, jid: 1, running: true }, { name: b.name, jid: 3, running: true }]));
+    await recordHeartbeat(
+      host.id,
+      hb([
+        { name: a.name, jid: 1, running: true },
+        { name: b.name, jid: 3, running: true },
+      ]),
+    );
     expect(await db.hostDrift.count({ where: { hostId: host.id, resolvedAt: null } })).toBe(0);
     // A heartbeat without an inventory (driver failed) says nothing about drift.
     await recordHeartbeat(host.id, hb(null));
@@ -60,8 +81,23 @@ describe("hosts", () => {
     const { account } = await createCustomer();
     const mine = await createJailRow({ accountId: account.id, hostId: host.id });
     const theirs = await createJailRow({ accountId: account.id, hostId: other.id });
-    const sample = (jail: string, at: string) => ({ jail, sampledAt: at, diskBytes: 1000, memoryBytes: 2000, cpuPercent: 5, processes: 3, netRxBytes: 10, netTxBytes: 20 });
-    const batch = { samples: [sample(mine.name, "2026-11-01T00:00:00.000Z"), sample(mine.name, "2026-11-01T00:05:00.000Z"), sample(theirs.name, "2026-11-01T00:00:00.000Z")] };
+    const sample = (jail: string, at: string) => ({
+      jail,
+      sampledAt: at,
+      diskBytes: 1000,
+      memoryBytes: 2000,
+      cpuPercent: 5,
+      processes: 3,
+      netRxBytes: 10,
+      netTxBytes: 20,
+    });
+    const batch = {
+      samples: [
+        sample(mine.name, "2026-11-01T00:00:00.000Z"),
+        sample(mine.name, "2026-11-01T00:05:00.000Z"),
+        sample(theirs.name, "2026-11-01T00:00:00.000Z"),
+      ],
+    };
     expect(await ingestUsage(host.id, batch)).toEqual({ accepted: 2, duplicates: 0, rejected: 1 });
     expect(await ingestUsage(host.id, batch)).toEqual({ accepted: 0, duplicates: 2, rejected: 1 });
     expect(await db.usageSample.count({ where: { jailId: mine.id } })).toBe(2);

@@ -18,7 +18,12 @@ export async function listHosts(page: number, now = new Date()) {
   const driftCount = new Map(drift.map((d) => [d.hostId, d._count._all]));
   return {
     total,
-    rows: hosts.map((h) => ({ ...h, health: hostHealth(h.lastHeartbeatAt, now), jails: jailCount.get(h.id) ?? 0, drift: driftCount.get(h.id) ?? 0 })),
+    rows: hosts.map((h) => ({
+      ...h,
+      health: hostHealth(h.lastHeartbeatAt, now),
+      jails: jailCount.get(h.id) ?? 0,
+      drift: driftCount.get(h.id) ?? 0,
+    })),
   };
 }
 
@@ -30,11 +35,24 @@ export async function getHost(hostId: string, now = new Date()) {
       where: { hostId, destroyedAt: null },
       orderBy: { createdAt: "desc" },
       take: 100,
-      select: { id: true, name: true, hostname: true, state: true, createdAt: true, account: { select: { name: true } }, plan: { select: { name: true } } },
+      select: {
+        id: true,
+        name: true,
+        hostname: true,
+        state: true,
+        createdAt: true,
+        account: { select: { name: true } },
+        plan: { select: { name: true } },
+      },
     }),
     db.hostDrift.findMany({ where: { hostId, resolvedAt: null }, orderBy: { detectedAt: "desc" }, take: 100 }),
     db.ipAddress.groupBy({ by: ["kind"], where: { hostId }, _count: { _all: true, jailId: true } }),
-    db.job.findMany({ where: { hostId }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, type: true, status: true, createdAt: true, error: true } }),
+    db.job.findMany({
+      where: { hostId },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true, type: true, status: true, createdAt: true, error: true },
+    }),
   ]);
   const liveJails = await db.jail.count({ where: { hostId, destroyedAt: null } });
   return { host, health: hostHealth(host.lastHeartbeatAt, now), jails, liveJails, drift, addresses, recentJobs };

@@ -42,13 +42,30 @@ async function reconcileDrift(hostId: string, inventory: NonNullable<Heartbeat["
     const seen = onHost.get(jail.name);
     const shouldExist = jail.state === "RUNNING" || jail.state === "STOPPED";
     if (!seen) {
-      if (shouldExist) drift.push({ jailName: jail.name, jailId: jail.id, kind: "MISSING", detail: `expected ${jail.state.toLowerCase()}, not on the host` });
+      if (shouldExist)
+        drift.push({
+          jailName: jail.name,
+          jailId: jail.id,
+          kind: "MISSING",
+          detail: `expected ${jail.state.toLowerCase()}, not on the host`,
+        });
     } else if (shouldExist && seen.running !== (jail.state === "RUNNING")) {
-      drift.push({ jailName: jail.name, jailId: jail.id, kind: "STATE", detail: `panel says ${jail.state.toLowerCase()}, host says ${seen.running ? "running" : "stopped"}` });
+      drift.push({
+        jailName: jail.name,
+        jailId: jail.id,
+        kind: "STATE",
+        detail: `panel says ${jail.state.toLowerCase()}, host says ${seen.running ? "running" : "stopped"}`,
+      });
     }
   }
   for (const item of inventory) {
-    if (!known.has(item.name)) drift.push({ jailName: item.name, jailId: null, kind: "UNEXPECTED", detail: `on the host (${item.running ? "running" : "stopped"}), not ordered by anyone` });
+    if (!known.has(item.name))
+      drift.push({
+        jailName: item.name,
+        jailId: null,
+        kind: "UNEXPECTED",
+        detail: `on the host (${item.running ? "running" : "stopped"}), not ordered by anyone`,
+      });
   }
 
   const key = (d: { jailName: string; kind: string }) => `${d.kind}:${d.jailName}`;

@@ -23,8 +23,21 @@ export async function cancelJail(actor: CustomerActor, jailId: string, confirmHo
       where: { id: jail.id, accountId: actor.accountId },
       data: { state: "DESTROYING", desiredState: "DESTROYED", cancelledAt: now },
     });
-    const job = await enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: "DESTROY", payload: { name: jail.name }, requestedById: actor.userId, idempotencyKey: `destroy:${jail.id}` });
-    await recordAudit(tx, auditActor(actor), { action: "jail.cancel", targetType: "Jail", targetId: jail.id, accountId: actor.accountId, data: { hostname: jail.hostname } });
+    const job = await enqueueJob(tx, {
+      hostId: jail.hostId,
+      jailId: jail.id,
+      type: "DESTROY",
+      payload: { name: jail.name },
+      requestedById: actor.userId,
+      idempotencyKey: `destroy:${jail.id}`,
+    });
+    await recordAudit(tx, auditActor(actor), {
+      action: "jail.cancel",
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+      data: { hostname: jail.hostname },
+    });
     return { jobId: job.id };
   });
 }

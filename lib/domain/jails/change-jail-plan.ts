@@ -16,10 +16,16 @@ export async function changeJailPlan(actor: CustomerActor, jailId: string, planS
     const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
     assertCapability(capabilities.changePlan);
     const plan = await tx.plan.findFirst({ where: { slug: planSlug, active: true } });
-    if (!plan) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
-    if (plan.id === jail.planId) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: [`The jail is already on ${plan.name}.`] });
+    if (!plan)
+      throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
+    if (plan.id === jail.planId)
+      throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: [`The jail is already on ${plan.name}.`] });
 
-    const latest = await tx.usageSample.findFirst({ where: { jailId: jail.id, jail: { accountId: actor.accountId } }, orderBy: { sampledAt: "desc" }, select: { diskBytes: true } });
+    const latest = await tx.usageSample.findFirst({
+      where: { jailId: jail.id, jail: { accountId: actor.accountId } },
+      orderBy: { sampledAt: "desc" },
+      select: { diskBytes: true },
+    });
     const quotaBytes = BigInt(plan.diskQuotaMb) * 1024n * 1024n;
     if (latest && latest.diskBytes > quotaBytes) {
       const msg = `${plan.name} allows ${formatMb(plan.diskQuotaMb)} of disk, but this jail uses ${formatBytes(latest.diskBytes)}. Delete files until it uses less, then change the plan.`;
@@ -30,7 +36,13 @@ export async function changeJailPlan(actor: CustomerActor, jailId: string, planS
     // A jail that is not on its host yet (FAILED) gets the new limits with its next reinstall.
     const onHost = jail.state === "RUNNING" || jail.state === "STOPPED";
     const job = onHost
-      ? await enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: "SET_LIMITS", payload: { name: jail.name, limits: planLimits(plan) }, requestedById: actor.userId })
+      ? await enqueueJob(tx, {
+          hostId: jail.hostId,
+          jailId: jail.id,
+          type: "SET_LIMITS",
+          payload: { name: jail.name, limits: planLimits(plan) },
+          requestedById: actor.userId,
+        })
       : null;
     await recordAudit(tx, auditActor(actor), {
       action: "jail.change-plan",

@@ -16,7 +16,13 @@ async function changeJailPower(actor: CustomerActor, jailId: string, verb: Power
     const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
     assertCapability(capabilities[verb]);
     await tx.jail.updateMany({ where: { id: jail.id, accountId: actor.accountId }, data: { desiredState: DESIRED[verb] } });
-    const job = await enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: JOB[verb], payload: { name: jail.name }, requestedById: actor.userId });
+    const job = await enqueueJob(tx, {
+      hostId: jail.hostId,
+      jailId: jail.id,
+      type: JOB[verb],
+      payload: { name: jail.name },
+      requestedById: actor.userId,
+    });
     await recordAudit(tx, auditActor(actor), { action: `jail.${verb}`, targetType: "Jail", targetId: jail.id, accountId: actor.accountId });
     return { jobId: job.id };
   });

@@ -15,7 +15,10 @@ export async function getJail(accountId: string, jailId: string) {
       host: { select: { name: true, fqdn: true } },
       account: { select: { status: true } },
       ipAddresses: { select: { kind: true, address: true } },
-      sshKeys: { orderBy: { createdAt: "asc" }, select: { id: true, label: true, type: true, bits: true, fingerprint: true, createdAt: true } },
+      sshKeys: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, label: true, type: true, bits: true, fingerprint: true, createdAt: true },
+      },
       jobs: {
         where: { status: { in: OPEN_JOB_STATUSES } },
         orderBy: { createdAt: "asc" },

@@ -62,11 +62,36 @@ export async function getPortalDashboard(accountId: string, now = new Date()) {
     const overTransfer = (transferOf.get(j.id) ?? 0n) > BigInt(j.plan.bandwidthGb) * GB;
     const lastJob = lastJobOf.get(j.id);
     const base = { jailId: j.id, hostname: j.hostname };
-    if (j.state === "FAILED") notices.push({ ...base, tone: "error", text: `Installing ${j.hostname} failed: ${j.lastError ?? "the host gave no reason"}. Reinstall it from its page, or cancel it.` });
-    else if (lastJob?.status === "FAILED") notices.push({ ...base, tone: "error", text: `The last task on ${j.hostname} failed: ${lastJob.error ?? "the host gave no reason"}.` });
-    if (overDisk) notices.push({ ...base, tone: "warning", text: `${j.hostname} uses more disk than its plan allows. Delete files or upgrade: after a month's grace the excess is charged.` });
-    if (overMemory) notices.push({ ...base, tone: "warning", text: `${j.hostname} is over its process space (memory) limit: processes may be killed. Consider upgrading.` });
-    if (overTransfer) notices.push({ ...base, tone: "warning", text: `${j.hostname} has used more transfer this month than its plan includes: the excess is charged per GB.` });
+    if (j.state === "FAILED")
+      notices.push({
+        ...base,
+        tone: "error",
+        text: `Installing ${j.hostname} failed: ${j.lastError ?? "the host gave no reason"}. Reinstall it from its page, or cancel it.`,
+      });
+    else if (lastJob?.status === "FAILED")
+      notices.push({
+        ...base,
+        tone: "error",
+        text: `The last task on ${j.hostname} failed: ${lastJob.error ?? "the host gave no reason"}.`,
+      });
+    if (overDisk)
+      notices.push({
+        ...base,
+        tone: "warning",
+        text: `${j.hostname} uses more disk than its plan allows. Delete files or upgrade: after a month's grace the excess is charged.`,
+      });
+    if (overMemory)
+      notices.push({
+        ...base,
+        tone: "warning",
+        text: `${j.hostname} is over its process space (memory) limit: processes may be killed. Consider upgrading.`,
+      });
+    if (overTransfer)
+      notices.push({
+        ...base,
+        tone: "warning",
+        text: `${j.hostname} has used more transfer this month than its plan includes: the excess is charged per GB.`,
+      });
     return {
       id: j.id,
       hostname: j.hostname,

@@ -54,7 +54,9 @@ async function snapshot(jailId: string) {
 async function finishOpenJobs(jailId: string, outcome: { state?: "RUNNING" | "STOPPED"; failed?: string } = {}) {
   await db.job.updateMany({
     where: { jailId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: outcome.failed ? { status: "FAILED", error: outcome.failed, finishedAt: new Date() } : { status: "SUCCEEDED", finishedAt: new Date() },
+    data: outcome.failed
+      ? { status: "FAILED", error: outcome.failed, finishedAt: new Date() }
+      : { status: "SUCCEEDED", finishedAt: new Date() },
   });
   if (outcome.state) await db.jail.update({ where: { id: jailId }, data: { state: outcome.state } });
 }
@@ -66,7 +68,19 @@ describe("cross-account: another customer's jail id is not found and nothing cha
     if (!key.ok) throw new Error(key.error);
     const { keyId } = await addSshKey(a.actor, a.jail.id, key.key);
     await finishOpenJobs(a.jail.id);
-    await db.usageSample.create({ data: { jailId: a.jail.id, hostId: a.host.id, sampledAt: new Date(), diskBytes: 5n, memoryBytes: 5n, cpuPercent: 1, processes: 1, netRxBytes: 1n, netTxBytes: 1n } });
+    await db.usageSample.create({
+      data: {
+        jailId: a.jail.id,
+        hostId: a.host.id,
+        sampledAt: new Date(),
+        diskBytes: 5n,
+        memoryBytes: 5n,
+        cpuPercent: 1,
+        processes: 1,
+        netRxBytes: 1n,
+        netTxBytes: 1n,
+      },
+    });
     const b = await customerWithJail("RUNNING");
     const before = await snapshot(a.jail.id);
     const block = await getOrCreatePlan(`block-${uid()}`);
@@ -152,7 +166,10 @@ describe("reinstall and cancel", () => {
     await finishOpenJobs(jail.id);
     await db.jail.update({ where: { id: jail.id }, data: { jid: 12, sshHostKeyFingerprint: "SHA256:old" } });
     const before = await snapshot(jail.id);
-    await expect(reinstallJail(actor, jail.id, "wrong.example.com")).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { confirmHostname: expect.any(Array) } });
+    await expect(reinstallJail(actor, jail.id, "wrong.example.com")).rejects.toMatchObject({
+      code: "VALIDATION",
+      fieldErrors: { confirmHostname: expect.any(Array) },
+    });
     expect(await snapshot(jail.id)).toBe(before);
 
     await reinstallJail(actor, jail.id, jail.hostname.toUpperCase());
@@ -172,7 +189,10 @@ describe("reinstall and cancel", () => {
     const row = await db.jail.findUniqueOrThrow({ where: { id: jail.id }, include: { jobs: { orderBy: { createdAt: "asc" } } } });
     expect(row).toMatchObject({ state: "DESTROYING", desiredState: "DESTROYED" });
     expect(row.cancelledAt).toBeInstanceOf(Date);
-    expect(row.jobs.map((j) => [j.type, j.status])).toEqual([["STOP", "CANCELLED"], ["DESTROY", "QUEUED"]]);
+    expect(row.jobs.map((j) => [j.type, j.status])).toEqual([
+      ["STOP", "CANCELLED"],
+      ["DESTROY", "QUEUED"],
+    ]);
     // Nothing more can be done to it, and cancelling twice is refused rather than doubled.
     await expect(startJail(actor, jail.id)).rejects.toMatchObject({ code: "PRECONDITION" });
     await expect(cancelJail(actor, jail.id, jail.hostname)).rejects.toMatchObject({ code: "PRECONDITION" });
@@ -183,23 +203,64 @@ describe("reinstall and cancel", () => {
 describe("change plan", () => {
   it("queues SET_LIMITS with the new plan's limits, and refuses a downgrade below current disk usage, saying why", async () => {
     const { actor, jail, host } = await customerWithJail("RUNNING");
-    const big = await db.plan.create({ data: { slug: `big-${uid()}`, name: "Big", priceCents: 5000, diskQuotaMb: 20_000, memoryLimitMb: 512, maxProcesses: 100, cpuPercent: 100, bandwidthGb: 500, overagePricePerGbCents: 10 } });
-    const tiny = await db.plan.create({ data: { slug: `tiny-${uid()}`, name: "Tiny", priceCents: 500, diskQuotaMb: 100, memoryLimitMb: 64, maxProcesses: 20, cpuPercent: 10, bandwidthGb: 5, overagePricePerGbCents: 10 } });
+    const big = await db.plan.create({
+      data: {
+        slug: `big-${uid()}`,
+        name: "Big",
+        priceCents: 5000,
+        diskQuotaMb: 20_000,
+        memoryLimitMb: 512,
+        maxProcesses: 100,
+        cpuPercent: 100,
+        bandwidthGb: 500,
+        overagePricePerGbCents: 10,
+      },
+    });
+    const tiny = await db.plan.create({
+      data: {
+        slug: `tiny-${uid()}`,
+        name: "Tiny",
+        priceCents: 500,
+        diskQuotaMb: 100,
+        memoryLimitMb: 64,
+        maxProcesses: 20,
+        cpuPercent: 10,
+        bandwidthGb: 5,
+        overagePricePerGbCents: 10,
+      },
+    });
     const res = await changeJailPlan(actor, jail.id, big.slug);
     expect(res.direction).toBe("upgrade");
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "SET_LIMITS" } });
-    expect(jobPayloads.SET_LIMITS.parse(job.payload)).toEqual({ name: jail.name, limits: { memoryMb: 512, maxProcesses: 100, cpuPercent: 100, diskQuotaMb: 20_000 } });
+    expect(jobPayloads.SET_LIMITS.parse(job.payload)).toEqual({
+      name: jail.name,
+      limits: { memoryMb: 512, maxProcesses: 100, cpuPercent: 100, diskQuotaMb: 20_000 },
+    });
     expect((await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).planId).toBe(big.id);
     await finishOpenJobs(jail.id);
 
-    await db.usageSample.create({ data: { jailId: jail.id, hostId: host.id, sampledAt: new Date(), diskBytes: 150n * 1024n * 1024n, memoryBytes: 1n, cpuPercent: 1, processes: 3, netRxBytes: 0n, netTxBytes: 0n } });
+    await db.usageSample.create({
+      data: {
+        jailId: jail.id,
+        hostId: host.id,
+        sampledAt: new Date(),
+        diskBytes: 150n * 1024n * 1024n,
+        memoryBytes: 1n,
+        cpuPercent: 1,
+        processes: 3,
+        netRxBytes: 0n,
+        netTxBytes: 0n,
+      },
+    });
     const before = await snapshot(jail.id);
     await expect(changeJailPlan(actor, jail.id, tiny.slug)).rejects.toMatchObject({
       code: "PRECONDITION",
       message: "Tiny allows 100 MB of disk, but this jail uses 150 MB. Delete files until it uses less, then change the plan.",
     });
     expect(await snapshot(jail.id)).toBe(before);
-    await expect(changeJailPlan(actor, jail.id, big.slug)).rejects.toMatchObject({ fieldErrors: { plan: ["The jail is already on Big."] } });
+    await expect(changeJailPlan(actor, jail.id, big.slug)).rejects.toMatchObject({
+      fieldErrors: { plan: ["The jail is already on Big."] },
+    });
   });
 });
 
@@ -207,7 +268,9 @@ describe("root password", () => {
   it("hashes with SHA-512 crypt exactly as openssl passwd -6 does", async () => {
     const { encrypt } = await import("unixcrypt");
     // `openssl passwd -6 -salt abcdefgh hunter2hunter2`
-    expect(encrypt("hunter2hunter2", "$6$abcdefgh")).toBe("$6$abcdefgh$GQXGYsU/yu2Tn9J7fE3QdeY2Hqcl2RCfnQlZZp2gENuYkA40rb8yKGX/XtMg/a1yYlAaz39yjsg1e8ln1J7Bq0");
+    expect(encrypt("hunter2hunter2", "$6$abcdefgh")).toBe(
+      "$6$abcdefgh$GQXGYsU/yu2Tn9J7fE3QdeY2Hqcl2RCfnQlZZp2gENuYkA40rb8yKGX/XtMg/a1yYlAaz39yjsg1e8ln1J7Bq0",
+    );
     const h = sha512Crypt("x".repeat(12));
     expect(h).toMatch(/^\$6\$[./A-Za-z0-9]{16}\$[./A-Za-z0-9]{86}$/);
     expect(sha512Crypt("x".repeat(12))).not.toBe(h); // fresh salt each time
@@ -258,8 +321,13 @@ describe("SSH keys", () => {
     // The type in the text must match the type inside the blob.
     const ed = sshKey("ed25519").line.split(" ");
     expect(parseSshPublicKey(`ssh-rsa ${ed[1]}`)).toMatchObject({ ok: false });
-    expect(parseSshPublicKey("-----BEGIN OPENSSH PRIVATE KEY-----")).toMatchObject({ ok: false, error: expect.stringMatching(/private key/) });
-    expect(addSshKeySchema.safeParse({ jailId: "x", publicKey: "k".repeat(1_000_000) }).error?.issues[0]?.message).toBe("A public key is at most 16 KB.");
+    expect(parseSshPublicKey("-----BEGIN OPENSSH PRIVATE KEY-----")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/private key/),
+    });
+    expect(addSshKeySchema.safeParse({ jailId: "x", publicKey: "k".repeat(1_000_000) }).error?.issues[0]?.message).toBe(
+      "A public key is at most 16 KB.",
+    );
   });
 
   it("adding and removing keys queues the whole list; a duplicate is refused", async () => {
@@ -269,7 +337,10 @@ describe("SSH keys", () => {
     if (!k1.ok || !k2.ok) throw new Error("keys did not parse");
     const { keyId } = await addSshKey(actor, jail.id, k1.key, "laptop");
     await addSshKey(actor, jail.id, k2.key);
-    await expect(addSshKey(actor, jail.id, k1.key)).rejects.toMatchObject({ code: "CONFLICT", fieldErrors: { publicKey: expect.any(Array) } });
+    await expect(addSshKey(actor, jail.id, k1.key)).rejects.toMatchObject({
+      code: "CONFLICT",
+      fieldErrors: { publicKey: expect.any(Array) },
+    });
     let jobs = await db.job.findMany({ where: { jailId: jail.id, type: "SET_SSH_KEYS" }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => j.status)).toEqual(["CANCELLED", "QUEUED"]); // the first list was superseded before it ran
     expect(jobPayloads.SET_SSH_KEYS.parse(jobs[1]!.payload).keys).toEqual([k1.key.line, k2.key.line]);
@@ -290,14 +361,68 @@ describe("usage, activity and dashboard", () => {
     const at = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000);
     await db.usageSample.createMany({
       data: [
-        { jailId: jail.id, hostId: host.id, sampledAt: at(1), diskBytes: BigInt(plan.diskQuotaMb + 10) * MB, memoryBytes: 50n * MB, cpuPercent: 20, processes: 5, netRxBytes: 1000n, netTxBytes: 500n },
-        { jailId: jail.id, hostId: host.id, sampledAt: at(5), diskBytes: 10n * MB, memoryBytes: 60n * MB, cpuPercent: 10, processes: 5, netRxBytes: 100n, netTxBytes: 0n },
-        { jailId: jail.id, hostId: host.id, sampledAt: at(120), diskBytes: 10n * MB, memoryBytes: 10n * MB, cpuPercent: 5, processes: 4, netRxBytes: 10n, netTxBytes: 0n },
-        { jailId: jail.id, hostId: host.id, sampledAt: at(60 * 30), diskBytes: 9n * MB, memoryBytes: 9n * MB, cpuPercent: 5, processes: 4, netRxBytes: 7n, netTxBytes: 0n },
+        {
+          jailId: jail.id,
+          hostId: host.id,
+          sampledAt: at(1),
+          diskBytes: BigInt(plan.diskQuotaMb + 10) * MB,
+          memoryBytes: 50n * MB,
+          cpuPercent: 20,
+          processes: 5,
+          netRxBytes: 1000n,
+          netTxBytes: 500n,
+        },
+        {
+          jailId: jail.id,
+          hostId: host.id,
+          sampledAt: at(5),
+          diskBytes: 10n * MB,
+          memoryBytes: 60n * MB,
+          cpuPercent: 10,
+          processes: 5,
+          netRxBytes: 100n,
+          netTxBytes: 0n,
+        },
+        {
+          jailId: jail.id,
+          hostId: host.id,
+          sampledAt: at(120),
+          diskBytes: 10n * MB,
+          memoryBytes: 10n * MB,
+          cpuPercent: 5,
+          processes: 4,
+          netRxBytes: 10n,
+          netTxBytes: 0n,
+        },
+        {
+          jailId: jail.id,
+          hostId: host.id,
+          sampledAt: at(60 * 30),
+          diskBytes: 9n * MB,
+          memoryBytes: 9n * MB,
+          cpuPercent: 5,
+          processes: 4,
+          netRxBytes: 7n,
+          netTxBytes: 0n,
+        },
       ],
     });
     await db.usageRollup.create({
-      data: { jailId: jail.id, period: "DAY", bucketStart: new Date(Date.UTC(2026, 5, 10)), samples: 288, diskMaxBytes: 8n * MB, diskAvgBytes: 8n * MB, memoryMaxBytes: 8n * MB, memoryAvgBytes: 8n * MB, cpuMaxPercent: 3, cpuAvgPercent: 2, processesMax: 3, netRxBytes: 1_000_000n, netTxBytes: 0n },
+      data: {
+        jailId: jail.id,
+        period: "DAY",
+        bucketStart: new Date(Date.UTC(2026, 5, 10)),
+        samples: 288,
+        diskMaxBytes: 8n * MB,
+        diskAvgBytes: 8n * MB,
+        memoryMaxBytes: 8n * MB,
+        memoryAvgBytes: 8n * MB,
+        cpuMaxPercent: 3,
+        cpuAvgPercent: 2,
+        processesMax: 3,
+        netRxBytes: 1_000_000n,
+        netTxBytes: 0n,
+      },
     });
     const u = await getJailUsage(account.id, jail.id, now);
     expect(u.current).toMatchObject({ diskBytes: (plan.diskQuotaMb + 10) * 1024 * 1024, processes: 5 });
@@ -309,7 +434,9 @@ describe("usage, activity and dashboard", () => {
     expect(u.transferThisMonthBytes).toBe(1_000_000 + 1610 + 7);
 
     const dash = await getPortalDashboard(account.id, now);
-    expect(dash.notices).toEqual([expect.objectContaining({ jailId: jail.id, tone: "warning", text: expect.stringMatching(/more disk than its plan/) })]);
+    expect(dash.notices).toEqual([
+      expect.objectContaining({ jailId: jail.id, tone: "warning", text: expect.stringMatching(/more disk than its plan/) }),
+    ]);
   });
 
   it("activity lists jobs newest first with who asked, a page at a time; the dashboard flags a failed job", async () => {

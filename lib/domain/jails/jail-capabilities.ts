@@ -7,7 +7,17 @@ import type { JailState, JobStatus, JobType } from "@/lib/generated/prisma/enums
 export type OpenJob = { id: string; type: JobType; status: JobStatus; createdAt: Date; startedAt: Date | null };
 
 /** Jobs that change what the jail is or whether it runs: one at a time. */
-const LIFECYCLE: ReadonlySet<JobType> = new Set(["CREATE", "REINSTALL", "DESTROY", "START", "STOP", "RESTART", "SET_LIMITS", "MIGRATE_OUT", "MIGRATE_IN"]);
+const LIFECYCLE: ReadonlySet<JobType> = new Set([
+  "CREATE",
+  "REINSTALL",
+  "DESTROY",
+  "START",
+  "STOP",
+  "RESTART",
+  "SET_LIMITS",
+  "MIGRATE_OUT",
+  "MIGRATE_IN",
+]);
 /** Jobs during which the jail's root file system is not there to write a password or keys to. */
 const BUILDING: ReadonlySet<JobType> = new Set(["CREATE", "REINSTALL", "DESTROY", "MIGRATE_OUT", "MIGRATE_IN"]);
 
@@ -30,12 +40,19 @@ export const JOB_IN_PROGRESS: Record<JobType, string> = {
 };
 
 export type Capability = { allowed: true } | { allowed: false; reason: string };
-export type JailCapabilities = Record<"start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys", Capability>;
+export type JailCapabilities = Record<
+  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys",
+  Capability
+>;
 
 const yes: Capability = { allowed: true };
 const no = (reason: string): Capability => ({ allowed: false, reason });
 
-export function jailCapabilities(input: { state: JailState; accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED"; openJobs: Pick<OpenJob, "type">[] }): JailCapabilities {
+export function jailCapabilities(input: {
+  state: JailState;
+  accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED";
+  openJobs: Pick<OpenJob, "type">[];
+}): JailCapabilities {
   const { state, accountStatus, openJobs } = input;
   const gone = state === "DESTROYING" || state === "DESTROYED";
   const lifecycleJob = openJobs.find((j) => LIFECYCLE.has(j.type));
@@ -47,16 +64,29 @@ export function jailCapabilities(input: { state: JailState; accountStatus: "ACTI
   const installed = state === "RUNNING" || state === "STOPPED";
 
   return {
-    start: gone ? cancelled : suspended ?? busy ?? (state === "STOPPED" ? yes : no(state === "RUNNING" ? "The jail is already running." : "The jail is not installed yet.")),
-    stop: gone ? cancelled : busy ?? (state === "RUNNING" ? yes : no("The jail is not running.")),
-    restart: gone ? cancelled : suspended ?? busy ?? (state === "RUNNING" ? yes : no("Only a running jail can be restarted.")),
-    reinstall: gone ? cancelled : suspended ?? busy ?? (installed || state === "FAILED" ? yes : no("The jail is not installed yet.")),
+    start: gone
+      ? cancelled
+      : (suspended ??
+        busy ??
+        (state === "STOPPED" ? yes : no(state === "RUNNING" ? "The jail is already running." : "The jail is not installed yet."))),
+    stop: gone ? cancelled : (busy ?? (state === "RUNNING" ? yes : no("The jail is not running."))),
+    restart: gone ? cancelled : (suspended ?? busy ?? (state === "RUNNING" ? yes : no("Only a running jail can be restarted."))),
+    reinstall: gone ? cancelled : (suspended ?? busy ?? (installed || state === "FAILED" ? yes : no("The jail is not installed yet."))),
     cancel: gone ? cancelled : yes,
-    changePlan: gone ? cancelled : busy ?? (installed || state === "FAILED" ? yes : no("The plan can be changed once the jail is installed.")),
+    changePlan: gone
+      ? cancelled
+      : (busy ?? (installed || state === "FAILED" ? yes : no("The plan can be changed once the jail is installed."))),
     // The host writes /etc/shadow and authorized_keys from inside the running jail.
-    setPassword: gone ? cancelled : building ?? (state === "RUNNING" ? yes : no(state === "STOPPED" ? "Start the jail to set its root password." : "The root password can be set once the jail is running.")),
+    setPassword: gone
+      ? cancelled
+      : (building ??
+        (state === "RUNNING"
+          ? yes
+          : no(
+              state === "STOPPED" ? "Start the jail to set its root password." : "The root password can be set once the jail is running.",
+            ))),
     // A FAILED jail keeps its keys in the panel for the next reinstall.
-    sshKeys: gone ? cancelled : building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes),
+    sshKeys: gone ? cancelled : (building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes)),
   };
 }
 

@@ -22,7 +22,12 @@ export function jailSpecOf(j: SpecSource): JailSpec {
   return {
     name: j.name,
     hostname: j.hostname,
-    template: { slug: j.template.slug, lxcTemplate: j.template.lxcTemplate, zfsSnapshot: j.template.zfsSnapshot, tarballPath: j.template.tarballPath },
+    template: {
+      slug: j.template.slug,
+      lxcTemplate: j.template.lxcTemplate,
+      zfsSnapshot: j.template.zfsSnapshot,
+      tarballPath: j.template.tarballPath,
+    },
     limits: planLimits(j.plan),
     network: {
       privateIp,

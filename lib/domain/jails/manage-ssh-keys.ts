@@ -15,12 +15,22 @@ export const MAX_SSH_KEYS = 50;
 async function queueKeyList(tx: Tx, actor: CustomerActor, jail: OwnedJail) {
   // Not running (FAILED): the next REINSTALL job carries the keys.
   if (jail.state !== "RUNNING") return null;
-  const keys = await tx.sshKey.findMany({ where: { jailId: jail.id, accountId: actor.accountId }, orderBy: { createdAt: "asc" }, select: { publicKey: true } });
+  const keys = await tx.sshKey.findMany({
+    where: { jailId: jail.id, accountId: actor.accountId },
+    orderBy: { createdAt: "asc" },
+    select: { publicKey: true },
+  });
   await tx.job.updateMany({
     where: { jailId: jail.id, type: "SET_SSH_KEYS", status: "QUEUED", jail: { accountId: actor.accountId } },
     data: { status: "CANCELLED", finishedAt: new Date(), error: "Superseded by a newer key list." },
   });
-  return enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: "SET_SSH_KEYS", payload: { name: jail.name, keys: keys.map((k) => k.publicKey) }, requestedById: actor.userId });
+  return enqueueJob(tx, {
+    hostId: jail.hostId,
+    jailId: jail.id,
+    type: "SET_SSH_KEYS",
+    payload: { name: jail.name, keys: keys.map((k) => k.publicKey) },
+    requestedById: actor.userId,
+  });
 }
 
 export async function addSshKey(actor: CustomerActor, jailId: string, key: ParsedSshKey, label?: string) {
@@ -42,12 +52,20 @@ export async function addSshKey(actor: CustomerActor, jailId: string, key: Parse
         },
       });
       const job = await queueKeyList(tx, actor, jail);
-      await recordAudit(tx, auditActor(actor), { action: "jail.ssh-key.add", targetType: "Jail", targetId: jail.id, accountId: actor.accountId, data: { fingerprint: key.fingerprint } });
+      await recordAudit(tx, auditActor(actor), {
+        action: "jail.ssh-key.add",
+        targetType: "Jail",
+        targetId: jail.id,
+        accountId: actor.accountId,
+        data: { fingerprint: key.fingerprint },
+      });
       return { keyId: created.id, jobId: job?.id ?? null };
     });
   } catch (err) {
     if (isUniqueViolationOf(err, "fingerprint")) {
-      throw new AppError("CONFLICT", "This key is already on the jail.", { publicKey: [`This key (${key.fingerprint}) is already on the jail.`] });
+      throw new AppError("CONFLICT", "This key is already on the jail.", {
+        publicKey: [`This key (${key.fingerprint}) is already on the jail.`],
+      });
     }
     throw err;
   }
@@ -60,7 +78,13 @@ export async function removeSshKey(actor: CustomerActor, jailId: string, keyId: 
     const { count } = await tx.sshKey.deleteMany({ where: { id: keyId, jailId: jail.id, accountId: actor.accountId } });
     if (count === 0) throw notFound("That key");
     const job = await queueKeyList(tx, actor, jail);
-    await recordAudit(tx, auditActor(actor), { action: "jail.ssh-key.remove", targetType: "Jail", targetId: jail.id, accountId: actor.accountId, data: { keyId } });
+    await recordAudit(tx, auditActor(actor), {
+      action: "jail.ssh-key.remove",
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+      data: { keyId },
+    });
     return { jobId: job?.id ?? null };
   });
 }

@@ -42,7 +42,12 @@ describe("orderJail", () => {
     const job = jail.jobs[0]!;
     expect(job).toMatchObject({ type: "CREATE", status: "QUEUED", hostId: host.id, requestedById: user.id });
     const payload = jobPayloads.CREATE.parse(job.payload);
-    expect(payload.jail.limits).toEqual({ memoryMb: plan.memoryLimitMb, maxProcesses: plan.maxProcesses, cpuPercent: plan.cpuPercent, diskQuotaMb: plan.diskQuotaMb });
+    expect(payload.jail.limits).toEqual({
+      memoryMb: plan.memoryLimitMb,
+      maxProcesses: plan.maxProcesses,
+      cpuPercent: plan.cpuPercent,
+      diskQuotaMb: plan.diskQuotaMb,
+    });
     expect(payload.jail.network.publicIp).toBe(jail.ipAddresses.find((a) => a.kind === "PUBLIC")!.address);
     expect(payload.jail.hostname).toBe(jail.hostname);
     expect(payload.start).toBe(true);
@@ -78,7 +83,10 @@ describe("orderJail", () => {
     const first = await orderJail(actor, input(plan.slug, template.slug), { now });
     expect((await db.jail.findUniqueOrThrow({ where: { id: first.jailId } })).hostId).toBe(full.id);
     const before = await db.jail.count({ where: { accountId: actor.accountId } });
-    await expect(orderJail(actor, input(plan.slug, template.slug), { now })).rejects.toMatchObject({ code: "NO_CAPACITY", message: NO_CAPACITY_MESSAGE });
+    await expect(orderJail(actor, input(plan.slug, template.slug), { now })).rejects.toMatchObject({
+      code: "NO_CAPACITY",
+      message: NO_CAPACITY_MESSAGE,
+    });
     expect(await db.jail.count({ where: { accountId: actor.accountId } })).toBe(before);
   });
 
@@ -108,7 +116,10 @@ describe("orderJail", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: "CONFLICT", fieldErrors: { hostname: [`${hostname} is already taken. Choose another hostname.`] } });
+    expect(rejected.reason).toMatchObject({
+      code: "CONFLICT",
+      fieldErrors: { hostname: [`${hostname} is already taken. Choose another hostname.`] },
+    });
     expect(await db.jail.count({ where: { hostname } })).toBe(1);
     // The loser's addresses went back with its rolled-back transaction.
     expect(await db.ipAddress.count({ where: { jail: { hostname } } })).toBe(2);
@@ -138,7 +149,9 @@ describe("orderJail", () => {
     expect(await db.job.count({ where: { jailId: a.jailId } })).toBe(1);
     // The same key from another account learns nothing and makes nothing.
     const other = await createCustomer();
-    await expect(orderJail({ userId: other.user.id, accountId: other.account.id }, form, { now })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(orderJail({ userId: other.user.id, accountId: other.account.id }, form, { now })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await db.jail.count({ where: { accountId: other.account.id } })).toBe(0);
   });
 
@@ -146,10 +159,20 @@ describe("orderJail", () => {
     const now = futureNow();
     const { plan, template, actor } = await setup();
     await createHost({ heartbeat: now });
-    await expect(orderJail(actor, input("no-such-plan", template.slug), { now })).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { plan: expect.any(Array) } });
-    await expect(orderJail(actor, input(plan.slug, "no-such-template"), { now })).rejects.toMatchObject({ fieldErrors: { template: expect.any(Array) } });
+    await expect(orderJail(actor, input("no-such-plan", template.slug), { now })).rejects.toMatchObject({
+      code: "VALIDATION",
+      fieldErrors: { plan: expect.any(Array) },
+    });
+    await expect(orderJail(actor, input(plan.slug, "no-such-template"), { now })).rejects.toMatchObject({
+      fieldErrors: { template: expect.any(Array) },
+    });
     // Extra fields a hostile form might carry are stripped by the schema.
-    const parsed = orderJailSchema.parse({ ...input(plan.slug, template.slug), accountId: "someone-else", priceCents: 1, memoryLimitMb: 99999 });
+    const parsed = orderJailSchema.parse({
+      ...input(plan.slug, template.slug),
+      accountId: "someone-else",
+      priceCents: 1,
+      memoryLimitMb: 99999,
+    });
     expect(Object.keys(parsed).sort()).toEqual(["hostname", "orderKey", "plan", "template"]);
     await db.account.update({ where: { id: actor.accountId }, data: { status: "SUSPENDED" } });
     await expect(orderJail(actor, input(plan.slug, template.slug), { now })).rejects.toMatchObject({ code: "FORBIDDEN" });

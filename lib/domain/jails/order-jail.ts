@@ -36,12 +36,17 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
     return await db.$transaction(async (tx) => {
       const account = await tx.account.findUnique({ where: { id: actor.accountId }, select: { status: true } });
       if (!account) throw notFound("Your account");
-      if (account.status !== "ACTIVE") throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
+      if (account.status !== "ACTIVE")
+        throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
 
       const plan = await tx.plan.findFirst({ where: { slug: input.plan, active: true } });
-      if (!plan) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
+      if (!plan)
+        throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
       const template = await tx.template.findFirst({ where: { slug: input.template, active: true } });
-      if (!template) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { template: ["That template is not available. Choose another."] });
+      if (!template)
+        throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
+          template: ["That template is not available. Choose another."],
+        });
 
       // A friendly early answer; the unique index below is what actually guarantees it.
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
@@ -101,6 +106,7 @@ async function findOrder(accountId: string, orderKey: string): Promise<OrderJail
   const jail = await db.jail.findUnique({ where: { orderKey }, select: { id: true, accountId: true } });
   if (!jail) return null;
   // A key seen from another account is not a way to learn about its jail.
-  if (jail.accountId !== accountId) throw new AppError("CONFLICT", "This order form has already been used. Reload the page and order again.");
+  if (jail.accountId !== accountId)
+    throw new AppError("CONFLICT", "This order form has already been used. Reload the page and order again.");
   return { jailId: jail.id, created: false };
 }

@@ -15,7 +15,11 @@ export async function reinstallJail(actor: CustomerActor, jailId: string, confir
     const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
     assertCapability(capabilities.reinstall);
     assertHostnameConfirmed(jail.hostname, confirmHostname);
-    const keys = await tx.sshKey.findMany({ where: { jailId: jail.id, accountId: actor.accountId }, orderBy: { createdAt: "asc" }, select: { publicKey: true } });
+    const keys = await tx.sshKey.findMany({
+      where: { jailId: jail.id, accountId: actor.accountId },
+      orderBy: { createdAt: "asc" },
+      select: { publicKey: true },
+    });
     await tx.jail.updateMany({
       where: { id: jail.id, accountId: actor.accountId },
       data: { state: "QUEUED", jid: null, sshHostKeyFingerprint: null, lastError: null },
@@ -27,7 +31,12 @@ export async function reinstallJail(actor: CustomerActor, jailId: string, confir
       payload: { jail: jailSpecOf(jail), sshKeys: keys.map((k) => k.publicKey), start: jail.desiredState !== "STOPPED" },
       requestedById: actor.userId,
     });
-    await recordAudit(tx, auditActor(actor), { action: "jail.reinstall", targetType: "Jail", targetId: jail.id, accountId: actor.accountId });
+    await recordAudit(tx, auditActor(actor), {
+      action: "jail.reinstall",
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+    });
     return { jobId: job.id };
   });
 }

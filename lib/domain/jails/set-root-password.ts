@@ -28,8 +28,19 @@ export async function setRootPassword(actor: CustomerActor, jailId: string, pass
       where: { jailId: jail.id, type: "SET_PASSWORD", status: "QUEUED", jail: { accountId: actor.accountId } },
       data: { status: "CANCELLED", finishedAt: new Date(), error: "Superseded by a newer password.", payload: { name: jail.name } },
     });
-    const job = await enqueueJob(tx, { hostId: jail.hostId, jailId: jail.id, type: "SET_PASSWORD", payload: { name: jail.name, passwordHash }, requestedById: actor.userId });
-    await recordAudit(tx, auditActor(actor), { action: "jail.set-root-password", targetType: "Jail", targetId: jail.id, accountId: actor.accountId });
+    const job = await enqueueJob(tx, {
+      hostId: jail.hostId,
+      jailId: jail.id,
+      type: "SET_PASSWORD",
+      payload: { name: jail.name, passwordHash },
+      requestedById: actor.userId,
+    });
+    await recordAudit(tx, auditActor(actor), {
+      action: "jail.set-root-password",
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+    });
     return { jobId: job.id };
   });
 }

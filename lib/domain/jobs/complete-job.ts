@@ -32,7 +32,15 @@ export async function completeJob(hostId: string, jobId: string, report: Complet
     if (report.status === "SUCCEEDED") {
       await tx.job.update({
         where: { id: job.id },
-        data: { status: "SUCCEEDED", finishedAt: now, result: report.result as Prisma.InputJsonValue, output, leasedBy: null, leaseExpiresAt: null, payload: scrubbed(job) },
+        data: {
+          status: "SUCCEEDED",
+          finishedAt: now,
+          result: report.result as Prisma.InputJsonValue,
+          output,
+          leasedBy: null,
+          leaseExpiresAt: null,
+          payload: scrubbed(job),
+        },
       });
       await applySuccess(tx, job, report.result, now);
       return { status: "SUCCEEDED" as const, duplicate: false };
@@ -41,13 +49,28 @@ export async function completeJob(hostId: string, jobId: string, report: Complet
     if (retry) {
       await tx.job.update({
         where: { id: job.id },
-        data: { status: "QUEUED", error: report.error, output, leasedBy: null, leaseExpiresAt: null, runAfter: new Date(now.getTime() + backoffMs(job.attempts)) },
+        data: {
+          status: "QUEUED",
+          error: report.error,
+          output,
+          leasedBy: null,
+          leaseExpiresAt: null,
+          runAfter: new Date(now.getTime() + backoffMs(job.attempts)),
+        },
       });
       return { status: "QUEUED" as const, duplicate: false };
     }
     await tx.job.update({
       where: { id: job.id },
-      data: { status: "FAILED", error: report.error, output, finishedAt: now, leasedBy: null, leaseExpiresAt: null, payload: scrubbed(job) },
+      data: {
+        status: "FAILED",
+        error: report.error,
+        output,
+        finishedAt: now,
+        leasedBy: null,
+        leaseExpiresAt: null,
+        payload: scrubbed(job),
+      },
     });
     await applyFailure(tx, job, report.error);
     return { status: "FAILED" as const, duplicate: false };
@@ -80,16 +103,26 @@ async function applySuccess(tx: Tx, job: Job, result: JobResult, now: Date) {
       break;
     case "START":
     case "RESTART":
-      await tx.jail.updateMany({ where: { ...where, destroyedAt: null }, data: { state: "RUNNING", jid: result.jid ?? null, lastError: null } });
+      await tx.jail.updateMany({
+        where: { ...where, destroyedAt: null },
+        data: { state: "RUNNING", jid: result.jid ?? null, lastError: null },
+      });
       break;
     case "STOP":
       await tx.jail.updateMany({ where: { ...where, destroyedAt: null }, data: { state: "STOPPED", jid: null, lastError: null } });
       break;
     case "DESTROY": {
-      const { count } = await tx.jail.updateMany({ where: { ...where, destroyedAt: null }, data: { state: "DESTROYED", destroyedAt: now, jid: null } });
+      const { count } = await tx.jail.updateMany({
+        where: { ...where, destroyedAt: null },
+        data: { state: "DESTROYED", destroyedAt: now, jid: null },
+      });
       if (count) {
         await releaseAddresses(tx, job.jailId);
-        await recordAudit(tx, { kind: "agent", hostId: job.hostId }, { action: "jail.destroyed", targetType: "Jail", targetId: job.jailId });
+        await recordAudit(
+          tx,
+          { kind: "agent", hostId: job.hostId },
+          { action: "jail.destroyed", targetType: "Jail", targetId: job.jailId },
+        );
       }
       break;
     }

@@ -25,7 +25,9 @@ describe("job queue", () => {
     const after = await db.jail.findUniqueOrThrow({ where: { id: jail.id } });
     expect(after).toMatchObject({ state: "RUNNING", jid: 42, sshHostKeyFingerprint: "SHA256:abc" });
     // A repeated report (agent retrying after a lost response) changes nothing.
-    await expect(completeJob(host.id, job.id, { status: "FAILED", error: "late", retryable: false })).resolves.toMatchObject({ duplicate: true });
+    await expect(completeJob(host.id, job.id, { status: "FAILED", error: "late", retryable: false })).resolves.toMatchObject({
+      duplicate: true,
+    });
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("SUCCEEDED");
   });
 
@@ -42,7 +44,9 @@ describe("job queue", () => {
   it("runs a jail's jobs strictly in order", async () => {
     const { host, jail } = await setup();
     const create = await queueCreate(jail);
-    const stop = await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "STOP", payload: { name: jail.name } }));
+    const stop = await db.$transaction((tx) =>
+      enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "STOP", payload: { name: jail.name } }),
+    );
     const first = await leaseJobs(host.id, "agent", 10);
     expect(first.map((j) => j.id)).toEqual([create.id]); // the STOP waits for the CREATE
     await completeJob(host.id, create.id, { status: "SUCCEEDED", result: { running: true } });
@@ -86,7 +90,9 @@ describe("job queue", () => {
   it("removes the password hash from a SET_PASSWORD job when it ends", async () => {
     const { host, jail } = await setup();
     const hash = "$6$saltsalt$" + "a".repeat(86);
-    const job = await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "SET_PASSWORD", payload: { name: jail.name, passwordHash: hash } }));
+    const job = await db.$transaction((tx) =>
+      enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "SET_PASSWORD", payload: { name: jail.name, passwordHash: hash } }),
+    );
     await leaseJobs(host.id, "agent", 1);
     await completeJob(host.id, job.id, { status: "SUCCEEDED", result: {} });
     const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
@@ -96,7 +102,9 @@ describe("job queue", () => {
 
   it("releases a destroyed jail's addresses", async () => {
     const { host, jail } = await setup();
-    const job = await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "DESTROY", payload: { name: jail.name } }));
+    const job = await db.$transaction((tx) =>
+      enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "DESTROY", payload: { name: jail.name } }),
+    );
     await leaseJobs(host.id, "agent", 1);
     await completeJob(host.id, job.id, { status: "SUCCEEDED", result: { destroyed: true } });
     expect(await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "DESTROYED" });

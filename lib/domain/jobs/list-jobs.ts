@@ -37,6 +37,10 @@ export async function listJobs(filter: JobFilter, page: number) {
 export function getJob(jobId: string) {
   return db.job.findUnique({
     where: { id: jobId },
-    include: { host: { select: { id: true, name: true } }, jail: { select: { id: true, hostname: true, name: true } }, requestedBy: { select: { email: true } } },
+    include: {
+      host: { select: { id: true, name: true } },
+      jail: { select: { id: true, hostname: true, name: true } },
+      requestedBy: { select: { email: true } },
+    },
   });
 }

@@ -17,17 +17,19 @@ export async function ingestUsage(hostId: string, batch: z.infer<typeof usageReq
     const sampledAt = new Date(s.sampledAt);
     // A sample stamped far in the future is a broken clock, not usage.
     if (!jailId || sampledAt.getTime() > now.getTime() + 5 * 60_000) return [];
-    return [{
-      jailId,
-      hostId,
-      sampledAt,
-      diskBytes: BigInt(s.diskBytes),
-      memoryBytes: BigInt(s.memoryBytes),
-      cpuPercent: s.cpuPercent,
-      processes: s.processes,
-      netRxBytes: BigInt(s.netRxBytes),
-      netTxBytes: BigInt(s.netTxBytes),
-    }];
+    return [
+      {
+        jailId,
+        hostId,
+        sampledAt,
+        diskBytes: BigInt(s.diskBytes),
+        memoryBytes: BigInt(s.memoryBytes),
+        cpuPercent: s.cpuPercent,
+        processes: s.processes,
+        netRxBytes: BigInt(s.netRxBytes),
+        netTxBytes: BigInt(s.netTxBytes),
+      },
+    ];
   });
   const { count } = rows.length ? await db.usageSample.createMany({ data: rows, skipDuplicates: true }) : { count: 0 };
   return { accepted: count, duplicates: rows.length - count, rejected: batch.samples.length - rows.length };
@@ -42,7 +44,18 @@ export async function recordHogEvents(hostId: string, batch: z.infer<typeof hogs
   const rows = batch.events.flatMap((e) => {
     const jailId = idByName.get(e.jail);
     if (!jailId) return [];
-    return [{ eventKey: `${hostId}:${e.key}`, hostId, jailId, pid: e.pid, command: e.command, cpuPercent: e.cpuPercent, action: e.action, detectedAt: new Date(e.detectedAt) }];
+    return [
+      {
+        eventKey: `${hostId}:${e.key}`,
+        hostId,
+        jailId,
+        pid: e.pid,
+        command: e.command,
+        cpuPercent: e.cpuPercent,
+        action: e.action,
+        detectedAt: new Date(e.detectedAt),
+      },
+    ];
   });
   const { count } = rows.length ? await db.hogEvent.createMany({ data: rows, skipDuplicates: true }) : { count: 0 };
   return { accepted: count, rejected: batch.events.length - rows.length };

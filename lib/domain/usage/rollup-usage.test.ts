@@ -22,14 +22,32 @@ describe("rollupUsage", () => {
     const j = await jail();
     // 10:00–10:50 every 10 min (6 samples): disk 1..6 GB. 11:00–11:30 (4 samples): disk 10 GB.
     await writeSamples(j, at("2010-05-04T10:00:00Z"), at("2010-05-04T10:50:00Z"), 10, (t) => ({
-      diskBytes: (t.getUTCMinutes() / 10 + 1) * GB, memoryBytes: 100, cpuPercent: t.getUTCMinutes(), netRxBytes: 1000, netTxBytes: 10,
+      diskBytes: (t.getUTCMinutes() / 10 + 1) * GB,
+      memoryBytes: 100,
+      cpuPercent: t.getUTCMinutes(),
+      netRxBytes: 1000,
+      netTxBytes: 10,
     }));
-    await writeSamples(j, at("2010-05-04T11:00:00Z"), at("2010-05-04T11:30:00Z"), 10, () => ({ diskBytes: 10 * GB, memoryBytes: 300, cpuPercent: 5, netRxBytes: 1, netTxBytes: 2 }));
+    await writeSamples(j, at("2010-05-04T11:00:00Z"), at("2010-05-04T11:30:00Z"), 10, () => ({
+      diskBytes: 10 * GB,
+      memoryBytes: 300,
+      cpuPercent: 5,
+      netRxBytes: 1,
+      netTxBytes: 2,
+    }));
     await rollupUsage(at("2010-05-04T11:35:00Z"));
 
     const hours = await rollups(j.id, "HOUR");
     expect(hours.map((h) => h.bucketStart.toISOString())).toEqual(["2010-05-04T10:00:00.000Z", "2010-05-04T11:00:00.000Z"]);
-    expect(hours[0]).toMatchObject({ samples: 6, diskMaxBytes: BigInt(6 * GB), diskAvgBytes: BigInt(3.5 * GB), cpuMaxPercent: 50, cpuAvgPercent: 25, netRxBytes: 6000n, netTxBytes: 60n });
+    expect(hours[0]).toMatchObject({
+      samples: 6,
+      diskMaxBytes: BigInt(6 * GB),
+      diskAvgBytes: BigInt(3.5 * GB),
+      cpuMaxPercent: 50,
+      cpuAvgPercent: 25,
+      netRxBytes: 6000n,
+      netTxBytes: 60n,
+    });
     expect(hours[1]).toMatchObject({ samples: 4, diskMaxBytes: BigInt(10 * GB), memoryAvgBytes: 300n, netRxBytes: 4n, netTxBytes: 8n });
 
     const [day] = await rollups(j.id, "DAY");
@@ -41,7 +59,10 @@ describe("rollupUsage", () => {
 
   it("is idempotent: a second pass leaves every row as it was, updatedAt included", async () => {
     const j = await jail();
-    await writeSamples(j, at("2010-06-01T00:00:00Z"), at("2010-06-01T05:55:00Z"), 5, (t) => ({ diskBytes: t.getUTCHours() * GB, netRxBytes: 7 }));
+    await writeSamples(j, at("2010-06-01T00:00:00Z"), at("2010-06-01T05:55:00Z"), 5, (t) => ({
+      diskBytes: t.getUTCHours() * GB,
+      netRxBytes: 7,
+    }));
     await rollupUsage(at("2010-06-01T06:00:00Z"));
     const first = [...(await rollups(j.id, "HOUR")), ...(await rollups(j.id, "DAY"))];
     expect(first).toHaveLength(7);
@@ -64,7 +85,10 @@ describe("rollupUsage", () => {
 
   it("counts a negative transfer delta as zero", async () => {
     const j = await jail();
-    await writeSamples(j, at("2010-08-01T08:00:00Z"), at("2010-08-01T08:20:00Z"), 10, (t) => ({ netRxBytes: t.getUTCMinutes() === 10 ? -5000 : 100, netTxBytes: 1 }));
+    await writeSamples(j, at("2010-08-01T08:00:00Z"), at("2010-08-01T08:20:00Z"), 10, (t) => ({
+      netRxBytes: t.getUTCMinutes() === 10 ? -5000 : 100,
+      netTxBytes: 1,
+    }));
     await rollupUsage(at("2010-08-01T09:00:00Z"));
     const [hour] = await rollups(j.id, "HOUR");
     expect(hour).toMatchObject({ samples: 3, netRxBytes: 200n, netTxBytes: 3n });

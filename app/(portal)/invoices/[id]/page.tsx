@@ -22,9 +22,15 @@ export default async function CustomerInvoicePage({ params }: { params: Promise<
   return (
     <>
       {/* Printing the invoice prints the invoice, not the portal around it. */}
-      <style>{"@media print { aside, header, [data-testid=overage-banner] { display: none !important } main { max-width: none !important; padding: 0 !important } }"}</style>
+      <style>
+        {
+          "@media print { aside, header, [data-testid=overage-banner] { display: none !important } main { max-width: none !important; padding: 0 !important } }"
+        }
+      </style>
       <div className="mb-4 flex justify-between print:hidden">
-        <LinkButton variant="secondary" href="/invoices">All invoices</LinkButton>
+        <LinkButton variant="secondary" href="/invoices">
+          All invoices
+        </LinkButton>
         <PrintButton />
       </div>
       <InvoiceDocument invoice={invoice} />

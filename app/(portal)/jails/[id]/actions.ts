@@ -11,7 +11,14 @@ import { cancelJail } from "@/lib/domain/jails/cancel-jail";
 import { changeJailPlan } from "@/lib/domain/jails/change-jail-plan";
 import { setRootPassword } from "@/lib/domain/jails/set-root-password";
 import { addSshKey, removeSshKey } from "@/lib/domain/jails/manage-ssh-keys";
-import { addSshKeySchema, changePlanSchema, confirmedJailSchema, jailRefSchema, removeSshKeySchema, rootPasswordSchema } from "@/lib/schemas/jails";
+import {
+  addSshKeySchema,
+  changePlanSchema,
+  confirmedJailSchema,
+  jailRefSchema,
+  removeSshKeySchema,
+  rootPasswordSchema,
+} from "@/lib/schemas/jails";
 
 export const startJailAction = customerAction(jailRefSchema, async ({ jailId }, { user, ip }) => {
   await startJail(actorOf(user, ip), jailId);
@@ -46,7 +53,10 @@ export const cancelJailAction = customerAction(confirmedJailSchema, async ({ jai
 export const changePlanAction = customerAction(changePlanSchema, async ({ jailId, plan }, { user, ip }) => {
   const res = await changeJailPlan(actorOf(user, ip), jailId, plan);
   refresh();
-  return { ok: true, message: res.direction === "upgrade" ? "Upgraded: the new limits are being applied." : "Downgraded: the new limits are being applied." };
+  return {
+    ok: true,
+    message: res.direction === "upgrade" ? "Upgraded: the new limits are being applied." : "Downgraded: the new limits are being applied.",
+  };
 });
 
 export const setRootPasswordAction = customerAction(rootPasswordSchema, async ({ jailId, password }, { user, ip }) => {

@@ -70,7 +70,9 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                 <Spinner />
                 <span>
                   <strong>{j.label}…</strong>{" "}
-                  {j.status === "QUEUED" ? `waiting for the host (asked ${formatAge(j.createdAt)})` : `the host is on it (started ${formatAge(j.startedAt)})`}
+                  {j.status === "QUEUED"
+                    ? `waiting for the host (asked ${formatAge(j.createdAt)})`
+                    : `the host is on it (started ${formatAge(j.startedAt)})`}
                   {j.attempts > 1 && `, attempt ${j.attempts}`}
                   {j.error && ` — last try: ${j.error}`}
                 </span>
@@ -79,7 +81,8 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
           ))}
           {jail.state === "FAILED" && (
             <Alert tone="error" title="The jail could not be installed.">
-              <span data-testid="jail-failure">{jail.lastError ?? "The host did not say why."}</span> Reinstall it from its template below, or cancel it.
+              <span data-testid="jail-failure">{jail.lastError ?? "The host did not say why."}</span> Reinstall it from its template below,
+              or cancel it.
             </Alert>
           )}
           {jail.state !== "FAILED" && jail.failedJob && (
@@ -88,13 +91,13 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
             </Alert>
           )}
           {usage.over.length > 0 && (
-            <Alert tone="warning" title="This jail is over its plan's limits." >
-              <span data-testid="over-limit">
-                {usage.over.map((o) => OVER_TEXT[o]).join(" ")}
-              </span>
+            <Alert tone="warning" title="This jail is over its plan's limits.">
+              <span data-testid="over-limit">{usage.over.map((o) => OVER_TEXT[o]).join(" ")}</span>
             </Alert>
           )}
-          {jail.accountStatus === "SUSPENDED" && <Alert tone="error">Your account is suspended: the jail cannot be started until it is settled.</Alert>}
+          {jail.accountStatus === "SUSPENDED" && (
+            <Alert tone="error">Your account is suspended: the jail cannot be started until it is settled.</Alert>
+          )}
           {destroyed && <Alert tone="info">This jail was cancelled and destroyed on {formatDate(jail.destroyedAt)}.</Alert>}
         </div>
 
@@ -104,10 +107,25 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
             <CardBody>
               <DefinitionList
                 items={[
-                  ["Hostname", <span key="h" className="break-all font-mono" data-testid="jail-hostname">{jail.hostname}</span>],
+                  [
+                    "Hostname",
+                    <span key="h" className="break-all font-mono" data-testid="jail-hostname">
+                      {jail.hostname}
+                    </span>,
+                  ],
                   ["Status", <JailStateBadge key="s" state={jail.state} />],
-                  ["Public address", <span key="p" className="font-mono" data-testid="public-ip">{jail.publicIp ?? "—"}</span>],
-                  ["Private address", <span key="v" className="font-mono">{jail.privateIp ?? "—"}</span>],
+                  [
+                    "Public address",
+                    <span key="p" className="font-mono" data-testid="public-ip">
+                      {jail.publicIp ?? "—"}
+                    </span>,
+                  ],
+                  [
+                    "Private address",
+                    <span key="v" className="font-mono">
+                      {jail.privateIp ?? "—"}
+                    </span>,
+                  ],
                   ["Host", jail.host.name],
                   ["Plan", `${jail.plan.name} (${formatMoney(jail.plan.priceCents)} / month)`],
                   ["Template", jail.template.name],
@@ -129,7 +147,9 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
               <div>
                 <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">Host key fingerprint</p>
                 {jail.sshHostKeyFingerprint ? (
-                  <p className="mt-0.5 break-all font-mono text-xs" data-testid="host-key-fingerprint">{jail.sshHostKeyFingerprint}</p>
+                  <p className="mt-0.5 break-all font-mono text-xs" data-testid="host-key-fingerprint">
+                    {jail.sshHostKeyFingerprint}
+                  </p>
                 ) : (
                   <p className="mt-0.5 text-zinc-500">Shown once the jail is running. Compare it with what ssh shows on first connect.</p>
                 )}
@@ -149,13 +169,40 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
         )}
 
         <Card>
-          <CardHeader title="Usage" description={usage.current ? `Measured on the host ${formatAge(usage.current.sampledAt)}.` : "No measurements yet."} />
+          <CardHeader
+            title="Usage"
+            description={usage.current ? `Measured on the host ${formatAge(usage.current.sampledAt)}.` : "No measurements yet."}
+          />
           <CardBody className="space-y-6">
             <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-4">
-              <UsageMeter testId="meter-disk" label="Disk" used={usage.current?.diskBytes ?? null} limit={usage.limits.diskBytes} format={formatBytes} />
-              <UsageMeter testId="meter-memory" label="Memory" used={usage.current?.memoryBytes ?? null} limit={usage.limits.memoryBytes} format={formatBytes} />
-              <UsageMeter testId="meter-cpu" label="CPU" used={usage.current?.cpuPercent ?? null} limit={usage.limits.cpuPercent} format={(v) => `${Math.round(v)}%`} />
-              <UsageMeter testId="meter-transfer" label="Transfer this month" used={usage.transferThisMonthBytes} limit={usage.limits.monthlyTransferBytes} format={formatBytes} />
+              <UsageMeter
+                testId="meter-disk"
+                label="Disk"
+                used={usage.current?.diskBytes ?? null}
+                limit={usage.limits.diskBytes}
+                format={formatBytes}
+              />
+              <UsageMeter
+                testId="meter-memory"
+                label="Memory"
+                used={usage.current?.memoryBytes ?? null}
+                limit={usage.limits.memoryBytes}
+                format={formatBytes}
+              />
+              <UsageMeter
+                testId="meter-cpu"
+                label="CPU"
+                used={usage.current?.cpuPercent ?? null}
+                limit={usage.limits.cpuPercent}
+                format={(v) => `${Math.round(v)}%`}
+              />
+              <UsageMeter
+                testId="meter-transfer"
+                label="Transfer this month"
+                used={usage.transferThisMonthBytes}
+                limit={usage.limits.monthlyTransferBytes}
+                format={formatBytes}
+              />
             </div>
             {usage.current && (
               <p className="text-xs text-zinc-500">
@@ -183,7 +230,15 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                             {k.type} {k.bits} · {k.fingerprint}
                           </p>
                         </div>
-                        <JailActionButton action={removeSshKeyAction} jailId={jail.id} extra={{ keyId: k.id }} label="Remove" pendingLabel="Removing…" variant="ghost" disabledReason={reason(caps.sshKeys)} />
+                        <JailActionButton
+                          action={removeSshKeyAction}
+                          jailId={jail.id}
+                          extra={{ keyId: k.id }}
+                          label="Remove"
+                          pendingLabel="Removing…"
+                          variant="ghost"
+                          disabledReason={reason(caps.sshKeys)}
+                        />
                       </li>
                     ))}
                   </ul>
@@ -199,13 +254,19 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                 </CardBody>
               </Card>
               <Card>
-                <CardHeader title="Plan" description={`Now: ${jail.plan.name} — ${formatMb(jail.plan.diskQuotaMb)} disk, ${formatMb(jail.plan.memoryLimitMb)} process space, ${jail.plan.maxProcesses} processes.`} />
+                <CardHeader
+                  title="Plan"
+                  description={`Now: ${jail.plan.name} — ${formatMb(jail.plan.diskQuotaMb)} disk, ${formatMb(jail.plan.memoryLimitMb)} process space, ${jail.plan.maxProcesses} processes.`}
+                />
                 <CardBody>
                   <ChangePlanForm
                     action={changePlanAction}
                     jailId={jail.id}
                     currentPlan={jail.plan.slug}
-                    plans={plans.map((p) => ({ value: p.slug, label: `${p.name} — ${formatMoney(p.priceCents)} / month, ${formatMb(p.diskQuotaMb)} disk, ${formatMb(p.memoryLimitMb)} memory` }))}
+                    plans={plans.map((p) => ({
+                      value: p.slug,
+                      label: `${p.name} — ${formatMoney(p.priceCents)} / month, ${formatMb(p.diskQuotaMb)} disk, ${formatMb(p.memoryLimitMb)} memory`,
+                    }))}
                     disabledReason={reason(caps.changePlan)}
                   />
                 </CardBody>
@@ -215,7 +276,14 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
         )}
 
         <Card>
-          <CardHeader title="Recent activity" actions={<Link href={`/jails/${jail.id}/activity`} className="text-sm font-medium text-brand-600 hover:underline">All activity</Link>} />
+          <CardHeader
+            title="Recent activity"
+            actions={
+              <Link href={`/jails/${jail.id}/activity`} className="text-sm font-medium text-brand-600 hover:underline">
+                All activity
+              </Link>
+            }
+          />
           <CardBody>
             {activity.jobs.length === 0 ? (
               <p className="text-sm text-zinc-500">Nothing yet.</p>
@@ -224,7 +292,10 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                 {activity.jobs.map((j) => (
                   <li key={j.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
-                      <JobTypeLabel type={j.type} /> <span className="text-zinc-500">by {j.requestedBy}, {formatDateTime(j.createdAt)}</span>
+                      <JobTypeLabel type={j.type} />{" "}
+                      <span className="text-zinc-500">
+                        by {j.requestedBy}, {formatDateTime(j.createdAt)}
+                      </span>
                     </span>
                     <JobStatusBadge status={j.status} />
                   </li>

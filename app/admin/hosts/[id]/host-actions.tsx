@@ -21,7 +21,8 @@ export function HostActions({ hostId, status, enrolled }: { hostId: string; stat
                   variant={s === "DISABLED" ? "danger" : "secondary"}
                   size="sm"
                   onClick={(e) => {
-                    if (s === "DISABLED" && !confirm("Disable this host? It takes no new jails; its jails keep running.")) e.preventDefault();
+                    if (s === "DISABLED" && !confirm("Disable this host? It takes no new jails; its jails keep running."))
+                      e.preventDefault();
                   }}
                 >
                   {s === "ACTIVE" ? "Activate" : s === "DRAINING" ? "Drain (take no new jails)" : "Disable"}

@@ -25,7 +25,11 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <PageHeader title={host.name} description={host.fqdn} actions={<HealthBadge health={health} />} />
-      {host.unavailableReason && <Alert tone="error" title="This host cannot run jails" className="mb-6">{host.unavailableReason}</Alert>}
+      {host.unavailableReason && (
+        <Alert tone="error" title="This host cannot run jails" className="mb-6">
+          {host.unavailableReason}
+        </Alert>
+      )}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Status" />
@@ -40,8 +44,16 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 ["Enrolled", formatDateTime(host.enrolledAt)],
                 ["Jails", `${liveJails} of ${host.capacityJails}`],
                 ["Disk / memory", `${formatMb(host.capacityDiskMb)} / ${formatMb(host.capacityMemoryMb)}`],
-                ["Private netblock", `${host.privateNetblock} (${pool("PRIVATE")?._count.jailId ?? 0} of ${pool("PRIVATE")?._count._all ?? 0} used)`],
-                ["Public pool", host.publicPoolCidr ? `${host.publicPoolCidr} (${pool("PUBLIC")?._count.jailId ?? 0} of ${pool("PUBLIC")?._count._all ?? 0} used)` : "none"],
+                [
+                  "Private netblock",
+                  `${host.privateNetblock} (${pool("PRIVATE")?._count.jailId ?? 0} of ${pool("PRIVATE")?._count._all ?? 0} used)`,
+                ],
+                [
+                  "Public pool",
+                  host.publicPoolCidr
+                    ? `${host.publicPoolCidr} (${pool("PUBLIC")?._count.jailId ?? 0} of ${pool("PUBLIC")?._count._all ?? 0} used)`
+                    : "none",
+                ],
               ]}
             />
             {Object.keys(facts).length > 0 && (
@@ -62,17 +74,26 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
 
       <h2 className="mb-3 mt-8 text-lg font-semibold">Drift</h2>
       {drift.length === 0 ? (
-        <p className="text-sm text-zinc-500" data-testid="no-drift">The host has exactly the jails the panel expects.</p>
+        <p className="text-sm text-zinc-500" data-testid="no-drift">
+          The host has exactly the jails the panel expects.
+        </p>
       ) : (
         <Table>
           <THead>
-            <tr><Th>Jail</Th><Th>Kind</Th><Th>Detail</Th><Th>Since</Th></tr>
+            <tr>
+              <Th>Jail</Th>
+              <Th>Kind</Th>
+              <Th>Detail</Th>
+              <Th>Since</Th>
+            </tr>
           </THead>
           <TBody>
             {drift.map((d) => (
               <tr key={d.id}>
                 <Td className="font-mono text-xs">{d.jailName}</Td>
-                <Td><Badge tone={d.kind === "UNEXPECTED" ? "yellow" : "red"}>{d.kind.toLowerCase()}</Badge></Td>
+                <Td>
+                  <Badge tone={d.kind === "UNEXPECTED" ? "yellow" : "red"}>{d.kind.toLowerCase()}</Badge>
+                </Td>
                 <Td className="text-xs">{d.detail}</Td>
                 <Td className="text-xs text-zinc-500">{formatAge(d.detectedAt)}</Td>
               </tr>
@@ -87,7 +108,13 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       ) : (
         <Table>
           <THead>
-            <tr><Th>Hostname</Th><Th>Name</Th><Th>Customer</Th><Th>Plan</Th><Th>State</Th></tr>
+            <tr>
+              <Th>Hostname</Th>
+              <Th>Name</Th>
+              <Th>Customer</Th>
+              <Th>Plan</Th>
+              <Th>State</Th>
+            </tr>
           </THead>
           <TBody>
             {jails.map((j) => (
@@ -96,7 +123,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 <Td className="font-mono text-xs">{j.name}</Td>
                 <Td>{j.account.name}</Td>
                 <Td>{j.plan.name}</Td>
-                <Td><Badge>{j.state.toLowerCase()}</Badge></Td>
+                <Td>
+                  <Badge>{j.state.toLowerCase()}</Badge>
+                </Td>
               </tr>
             ))}
           </TBody>
@@ -105,7 +134,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
 
       <h2 className="mb-3 mt-8 flex items-baseline justify-between text-lg font-semibold">
         Recent jobs
-        <Link href={`/admin/jobs?hostId=${host.id}`} className="text-sm font-medium text-brand-600 hover:underline">All jobs of this host →</Link>
+        <Link href={`/admin/jobs?hostId=${host.id}`} className="text-sm font-medium text-brand-600 hover:underline">
+          All jobs of this host →
+        </Link>
       </h2>
       {recentJobs.length === 0 ? (
         <p className="text-sm text-zinc-500">No jobs yet.</p>
@@ -113,7 +144,10 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <ul className="space-y-1 text-sm">
           {recentJobs.map((j) => (
             <li key={j.id}>
-              <Link href={`/admin/jobs/${j.id}`} className="text-brand-700 hover:underline">{j.type.toLowerCase()}</Link> — {j.status.toLowerCase()} · {formatAge(j.createdAt)}
+              <Link href={`/admin/jobs/${j.id}`} className="text-brand-700 hover:underline">
+                {j.type.toLowerCase()}
+              </Link>{" "}
+              — {j.status.toLowerCase()} · {formatAge(j.createdAt)}
               {j.error && <span className="text-red-600"> · {j.error}</span>}
             </li>
           ))}

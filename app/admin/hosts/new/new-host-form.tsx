@@ -26,11 +26,22 @@ export function NewHostForm() {
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="name" label="Name" hint="Short name, e.g. jh-nyc-07." />
         <TextField name="fqdn" label="FQDN" hint="e.g. jh-nyc-07.example.net" />
-        <SelectField name="driver" label="Driver" options={[{ value: "FREEBSD", label: "freebsd (jail(8), ZFS, rctl)" }, { value: "LXC", label: "lxc (Linux containers)" }]} />
+        <SelectField
+          name="driver"
+          label="Driver"
+          options={[
+            { value: "FREEBSD", label: "freebsd (jail(8), ZFS, rctl)" },
+            { value: "LXC", label: "lxc (Linux containers)" },
+          ]}
+        />
         <TextField name="capacityJails" label="Capacity (jails)" type="number" defaultValue="50" />
         <TextField name="capacityDiskMb" label="Disk (MB)" type="number" defaultValue="500000" />
         <TextField name="capacityMemoryMb" label="Memory (MB)" type="number" defaultValue="65536" />
-        <TextField name="privateNetblock" label="Private netblock" hint="The jails' addresses, e.g. 10.77.0.0/24 (the first address is the host's)." />
+        <TextField
+          name="privateNetblock"
+          label="Private netblock"
+          hint="The jails' addresses, e.g. 10.77.0.0/24 (the first address is the host's)."
+        />
         <TextField name="publicPoolCidr" label="Public address pool" hint="e.g. 203.0.113.0/28; leave empty for none." />
       </div>
       <SubmitButton pendingLabel="Adding…">Add host</SubmitButton>

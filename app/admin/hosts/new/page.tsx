@@ -10,7 +10,10 @@ export default async function NewHostPage() {
   await requireAdminPage();
   return (
     <>
-      <PageHeader title="Add a jailing host" description="The host appears as pending until its agent enrols with the one-time token shown next." />
+      <PageHeader
+        title="Add a jailing host"
+        description="The host appears as pending until its agent enrols with the one-time token shown next."
+      />
       <Card>
         <CardBody>
           <NewHostForm />

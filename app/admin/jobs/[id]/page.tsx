@@ -17,7 +17,16 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   if (!job) notFound();
   return (
     <>
-      <PageHeader title={`${job.type.toLowerCase()} job`} description={job.id} actions={<><JobStatusBadge status={job.status} /><JobButtons jobId={job.id} status={job.status} /></>} />
+      <PageHeader
+        title={`${job.type.toLowerCase()} job`}
+        description={job.id}
+        actions={
+          <>
+            <JobStatusBadge status={job.status} />
+            <JobButtons jobId={job.id} status={job.status} />
+          </>
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Details" />
@@ -31,7 +40,12 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
                 ["Queued", formatDateTime(job.createdAt)],
                 ["Started", formatDateTime(job.startedAt)],
                 ["Finished", formatDateTime(job.finishedAt)],
-                ["Idempotency key", <code key="k" className="text-xs">{job.idempotencyKey}</code>],
+                [
+                  "Idempotency key",
+                  <code key="k" className="text-xs">
+                    {job.idempotencyKey}
+                  </code>,
+                ],
               ]}
             />
             {job.error && <p className="mt-4 rounded bg-red-50 p-3 text-sm text-red-800">{job.error}</p>}
@@ -49,7 +63,11 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           <CardHeader title="Output" />
           <CardBody>
             {job.result && <pre className="mb-3 font-mono text-xs">{JSON.stringify(job.result, null, 2)}</pre>}
-            {job.output && <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100">{job.output}</pre>}
+            {job.output && (
+              <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100">
+                {job.output}
+              </pre>
+            )}
           </CardBody>
         </Card>
       )}

@@ -34,10 +34,14 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
         actions={<Badge tone={account.status === "ACTIVE" ? "green" : "red"}>{account.status.toLowerCase()}</Badge>}
       />
       {account.status === "SUSPENDED" && (
-        <Alert tone="error" title={`Suspended since ${formatDate(account.suspendedAt)}`} className="mb-4">{account.suspensionReason}</Alert>
+        <Alert tone="error" title={`Suspended since ${formatDate(account.suspendedAt)}`} className="mb-4">
+          {account.suspensionReason}
+        </Alert>
       )}
       {account.flaggedForSuspensionAt && account.status === "ACTIVE" && (
-        <Alert tone="warning" title={`Flagged for suspension on ${formatDate(account.flaggedForSuspensionAt)}`} className="mb-4">An invoice is unpaid past the dunning limit.</Alert>
+        <Alert tone="warning" title={`Flagged for suspension on ${formatDate(account.flaggedForSuspensionAt)}`} className="mb-4">
+          An invoice is unpaid past the dunning limit.
+        </Alert>
       )}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
@@ -46,26 +50,47 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
             {account.invoices.length === 0 ? (
               <p className="text-sm text-zinc-500">No invoices yet.</p>
             ) : (
-            <Table className="rounded-none border-0 shadow-none">
-              <THead><tr><Th>Number</Th><Th>Month</Th><Th>Status</Th><Th className="text-right">Total</Th><Th className="text-right">Balance</Th></tr></THead>
-              <TBody>
-                {account.invoices.map((i) => (
-                  <tr key={i.id}>
-                    <Td><Link className="font-mono text-brand-700 hover:underline" href={`/billing/invoices/${i.id}`}>{i.number}</Link></Td>
-                    <Td>{formatPeriod(i.periodStart)}</Td>
-                    <Td><Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge></Td>
-                    <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-                    <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
+              <Table className="rounded-none border-0 shadow-none">
+                <THead>
+                  <tr>
+                    <Th>Number</Th>
+                    <Th>Month</Th>
+                    <Th>Status</Th>
+                    <Th className="text-right">Total</Th>
+                    <Th className="text-right">Balance</Th>
                   </tr>
-                ))}
-              </TBody>
-            </Table>
+                </THead>
+                <TBody>
+                  {account.invoices.map((i) => (
+                    <tr key={i.id}>
+                      <Td>
+                        <Link className="font-mono text-brand-700 hover:underline" href={`/billing/invoices/${i.id}`}>
+                          {i.number}
+                        </Link>
+                      </Td>
+                      <Td>{formatPeriod(i.periodStart)}</Td>
+                      <Td>
+                        <Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge>
+                      </Td>
+                      <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
+                      <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
+                    </tr>
+                  ))}
+                </TBody>
+              </Table>
             )}
           </CardBody>
         </Card>
         <div className="space-y-6">
           <Card>
-            <CardHeader title={account.status === "SUSPENDED" ? "Lift the suspension" : "Suspend"} description={account.status === "SUSPENDED" ? "Restarts the jails the suspension stopped." : `Stops the account's ${account.jails.length} jail(s) through jobs on their hosts.`} />
+            <CardHeader
+              title={account.status === "SUSPENDED" ? "Lift the suspension" : "Suspend"}
+              description={
+                account.status === "SUSPENDED"
+                  ? "Restarts the jails the suspension stopped."
+                  : `Stops the account's ${account.jails.length} jail(s) through jobs on their hosts.`
+              }
+            />
             <CardBody>
               {account.status === "SUSPENDED" ? (
                 <ActionForm action={unsuspendAccountAction} aria-label="Unsuspend account">
@@ -76,7 +101,9 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
                 <ActionForm action={suspendAccountAction} aria-label="Suspend account">
                   <input type="hidden" name="accountId" value={account.id} />
                   <TextField name="reason" label="Reason" hint="The customer does not see this text." />
-                  <SubmitButton variant="danger" pendingLabel="Suspending…">Suspend account</SubmitButton>
+                  <SubmitButton variant="danger" pendingLabel="Suspending…">
+                    Suspend account
+                  </SubmitButton>
                 </ActionForm>
               ) : (
                 <p className="text-sm text-zinc-500">This account is closed.</p>
@@ -90,13 +117,21 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
                 <input type="hidden" name="accountId" value={account.id} />
                 <TextField name="amount" label="Amount ($)" inputMode="decimal" placeholder="-10.00" />
                 <TextField name="description" label="Description (shown on the invoice)" />
-                <SubmitButton variant="secondary" pendingLabel="Adding…">Add</SubmitButton>
+                <SubmitButton variant="secondary" pendingLabel="Adding…">
+                  Add
+                </SubmitButton>
               </ActionForm>
               {account.adjustments.length > 0 && (
                 <ul className="mt-4 divide-y divide-zinc-100 text-sm">
                   {account.adjustments.map((a) => (
                     <li key={a.id} className="flex justify-between gap-4 py-2">
-                      <span>{a.reason} <span className="text-xs text-zinc-500">{formatDate(a.createdAt)}{a.invoiceId ? " · invoiced" : " · pending"}</span></span>
+                      <span>
+                        {a.reason}{" "}
+                        <span className="text-xs text-zinc-500">
+                          {formatDate(a.createdAt)}
+                          {a.invoiceId ? " · invoiced" : " · pending"}
+                        </span>
+                      </span>
                       <span className="tabular-nums">{formatMoney(a.amountCents)}</span>
                     </li>
                   ))}

@@ -32,7 +32,11 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
         <PageHeader
           title={`Invoice ${invoice.number}`}
           description={invoice.account.name}
-          actions={<LinkButton variant="secondary" href={`/billing/accounts/${invoice.account.id}`}>Account</LinkButton>}
+          actions={
+            <LinkButton variant="secondary" href={`/billing/accounts/${invoice.account.id}`}>
+              Account
+            </LinkButton>
+          }
         />
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
@@ -58,7 +62,11 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
                 <ActionForm action={recordPaymentAction} aria-label="Record payment" resetOnSuccess>
                   <input type="hidden" name="invoiceId" value={invoice.id} />
                   <TextField name="amount" label="Amount ($)" inputMode="decimal" defaultValue={centsToDecimal(balance)} />
-                  <SelectField name="method" label="Method" options={PAYMENT_METHODS.map((m) => ({ value: m, label: m.toLowerCase().replace("_", " ") }))} />
+                  <SelectField
+                    name="method"
+                    label="Method"
+                    options={PAYMENT_METHODS.map((m) => ({ value: m, label: m.toLowerCase().replace("_", " ") }))}
+                  />
                   <TextField name="reference" label="Reference" hint="Bank reference, check number…" />
                   <SubmitButton pendingLabel="Recording…">Record payment</SubmitButton>
                 </ActionForm>
@@ -72,7 +80,9 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
                 <ActionForm action={voidInvoiceAction} aria-label="Void invoice">
                   <input type="hidden" name="invoiceId" value={invoice.id} />
                   <TextField name="reason" label="Reason" />
-                  <SubmitButton variant="danger" pendingLabel="Voiding…">Void invoice</SubmitButton>
+                  <SubmitButton variant="danger" pendingLabel="Voiding…">
+                    Void invoice
+                  </SubmitButton>
                 </ActionForm>
               </CardBody>
             </Card>

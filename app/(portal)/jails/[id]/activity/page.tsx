@@ -15,7 +15,13 @@ import { jailId as jailIdSchema } from "@/lib/schemas/jails";
 
 export const metadata: Metadata = { title: "Jail activity" };
 
-export default async function JailActivityPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
+export default async function JailActivityPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ page?: string }>;
+}) {
   const user = await requireCustomerPage();
   const id = jailIdSchema.safeParse((await params).id);
   if (!id.success) notFound();
@@ -72,7 +78,12 @@ export default async function JailActivityPage({ params, searchParams }: { param
               ))}
             </TBody>
           </Table>
-          <Pagination page={activity.page} pageSize={activity.pageSize} total={activity.total} basePath={`/jails/${activity.jail.id}/activity`} />
+          <Pagination
+            page={activity.page}
+            pageSize={activity.pageSize}
+            total={activity.total}
+            basePath={`/jails/${activity.jail.id}/activity`}
+          />
         </>
       )}
     </>
