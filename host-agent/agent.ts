@@ -12,10 +12,10 @@ import { runJob, type Completion } from "./run-job";
 import { Spool } from "./spool";
 import { UsageMeter } from "./usage-meter";
 import { AGENT_VERSION } from "./version";
+import { agentEnv } from "@/lib/config/agent";
+import { USAGE_DEFAULTS } from "@/lib/config/shared";
 
 type Leased = z.infer<typeof leasedJob>;
-
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 export class Agent {
   private readonly api: AgentApi;
@@ -24,13 +24,15 @@ export class Agent {
   private readonly hogs: HogWatch;
   private stopped = false;
   private running = new Set<Promise<void>>();
+  private readonly env = agentEnv();
+  // Until the first heartbeat answers: the shared defaults, or this agent's own overrides.
   private settings = {
-    usageIntervalSeconds: env("USAGE_INTERVAL", 300),
-    hogCpuPercent: env("HOG_CPU_PERCENT", 80),
-    hogSeconds: env("HOG_SECONDS", 300),
+    usageIntervalSeconds: this.env.USAGE_INTERVAL ?? USAGE_DEFAULTS.usageIntervalSeconds,
+    hogCpuPercent: this.env.HOG_CPU_PERCENT ?? USAGE_DEFAULTS.hogCpuPercent,
+    hogSeconds: this.env.HOG_SECONDS ?? USAGE_DEFAULTS.hogSeconds,
   };
-  private readonly heartbeatMs = env("AGENT_HEARTBEAT_SECONDS", 5) * 1000;
-  private readonly maxConcurrent = env("AGENT_MAX_JOBS", 2);
+  private readonly heartbeatMs = this.env.AGENT_HEARTBEAT_SECONDS * 1000;
+  private readonly maxConcurrent = this.env.AGENT_MAX_JOBS;
   private controlPlaneDown = false;
   private ready = true;
   private reason: string | null = null;
@@ -97,9 +99,9 @@ export class Agent {
     });
     this.noteBack();
     this.settings = {
-      usageIntervalSeconds: process.env.USAGE_INTERVAL ? env("USAGE_INTERVAL", 300) : res.usageIntervalSeconds,
-      hogCpuPercent: process.env.HOG_CPU_PERCENT ? env("HOG_CPU_PERCENT", 80) : res.hogCpuPercent,
-      hogSeconds: process.env.HOG_SECONDS ? env("HOG_SECONDS", 300) : res.hogSeconds,
+      usageIntervalSeconds: this.env.USAGE_INTERVAL ?? res.usageIntervalSeconds,
+      hogCpuPercent: this.env.HOG_CPU_PERCENT ?? res.hogCpuPercent,
+      hogSeconds: this.env.HOG_SECONDS ?? res.hogSeconds,
     };
   }
 

@@ -8,6 +8,7 @@ import { enroll } from "./api-client";
 import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
 import { AGENT_VERSION } from "./version";
+import { agentEnv } from "@/lib/config/agent";
 
 const USAGE = `usage:
   host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
@@ -20,7 +21,7 @@ async function main() {
     options: {
       url: { type: "string" },
       token: { type: "string" },
-      config: { type: "string", default: process.env.CELLBLOCK_AGENT_CONFIG ?? DEFAULT_CONFIG_PATH },
+      config: { type: "string", default: agentEnv().CELLBLOCK_AGENT_CONFIG ?? DEFAULT_CONFIG_PATH },
       "state-dir": { type: "string" },
       driver: { type: "string", default: process.platform === "freebsd" ? "freebsd" : "lxc" },
       bridge: { type: "string" },

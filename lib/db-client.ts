@@ -2,11 +2,16 @@
 // a singleton) so that tests, seeds and scripts can make clients for other databases.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { databasePoolConfig } from "@/lib/config/server";
 
-export function createPrismaClient(connectionString: string | undefined) {
+/**
+ * A client for `connectionString` with a pool of `poolMax` connections (DB_POOL_MAX by default).
+ * @throws Error when no connection string is given.
+ */
+export function createPrismaClient(connectionString: string | undefined, poolMax = databasePoolConfig().DB_POOL_MAX) {
   if (!connectionString) throw new Error("DATABASE_URL is not set");
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_MAX ?? 10) }),
+    adapter: new PrismaPg({ connectionString, max: poolMax }),
     omit: {
       user: { passwordHash: true },
       host: { agentTokenHash: true, enrollTokenHash: true },

@@ -5,6 +5,7 @@
 // configuration, and must not need a database to do so.
 import "server-only";
 import { createPrismaClient } from "@/lib/db-client";
+import { databaseConfig } from "@/lib/config/server";
 
 export type Db = ReturnType<typeof createPrismaClient>;
 /** The transaction client handed to `db.$transaction(async (tx) => …)`. */
@@ -13,7 +14,7 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 const globalForDb = globalThis as unknown as { cellblockDb?: Db };
 
 function client(): Db {
-  return (globalForDb.cellblockDb ??= createPrismaClient(process.env.DATABASE_URL));
+  return (globalForDb.cellblockDb ??= createPrismaClient(databaseConfig().DATABASE_URL));
 }
 
 export const db: Db = new Proxy({} as Db, {

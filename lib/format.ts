@@ -4,6 +4,7 @@ export function formatMoney(cents: number, currency = "USD"): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
 }
 
+/** A plan size in MiB, shown as the plans label it: "512 MB", "4 GB" (binary units, see lib/units.ts). */
 export function formatMb(mb: number): string {
   if (mb >= 1024) return `${+(mb / 1024).toFixed(mb % 1024 === 0 ? 0 : 1)} GB`;
   return `${mb} MB`;

@@ -11,11 +11,12 @@
 import http from "node:http";
 import next from "next";
 import { checkSameOrigin } from "@/lib/http/same-origin";
+import { checkServerConfig, webConfig } from "@/lib/config/server";
 
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOST ?? "0.0.0.0";
-const dev = process.env.NODE_ENV !== "production";
-const trustedHops = Number(process.env.TRUST_PROXY_HOPS ?? 0);
+// Every setting is checked before the server starts: a bad value stops it here, by name.
+checkServerConfig();
+const { PORT: port, HOST: hostname, NODE_ENV, TRUST_PROXY_HOPS: trustedHops } = webConfig();
+const dev = NODE_ENV !== "production";
 
 const app = next({ dev, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();

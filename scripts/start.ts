@@ -16,6 +16,7 @@ import { localSecret } from "./lib/local-secrets";
 import { seedDatabase } from "./lib/seed-database";
 import { startLocalAgent } from "./lib/local-agent";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
+import { launcherConfig, webConfig } from "@/lib/config/server";
 
 const DATA = path.resolve(".data");
 const log = (m: string) => console.log(`[start] ${m}`);
@@ -28,13 +29,13 @@ async function main() {
     log("DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres");
     pg = await startEmbeddedPostgres({
       dataDir: path.join(DATA, "postgres"),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54320),
+      port: launcherConfig().EMBEDDED_PG_PORT,
       persistent: true,
     });
     await createDatabase(pg.serverUrl, "cellblock");
     databaseUrl = pg.databaseUrl("cellblock");
   }
-  const port = Number(process.env.PORT ?? 3000);
+  const port = webConfig().PORT;
   const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

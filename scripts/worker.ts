@@ -4,8 +4,10 @@
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/auth/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
+import { checkServerConfig, workerConfig } from "@/lib/config/server";
 
-const intervalMs = Number(process.env.WORKER_INTERVAL_SECONDS ?? 30) * 1000;
+checkServerConfig();
+const intervalMs = workerConfig().WORKER_INTERVAL_SECONDS * 1000;
 let stopping = false;
 
 async function tick() {

@@ -4,7 +4,7 @@
 import { revalidatePath } from "next/cache";
 import { billingAction } from "@/lib/actions/safe-action";
 import { addAccountAdjustment } from "@/lib/domain/billing/add-account-adjustment";
-import { parsePeriod } from "@/lib/domain/billing/billing-config";
+import { parsePeriod } from "@/lib/calendar";
 import { decideOverageCase } from "@/lib/domain/billing/decide-overage-case";
 import { issueDraftInvoices, issueInvoice } from "@/lib/domain/billing/issue-invoice";
 import { recordPayment } from "@/lib/domain/billing/record-payment";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { invoiceStatusTone } from "@/components/billing/invoice-document";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
-import { formatPeriod } from "@/lib/domain/billing/billing-config";
+import { formatPeriod } from "@/lib/calendar";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { InvoiceStatus } from "@/lib/generated/prisma/enums";
 

@@ -1,4 +1,5 @@
 import { formatDate } from "@/lib/format";
+import { BYTES_PER_GIB } from "@/lib/units";
 
 type Point = { day: string; bytes: number };
 
@@ -24,7 +25,7 @@ export function UsageChart({
   const pad = 2;
   const barW = Math.max(2, (width - pad * 2) / points.length - 1);
   const y = (v: number) => height - (v / max) * (height - 8);
-  const gb = (v: number) => `${(v / 2 ** 30).toFixed(1)} GB`;
+  const gb = (v: number) => `${(v / BYTES_PER_GIB).toFixed(1)} GB`;
   const first = points[0]!;
   const last = points[points.length - 1]!;
   return (

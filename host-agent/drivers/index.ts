@@ -1,4 +1,5 @@
 import type { AgentConfig } from "../config";
+import { agentEnv } from "@/lib/config/agent";
 import { systemRunner } from "../exec";
 import type { Driver } from "./driver";
 import { FreeBsdDriver, nodeDriverFs } from "./freebsd";
@@ -15,9 +16,9 @@ export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge"
         runner: systemRunner,
         fs: await nodeDriverFs(),
         config: {
-          externalInterface: process.env.CELLBLOCK_EXT_IF ?? "em0",
-          zfsDataset: process.env.CELLBLOCK_ZFS_DATASET ?? null,
-          ...(process.env.CELLBLOCK_JAILS_ROOT ? { jailsRoot: process.env.CELLBLOCK_JAILS_ROOT } : {}),
+          externalInterface: agentEnv().CELLBLOCK_EXT_IF,
+          zfsDataset: agentEnv().CELLBLOCK_ZFS_DATASET ?? null,
+          ...(agentEnv().CELLBLOCK_JAILS_ROOT ? { jailsRoot: agentEnv().CELLBLOCK_JAILS_ROOT } : {}),
         },
       });
   }

@@ -2,14 +2,14 @@
 // (rows in LoginAttempt, so every web instance sees the same counts). Past the limit the
 // sign-in is refused before the password is even checked.
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { authConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 
 const emailKey = (email: string) => `email:${email.toLowerCase()}`;
 const ipKey = (ip: string) => `ip:${ip}`;
 
 export async function assertLoginAllowed(email: string, ip: string | null, now = new Date()): Promise<void> {
-  const e = env();
+  const e = authConfig();
   const since = new Date(now.getTime() - e.LOGIN_WINDOW_SECONDS * 1000);
   const keys = [emailKey(email), ...(ip ? [ipKey(ip)] : [])];
   const rows = await db.loginAttempt.groupBy({
@@ -43,7 +43,7 @@ export async function recordLoginAttempt(email: string, ip: string | null, succe
 
 /** Housekeeping: rows older than the window no longer count. */
 export async function pruneLoginAttempts(now = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - env().LOGIN_WINDOW_SECONDS * 1000 * 4);
+  const cutoff = new Date(now.getTime() - authConfig().LOGIN_WINDOW_SECONDS * 1000 * 4);
   const { count } = await db.loginAttempt.deleteMany({ where: { createdAt: { lt: cutoff } } });
   return count;
 }

@@ -8,7 +8,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
-import { cookiesSecure, env } from "@/lib/env";
+import { authConfig, cookiesSecure } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 import { authenticate } from "@/lib/domain/accounts/authenticate";
 import { endAllSessions } from "@/lib/domain/accounts/end-all-sessions";
@@ -31,7 +31,7 @@ export function authOptions(): NextAuthOptions {
     options: { httpOnly, sameSite: "lax" as const, path: "/", secure },
   });
   return {
-    secret: env().NEXTAUTH_SECRET,
+    secret: authConfig().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE, updateAge: 60 * 60 },
     pages: { signIn: "/login", error: "/login" },
     cookies: {

@@ -2,7 +2,7 @@
 // socket address to X-Forwarded-For (and drops a client-supplied one when no proxy is
 // trusted). Behind N trusted proxies, each appended the address it saw, so the client is the
 // N-th entry from the right; anything further left was written by the client and is ignored.
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 
 export function clientIp(headers: Headers): string | null {
   const xff = headers.get("x-forwarded-for");
@@ -12,6 +12,6 @@ export function clientIp(headers: Headers): string | null {
     .map((s) => s.trim())
     .filter(Boolean);
   if (hops.length === 0) return null;
-  const index = Math.max(0, hops.length - 1 - env().TRUST_PROXY_HOPS);
+  const index = Math.max(0, hops.length - 1 - webConfig().TRUST_PROXY_HOPS);
   return hops[index]!.slice(0, 64);
 }

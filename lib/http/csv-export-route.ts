@@ -1,7 +1,7 @@
 // A billing CSV download: GET ?period=YYYY-MM, billing staff only, never cached.
 import "server-only";
 import { requireBilling } from "@/lib/auth/session";
-import { parsePeriod } from "@/lib/domain/billing/billing-config";
+import { parsePeriod } from "@/lib/calendar";
 import { errorResponse } from "@/lib/http/route";
 import { periodSchema } from "@/lib/schemas/billing";
 

@@ -6,11 +6,11 @@
 // a missing Origin only comes from non-browser clients; next-auth's own sign-in/sign-out POSTs
 // are the exception we allow (they carry next-auth's double-submit CSRF token instead), and so
 // is the host agent, which authenticates with a bearer secret rather than a cookie.
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 
 export function expectedOrigins(headers: Headers): Set<string> {
-  const origins = new Set<string>([new URL(env().APP_URL).origin]);
+  const origins = new Set<string>([new URL(webConfig().APP_URL).origin]);
   const host = headers.get("x-forwarded-host") ?? headers.get("host");
   if (host) {
     const proto = (headers.get("x-forwarded-proto") ?? "http").split(",")[0]!.trim();

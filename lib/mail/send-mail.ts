@@ -5,7 +5,7 @@
 import nodemailer from "nodemailer";
 import type { Transporter } from "nodemailer";
 import { db, type Tx } from "@/lib/db";
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 
 export type OutgoingMail = {
   to: string;
@@ -18,7 +18,7 @@ export type OutgoingMail = {
 let transport: Transporter | null | undefined;
 function smtp(): Transporter | null {
   if (transport === undefined) {
-    const url = env().SMTP_URL;
+    const url = webConfig().SMTP_URL;
     transport = url ? nodemailer.createTransport(url) : null;
   }
   return transport;
@@ -44,7 +44,7 @@ export async function deliverMail(id: string): Promise<void> {
   if (!msg || msg.status !== "QUEUED") return;
   try {
     await transporter.sendMail({
-      from: env().MAIL_FROM,
+      from: webConfig().MAIL_FROM,
       to: msg.to,
       subject: msg.subject,
       text: msg.text,

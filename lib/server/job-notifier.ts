@@ -5,6 +5,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import pg from "pg";
+import { databaseConfig } from "@/lib/config/server";
 
 const CHANNEL = "cellblock_jobs";
 
@@ -20,7 +21,7 @@ class JobNotifier {
   private connect(): Promise<void> {
     if (this.client) return Promise.resolve();
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      const client = new pg.Client({ connectionString: databaseConfig().DATABASE_URL });
       client.on("notification", (msg) => {
         if (msg.channel === CHANNEL && msg.payload) this.emitter.emit(msg.payload);
       });

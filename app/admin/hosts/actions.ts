@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { adminAction } from "@/lib/actions/safe-action";
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 import { createHost, issueEnrollToken } from "@/lib/domain/hosts/create-host";
 import { setHostStatus } from "@/lib/domain/hosts/set-host-status";
 import { createHostSchema, hostIdSchema, hostStatusSchema } from "@/lib/schemas/hosts";
@@ -11,12 +11,12 @@ export type EnrollmentData = { hostId: string; hostName: string; token: string; 
 export const createHostAction = adminAction(createHostSchema, async (input, { user }) => {
   const { host, token } = await createHost(input, { kind: "user", id: user.id, role: user.role, ip: user.ip });
   revalidatePath("/admin/hosts");
-  return { ok: true, data: { hostId: host.id, hostName: host.name, token, appUrl: env().APP_URL } satisfies EnrollmentData };
+  return { ok: true, data: { hostId: host.id, hostName: host.name, token, appUrl: webConfig().APP_URL } satisfies EnrollmentData };
 });
 
 export const issueEnrollTokenAction = adminAction(hostIdSchema, async ({ hostId }, { user }) => {
   const token = await issueEnrollToken(hostId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
-  return { ok: true, data: { hostId, hostName: "", token, appUrl: env().APP_URL } satisfies EnrollmentData };
+  return { ok: true, data: { hostId, hostName: "", token, appUrl: webConfig().APP_URL } satisfies EnrollmentData };
 });
 
 export const setHostStatusAction = adminAction(hostStatusSchema, async ({ hostId, status }, { user }) => {

@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireBillingPage } from "@/lib/auth/session";
-import { formatPeriod, monthStart, parsePeriod } from "@/lib/domain/billing/billing-config";
+import { formatPeriod, monthStart, parsePeriod } from "@/lib/calendar";
 import { INVOICES_PAGE_SIZE, listInvoices } from "@/lib/domain/billing/list-invoices";
 import { formatMoney } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";

@@ -13,6 +13,7 @@ import { formatDate, formatMb, formatMoney } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
 import { cn } from "@/components/ui/cn";
 import { decideOverageAction } from "../actions";
+import { BYTES_PER_MIB } from "@/lib/units";
 
 export const metadata: Metadata = { title: "Overage review" };
 
@@ -58,7 +59,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
       ) : (
         <div className="space-y-4" data-testid="case-list">
           {rows.map((c) => {
-            const limitBytes = c.limitMb * 2 ** 20;
+            const limitBytes = c.limitMb * BYTES_PER_MIB;
             const overDays = c.daysSinceOpened;
             return (
               <Card key={c.id}>

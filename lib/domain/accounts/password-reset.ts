@@ -2,7 +2,7 @@
 // expires (PASSWORD_RESET_TTL_MINUTES) and works once. Using it ends every session.
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { authConfig, webConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { deliverMail, queueMail } from "@/lib/mail/send-mail";
@@ -18,8 +18,8 @@ export async function requestPasswordReset(email: string, now = new Date()): Pro
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
   if (!user) return;
   const token = crypto.randomBytes(32).toString("base64url");
-  const ttl = env().PASSWORD_RESET_TTL_MINUTES;
-  const link = `${env().APP_URL}/reset-password?token=${token}`;
+  const ttl = authConfig().PASSWORD_RESET_TTL_MINUTES;
+  const link = `${webConfig().APP_URL}/reset-password?token=${token}`;
   const mailId = await db.$transaction(async (tx) => {
     await tx.passwordResetToken.create({
       data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + ttl * 60_000) },

@@ -5,7 +5,8 @@
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { deliverMail, queueMail } from "@/lib/mail/send-mail";
-import { BYTES_PER_MB, excessTenthsGb } from "./billing-config";
+import { BYTES_PER_MIB_BIG } from "@/lib/units";
+import { excessTenthsGb } from "@/lib/domain/billing/overage-rules";
 import { graceTransferBytes, measureCasePeakBytes, measureUsageLevels } from "./measure-usage";
 import { overageResolvedMail } from "./overage-mail";
 
@@ -43,12 +44,12 @@ export async function advanceOverageCases(now: Date): Promise<{ resolved: number
       continue;
     }
     if (c.graceEndsAt > now) continue;
-    if (c.kind === "BANDWIDTH" && (await graceTransferBytes(c)) <= BigInt(c.limitMb) * BYTES_PER_MB) {
+    if (c.kind === "BANDWIDTH" && (await graceTransferBytes(c)) <= BigInt(c.limitMb) * BYTES_PER_MIB_BIG) {
       if (await resolve(c.id, now, { reason: "transfer during grace within the monthly allowance" })) resolved++;
       continue;
     }
     const peak = await measureCasePeakBytes(c);
-    const tenths = excessTenthsGb(peak, BigInt(c.limitMb) * BYTES_PER_MB);
+    const tenths = excessTenthsGb(peak, BigInt(c.limitMb) * BYTES_PER_MIB_BIG);
     if (tenths === 0) {
       if (await resolve(c.id, now, { reason: "no measurable excess at the end of grace" })) resolved++;
       continue;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
 import { billingTick } from "./billing-tick";
-import { createBillingPlan, GB, hoursBefore, writeSamples, serializeWithOtherBillingFiles } from "./billing-fixtures";
+import { createBillingPlan, GB, hoursBefore, writeSamples, serializeWithOtherBillingFiles } from "@/lib/test/billing-fixtures";
 import { decideOverageCase } from "./decide-overage-case";
 import { runInvoiceRun } from "./run-invoice-run";
 import { issueInvoice } from "./issue-invoice";

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { StaffActor } from "./staff-actor";
-import { overageAmountCents } from "./billing-config";
+import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 
 export type OverageDecision =
   | { decision: "APPROVE"; reason?: string }

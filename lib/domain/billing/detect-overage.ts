@@ -4,7 +4,8 @@
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { deliverMail, queueMail } from "@/lib/mail/send-mail";
-import { graceEndFor, monthStart } from "./billing-config";
+import { monthStart } from "@/lib/calendar";
+import { graceEndFor } from "@/lib/domain/billing/overage-rules";
 import { measureUsageLevels, type UsageLevel } from "./measure-usage";
 import { overageOpenedMail, usageWarningMail } from "./overage-mail";
 import { utc } from "./sql-time";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
-import { createBillingPlan, serializeWithOtherBillingFiles } from "./billing-fixtures";
+import { createBillingPlan, serializeWithOtherBillingFiles } from "@/lib/test/billing-fixtures";
 import { flagPastDueAccounts } from "./flag-past-due-accounts";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { centsToDecimal, toCsv } from "./csv";
-import { formatPeriod, monthStart } from "./billing-config";
+import { formatPeriod, monthStart } from "@/lib/calendar";
 
 /** Every invoice of a month, one row each, for the accounting system. */
 export async function exportInvoicesCsv(periodStart: Date): Promise<string> {

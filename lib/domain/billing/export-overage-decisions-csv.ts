@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { centsToDecimal, toCsv } from "./csv";
-import { monthStart, nextMonthStart } from "./billing-config";
+import { monthStart, nextMonthStart } from "@/lib/calendar";
 
 /** Every overage decision (approve, adjust, waive) made in a month, with who made it and why. */
 export async function exportOverageDecisionsCsv(periodStart: Date): Promise<string> {

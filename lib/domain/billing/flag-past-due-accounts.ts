@@ -3,7 +3,7 @@
 // The flag clears itself once no such invoice is left.
 import { db, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { billingConfig } from "./billing-config";
+import { billingConfig } from "@/lib/config/server";
 import { utc } from "./sql-time";
 
 export async function flagPastDueAccounts(now: Date): Promise<{ flagged: number; cleared: number }> {

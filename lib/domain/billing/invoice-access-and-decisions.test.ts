@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
-import { createBillingPlan, serializeWithOtherBillingFiles } from "./billing-fixtures";
+import { createBillingPlan, serializeWithOtherBillingFiles } from "@/lib/test/billing-fixtures";
 import { decideOverageCase } from "./decide-overage-case";
 import { exportInvoicesCsv } from "./export-invoices-csv";
 import { exportOverageDecisionsCsv } from "./export-overage-decisions-csv";

@@ -2,11 +2,12 @@
 // billing address. An invoice that comes to nothing (or less, after credits) is PAID at once.
 import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { deliverMail, queueMail } from "@/lib/mail/send-mail";
 import { formatDate, formatMoney } from "@/lib/format";
-import { billingConfig, formatPeriod, monthStart } from "./billing-config";
+import { formatPeriod, monthStart } from "@/lib/calendar";
+import { billingConfig } from "@/lib/config/server";
 import type { StaffActor } from "./staff-actor";
 
 export async function issueInvoice(invoiceId: string, actor: StaffActor, now: Date): Promise<void> {
@@ -67,7 +68,7 @@ async function issueInTx(tx: Tx, invoiceId: string, actor: StaffActor, now: Date
     text:
       `Hello ${inv.account.name},\n\nYour invoice ${inv.number} for ${formatPeriod(inv.periodStart)} comes to ${formatMoney(inv.totalCents)}` +
       (settled ? " and needs no payment.\n" : `, due on ${formatDate(dueAt)}.\n`) +
-      `\nRead or print it here: ${process.env.APP_URL ?? env().APP_URL}/invoices/${invoiceId}\n`,
+      `\nRead or print it here: ${webConfig().APP_URL}/invoices/${invoiceId}\n`,
   });
   return mail.id;
 }

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import type { InvoiceStatus, Prisma } from "@/lib/generated/prisma/client";
-import { monthStart } from "./billing-config";
+import { monthStart } from "@/lib/calendar";
 
 export const INVOICES_PAGE_SIZE = 25;
 

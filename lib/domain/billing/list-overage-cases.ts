@@ -2,7 +2,7 @@
 // jail and plan, how much over, since when, and the daily usage behind the figure.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { overageAmountCents } from "./billing-config";
+import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 import { utc } from "./sql-time";
 
 export const CASES_PAGE_SIZE = 20;

@@ -9,7 +9,9 @@
 //    within one month's allowance (graceTransferBytes), and goes to review otherwise.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { billingConfig, BYTES_PER_GB, BYTES_PER_MB, monthStart, nextMonthStart } from "./billing-config";
+import { monthStart, nextMonthStart } from "@/lib/calendar";
+import { billingConfig } from "@/lib/config/server";
+import { BYTES_PER_GIB_BIG, BYTES_PER_MIB_BIG } from "@/lib/units";
 import { utc } from "./sql-time";
 
 export type UsageLevel = {
@@ -57,7 +59,7 @@ export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise
 
   const levels: UsageLevel[] = [];
   for (const d of disk) {
-    const limitBytes = BigInt(d.quotaMb) * BYTES_PER_MB;
+    const limitBytes = BigInt(d.quotaMb) * BYTES_PER_MIB_BIG;
     levels.push({
       jailId: d.jailId,
       accountId: d.accountId,
@@ -70,7 +72,7 @@ export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise
     });
   }
   for (const b of bandwidth) {
-    const limitBytes = BigInt(b.allowanceGb) * BYTES_PER_GB;
+    const limitBytes = BigInt(b.allowanceGb) * BYTES_PER_GIB_BIG;
     const bytes = BigInt(b.bytes);
     levels.push({
       jailId: b.jailId,

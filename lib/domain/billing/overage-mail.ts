@@ -1,12 +1,13 @@
 // The texts customers get about their usage. Plain text; the outbox shows them as written.
-import { env } from "@/lib/env";
+import { webConfig } from "@/lib/config/server";
 import { formatDate } from "@/lib/format";
+import { BYTES_PER_GIB } from "@/lib/units";
 
 const kindLabel = { DISK: "disk space", BANDWIDTH: "monthly transfer" } as const;
-const gb = (bytes: bigint) => (Number(bytes) / 2 ** 30).toFixed(1);
+const gb = (bytes: bigint) => (Number(bytes) / BYTES_PER_GIB).toFixed(1);
 
 function portalUrl(path: string): string {
-  return `${process.env.APP_URL ?? env().APP_URL}${path}`;
+  return `${webConfig().APP_URL}${path}`;
 }
 
 export function overageOpenedMail(p: {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/test/factories";
 import { addAccountAdjustment } from "./add-account-adjustment";
-import { createBillingPlan, serializeWithOtherBillingFiles } from "./billing-fixtures";
+import { createBillingPlan, serializeWithOtherBillingFiles } from "@/lib/test/billing-fixtures";
 import { issueInvoice } from "./issue-invoice";
 import { runInvoiceRun } from "./run-invoice-run";
 import { staffActor } from "./staff-actor";

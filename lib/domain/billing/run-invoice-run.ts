@@ -16,7 +16,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type Actor } from "@/lib/domain/audit/record-audit";
-import { formatPeriod, monthStart, nextMonthStart } from "./billing-config";
+import { formatPeriod, monthStart, nextMonthStart } from "@/lib/calendar";
 import { utc } from "./sql-time";
 
 export type InvoiceRunResult = {

@@ -1,13 +1,15 @@
 // A host's health is derived from its last heartbeat at read time, so it is never stale itself
 // and needs no sweep. A silent host is "unknown" to the customer: nothing is destroyed or moved
 // because of it.
+import { hostsConfig } from "@/lib/config/server";
+import { MS_PER_SECOND } from "@/lib/units";
+
 export type HostHealth = "ONLINE" | "STALE" | "OFFLINE" | "NEVER";
 
+/** Silence (ms since the last heartbeat) after which a host is stale / offline. */
 export function healthThresholds() {
-  return {
-    staleAfterMs: Number(process.env.HOST_STALE_AFTER_SECONDS ?? 30) * 1000,
-    offlineAfterMs: Number(process.env.HOST_OFFLINE_AFTER_SECONDS ?? 120) * 1000,
-  };
+  const cfg = hostsConfig();
+  return { staleAfterMs: cfg.HOST_STALE_AFTER_SECONDS * MS_PER_SECOND, offlineAfterMs: cfg.HOST_OFFLINE_AFTER_SECONDS * MS_PER_SECOND };
 }
 
 export function hostHealth(lastHeartbeatAt: Date | null, now = new Date()): HostHealth {

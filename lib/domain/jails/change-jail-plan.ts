@@ -10,6 +10,7 @@ import { auditActor, type CustomerActor } from "./customer-actor";
 import { assertCapability } from "./jail-capabilities";
 import { planLimits } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
+import { mibToBytes } from "@/lib/units";
 
 export async function changeJailPlan(actor: CustomerActor, jailId: string, planSlug: string) {
   return db.$transaction(async (tx) => {
@@ -26,7 +27,7 @@ export async function changeJailPlan(actor: CustomerActor, jailId: string, planS
       orderBy: { sampledAt: "desc" },
       select: { diskBytes: true },
     });
-    const quotaBytes = BigInt(plan.diskQuotaMb) * 1024n * 1024n;
+    const quotaBytes = mibToBytes(plan.diskQuotaMb);
     if (latest && latest.diskBytes > quotaBytes) {
       const msg = `${plan.name} allows ${formatMb(plan.diskQuotaMb)} of disk, but this jail uses ${formatBytes(latest.diskBytes)}. Delete files until it uses less, then change the plan.`;
       throw new AppError("PRECONDITION", msg, { plan: [msg] });

@@ -5,9 +5,9 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { assertScope } from "./customer-actor";
+import { monthStart } from "@/lib/calendar";
+import { BYTES_PER_GIB, BYTES_PER_MIB, MS_PER_HOUR } from "@/lib/units";
 
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
 export const BUCKET_24H_MINUTES = 15;
 
 export type UsagePoint = { t: string; diskBytes: number; memoryBytes: number; cpuPercent: number; netBytes: number };
@@ -21,16 +21,12 @@ const toPoint = (r: Row): UsagePoint => ({
   netBytes: Number(r.net ?? 0),
 });
 
-export function monthStart(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
-
 export async function getJailUsage(accountId: string, jailId: string, now = new Date()) {
   assertScope(accountId, jailId);
   const jail = await db.jail.findFirst({ where: { id: jailId, accountId }, select: { id: true, plan: true } });
   if (!jail) throw notFound("That jail");
   const { plan } = jail;
-  const since24h = new Date(now.getTime() - 24 * 3600_000);
+  const since24h = new Date(now.getTime() - 24 * MS_PER_HOUR);
   const since30d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29));
   const month = monthStart(now);
 
@@ -75,11 +71,11 @@ export async function getJailUsage(accountId: string, jailId: string, now = new 
   ]);
 
   const limits = {
-    diskBytes: plan.diskQuotaMb * MB,
-    memoryBytes: plan.memoryLimitMb * MB,
+    diskBytes: plan.diskQuotaMb * BYTES_PER_MIB,
+    memoryBytes: plan.memoryLimitMb * BYTES_PER_MIB,
     cpuPercent: plan.cpuPercent,
     processes: plan.maxProcesses,
-    monthlyTransferBytes: plan.bandwidthGb * GB,
+    monthlyTransferBytes: plan.bandwidthGb * BYTES_PER_GIB,
   };
   const current = latest
     ? {

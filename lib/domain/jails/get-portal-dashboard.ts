@@ -3,10 +3,9 @@
 import { db } from "@/lib/db";
 import { assertScope } from "./customer-actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "./jail-capabilities";
-import { monthStart } from "./get-jail-usage";
+import { monthStart } from "@/lib/calendar";
+import { gibToBytes, mibToBytes } from "@/lib/units";
 
-const MB = 1024n * 1024n;
-const GB = MB * 1024n;
 export const DASHBOARD_JAIL_LIMIT = 50;
 
 export type Notice = { jailId: string; hostname: string; tone: "error" | "warning"; text: string };
@@ -57,9 +56,9 @@ export async function getPortalDashboard(accountId: string, now = new Date()) {
   const notices: Notice[] = [];
   const rows = jails.map((j) => {
     const sample = sampleOf.get(j.id);
-    const overDisk = !!sample && sample.diskBytes > BigInt(j.plan.diskQuotaMb) * MB;
-    const overMemory = !!sample && sample.memoryBytes > BigInt(j.plan.memoryLimitMb) * MB;
-    const overTransfer = (transferOf.get(j.id) ?? 0n) > BigInt(j.plan.bandwidthGb) * GB;
+    const overDisk = !!sample && sample.diskBytes > mibToBytes(j.plan.diskQuotaMb);
+    const overMemory = !!sample && sample.memoryBytes > mibToBytes(j.plan.memoryLimitMb);
+    const overTransfer = (transferOf.get(j.id) ?? 0n) > gibToBytes(j.plan.bandwidthGb);
     const lastJob = lastJobOf.get(j.id);
     const base = { jailId: j.id, hostname: j.hostname };
     if (j.state === "FAILED")

@@ -1,16 +1,20 @@
-// Timing of the job queue, from the environment so tests can shorten it.
-export function jobConfig() {
-  return {
-    /** How long an agent holds a job before it is handed out again. */
-    leaseMs: Number(process.env.JOB_LEASE_SECONDS ?? 300) * 1000,
-    /** First retry delay; doubles each attempt, capped, with ±25 % jitter. */
-    backoffBaseMs: Number(process.env.JOB_BACKOFF_SECONDS ?? 5) * 1000,
-    backoffMaxMs: Number(process.env.JOB_BACKOFF_MAX_SECONDS ?? 300) * 1000,
-  };
+import { jobsConfig } from "@/lib/config/server";
+import { MS_PER_SECOND } from "@/lib/units";
+
+/** How long an agent holds a job before it is handed out again, in ms (JOB_LEASE_SECONDS). */
+export function leaseMs(): number {
+  return jobsConfig().JOB_LEASE_SECONDS * MS_PER_SECOND;
 }
 
-export function backoffMs(attempt: number, random = Math.random): number {
-  const { backoffBaseMs, backoffMaxMs } = jobConfig();
-  const raw = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+/**
+ * Delay before attempt `attempt + 1` after attempt `attempt` failed, in ms: JOB_BACKOFF_SECONDS
+ * doubled per attempt (attempt 1 → base), capped at JOB_BACKOFF_MAX_SECONDS, then scaled by a
+ * jitter factor in [0.75, 1.25) drawn from `random` (injected for tests).
+ */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const cfg = jobsConfig();
+  const baseMs = cfg.JOB_BACKOFF_SECONDS * MS_PER_SECOND;
+  const maxMs = cfg.JOB_BACKOFF_MAX_SECONDS * MS_PER_SECOND;
+  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(raw * (0.75 + random() * 0.5));
 }

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
-import { jobConfig } from "./job-config";
+import { leaseMs } from "./job-config";
 
 /**
  * Hands the host's next jobs to its agent. A job is leasable when it is QUEUED and due, or
@@ -11,7 +11,7 @@ import { jobConfig } from "./job-config";
  */
 export async function leaseJobs(hostId: string, leasedBy: string, max: number, now = new Date()): Promise<Job[]> {
   if (!hostId) throw new Error("leaseJobs: hostId is required");
-  const leaseUntil = new Date(now.getTime() + jobConfig().leaseMs);
+  const leaseUntil = new Date(now.getTime() + leaseMs());
   return db.$transaction(async (tx) => {
     // Expired leases that have used every attempt end here, with a reason a human can read.
     await tx.$executeRaw`

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow } from "@/lib/test/factories";
-import { createBillingPlan, GB, writeSamples } from "@/lib/domain/billing/billing-fixtures";
+import { createBillingPlan, GB, writeSamples } from "@/lib/test/billing-fixtures";
 import { rollupUsage } from "./rollup-usage";
 
 const at = (iso: string) => new Date(iso);

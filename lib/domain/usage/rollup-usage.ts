@@ -8,7 +8,7 @@
 // delta (a counter the agent failed to see reset) counts as zero rather than eating real usage.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { billingConfig } from "@/lib/domain/billing/billing-config";
+import { billingConfig } from "@/lib/config/server";
 import { utc } from "@/lib/domain/billing/sql-time";
 
 const HOUR = 3_600_000;

@@ -11,7 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
-import { formatPeriod } from "@/lib/domain/billing/billing-config";
+import { formatPeriod } from "@/lib/calendar";
 import { getBillingAccount } from "@/lib/domain/billing/list-billing-accounts";
 import { formatDate, formatMoney } from "@/lib/format";
 import { id as idSchema } from "@/lib/schemas/common";

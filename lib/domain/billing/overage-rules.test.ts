@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { excessTenthsGb, graceEndFor, overageAmountCents, billingConfig } from "./billing-config";
+import { billingConfig } from "@/lib/config/server";
+import { excessTenthsGb, graceEndFor, overageAmountCents } from "@/lib/domain/billing/overage-rules";
 import { centsToDecimal, toCsv } from "./csv";
 import { decideOverageSchema, parseMoneyToCents } from "@/lib/schemas/billing";
 

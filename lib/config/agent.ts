@@ -1,0 +1,33 @@
+// The host agent's environment (its enrolment file is host-agent/config.ts). Shares the usage
+// defaults with the server through ./shared; an explicit variable here overrides what the
+// server sends in heartbeats (tests use that).
+import { z } from "zod";
+import { configSection, intVar } from "./read-config";
+import { usageSettingsSchema } from "./shared";
+
+export const agentEnv = configSection(
+  "agent",
+  z.object({
+    AGENT_HEARTBEAT_SECONDS: intVar(1, 3600, 5, "seconds between heartbeats"),
+    AGENT_MAX_JOBS: intVar(1, 64, 2, "jobs the agent runs at once"),
+    CELLBLOCK_AGENT_CONFIG: z.string().optional().describe("path of the enrolment file"),
+    // Optional overrides of what the server sends (absent → the server decides).
+    USAGE_INTERVAL: usageSettingsSchema.shape.USAGE_INTERVAL.unwrap().optional(),
+    HOG_CPU_PERCENT: usageSettingsSchema.shape.HOG_CPU_PERCENT.unwrap().optional(),
+    HOG_SECONDS: usageSettingsSchema.shape.HOG_SECONDS.unwrap().optional(),
+    // freebsd driver: the interface carrying the public pool, the jails' ZFS dataset (absent →
+    // tarball roots), and where roots live.
+    CELLBLOCK_EXT_IF: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.]{0,14}$/, "expected an interface name such as em0")
+      .default("em0"),
+    CELLBLOCK_ZFS_DATASET: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, "expected a ZFS dataset name such as zroot/cellblock/jails")
+      .optional(),
+    CELLBLOCK_JAILS_ROOT: z.string().startsWith("/", "expected an absolute path").optional(),
+    // Fault injection for the fault tests: pause after a named step (ms). Inert when unset.
+    CELLBLOCK_FAULT_PAUSE_AFTER_CREATE_MS: intVar(0, 3_600_000, 0, "test only: pause after lxc-create, in ms"),
+  }),
+);
+export type AgentEnv = ReturnType<typeof agentEnv>;

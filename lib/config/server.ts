@@ -1,0 +1,115 @@
+// The control plane's configuration: every variable the web tier, the worker and the domain
+// read, in sections, each parsed once (see read-config.ts). `checkServerConfig()` runs at the
+// start of the web server and the worker so a bad value stops them with its name, before any
+// request.
+import { z } from "zod";
+import { configSection, intVar } from "./read-config";
+import { usageSettingsSchema } from "./shared";
+
+const url = (meaning: string) => z.string().url("expected a URL").describe(meaning);
+
+/** Web tier: where it listens, its public URL, mail. No secrets, so domain code and benches can read it. */
+export const webConfig = configSection(
+  "web",
+  z.object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: url("public base URL of the panel, used in mailed links and the enrolment command").default("http://localhost:3000"),
+    SMTP_URL: z.string().optional().describe("smtp://user:pass@host:port; unset keeps mail in the outbox"),
+    MAIL_FROM: z.string().default("Cellblock <no-reply@cellblock.local>"),
+    TRUST_PROXY_HOPS: intVar(0, 10, 0, "reverse proxies in front of the app that append to X-Forwarded-For"),
+    PORT: intVar(1, 65_535, 3000, "port the web server listens on"),
+    HOST: z.string().default("0.0.0.0").describe("address the web server listens on"),
+  }),
+);
+
+/** Sessions and sign-in. */
+export const authConfig = configSection(
+  "auth",
+  z.object({
+    NEXTAUTH_SECRET: z.string().min(32, "expected at least 32 characters").describe("signs session cookies"),
+    COOKIE_SECURE: z.enum(["true", "false"]).optional().describe("Secure cookies; default on in production over https"),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: intVar(1, 1_000_000, 5, "failed sign-ins per e-mail address per window"),
+    LOGIN_MAX_FAILURES_PER_IP: intVar(1, 1_000_000, 20, "failed sign-ins per client address per window"),
+    LOGIN_WINDOW_SECONDS: intVar(1, 86_400, 900, "sign-in rate-limit window"),
+    PASSWORD_RESET_TTL_MINUTES: intVar(1, 10_080, 60, "lifetime of a mailed password-reset link"),
+  }),
+);
+
+/** The master record. */
+export const databaseConfig = configSection(
+  "database",
+  z.object({
+    DATABASE_URL: url("PostgreSQL connection string"),
+  }),
+);
+
+/** Connections per process; apart from DATABASE_URL because scripts make clients for other databases. */
+export const databasePoolConfig = configSection("database pool", z.object({ DB_POOL_MAX: intVar(1, 1000, 10, "connections per process") }));
+
+/** The job queue's timing. */
+export const jobsConfig = configSection(
+  "jobs",
+  z.object({
+    JOB_LEASE_SECONDS: intVar(1, 86_400, 300, "how long an agent holds a job before it is handed out again"),
+    JOB_BACKOFF_SECONDS: intVar(0, 86_400, 5, "first retry delay (doubles each attempt, ±25 % jitter)"),
+    JOB_BACKOFF_MAX_SECONDS: intVar(0, 86_400, 300, "longest retry delay"),
+  }),
+);
+
+/** Host health, and the usage settings sent to agents with each heartbeat. */
+export const hostsConfig = configSection(
+  "hosts",
+  z.object({
+    HOST_STALE_AFTER_SECONDS: intVar(1, 86_400, 30, "heartbeat silence before a host shows stale and takes no new jails"),
+    HOST_OFFLINE_AFTER_SECONDS: intVar(1, 604_800, 120, "heartbeat silence before a host shows offline"),
+    ...usageSettingsSchema.shape,
+  }),
+);
+
+/** Billing and usage retention. */
+export const billingConfig = configSection(
+  "billing",
+  z.object({
+    BILLING_GRACE_MONTHS: intVar(0, 12, 1, "length of an overage case's grace period, in months"),
+    BILLING_GRACE_EXTRA_DAYS: intVar(0, 365, 0, "extra grace days added to the months"),
+    OVERAGE_CONFIRM_HOURS: intVar(1, 72, 3, "hourly rollups that must all agree before a case opens or closes"),
+    INVOICE_DUE_DAYS: intVar(0, 120, 14, "days after issue an invoice falls due"),
+    BILLING_SUSPEND_AFTER_DAYS_PAST_DUE: intVar(0, 365, 14, "days past due before an account is flagged for suspension"),
+    USAGE_SAMPLE_RETENTION_DAYS: intVar(2, 400, 7, "raw usage samples older than this are pruned"),
+    USAGE_HOURLY_RETENTION_DAYS: intVar(2, 3650, 90, "hourly rollups older than this are pruned"),
+    USAGE_ROLLUP_LOOKBACK_HOURS: intVar(1, 48, 6, "trailing window each rollup pass recomputes"),
+  }),
+);
+
+/** The control-plane worker. */
+export const workerConfig = configSection(
+  "worker",
+  z.object({
+    WORKER_INTERVAL_SECONDS: intVar(1, 3600, 30, "seconds between two worker ticks"),
+  }),
+);
+
+/** `npm start` on one machine. */
+export const launcherConfig = configSection(
+  "launcher",
+  z.object({ EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset") }),
+);
+
+export type BillingConfig = ReturnType<typeof billingConfig>;
+
+/**
+ * Reads every server section now, so a bad variable stops the process at start with its name.
+ * @throws ConfigError (all sections' problems, first section first).
+ */
+export function checkServerConfig(): void {
+  for (const section of [webConfig, authConfig, databaseConfig, databasePoolConfig, jobsConfig, hostsConfig, billingConfig, workerConfig])
+    section();
+}
+
+/** Whether session cookies carry `Secure`: explicit COOKIE_SECURE, else production over https. */
+export function cookiesSecure(): boolean {
+  const explicit = authConfig().COOKIE_SECURE;
+  if (explicit) return explicit === "true";
+  const web = webConfig();
+  return web.NODE_ENV === "production" && web.APP_URL.startsWith("https://");
+}
