@@ -70,7 +70,7 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   expect(await prisma().jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "RUNNING" });
 
   await page.goto(`/admin/jobs?hostId=${host.id}`);
-  await expect(page.getByTestId(`job-row-${job.id}`)).toContainText("succeeded");
+  await expect(page.getByTestId(`job-row-${job.id}`)).toContainText("Done");
 
   // Destroy: gone from the host, addresses back in the pool.
   const destroy = await queueJob(host.id, jail.id, "DESTROY", jail.name);

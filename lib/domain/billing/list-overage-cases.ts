@@ -4,12 +4,24 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 import { utc } from "./sql-time";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
 export const CASES_PAGE_SIZE = 20;
 const DAY = 86_400_000;
 
 /** One page of cases in `status`, each with the proposed charge, whole days since it opened (at `now`) and its daily series. */
-export async function listOverageCases(status: "REVIEW" | "GRACE", page: number, now = new Date()) {
+export async function listOverageCases({
+  actor,
+  status,
+  page,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  status: "REVIEW" | "GRACE";
+  page: number;
+  now?: Date;
+}) {
+  assertStaff(actor);
   const where = { status } satisfies Prisma.OverageCaseWhereInput;
   const [rows, total] = await Promise.all([
     db.overageCase.findMany({

@@ -13,7 +13,7 @@ import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { OrderJailInput } from "@/lib/schemas/jails";
-import { assertScope, auditActor, type CustomerActor } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
 
@@ -28,8 +28,21 @@ function newJailName(): string {
 
 export type OrderJailResult = { jailId: string; created: boolean };
 
-export async function orderJail(actor: CustomerActor, input: OrderJailInput, opts: { now?: Date } = {}): Promise<OrderJailResult> {
-  assertScope(actor.accountId);
+/**
+ * Orders a jail for the actor's account (see the header for what the database guarantees).
+ * @throws AppError FORBIDDEN (suspended account), VALIDATION (plan / template not on sale),
+ *   CONFLICT (hostname taken, or an order key used by another account), NO_CAPACITY.
+ */
+export async function orderJail({
+  actor,
+  input,
+  now = new Date(),
+}: {
+  actor: CustomerActor;
+  input: OrderJailInput;
+  now?: Date;
+}): Promise<OrderJailResult> {
+  assertScope(actor);
   const previous = await findOrder(actor.accountId, input.orderKey);
   if (previous) return previous;
   try {
@@ -52,7 +65,7 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
       if (taken) throw hostnameTaken(input.hostname);
 
-      const hostId = await placeJail(tx, opts.now ?? new Date());
+      const hostId = await placeJail(tx, { now });
       const jail = await tx.jail.create({
         data: {
           hostname: input.hostname,
@@ -79,7 +92,8 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
         requestedById: actor.userId,
         idempotencyKey: `create:${jail.id}`,
       });
-      await recordAudit(tx, auditActor(actor), {
+      await recordAudit(tx, {
+        actor,
         action: "jail.order",
         targetType: "Jail",
         targetId: jail.id,

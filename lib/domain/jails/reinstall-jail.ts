@@ -4,15 +4,19 @@
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertHostnameConfirmed } from "./confirm-hostname";
 import { assertCapability } from "./jail-capabilities";
 import { jailSpecOf } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
 
-export async function reinstallJail(actor: CustomerActor, jailId: string, confirmHostname: string) {
+/**
+ * Queues a REINSTALL from the jail's template (its data is destroyed).
+ * @throws AppError VALIDATION when `confirmHostname` is not the jail's hostname.
+ */
+export async function reinstallJail({ actor, jailId, confirmHostname }: { actor: CustomerActor; jailId: string; confirmHostname: string }) {
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.reinstall);
     assertHostnameConfirmed(jail.hostname, confirmHostname);
     const keys = await tx.sshKey.findMany({
@@ -31,7 +35,8 @@ export async function reinstallJail(actor: CustomerActor, jailId: string, confir
       payload: { jail: jailSpecOf(jail), sshKeys: keys.map((k) => k.publicKey), start: jail.desiredState !== "STOPPED" },
       requestedById: actor.userId,
     });
-    await recordAudit(tx, auditActor(actor), {
+    await recordAudit(tx, {
+      actor,
       action: "jail.reinstall",
       targetType: "Jail",
       targetId: jail.id,

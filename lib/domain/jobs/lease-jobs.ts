@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { leaseMs } from "./job-config";
+import { settleExpiredLeases } from "./end-job";
 
 /**
  * Hands the host's next jobs to its agent. A job is leasable when it is QUEUED and due, or
@@ -9,15 +10,23 @@ import { leaseMs } from "./job-config";
  * a job waits while an earlier job of its jail is still open. FOR UPDATE SKIP LOCKED lets
  * concurrent lease requests never hand out the same job twice.
  */
-export async function leaseJobs(hostId: string, leasedBy: string, max: number, now = new Date()): Promise<Job[]> {
+export async function leaseJobs({
+  hostId,
+  leasedBy,
+  max,
+  now = new Date(),
+}: {
+  hostId: string;
+  leasedBy: string;
+  max: number;
+  now?: Date;
+}): Promise<Job[]> {
   if (!hostId) throw new Error("leaseJobs: hostId is required");
   const leaseUntil = new Date(now.getTime() + leaseMs());
   return db.$transaction(async (tx) => {
-    // Expired leases that have used every attempt end here, with a reason a human can read.
-    await tx.$executeRaw`
-      UPDATE "Job" SET "status" = 'FAILED', "finishedAt" = ${now}, "leasedBy" = NULL, "leaseExpiresAt" = NULL,
-        "error" = COALESCE("error" || ' — ', '') || 'The host agent stopped reporting on this job ' || "attempts" || ' times; giving up.'
-      WHERE "hostId" = ${hostId} AND "status" = 'RUNNING' AND "leaseExpiresAt" < ${now} AND "attempts" >= "maxAttempts"`;
+    // Expired leases that have used every attempt end here (their jails converge); the
+    // others are handed out again below.
+    await settleExpiredLeases(tx, { now, hostId, requeue: false });
     const jobs = await tx.$queryRaw<Job[]>`
       WITH picked AS (
         SELECT j."id" FROM "Job" j

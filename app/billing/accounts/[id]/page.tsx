@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
 import { invoiceStatusTone } from "@/components/billing/invoice-document";
@@ -14,18 +13,15 @@ import { requireBillingPage } from "@/lib/auth/session";
 import { formatPeriod } from "@/lib/calendar";
 import { getBillingAccount } from "@/lib/domain/billing/list-billing-accounts";
 import { formatDate, formatMoney } from "@/lib/format";
-import { id as idSchema } from "@/lib/schemas/common";
+import { readForPage } from "@/lib/http/page-read";
 import { addAdjustmentAction, suspendAccountAction, unsuspendAccountAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function BillingAccountPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireBillingPage();
-  const parsed = idSchema.safeParse((await params).id);
-  if (!parsed.success) notFound();
-  const account = await getBillingAccount(parsed.data);
-  if (!account) notFound();
-  const balance = account.invoices.filter((i) => i.status === "ISSUED").reduce((s, i) => s + i.totalCents - i.paidCents, 0);
+  const { actor } = await requireBillingPage();
+  const account = await readForPage((await params).id, (accountId) => getBillingAccount({ actor, accountId }));
+  const balance = account.balanceCents;
   return (
     <>
       <PageHeader
