@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { text } from "./common";
 import { fqdn, ipv4Cidr } from "./net";
 import { parseCidr } from "@/lib/domain/ipam/cidr";
 
@@ -39,4 +38,3 @@ export type CreateHostInput = z.infer<typeof createHostSchema>;
 export const hostIdSchema = z.object({ hostId: z.string().min(1).max(64) });
 export const jobIdSchema = z.object({ jobId: z.string().min(1).max(64) });
 export const hostStatusSchema = z.object({ hostId: z.string().min(1).max(64), status: z.enum(["ACTIVE", "DRAINING", "DISABLED"]) });
-export const hostLabel = text("Name", 40);

@@ -87,8 +87,9 @@ export async function startLocalAgent(opts: {
           "enroll",
           "--url",
           opts.appUrl,
-          "--token",
-          token,
+          // --token=… (not "--token …"): a base64url token may start with "-", which an
+          // argument parser takes for an option.
+          `--token=${token}`,
           "--config",
           configFile,
           "--driver",
