@@ -13,6 +13,7 @@ const TYPES: Record<string, string> = {
   SNAPSHOT: "Snapshot",
   MIGRATE_OUT: "Move out",
   MIGRATE_IN: "Move in",
+  BUILD_TEMPLATE: "Build template",
 };
 // One wording and one colour per job status, for customers and staff alike.
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {

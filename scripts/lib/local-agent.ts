@@ -62,7 +62,7 @@ export async function startLocalAgent(opts: {
         },
         update: unavailable ? { status: "DISABLED", unavailableReason: unavailable } : {},
       });
-      await populatePools(tx, host.id, host.privateNetblock, host.publicPoolCidr);
+      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr: host.publicPoolCidr });
       return host;
     });
     if (unavailable) return { child: null, hostId: host.id, unavailable, configFile };

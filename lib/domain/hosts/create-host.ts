@@ -29,11 +29,16 @@ export async function createHost({ actor, input, now = new Date() }: { actor: St
           capacityMemoryMb: input.capacityMemoryMb,
           privateNetblock: input.privateNetblock,
           publicPoolCidr: input.publicPoolCidr,
+          ipv6Prefix: input.ipv6Prefix,
           enrollTokenHash: hashSecret(token),
           enrollTokenExpiresAt: new Date(now.getTime() + ENROLL_TOKEN_TTL_MS),
         },
       });
-      const addresses = await populatePools(tx, host.id, input.privateNetblock, input.publicPoolCidr);
+      const addresses = await populatePools(tx, {
+        hostId: host.id,
+        privateNetblock: input.privateNetblock,
+        publicPoolCidr: input.publicPoolCidr,
+      });
       await recordAudit(tx, {
         actor,
         action: "host.create",

@@ -33,6 +33,7 @@ describe("hosts", () => {
         capacityMemoryMb: 1000,
         privateNetblock: `10.201.${n}.0/24`,
         publicPoolCidr: null,
+        ipv6Prefix: null,
       },
     });
     const row = await db.host.findUniqueOrThrow({ where: { id: host.id }, omit: { enrollTokenHash: false } });

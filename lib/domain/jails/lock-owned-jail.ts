@@ -25,7 +25,7 @@ export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: Customer
     include: {
       plan: true,
       template: true,
-      host: { select: { id: true, privateNetblock: true } },
+      host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } },
       ipAddresses: { select: { kind: true, address: true } },
       account: { select: { status: true } },
       jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },

@@ -49,7 +49,7 @@ describe("orderJail", () => {
     expect(jail).toMatchObject({ hostId: host.id, accountId: actor.accountId, planId: plan.id, state: "QUEUED", desiredState: "RUNNING" });
     expect(jail.hostname).toBe(jail.hostname.toLowerCase());
     expect(jail.name).toMatch(/^cb[a-z0-9]{12}$/);
-    expect(jail.ipAddresses.map((a) => a.kind).sort()).toEqual(["PRIVATE", "PUBLIC"]);
+    expect(jail.ipAddresses.map((a) => a.kind).sort()).toEqual(["IPV6", "PRIVATE", "PUBLIC"]);
     expect(jail.jobs).toHaveLength(1);
     const job = jail.jobs[0]!;
     expect(job).toMatchObject({ type: "CREATE", status: "QUEUED", hostId: host.id, requestedById: user.id });
@@ -61,6 +61,11 @@ describe("orderJail", () => {
       diskQuotaMb: plan.diskQuotaMb,
     });
     expect(payload.jail.network.publicIp).toBe(jail.ipAddresses.find((a) => a.kind === "PUBLIC")!.address);
+    expect(payload.jail.network).toMatchObject({
+      ipv6: jail.ipAddresses.find((a) => a.kind === "IPV6")!.address,
+      ipv6PrefixLength: 64,
+      ipv6Gateway: expect.stringMatching(/::1$/),
+    });
     expect(payload.jail.hostname).toBe(jail.hostname);
     expect(payload.start).toBe(true);
     expect(await db.auditLog.count({ where: { action: "jail.order", targetId: jail.id, actorId: user.id } })).toBe(1);
@@ -100,7 +105,7 @@ describe("orderJail", () => {
       message: NO_CAPACITY_MESSAGE,
     });
     expect(await footprint(actor)).toEqual(before);
-    expect(before).toEqual({ jails: 1, jobs: 1, addresses: 2, audit: 1 }); // the first order's rows, and only those
+    expect(before).toEqual({ jails: 1, jobs: 1, addresses: 3, audit: 1 }); // the first order's rows, and only those
   });
 
   it("never fills a host past its capacity, even when orders race for the last slots", async () => {
@@ -114,8 +119,8 @@ describe("orderJail", () => {
     for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "NO_CAPACITY" });
     expect(await db.jail.count({ where: { hostId: host.id } })).toBe(3);
     const addrs = await db.ipAddress.findMany({ where: { hostId: host.id, jailId: { not: null } } });
-    expect(addrs).toHaveLength(6);
-    expect(new Set(addrs.map((a) => a.address)).size).toBe(6);
+    expect(addrs).toHaveLength(9); // a private, a public and an IPv6 address each
+    expect(new Set(addrs.map((a) => a.address)).size).toBe(9);
   });
 
   it("of two concurrent orders for one hostname, exactly one succeeds; the other is told why", async () => {
@@ -141,7 +146,7 @@ describe("orderJail", () => {
     });
     expect(await db.jail.count({ where: { hostname } })).toBe(1);
     // The loser's addresses went back with its rolled-back transaction.
-    expect(await db.ipAddress.count({ where: { jail: { hostname } } })).toBe(2);
+    expect(await db.ipAddress.count({ where: { jail: { hostname } } })).toBe(3);
   });
 
   it("refuses a hostname that is live, and allows it again once that jail is destroyed", async () => {

@@ -9,7 +9,8 @@
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolationOf, notFound } from "@/lib/errors";
-import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
+import { allocateAddress, allocateIpv6 } from "@/lib/domain/ipam/allocate-address";
+import { ensureTemplateBuild } from "@/lib/domain/templates/ensure-template-build";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { OrderJailInput } from "@/lib/schemas/jails";
@@ -78,12 +79,15 @@ export async function orderJail({
           state: "QUEUED",
           orderKey: input.orderKey,
         },
-        include: { host: { select: { privateNetblock: true } } },
+        include: { host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } } },
       });
-      await allocateAddress(tx, hostId, "PRIVATE", jail.id);
-      await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+      await allocateAddress(tx, { hostId, kind: "PRIVATE", jailId: jail.id });
+      await allocateAddress(tx, { hostId, kind: "PUBLIC", jailId: jail.id });
+      if (jail.host.ipv6Prefix) await allocateIpv6(tx, { hostId, prefix: jail.host.ipv6Prefix, jailId: jail.id });
       const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, select: { kind: true, address: true } });
 
+      // A host that does not have the template yet builds it first; the CREATE waits for that.
+      const build = await ensureTemplateBuild(tx, { host: jail.host, template, requestedById: actor.userId });
       await enqueueJob(tx, {
         hostId,
         jailId: jail.id,
@@ -91,6 +95,7 @@ export async function orderJail({
         payload: { jail: jailSpecOf({ ...jail, plan, template, ipAddresses }), sshKeys: [], start: true },
         requestedById: actor.userId,
         idempotencyKey: `create:${jail.id}`,
+        dependsOnId: build?.jobId ?? null,
       });
       await recordAudit(tx, {
         actor,

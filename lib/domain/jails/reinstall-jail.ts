@@ -1,6 +1,7 @@
 // Reinstall from the template: the host destroys the jail's file system and builds it again
-// with the same name, hostname, addresses and SSH keys. The jail is QUEUED again until the
-// agent picks the job up; its old jid and host key fingerprint no longer hold.
+// with the same name, hostname, addresses and SSH keys — and, if the customer gives one in the
+// same step, a new root password (only its SHA-512 crypt hash travels). The jail is QUEUED
+// again until the agent picks the job up; its old jid, host key and root password no longer hold.
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
@@ -9,12 +10,26 @@ import { assertHostnameConfirmed } from "./confirm-hostname";
 import { assertCapability } from "./jail-capabilities";
 import { jailSpecOf } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
+import { sha512Crypt } from "./set-root-password";
+import { ensureTemplateBuild } from "@/lib/domain/templates/ensure-template-build";
 
 /**
  * Queues a REINSTALL from the jail's template (its data is destroyed).
  * @throws AppError VALIDATION when `confirmHostname` is not the jail's hostname.
  */
-export async function reinstallJail({ actor, jailId, confirmHostname }: { actor: CustomerActor; jailId: string; confirmHostname: string }) {
+export async function reinstallJail({
+  actor,
+  jailId,
+  confirmHostname,
+  rootPassword = null,
+}: {
+  actor: CustomerActor;
+  jailId: string;
+  confirmHostname: string;
+  /** Root's password for the new root; null leaves the jail without one (the page says so). */
+  rootPassword?: string | null;
+}) {
+  const rootPasswordHash = rootPassword ? sha512Crypt(rootPassword) : null;
   return db.$transaction(async (tx) => {
     const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.reinstall);
@@ -26,14 +41,21 @@ export async function reinstallJail({ actor, jailId, confirmHostname }: { actor:
     });
     await tx.jail.updateMany({
       where: { id: jail.id, accountId: actor.accountId },
-      data: { state: "QUEUED", jid: null, sshHostKeyFingerprint: null, lastError: null },
+      data: { state: "QUEUED", jid: null, sshHostKeyFingerprint: null, rootPasswordSetAt: null, lastError: null },
     });
+    const build = await ensureTemplateBuild(tx, { host: jail.host, template: jail.template, requestedById: actor.userId });
     const job = await enqueueJob(tx, {
       hostId: jail.hostId,
       jailId: jail.id,
       type: "REINSTALL",
-      payload: { jail: jailSpecOf(jail), sshKeys: keys.map((k) => k.publicKey), start: jail.desiredState !== "STOPPED" },
+      payload: {
+        jail: jailSpecOf(jail),
+        sshKeys: keys.map((k) => k.publicKey),
+        start: jail.desiredState !== "STOPPED",
+        rootPasswordHash,
+      },
       requestedById: actor.userId,
+      dependsOnId: build?.jobId ?? null,
     });
     await recordAudit(tx, {
       actor,
@@ -41,6 +63,7 @@ export async function reinstallJail({ actor, jailId, confirmHostname }: { actor:
       targetType: "Jail",
       targetId: jail.id,
       accountId: actor.accountId,
+      data: { withRootPassword: rootPasswordHash !== null },
     });
     return { jobId: job.id };
   });

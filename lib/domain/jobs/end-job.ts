@@ -50,11 +50,24 @@ export async function endJob(tx: Tx, { job, ending, now }: { job: Job; ending: J
         where: { id: job.id },
         data: { ...common, status: "FAILED", error: ending.error, output: tail(ending.output) },
       });
-      return convergeOnFailure(tx, job, ending.error);
+      await convergeOnFailure(tx, job, ending.error);
+      return failDependents(tx, job, ending.error, now);
     case "CANCELLED":
       await tx.job.update({ where: { id: job.id }, data: { ...common, status: "CANCELLED", error: ending.reason } });
-      return convergeOnCancel(tx, job, ending.reason);
+      await convergeOnCancel(tx, job, ending.reason);
+      return failDependents(tx, job, ending.reason, now);
   }
+}
+
+/** Jobs waiting on `job` can never run now: each ends FAILED (its jail converging) with the reason. */
+async function failDependents(tx: Tx, job: Job, reason: string, now: Date) {
+  const waiting = await tx.$queryRaw<Job[]>`
+    SELECT * FROM "Job" WHERE "dependsOnId" = ${job.id} AND "status" IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", "id" FOR UPDATE`;
+  const why =
+    job.type === "BUILD_TEMPLATE"
+      ? `The host could not prepare the template: ${reason}`
+      : `A job this one needed did not succeed: ${reason}`;
+  for (const dependent of waiting) await endJob(tx, { job: dependent, ending: { status: "FAILED", error: why }, now });
 }
 
 /**
@@ -87,9 +100,9 @@ export async function requeueJob(
 
 /** The payload without its secret fields (see SECRET_PAYLOAD_FIELDS). */
 export function scrubbed(job: Pick<Job, "type" | "payload">): Prisma.InputJsonValue {
-  const secret = SECRET_PAYLOAD_FIELDS[job.type];
+  const secret = SECRET_PAYLOAD_FIELDS[job.type] ?? {};
   const payload = { ...(job.payload as Record<string, unknown>) };
-  for (const field of secret ?? []) if (field in payload) payload[field] = "[removed]";
+  for (const [field, replacement] of Object.entries(secret)) if (field in payload) payload[field] = replacement;
   return payload as Prisma.InputJsonValue;
 }
 
@@ -99,6 +112,11 @@ function tail(output: string | null | undefined): string | null {
 }
 
 async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date) {
+  if (job.type === "BUILD_TEMPLATE") {
+    const sizeBytes = result.templateBytes === undefined ? null : BigInt(result.templateBytes);
+    await tx.templateBuild.updateMany({ where: { jobId: job.id }, data: { status: "READY", readyAt: now, sizeBytes, error: null } });
+    return;
+  }
   if (!job.jailId) return;
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   switch (job.type) {
@@ -110,9 +128,14 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
           state: result.running === false ? "STOPPED" : "RUNNING",
           jid: result.jid ?? null,
           sshHostKeyFingerprint: result.sshHostKeyFingerprint ?? null,
+          // A new root has root's password only if the job carried one and set it.
+          rootPasswordSetAt: result.rootPasswordSet ? now : null,
           lastError: null,
         },
       });
+      return;
+    case "SET_PASSWORD":
+      await tx.jail.updateMany({ where: live, data: { rootPasswordSetAt: now, lastError: null } });
       return;
     case "START":
     case "RESTART":
@@ -122,9 +145,12 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
       await tx.jail.updateMany({ where: live, data: { state: "STOPPED", jid: null, lastError: null } });
       return;
     case "DESTROY": {
-      const { count } = await tx.jail.updateMany({ where: live, data: { state: "DESTROYED", destroyedAt: now, jid: null } });
+      const { count } = await tx.jail.updateMany({
+        where: live,
+        data: { state: "DESTROYED", destroyedAt: now, jid: null, rootPasswordSetAt: null },
+      });
       if (count) {
-        await releaseAddresses(tx, job.jailId);
+        await releaseAddresses(tx, { jailId: job.jailId });
         await recordAudit(tx, {
           actor: { kind: "agent", hostId: job.hostId },
           action: "jail.destroyed",
@@ -140,6 +166,10 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
 }
 
 async function convergeOnFailure(tx: Tx, job: Job, error: string) {
+  if (job.type === "BUILD_TEMPLATE") {
+    await tx.templateBuild.updateMany({ where: { jobId: job.id }, data: { status: "FAILED", error } });
+    return;
+  }
   if (!job.jailId) return;
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   if (BUILDS.has(job.type)) await tx.jail.updateMany({ where: live, data: { state: "FAILED", lastError: error } });
@@ -147,6 +177,10 @@ async function convergeOnFailure(tx: Tx, job: Job, error: string) {
 }
 
 async function convergeOnCancel(tx: Tx, job: Job, reason: string) {
+  if (job.type === "BUILD_TEMPLATE") {
+    await tx.templateBuild.updateMany({ where: { jobId: job.id }, data: { status: "FAILED", error: reason } });
+    return;
+  }
   if (!job.jailId) return;
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   if (BUILDS.has(job.type)) {

@@ -33,6 +33,7 @@ export async function leaseJobs({
         WHERE j."hostId" = ${hostId}
           AND j."runAfter" <= ${now}
           AND (j."status" = 'QUEUED' OR (j."status" = 'RUNNING' AND j."leaseExpiresAt" < ${now}))
+          AND (j."dependsOnId" IS NULL OR EXISTS (SELECT 1 FROM "Job" d WHERE d."id" = j."dependsOnId" AND d."status" = 'SUCCEEDED'))
           AND NOT EXISTS (
             SELECT 1 FROM "Job" e
             WHERE j."jailId" IS NOT NULL AND e."jailId" = j."jailId" AND e."id" <> j."id"
@@ -50,6 +51,8 @@ export async function leaseJobs({
     if (provisioning.length) {
       await tx.jail.updateMany({ where: { id: { in: provisioning }, hostId, destroyedAt: null }, data: { state: "PROVISIONING" } });
     }
+    const builds = jobs.filter((j) => j.type === "BUILD_TEMPLATE").map((j) => j.id);
+    if (builds.length) await tx.templateBuild.updateMany({ where: { jobId: { in: builds } }, data: { status: "BUILDING" } });
     return jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   });
 }
