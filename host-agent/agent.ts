@@ -4,12 +4,14 @@
 import os from "node:os";
 import type { z } from "zod";
 import type { leasedJob } from "@/lib/schemas/agent";
+import type { DriverCapabilities } from "@/lib/schemas/capabilities";
+import { typedJob } from "@/lib/schemas/jobs";
 import { AgentApi, ApiError } from "./api-client";
 import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
 import { runJob, type Completion } from "./run-job";
-import { Spool } from "./spool";
+import { Spool, type SpoolItem, type SpoolKind } from "./spool";
 import { UsageMeter } from "./usage-meter";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
@@ -37,6 +39,7 @@ export class Agent {
   private ready = true;
   private reason: string | null = null;
   private facts: Record<string, string | number | boolean | null> = {};
+  private capabilities: DriverCapabilities | undefined;
 
   constructor(
     private readonly config: AgentConfig,
@@ -44,7 +47,7 @@ export class Agent {
     private readonly log: (line: string) => void = (l) => console.log(`[agent] ${l}`),
   ) {
     this.api = new AgentApi(config.url, config.secret);
-    this.spool = new Spool(config.stateDir);
+    this.spool = new Spool(config.stateDir, log);
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
   }
@@ -54,6 +57,7 @@ export class Agent {
     this.ready = fp.ready;
     this.reason = fp.reason ?? null;
     this.facts = fp.facts;
+    this.capabilities = fp.capabilities;
     this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
     await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop()]);
   }
@@ -95,6 +99,7 @@ export class Agent {
       ready: this.ready,
       reason: this.reason,
       facts: { ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") },
+      capabilities: this.capabilities,
       inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, running: i.running })) ?? null,
     });
     this.noteBack();
@@ -208,22 +213,24 @@ export class Agent {
     }
   }
 
-  private flushing = new Set<string>();
+  private flushing = new Set<SpoolKind>();
 
-  async flush(kind: "results" | "usage" | "hogs") {
+  /** Delivery of one spooled item, by kind; each endpoint is idempotent (see spool.ts). */
+  private readonly deliver: { [K in SpoolKind]: (item: SpoolItem<K>) => Promise<unknown> } = {
+    results: ({ jobId, completion }) => this.api.complete(jobId, completion),
+    usage: (item) => this.api.usage(item),
+    hogs: (item) => this.api.hogs(item),
+  };
+
+  /** Sends the spooled items of one kind in order, stopping at the first the server does not answer. */
+  async flush<K extends SpoolKind>(kind: K) {
     if (this.flushing.has(kind)) return;
     this.flushing.add(kind);
     try {
+      const send = this.deliver[kind] as (item: SpoolItem<K>) => Promise<unknown>;
       for (const { file, item } of this.spool.list(kind)) {
         try {
-          if (kind === "results") {
-            const { jobId, completion } = item as { jobId: string; completion: Completion };
-            await this.api.complete(jobId, completion);
-          } else if (kind === "usage") {
-            await this.api.usage(item as { samples: [] });
-          } else {
-            await this.api.hogs(item as { events: [] });
-          }
+          await send(item);
           this.spool.remove(file);
           this.noteBack();
         } catch (err) {
@@ -242,7 +249,10 @@ export class Agent {
   }
 }
 
+/** The jail a job is about, for the log line ("" if its payload does not parse: runJob says why). */
 function describe(job: Leased): string {
-  const p = job.payload as { name?: string; jail?: { name?: string } };
-  return p?.name ?? p?.jail?.name ?? "";
+  const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
+  if (!parsed.success) return "";
+  const p = parsed.data.payload;
+  return "jail" in p ? p.jail.name : p.name;
 }

@@ -5,20 +5,13 @@
 // the reset — never a negative number, never the old total again.
 import fs from "node:fs";
 import path from "node:path";
+import type { z } from "zod";
+import type { usageSample } from "@/lib/schemas/agent";
 import type { JailUsage } from "./drivers/driver";
 
 type Reading = { at: number; cpuSeconds: number; netRx: number; netTx: number };
 
-export type Sample = {
-  jail: string;
-  sampledAt: string;
-  diskBytes: number;
-  memoryBytes: number;
-  cpuPercent: number;
-  processes: number;
-  netRxBytes: number;
-  netTxBytes: number;
-};
+export type Sample = z.infer<typeof usageSample>;
 
 export function counterDelta(prev: number | undefined, cur: number): number {
   if (prev === undefined) return 0;

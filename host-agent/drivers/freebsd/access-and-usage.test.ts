@@ -1,0 +1,117 @@
+// Root password, SSH keys, usage, processes, renice and snapshots on the fake host.
+import { describe, expect, it } from "vitest";
+import { NotFoundError, UnsupportedError } from "../driver";
+import { DS, KEY, NAME, ROOT, HASH, KEYS_TMP, existingJail, setup } from "./fake-host";
+
+describe("FreeBsdDriver access", () => {
+  it("sets root's password from the hash on stdin, never on argv", async () => {
+    const { host, driver } = await existingJail(true);
+    await driver.setRootPasswordHash(NAME, HASH);
+    expect(host.calls).toEqual([
+      { argv: ["jls", "--libxo", "json", "-v", "-j", NAME] },
+      { argv: ["jexec", "-l", NAME, "/usr/sbin/pw", "usermod", "root", "-H", "0"], input: `${HASH}\n` },
+    ]);
+    expect(host.calls.some((c) => c.argv.some((a) => a.includes("$6$")))).toBe(false);
+  });
+
+  it("refuses a plain password or a malformed hash, and a stopped jail", async () => {
+    const { host, driver } = await existingJail(false);
+    await expect(driver.setRootPasswordHash(NAME, "hunter2hunter2")).rejects.toThrow();
+    expect(host.calls).toEqual([]);
+    await expect(driver.setRootPasswordHash(NAME, HASH)).rejects.toThrow(/must be running/);
+    expect(host.argvs().some((a) => a.startsWith("jexec"))).toBe(false);
+  });
+
+  it("writes authorized_keys from inside the jail with the keys on stdin", async () => {
+    const { host, driver } = await existingJail(true);
+    const second = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob";
+    await driver.setAuthorizedKeys(NAME, [KEY, second]);
+    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))).toEqual({
+      argv: ["jexec", "-l", NAME, "/bin/dd", `of=${KEYS_TMP}`, "status=none"],
+      input: `${KEY}\n${second}\n`,
+    });
+    expect(host.calls.every((c) => !c.argv.includes("/bin/sh") || c.argv[0] === "jail")).toBe(true);
+    // Nothing is written through the host path into the jail root.
+    expect(host.argvs().some((a) => a.includes(ROOT))).toBe(false);
+  });
+
+  it("an empty key list empties the file; a malformed key is refused", async () => {
+    const { host, driver } = await existingJail(true);
+    await driver.setAuthorizedKeys(NAME, []);
+    expect(host.calls.find((c) => c.argv.includes("/bin/dd"))!.input).toBe("");
+    host.reset();
+    await expect(driver.setAuthorizedKeys(NAME, [`${KEY}\nssh-ed25519 AAAA evil`])).rejects.toThrow();
+    expect(host.calls).toEqual([]);
+  });
+});
+
+describe("FreeBsdDriver measurement", () => {
+  it("reads disk from ZFS, memory/CPU/processes from rctl -u, traffic from the anchor's labels", async () => {
+    const { host, driver } = await existingJail(true);
+    const usage = await driver.usage([NAME]);
+    expect(host.argvs()).toEqual([
+      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
+      `rctl -u jail:${NAME}`,
+      `pfctl -a cellblock/${NAME} -s labels`,
+    ]);
+    expect(usage).toEqual([
+      {
+        name: NAME,
+        diskBytes: 1342177280,
+        memoryBytes: 25550848,
+        cpuSeconds: 174,
+        processes: 5,
+        netRxBytes: 47000000 + 812345,
+        netTxBytes: 4234567 + 9000000,
+      },
+    ]);
+  });
+
+  it("reads disk for every jail with one zfs get and skips jails that are gone", async () => {
+    const { host, driver } = await existingJail(true);
+    const usage = await driver.usage([NAME, "cbgone0000"]);
+    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual([
+      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
+    ]);
+    expect(usage.map((u) => u.name)).toEqual([NAME]);
+  });
+
+  it("uses du -skx in tarball mode and skips jails that are gone", async () => {
+    const { host, driver } = await existingJail(true, "tarball");
+    const usage = await driver.usage([NAME, "cbgone0000"]);
+    expect(host.argvs()[0]).toBe(`du -skx ${ROOT}`);
+    expect(usage.map((u) => [u.name, u.diskBytes])).toEqual([[NAME, 1310720 * 1024]]);
+    expect(host.argvs().filter((a) => a.includes("cbgone0000"))).toEqual([]);
+  });
+
+  it("lists processes of the jail by jid and parses them", async () => {
+    const { host, driver } = await existingJail(true);
+    const procs = await driver.processes(NAME);
+    expect(host.argvs().at(-1)).toBe("ps -J 1 -o pid=,nice=,pcpu=,comm=");
+    expect(procs).toHaveLength(5);
+    expect(procs[3]).toEqual({ pid: 36590, nice: 20, cpuPercent: 97.4, command: "perl" });
+  });
+
+  it("a stopped jail has no processes; a missing one is not found", async () => {
+    const { driver } = await existingJail(false);
+    expect(await driver.processes(NAME)).toEqual([]);
+    await expect(setup().driver.processes(NAME)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("renices only a process of this jail, with FreeBSD renice syntax", async () => {
+    const { host, driver } = await existingJail(true);
+    await driver.renice(NAME, 36590, 10);
+    expect(host.argvs().at(-1)).toBe("renice 10 -p 36590");
+    host.reset();
+    await expect(driver.renice(NAME, 1, 10)).rejects.toThrow(/not running in jail/);
+    expect(host.argvs().some((a) => a.startsWith("renice"))).toBe(false);
+  });
+
+  it("snapshots with ZFS once, and says tarball mode cannot", async () => {
+    const { host, driver } = await existingJail(false);
+    await driver.snapshot(NAME, "before-upgrade");
+    await driver.snapshot(NAME, "before-upgrade");
+    expect(host.argvs().filter((a) => a.startsWith("zfs snapshot"))).toEqual([`zfs snapshot ${DS}@before-upgrade`]);
+    await expect((await existingJail(false, "tarball")).driver.snapshot(NAME, "x")).rejects.toBeInstanceOf(UnsupportedError);
+  });
+});
