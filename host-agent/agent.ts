@@ -1,6 +1,11 @@
 // The agent's main loop: heartbeat, lease, execute, report; usage and hog checks on their own
 // timers. The control plane may vanish at any moment: results, usage and hog events go to the
 // on-disk spool first and are delivered when it answers again; nothing is lost or doubled.
+//
+// After a restart of the agent or of the host, the first heartbeat the control plane accepts
+// triggers one recovery (Driver.recover) of the jails the agent last knew should run, before any
+// job is leased. Waiting for that heartbeat keeps a host the admin has fenced (whose agent the
+// control plane no longer accepts) from starting jails that were restored elsewhere.
 import os from "node:os";
 import type { z } from "zod";
 import type { leasedJob } from "@/lib/schemas/agent";
@@ -11,6 +16,7 @@ import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
 import { runJob, type Completion } from "./run-job";
+import { DesiredState } from "./desired-state";
 import { Spool, type SpoolItem, type SpoolKind } from "./spool";
 import { UsageMeter } from "./usage-meter";
 import { AGENT_VERSION } from "./version";
@@ -18,6 +24,9 @@ import { agentEnv } from "@/lib/config/agent";
 import { USAGE_DEFAULTS } from "@/lib/config/shared";
 
 type Leased = z.infer<typeof leasedJob>;
+
+/** How often the host is fingerprinted again while the agent runs. */
+const FINGERPRINT_EVERY_MS = 60_000;
 
 export class Agent {
   private readonly api: AgentApi;
@@ -40,6 +49,9 @@ export class Agent {
   private reason: string | null = null;
   private facts: Record<string, string | number | boolean | null> = {};
   private capabilities: DriverCapabilities | undefined;
+  private readonly desired: DesiredState;
+  private recovered = false;
+  private fingerprintedAt = 0;
 
   constructor(
     private readonly config: AgentConfig,
@@ -50,14 +62,23 @@ export class Agent {
     this.spool = new Spool(config.stateDir, log);
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
+    this.desired = new DesiredState(config.stateDir, log);
   }
 
-  async run(): Promise<void> {
+  /** Fingerprints the host again, so what the admin sees follows it (pf unloaded, an interface gone). */
+  private async refreshFingerprint() {
     const fp = await this.driver.fingerprint();
+    if (fp.ready !== this.ready || (fp.reason ?? null) !== this.reason) this.log(`host ${fp.ready ? "ready" : `not ready: ${fp.reason}`}`);
     this.ready = fp.ready;
     this.reason = fp.reason ?? null;
     this.facts = fp.facts;
     this.capabilities = fp.capabilities;
+    this.fingerprintedAt = Date.now();
+    return fp;
+  }
+
+  async run(): Promise<void> {
+    const fp = await this.refreshFingerprint();
     this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
     await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop()]);
   }
@@ -85,8 +106,35 @@ export class Agent {
 
   private async heartbeatLoop() {
     while (!this.stopped) {
-      await this.heartbeatOnce().catch((err) => this.noteOutage(err));
+      if (Date.now() - this.fingerprintedAt > FINGERPRINT_EVERY_MS) {
+        await this.refreshFingerprint().catch((err) => this.log(`fingerprint failed: ${(err as Error).message}`));
+      }
+      const accepted = await this.heartbeatOnce().then(
+        () => true,
+        (err) => {
+          this.noteOutage(err);
+          return false;
+        },
+      );
+      if (accepted && !this.recovered && this.ready) await this.recoverOnce();
       await this.sleep(this.heartbeatMs);
+    }
+  }
+
+  /** Starts what should run after a restart and restores running jails' limits and rules (Driver.recover). */
+  async recoverOnce() {
+    try {
+      const desired = this.desired.list();
+      const r = await this.driver.recover(desired);
+      this.recovered = true;
+      this.log(
+        `recovery: ${r.started.length} started${r.started.length ? ` (${r.started.join(", ")})` : ""}, ${r.converged.length} running jails checked` +
+          (r.failed.length ? `; failed: ${r.failed.map((f) => `${f.name}: ${f.error}`).join("; ")}` : ""),
+      );
+    } catch (err) {
+      // Jobs must not wait forever behind a recovery that cannot run; the admin sees the drift.
+      this.recovered = true;
+      this.log(`recovery failed: ${(err as Error).message}`);
     }
   }
 
@@ -97,8 +145,10 @@ export class Agent {
       driver: this.config.driver,
       loadAverage: os.loadavg()[0] ?? 0,
       ready: this.ready,
-      reason: this.reason,
-      facts: { ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") },
+      reason: clip(this.reason),
+      facts: Object.fromEntries(
+        Object.entries({ ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") }).map(([k, v]) => [k, clip(v)]),
+      ),
       capabilities: this.capabilities,
       inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, running: i.running })) ?? null,
     });
@@ -116,7 +166,8 @@ export class Agent {
     let backoff = 1000;
     while (!this.stopped) {
       const free = this.maxConcurrent - this.running.size;
-      if (free <= 0 || !this.ready) {
+      // Jobs wait for the recovery, so that neither undoes what the other just did.
+      if (free <= 0 || !this.ready || !this.recovered) {
         await this.sleep(200);
         continue;
       }
@@ -142,6 +193,10 @@ export class Agent {
     const subject = describe(job);
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
     const completion = await runJob(this.driver, job);
+    if (completion.status === "SUCCEEDED") {
+      const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
+      if (parsed.success) this.desired.record(parsed.data);
+    }
     const took = ((Date.now() - started) / 1000).toFixed(1);
     this.log(
       `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
@@ -247,6 +302,14 @@ export class Agent {
       this.flushing.delete(kind);
     }
   }
+}
+
+/**
+ * A string cut to the heartbeat schema's 500 characters (lib/schemas/agent.ts): a long reason or
+ * fact must shorten the message, not get the whole heartbeat refused and the host shown offline.
+ */
+function clip<T>(value: T): T {
+  return (typeof value === "string" && value.length > 500 ? `${value.slice(0, 497)}...` : value) as T;
 }
 
 /** The jail a job is about, for the log line ("" if its payload does not parse: runJob says why). */

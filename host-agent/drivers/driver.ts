@@ -65,6 +65,25 @@ export type JailUsage = {
   /** Cumulative interface / firewall counters, in bytes (the agent turns them into deltas). */
   netRxBytes: number;
   netTxBytes: number;
+  /**
+   * Counter epochs: a value that changes whenever the counter behind it started again from zero
+   * (the jail restarted: a new racct or cgroup; the firewall rules or the veth were reloaded).
+   * The agent counts a counter whose epoch changed from zero, however the new value compares
+   * with the old one, so a reset is never missed and never counted twice.
+   */
+  epochs: { cpu: string; net: string };
+};
+
+/** What the host should run, from the agent's record of the jobs it completed. */
+export type DesiredJail = { name: string; running: boolean };
+
+/** What recover() did, for the agent's log. */
+export type RecoveryReport = {
+  /** Jails that should run and were started. */
+  started: string[];
+  /** Running jails whose limits and firewall rules were checked (and restored where missing). */
+  converged: string[];
+  failed: Array<{ name: string; error: string }>;
 };
 
 export type ProcessInfo = { pid: number; command: string; cpuPercent: number; nice: number };
@@ -111,4 +130,11 @@ export interface Driver {
   /** Sets a process's nice value (-20..20); ProcessNotFoundError if the pid is not in this jail. */
   renice(name: string, pid: number, nice: number): Promise<void>;
   snapshot(name: string, snapshot: string): Promise<void>;
+  /**
+   * Brings the host back to what it should run after the agent or the host restarted (Nomad's
+   * RecoverTask): starts each `desired` jail that should run and does not, and restores the
+   * limits and firewall rules of every running jail (a reboot leaves none in the kernel). Never
+   * creates a jail that does not exist and never stops one; one jail failing does not stop the others.
+   */
+  recover(desired: DesiredJail[]): Promise<RecoveryReport>;
 }

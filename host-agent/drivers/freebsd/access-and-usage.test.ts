@@ -1,7 +1,7 @@
 // Root password, SSH keys, usage, processes, renice and snapshots on the fake host.
 import { describe, expect, it } from "vitest";
-import { NotFoundError, UnsupportedError } from "../driver";
-import { DS, KEY, NAME, ROOT, HASH, KEYS_TMP, existingJail, setup } from "./fake-host";
+import { UnsupportedError } from "../driver";
+import { ANCHOR, DS, KEY, NAME, ROOT, HASH, KEYS_TMP, existingJail } from "./fake-host";
 
 describe("FreeBsdDriver access", () => {
   it("sets root's password from the hash on stdin, never on argv", async () => {
@@ -46,23 +46,31 @@ describe("FreeBsdDriver access", () => {
 });
 
 describe("FreeBsdDriver measurement", () => {
-  it("reads disk from ZFS, memory/CPU/processes from rctl -u, traffic from the anchor's labels", async () => {
+  const REFERENCED = "zfs get -Hp -t filesystem -d 1 -o name,value referenced zroot/cellblock/jails";
+
+  it("reads disk as ZFS referenced, memory/CPU/processes from rctl -u, traffic from the anchor's labels, with epochs", async () => {
     const { host, driver } = await existingJail(true);
+    host.pf.count(`${NAME}-g1-in`, 47000000, 4234567);
+    host.pf.count(`${NAME}-g1-out`, 812345, 9000000);
     const usage = await driver.usage([NAME]);
     expect(host.argvs()).toEqual([
-      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
+      REFERENCED,
+      "sysctl -n kern.boottime",
+      "jls --libxo json -v",
       `rctl -u jail:${NAME}`,
-      `pfctl -a cellblock/${NAME} -s labels`,
+      `pfctl -a ${ANCHOR} -s labels`,
     ]);
     expect(usage).toEqual([
       {
         name: NAME,
+        // zfsprops(7): `referenced` is what refquota limits; `used` would add snapshots.
         diskBytes: 1342177280,
         memoryBytes: 25550848,
         cpuSeconds: 174,
         processes: 5,
         netRxBytes: 47000000 + 812345,
         netTxBytes: 4234567 + 9000000,
+        epochs: { cpu: "boot:1762000000", net: "pf:g1" },
       },
     ]);
   });
@@ -70,9 +78,7 @@ describe("FreeBsdDriver measurement", () => {
   it("reads disk for every jail with one zfs get and skips jails that are gone", async () => {
     const { host, driver } = await existingJail(true);
     const usage = await driver.usage([NAME, "cbgone0000"]);
-    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual([
-      "zfs get -Hp -t filesystem -d 1 -o name,value used zroot/cellblock/jails",
-    ]);
+    expect(host.argvs().filter((a) => a.startsWith("zfs"))).toEqual([REFERENCED]);
     expect(usage.map((u) => u.name)).toEqual([NAME]);
   });
 
@@ -82,29 +88,6 @@ describe("FreeBsdDriver measurement", () => {
     expect(host.argvs()[0]).toBe(`du -skx ${ROOT}`);
     expect(usage.map((u) => [u.name, u.diskBytes])).toEqual([[NAME, 1310720 * 1024]]);
     expect(host.argvs().filter((a) => a.includes("cbgone0000"))).toEqual([]);
-  });
-
-  it("lists processes of the jail by jid and parses them", async () => {
-    const { host, driver } = await existingJail(true);
-    const procs = await driver.processes(NAME);
-    expect(host.argvs().at(-1)).toBe("ps -J 1 -o pid=,nice=,pcpu=,comm=");
-    expect(procs).toHaveLength(5);
-    expect(procs[3]).toEqual({ pid: 36590, nice: 20, cpuPercent: 97.4, command: "perl" });
-  });
-
-  it("a stopped jail has no processes; a missing one is not found", async () => {
-    const { driver } = await existingJail(false);
-    expect(await driver.processes(NAME)).toEqual([]);
-    await expect(setup().driver.processes(NAME)).rejects.toBeInstanceOf(NotFoundError);
-  });
-
-  it("renices only a process of this jail, with FreeBSD renice syntax", async () => {
-    const { host, driver } = await existingJail(true);
-    await driver.renice(NAME, 36590, 10);
-    expect(host.argvs().at(-1)).toBe("renice 10 -p 36590");
-    host.reset();
-    await expect(driver.renice(NAME, 1, 10)).rejects.toThrow(/not running in jail/);
-    expect(host.argvs().some((a) => a.startsWith("renice"))).toBe(false);
   });
 
   it("snapshots with ZFS once, and says tarball mode cannot", async () => {

@@ -23,6 +23,11 @@ export type FreeBsdConfig = {
   devfsRuleset: number;
   /** Parent pf anchor; pf.conf must call `nat-anchor`, `rdr-anchor` and `anchor` "<pfAnchor>/*". */
   pfAnchor: string;
+  /**
+   * What the agent recorded about each jail (<stateDir>/<name>.json: its spec and limits, the
+   * generation of its pf rules), to put limits and rules back into the kernel after a reboot.
+   */
+  stateDir: string;
 };
 
 export type FreeBsdDriverOptions = {
@@ -39,6 +44,7 @@ const DEFAULTS: Omit<FreeBsdConfig, "externalInterface"> = {
   securelevel: 2,
   devfsRuleset: 4,
   pfAnchor: "cellblock",
+  stateDir: "/var/db/cellblock/jails",
 };
 
 const absPath = z
@@ -58,6 +64,7 @@ const configSchema = z.object({
   securelevel: z.number().int().min(-1).max(3),
   devfsRuleset: z.number().int().min(0).max(65535),
   pfAnchor: z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/),
+  stateDir: absPath,
 });
 
 /** The defaults overlaid with `partial`, validated; throws a ZodError naming the bad setting. */
@@ -81,5 +88,6 @@ export function jailPaths(config: FreeBsdConfig, name: string) {
     conf: `${config.confDir}/${name}.conf`,
     dataset: `${config.zfsDataset}/${name}`,
     anchor: `${config.pfAnchor}/${name}`,
+    state: `${config.stateDir}/${name}.json`,
   };
 }

@@ -4,11 +4,17 @@
 // on stdin. Every name, hostname and address is parsed with the shared zod schemas before it is
 // put into a command or a config file.
 //
-// One concern per file: config.ts (settings, paths), fingerprint.ts (host prerequisites and
-// capabilities), storage.ts (ZFS / tarball roots), limits.ts (rctl, refquota), pf.ts (anchors,
-// counters), render.ts (what is written), parse.ts (what is read; samples in fixtures/).
+// One concern per file: config.ts (settings, paths), fingerprint.ts with prerequisites.ts and
+// pf-checks.ts (host prerequisites and capabilities), storage.ts (ZFS / tarball roots), limits.ts
+// (rctl, refquota), pf.ts (anchors, counters), state.ts (what survives a reboot), render.ts (what
+// is written), parse.ts (what is read; samples in fixtures/).
+//
+// The kernel forgets rctl rules and runtime-loaded pf anchors on reboot, and rc.d/jail starts
+// only jails named in jail_list. Rather than hand the host's boot a second copy of every jail's
+// rules, the driver converges: start() puts the recorded limits and anchor back before
+// `jail -c`, and recover() — run by the agent once it is back — starts what should run.
 import { z } from "zod";
-import { jailSpec, jobPayloads, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
+import { jailLimits, jailSpec, jobPayloads, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
 import { jailName } from "@/lib/schemas/net";
 import {
   NotFoundError,
@@ -16,18 +22,21 @@ import {
   ProcessNotFoundError,
   UnsupportedError,
   type CreateResult,
+  type DesiredJail,
   type Driver,
   type Fingerprint,
   type JailInfo,
   type JailUsage,
   type ProcessInfo,
+  type RecoveryReport,
 } from "../driver";
 import { jailPaths, parseFreeBsdConfig, type FreeBsdConfig, type FreeBsdDriverOptions, type FreeBsdHost } from "./config";
 import { fingerprintHost } from "./fingerprint";
-import { applyRctlLimits, applyRefquota, removeRctlRules } from "./limits";
+import { applyRctlLimits, applyRefquota, checkQuotaFits, readDiskFigures, removeRctlRules, type DiskFigures } from "./limits";
 import { parseJls, parsePs, parseRctlUsage, parseSshKeygenFingerprint } from "./parse";
-import { anchorCounters, flushAnchor, loadAnchor } from "./pf";
+import { ensureAnchor, flushAnchor, readAnchor } from "./pf";
 import { renderJailConf } from "./render";
+import { readJailState, removeJailState, stateFor, withLimits, writeJailState } from "./state";
 import { buildRoot, destroyRoot, diskBytesByName, storageExists } from "./storage";
 
 export type { FreeBsdConfig, FreeBsdDriverOptions } from "./config";
@@ -82,11 +91,15 @@ export class FreeBsdDriver implements Driver {
 
     const adopted = await storageExists(this.host, name);
     if (!adopted) await buildRoot(this.host, spec);
+    // An adopted root may already hold more than the plan allows: refuse before changing anything.
+    const disk = await this.checkedDiskFigures(name, spec.limits);
 
     await this.fs.mkdir(this.config.confDir, { recursive: true, mode: 0o755 });
     await this.fs.writeFile(this.paths(name).conf, renderJailConf(spec, this.config), { mode: 0o644 });
-    await this.setLimits(name, spec.limits);
-    await loadAnchor(this.host, spec);
+    const state = stateFor(spec, await readJailState(this.host, name));
+    await writeJailState(this.host, state);
+    await this.applyLimits(name, spec.limits, disk);
+    await ensureAnchor(this.host, state);
 
     let info = await this.inspect(name);
     // Keys are written from inside the jail (see setAuthorizedKeys), so a jail created stopped is
@@ -108,6 +121,7 @@ export class FreeBsdDriver implements Driver {
     const name = jailName.parse(rawName);
     const current = await this.mustInspect(name);
     if (current.running) return current;
+    await this.converge(name);
     await this.host.run(["jail", "-f", this.paths(name).conf, "-c", name], { timeoutMs: 300_000 });
     return this.mustInspect(name);
   }
@@ -124,6 +138,7 @@ export class FreeBsdDriver implements Driver {
     const name = jailName.parse(rawName);
     const current = await this.mustInspect(name);
     if (!current.running) return this.start(name);
+    await this.converge(name);
     // jail(8): -r and -c together restart the jail (stop commands, remove, create, start commands).
     await this.host.run(["jail", "-f", this.paths(name).conf, "-rc", name], { timeoutMs: 300_000 });
     return this.mustInspect(name);
@@ -136,6 +151,7 @@ export class FreeBsdDriver implements Driver {
     await removeRctlRules(this.host, name);
     await destroyRoot(this.host, name);
     await this.fs.rm(this.paths(name).conf, { force: true });
+    await removeJailState(this.host, name);
   }
 
   async inspect(rawName: string): Promise<JailInfo | null> {
@@ -162,10 +178,42 @@ export class FreeBsdDriver implements Driver {
 
   // ---- limits -------------------------------------------------------------------------------
 
-  async setLimits(rawName: string, limits: JailLimits): Promise<void> {
+  /**
+   * Checks first, then changes: a disk quota below what the dataset holds is refused with the
+   * figures (PreconditionError) before rctl or ZFS are touched; then the limits are recorded,
+   * refquota set, and the rctl rules made exactly the plan's.
+   */
+  async setLimits(rawName: string, rawLimits: JailLimits): Promise<void> {
     const name = jailName.parse(rawName);
-    await applyRctlLimits(this.host, name, limits);
-    if (this.config.zfsDataset && (await storageExists(this.host, name))) await applyRefquota(this.host, name, limits.diskQuotaMb);
+    const limits = jailLimits.parse(rawLimits);
+    const disk = await this.checkedDiskFigures(name, limits);
+    const state = await readJailState(this.host, name);
+    if (state) await writeJailState(this.host, withLimits(state, limits));
+    await this.applyLimits(name, limits, disk);
+  }
+
+  /** Starts every desired jail that should run and does not, then converges every running jail (see Driver.recover). */
+  async recover(desired: DesiredJail[]): Promise<RecoveryReport> {
+    const report: RecoveryReport = { started: [], converged: [], failed: [] };
+    const fail = (name: string, err: unknown) => report.failed.push({ name, error: err instanceof Error ? err.message : String(err) });
+    const running = new Set((await this.list()).filter((j) => j.running).map((j) => j.name));
+    for (const d of desired) {
+      if (!d.running || running.has(d.name)) continue;
+      try {
+        await this.start(d.name); // converges first
+        report.started.push(d.name);
+      } catch (err) {
+        fail(d.name, err);
+      }
+    }
+    for (const name of running) {
+      try {
+        if (await this.converge(name)) report.converged.push(name);
+      } catch (err) {
+        fail(name, err);
+      }
+    }
+    return report;
   }
 
   // ---- access -------------------------------------------------------------------------------
@@ -190,15 +238,30 @@ export class FreeBsdDriver implements Driver {
 
   // ---- measurement --------------------------------------------------------------------------
 
+  /**
+   * Disk (ZFS `referenced` or du), memory / CPU / processes (`rctl -u`), traffic from the jail's
+   * labelled pf rules. Epochs: CPU counts per host boot (`sysctl -n kern.boottime`; rctl keeps a
+   * jail name's cputime across its restarts while rules name it), traffic per anchor generation
+   * (pf.ts). A running jail with a public address whose anchor is missing (pf was restarted) gets
+   * it back here, its counters starting a new epoch. Throws PfUnavailableError when pf is not
+   * loaded: no traffic figures rather than zeros.
+   */
   async usage(rawNames: string[]): Promise<JailUsage[]> {
     const names = z.array(jailName).parse(rawNames);
+    if (names.length === 0) return [];
     const disk = await diskBytesByName(this.host, names);
+    const boot = /sec = (\d+)/.exec((await this.host.run(["sysctl", "-n", "kern.boottime"])).stdout)?.[1] ?? "unknown";
+    const running = new Set(parseJls((await this.host.run(["jls", "--libxo", "json", "-v"])).stdout).map((j) => j.name));
     const out: JailUsage[] = [];
     for (const name of names) {
       const diskBytes = disk.get(name);
       if (diskBytes === undefined) continue; // gone since the agent asked; the heartbeat reports it
       const racct = parseRctlUsage((await this.host.run(["rctl", "-u", `jail:${name}`])).stdout);
-      const net = await anchorCounters(this.host, name);
+      let net = await readAnchor(this.host, name);
+      if (!net.present && running.has(name)) {
+        const state = await readJailState(this.host, name);
+        if (state?.spec.network.publicIp && (await ensureAnchor(this.host, state)).loaded) net = await readAnchor(this.host, name);
+      }
       out.push({
         name,
         diskBytes,
@@ -207,6 +270,7 @@ export class FreeBsdDriver implements Driver {
         processes: racct.maxproc ?? 0,
         netRxBytes: net.rx,
         netTxBytes: net.tx,
+        epochs: { cpu: `boot:${boot}`, net: net.present ? `pf:g${net.generation ?? "legacy"}` : "pf:none" },
       });
     }
     return out;
@@ -217,7 +281,10 @@ export class FreeBsdDriver implements Driver {
     const info = await this.mustInspect(name);
     if (!info.running || info.jid === null) return [];
     // ps(1) exits 1 when no process matched (a jail between its last process and removal).
-    const { stdout } = await this.host.run(["ps", "-J", String(info.jid), "-o", "pid=,nice=,pcpu=,comm="], { okCodes: [1] });
+    // One -o per keyword: `keyword=` ends an -o list (see parsePs).
+    const { stdout } = await this.host.run(["ps", "-J", String(info.jid), "-o", "pid=", "-o", "nice=", "-o", "pcpu=", "-o", "comm="], {
+      okCodes: [1],
+    });
     return parsePs(stdout);
   }
 
@@ -271,6 +338,31 @@ export class FreeBsdDriver implements Driver {
     const info = await this.mustInspect(name);
     if (!info.running) throw new PreconditionError(`The jail must be running to ${what}. Start it and try again.`);
     return info;
+  }
+
+  /** The dataset's figures, after refusing a quota it already exceeds; null in tarball mode or without a root. */
+  private async checkedDiskFigures(name: string, limits: JailLimits): Promise<DiskFigures | null> {
+    if (!this.config.zfsDataset || !(await storageExists(this.host, name))) return null;
+    const figures = await readDiskFigures(this.host, name);
+    checkQuotaFits(figures, limits.diskQuotaMb);
+    return figures;
+  }
+
+  private async applyLimits(name: string, limits: JailLimits, disk: DiskFigures | null) {
+    if (disk) await applyRefquota(this.host, name, limits.diskQuotaMb, disk);
+    await applyRctlLimits(this.host, name, limits);
+  }
+
+  /**
+   * Puts the jail's recorded rctl rules and pf anchor back into the kernel where they are
+   * missing (after a reboot or a pf restart); false when nothing is recorded for it.
+   */
+  private async converge(name: string): Promise<boolean> {
+    const state = await readJailState(this.host, name);
+    if (!state) return false;
+    await applyRctlLimits(this.host, name, state.spec.limits);
+    await ensureAnchor(this.host, state);
+    return true;
   }
 
   private async removeRunningJail(name: string) {

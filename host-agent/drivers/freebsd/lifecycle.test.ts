@@ -3,7 +3,30 @@
 import { describe, expect, it } from "vitest";
 import { CommandError } from "../../exec";
 import { NotFoundError } from "../driver";
-import { CONF, DS, KEY, NAME, ROOT, STAGING, RCTL_ADD, keySteps, existingJail, fixture, setup, spec, ok, fail } from "./fake-host";
+import {
+  ANCHOR,
+  CONF,
+  DS,
+  KEY,
+  NAME,
+  ROOT,
+  STAGING,
+  STATE,
+  RCTL_ADD,
+  keySteps,
+  existingJail,
+  fixture,
+  setup,
+  spec,
+  ok,
+  fail,
+} from "./fake-host";
+
+const JLS = `jls --libxo json -v -j ${NAME}`;
+const LABELS = `pfctl -a ${ANCHOR} -s labels`;
+const DISK = `zfs get -Hp -o property,value referenced,refquota,refreservation ${DS}`;
+/** What start() checks before `jail -c`: the recorded rctl rules and anchor are in the kernel. */
+const CONVERGE = [`rctl jail:${NAME}`, LABELS];
 
 describe("FreeBsdDriver.create", () => {
   it("clones the template with the plan's refquota, writes the jail file, limits, pf anchor, starts, installs keys (ZFS)", async () => {
@@ -13,16 +36,18 @@ describe("FreeBsdDriver.create", () => {
     expect(host.argvs()).toEqual([
       `zfs list -H -o name ${DS}`,
       `zfs clone -o mountpoint=${ROOT} -o refquota=10240M zroot/cellblock/templates/freebsd-14@base ${DS}`,
+      `zfs list -H -o name ${DS}`,
+      DISK,
       `rctl jail:${NAME}`,
       ...RCTL_ADD,
-      `zfs list -H -o name ${DS}`,
-      `zfs get -Hp -o value refquota ${DS}`,
-      `pfctl -a cellblock/${NAME} -f -`,
-      `jls --libxo json -v -j ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
+      LABELS,
+      `pfctl -a ${ANCHOR} -f -`,
+      JLS,
+      JLS,
+      ...CONVERGE,
       `jail -f ${CONF} -c ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
+      JLS,
+      JLS,
       ...keySteps(NAME),
       `jexec -l ${NAME} /usr/bin/ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`,
     ]);
@@ -53,39 +78,46 @@ describe("FreeBsdDriver.create", () => {
         "",
       ].join("\n"),
     );
-    const pf = host.calls.find((c) => c.argv[0] === "pfctl")!;
+    const pf = host.calls.find((c) => c.argv.includes("-f"))!;
+    // Generation 1 in the labels: counters of a new generation start at zero (see pf.ts).
     expect(pf.input).toBe(
       [
-        `# Cellblock jail ${NAME}`,
+        `# Cellblock jail ${NAME}, generation 1`,
         "nat on em0 inet from 10.77.0.5 to any -> 203.0.113.5",
         "rdr on em0 inet from any to 203.0.113.5 -> 10.77.0.5",
-        `pass in quick on em0 inet from any to 10.77.0.5 keep state label "${NAME}-in"`,
-        `pass out quick on em0 inet from 203.0.113.5 to any keep state label "${NAME}-out"`,
+        `pass in quick on em0 inet from any to 10.77.0.5 keep state label "${NAME}-g1-in"`,
+        `pass out quick on em0 inet from 203.0.113.5 to any keep state label "${NAME}-g1-out"`,
         "",
       ].join("\n"),
     );
+    // What a reboot needs to put back is recorded beside the jail file.
+    expect(JSON.parse(mem.files.get(STATE)!)).toEqual({ version: 1, spec: spec(), anchorGeneration: 1, anchorRules: pf.input });
     const keys = host.calls.find((c) => c.argv.includes("/bin/dd"))!;
     expect(keys.input).toBe(`${KEY}\n`);
     expect(host.rules).toEqual(RCTL_ADD.map((r) => r.slice("rctl -a ".length)));
   });
 
-  it("adopts an existing dataset and running jail: no second clone, no second start, config and limits re-applied", async () => {
+  it("adopts an existing dataset and running jail: no second clone or start, config and limits re-applied, the anchor not reloaded", async () => {
     const { host, driver } = await existingJail(true);
+    host.pf.count(`${NAME}-g1-in`, 5000, 700);
     const result = await driver.create(spec(), { sshKeys: [], start: true });
 
     expect(host.argvs()).toEqual([
       `zfs list -H -o name ${DS}`,
-      `rctl jail:${NAME}`,
       `zfs list -H -o name ${DS}`,
-      `zfs get -Hp -o value refquota ${DS}`,
-      `pfctl -a cellblock/${NAME} -f -`,
-      `jls --libxo json -v -j ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
+      DISK,
+      `rctl jail:${NAME}`,
+      LABELS,
+      JLS,
+      JLS,
       `jexec -l ${NAME} /usr/bin/ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`,
     ]);
     expect(result).toMatchObject({ jid: 1, running: true, adopted: true });
     expect(host.argvs().some((a) => a.startsWith("zfs clone") || a.startsWith("jail "))).toBe(false);
     expect(host.rules).toHaveLength(3);
+    // Same rules, anchor loaded: no reload, so its counters (and the connections' states) stay.
+    expect(host.pf.loads).toBe(1);
+    expect(host.pf.counters.get(`${NAME}-g1-in`)?.bin).toBe(5000);
   });
 
   it("extracts the template tarball when the host has no ZFS dataset, and leaves the jail stopped if asked", async () => {
@@ -96,8 +128,9 @@ describe("FreeBsdDriver.create", () => {
       `tar -xpf /usr/local/cellblock/templates/freebsd-14.txz -C ${STAGING}`,
       `rctl jail:${NAME}`,
       ...RCTL_ADD,
-      `pfctl -a cellblock/${NAME} -f -`,
-      `jls --libxo json -v -j ${NAME}`,
+      LABELS,
+      `pfctl -a ${ANCHOR} -f -`,
+      JLS,
     ]);
     expect(mem.dirs.has(ROOT)).toBe(true);
     expect(mem.dirs.has(STAGING)).toBe(false);
@@ -155,10 +188,26 @@ describe("FreeBsdDriver.create", () => {
     expect(host.jails.size).toBe(0);
   });
 
-  it("with no public address loads an empty anchor (no NAT, no stale rules)", async () => {
+  it("with no public address loads no rules, and a re-create without one flushes what an earlier one left", async () => {
+    const noPublic = spec({ network: { ...spec().network, publicIp: null } });
     const { host, driver } = setup();
-    await driver.create(spec({ network: { ...spec().network, publicIp: null } }), { sshKeys: [], start: false });
-    expect(host.calls.find((c) => c.argv[0] === "pfctl")!.input).toBe(`# Cellblock jail ${NAME}\n`);
+    await driver.create(noPublic, { sshKeys: [], start: false });
+    expect(host.argvs().filter((a) => a.startsWith("pfctl"))).toEqual([LABELS]);
+    expect(host.pf.anchors.size).toBe(0);
+
+    const withPublic = await existingJail(false);
+    withPublic.host.reset();
+    await withPublic.driver.create(noPublic, { sshKeys: [], start: false });
+    expect(withPublic.host.argvs().filter((a) => a.startsWith("pfctl"))).toEqual([LABELS, `pfctl -a ${ANCHOR} -F all`]);
+    expect(withPublic.host.pf.anchors.size).toBe(0);
+  });
+
+  it("reloads the anchor when the rules differ (a new public address), with the next generation", async () => {
+    const { host, driver } = await existingJail(true);
+    await driver.create(spec({ network: { ...spec().network, publicIp: "203.0.113.9" } }), { sshKeys: [], start: true });
+    expect(host.pf.loads).toBe(2);
+    expect(host.pf.anchors.get(ANCHOR)).toContain(`label "${NAME}-g2-out"`);
+    expect(host.pf.anchors.get(ANCHOR)).toContain("-> 203.0.113.9");
   });
 
   it.each([
@@ -186,7 +235,7 @@ describe("FreeBsdDriver start / stop / restart", () => {
   it("starts a stopped jail with its own jail(8) file", async () => {
     const { host, driver } = await existingJail(false);
     const info = await driver.start(NAME);
-    expect(host.argvs()).toEqual([`jls --libxo json -v -j ${NAME}`, `jail -f ${CONF} -c ${NAME}`, `jls --libxo json -v -j ${NAME}`]);
+    expect(host.argvs()).toEqual([JLS, ...CONVERGE, `jail -f ${CONF} -c ${NAME}`, JLS]);
     expect(info).toEqual({ name: NAME, jid: 1, running: true, hostname: "www.example.com" });
   });
 
@@ -214,18 +263,13 @@ describe("FreeBsdDriver start / stop / restart", () => {
   it("restarts a running jail with -rc and starts a stopped one", async () => {
     const { host, driver } = await existingJail(true);
     const info = await driver.restart(NAME);
-    expect(host.argvs()).toEqual([`jls --libxo json -v -j ${NAME}`, `jail -f ${CONF} -rc ${NAME}`, `jls --libxo json -v -j ${NAME}`]);
+    expect(host.argvs()).toEqual([JLS, ...CONVERGE, `jail -f ${CONF} -rc ${NAME}`, JLS]);
     expect(info).toMatchObject({ running: true, jid: 2 });
 
     await driver.stop(NAME);
     host.reset();
     await driver.restart(NAME);
-    expect(host.argvs()).toEqual([
-      `jls --libxo json -v -j ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
-      `jail -f ${CONF} -c ${NAME}`,
-      `jls --libxo json -v -j ${NAME}`,
-    ]);
+    expect(host.argvs()).toEqual([JLS, JLS, ...CONVERGE, `jail -f ${CONF} -c ${NAME}`, JLS]);
   });
 });
 
@@ -243,7 +287,16 @@ describe("FreeBsdDriver.destroy", () => {
       `zfs destroy -r -f ${DS}`,
     ]);
     expect(mem.files.has(CONF)).toBe(false);
+    expect(mem.files.has(STATE)).toBe(false);
     expect(host.rules).toEqual([]);
+    expect(host.datasets.size).toBe(0);
+    expect(host.pf.anchors.size).toBe(0);
+  });
+
+  it("destroys a jail on a host whose pf is not loaded (there is no anchor to flush)", async () => {
+    const { host, driver } = await existingJail(false);
+    host.pf.loaded = false;
+    await driver.destroy(NAME);
     expect(host.datasets.size).toBe(0);
   });
 

@@ -1,7 +1,10 @@
 // rctl rules and refquota: exactly one rule per resource however often a plan changes.
 import { describe, expect, it } from "vitest";
+import { PreconditionError } from "../driver";
 import { parseRctlRules } from "./parse";
-import { DS, NAME, RCTL_ADD, existingJail, fixture } from "./fake-host";
+import { DS, NAME, RCTL_ADD, STATE, existingJail, fixture } from "./fake-host";
+
+const CHECK = [`zfs list -H -o name ${DS}`, `zfs get -Hp -o property,value referenced,refquota,refreservation ${DS}`];
 
 describe("FreeBsdDriver.setLimits", () => {
   const plan = { memoryMb: 512, maxProcesses: 64, cpuPercent: 50, diskQuotaMb: 10240 };
@@ -11,7 +14,7 @@ describe("FreeBsdDriver.setLimits", () => {
     host.rules = [];
     host.reset();
     await driver.setLimits(NAME, plan);
-    expect(host.argvs()).toEqual([`rctl jail:${NAME}`, ...RCTL_ADD, `zfs list -H -o name ${DS}`, `zfs get -Hp -o value refquota ${DS}`]);
+    expect(host.argvs()).toEqual([...CHECK, `rctl jail:${NAME}`, ...RCTL_ADD]);
   });
 
   it("applying the same plan twice only lists the second time", async () => {
@@ -19,14 +22,16 @@ describe("FreeBsdDriver.setLimits", () => {
     await driver.setLimits(NAME, plan);
     host.reset();
     await driver.setLimits(NAME, plan);
-    expect(host.argvs()).toEqual([`rctl jail:${NAME}`, `zfs list -H -o name ${DS}`, `zfs get -Hp -o value refquota ${DS}`]);
+    expect(host.argvs()).toEqual([...CHECK, `rctl jail:${NAME}`]);
     expect(host.rules).toHaveLength(3);
   });
 
   it("a plan change removes the old rules, adds the new ones and changes refquota", async () => {
-    const { host, driver } = await existingJail(false);
+    const { host, mem, driver } = await existingJail(false);
     await driver.setLimits(NAME, { memoryMb: 1024, maxProcesses: 128, cpuPercent: 100, diskQuotaMb: 20480 });
     expect(host.argvs()).toEqual([
+      ...CHECK,
+      `zfs set refquota=20480M ${DS}`,
       `rctl jail:${NAME}`,
       `rctl -r jail:${NAME}:memoryuse:deny=536870912`,
       `rctl -r jail:${NAME}:maxproc:deny=64`,
@@ -34,11 +39,15 @@ describe("FreeBsdDriver.setLimits", () => {
       `rctl -a jail:${NAME}:memoryuse:deny=1073741824`,
       `rctl -a jail:${NAME}:maxproc:deny=128`,
       `rctl -a jail:${NAME}:pcpu:deny=100`,
-      `zfs list -H -o name ${DS}`,
-      `zfs get -Hp -o value refquota ${DS}`,
-      `zfs set refquota=20480M ${DS}`,
     ]);
     expect(host.rules).toEqual([`jail:${NAME}:memoryuse:deny=1073741824`, `jail:${NAME}:maxproc:deny=128`, `jail:${NAME}:pcpu:deny=100`]);
+    // Recorded, so a reboot brings back these limits, not the create-time ones.
+    expect(JSON.parse(mem.files.get(STATE)!).spec.limits).toEqual({
+      memoryMb: 1024,
+      maxProcesses: 128,
+      cpuPercent: 100,
+      diskQuotaMb: 20480,
+    });
   });
 
   it("changing one resource touches only that rule", async () => {
@@ -85,5 +94,29 @@ describe("FreeBsdDriver.setLimits", () => {
     host.reset();
     await expect(driver.setLimits(NAME, { ...plan, memoryMb: -1 })).rejects.toThrow();
     expect(host.calls).toEqual([]);
+  });
+
+  it("refuses a downgrade below what the jail holds, with the figures, before changing rctl or ZFS", async () => {
+    // OpenZFS dsl_dataset_set_refquota_check(): a refquota below `referenced` fails with ENOSPC,
+    // which libzfs prints as "size is less than current used or reserved space" — after the old
+    // driver had already replaced the rctl rules. Now nothing changes and the customer is told why.
+    const { host, mem, driver } = await existingJail(false);
+    host.datasets.get(DS)!.referenced = 12 * 1024 ** 3;
+    host.datasets.get(DS)!.refquota = 20 * 1024 ** 3;
+    expect((await host.run(CHECK[1]!.split(" "))).stdout).toBe(fixture("zfs-get-disk-figures.txt"));
+    await expect(host.run(["zfs", "set", "refquota=10240M", DS])).rejects.toThrow(/exited with 1/);
+    const rulesBefore = [...host.rules];
+    const stateBefore = mem.files.get(STATE);
+    host.reset();
+
+    const err = await driver.setLimits(NAME, { ...plan, memoryMb: 256, diskQuotaMb: 10240 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PreconditionError);
+    expect((err as Error).message).toBe(
+      "The jail holds 12.0 GiB of data; the new plan's disk quota is 10.0 GiB. Delete at least 2.0 GiB inside the jail, or choose a plan with more disk, and try again.",
+    );
+    expect(host.argvs()).toEqual(CHECK);
+    expect(host.rules).toEqual(rulesBefore);
+    expect(host.datasets.get(DS)!.refquota).toBe(20 * 1024 ** 3);
+    expect(mem.files.get(STATE)).toBe(stateBefore);
   });
 });

@@ -1,9 +1,10 @@
 // Limits on FreeBSD: rctl(8) deny rules on `jail:<name>` for memory, processes and CPU, and the
 // ZFS `refquota` of the jail's dataset for disk (zfsprops(7)).
 import { jailLimits, type JailLimits } from "@/lib/schemas/jobs";
-import { BYTES_PER_MIB } from "@/lib/units";
+import { BYTES_PER_GIB, BYTES_PER_MIB } from "@/lib/units";
+import { PreconditionError } from "../driver";
 import { jailPaths, type FreeBsdHost } from "./config";
-import { parseRctlRules, type RctlRule } from "./parse";
+import { parseRctlRules, parseZfsProps, type RctlRule } from "./parse";
 
 /** The rctl(8) resources Cellblock owns on `jail:<name>`; exactly one deny rule each. */
 export const LIMITED_RESOURCES = ["memoryuse", "maxproc", "pcpu"] as const;
@@ -63,10 +64,47 @@ export async function removeRctlRules(host: FreeBsdHost, name: string): Promise<
   if ((await listRctlRules(host, name)).length > 0) await host.run(["rctl", "-r", `jail:${name}`]);
 }
 
-/** Sets the dataset's refquota to `diskQuotaMb` MiB unless it already is (zfsprops(7)). ZFS mode only. */
-export async function applyRefquota(host: FreeBsdHost, name: string, diskQuotaMb: number): Promise<void> {
+/** What decides whether a refquota can be set (bytes, zfsprops(7)); refquota 0 = none. */
+export type DiskFigures = { referenced: number; refquota: number; refreservation: number };
+
+/** `zfs get -Hp -o property,value referenced,refquota,refreservation <dataset>` (zfs-get(8)). ZFS mode only. */
+export async function readDiskFigures(host: FreeBsdHost, name: string): Promise<DiskFigures> {
   const dataset = jailPaths(host.config, name).dataset;
+  const { stdout } = await host.run(["zfs", "get", "-Hp", "-o", "property,value", "referenced,refquota,refreservation", dataset]);
+  const p = parseZfsProps(stdout);
+  if (p.referenced === undefined || p.refquota === undefined || p.refreservation === undefined) {
+    throw new Error(`zfs get for ${dataset} lacks referenced, refquota or refreservation`);
+  }
+  return { referenced: p.referenced, refquota: p.refquota, refreservation: p.refreservation };
+}
+
+function size(bytes: number): string {
+  return bytes >= BYTES_PER_GIB ? `${(bytes / BYTES_PER_GIB).toFixed(1)} GiB` : `${(bytes / BYTES_PER_MIB).toFixed(1)} MiB`;
+}
+
+/**
+ * Refuses a disk quota the dataset already exceeds, with the figures, before anything changes:
+ * ZFS refuses `refquota` below `referenced` or `refreservation` with ENOSPC
+ * (dsl_dataset_set_refquota_check() in OpenZFS module/zfs/dsl_dataset.c; libzfs prints "size is
+ * less than current used or reserved space"). Throws PreconditionError in words for the customer.
+ */
+export function checkQuotaFits(figures: DiskFigures, diskQuotaMb: number): void {
   const want = diskQuotaMb * BYTES_PER_MIB;
-  const { stdout } = await host.run(["zfs", "get", "-Hp", "-o", "value", "refquota", dataset]);
-  if (Number(stdout.trim()) !== want) await host.run(["zfs", "set", `refquota=${diskQuotaMb}M`, dataset]);
+  if (figures.referenced > want) {
+    throw new PreconditionError(
+      `The jail holds ${size(figures.referenced)} of data; the new plan's disk quota is ${size(want)}. ` +
+        `Delete at least ${size(figures.referenced - want)} inside the jail, or choose a plan with more disk, and try again.`,
+    );
+  }
+  if (figures.refreservation > want) {
+    throw new PreconditionError(
+      `The jail's dataset reserves ${size(figures.refreservation)}, more than the new plan's ${size(want)}; an admin must lower its refreservation first.`,
+    );
+  }
+}
+
+/** Sets the dataset's refquota to `diskQuotaMb` MiB unless `figures` say it already is (zfsprops(7)). */
+export async function applyRefquota(host: FreeBsdHost, name: string, diskQuotaMb: number, figures: DiskFigures): Promise<void> {
+  if (figures.refquota === diskQuotaMb * BYTES_PER_MIB) return;
+  await host.run(["zfs", "set", `refquota=${diskQuotaMb}M`, jailPaths(host.config, name).dataset]);
 }

@@ -1,6 +1,19 @@
 // The parsers on real FreeBSD output shapes (fixtures/README.md cites the source of each).
 import { describe, expect, it } from "vitest";
-import { parseJls, parsePfLabels, parsePs, parseRctlRules, parseRctlUsage, parseSshKeygenFingerprint, parseZfsGetNameValue } from "./parse";
+import { labelLine } from "./fake-pf";
+import {
+  parseIfconfigInet,
+  parseJls,
+  parsePfAnchors,
+  parsePfLabels,
+  parsePfLimits,
+  parsePs,
+  parseRctlRules,
+  parseRctlUsage,
+  parseSshKeygenFingerprint,
+  parseZfsGetNameValue,
+  parseZfsProps,
+} from "./parse";
 import { DS, NAME, fixture } from "./fake-host";
 
 describe("parsers on real FreeBSD output shapes", () => {
@@ -53,8 +66,21 @@ describe("parsers on real FreeBSD output shapes", () => {
 
   it("pfctl -s labels, one label or several per rule", () => {
     const one = parsePfLabels(fixture("pfctl-s-labels.txt"));
+    // The fake host prints label lines in pfctl_show_rules()'s format: the fixture is that format.
+    expect(
+      labelLine(`${NAME}-g1-in`, {
+        evaluations: 3021,
+        packets: 48211,
+        bytes: 51234567,
+        pin: 30102,
+        bin: 47000000,
+        pout: 18109,
+        bout: 4234567,
+        states: 211,
+      }),
+    ).toBe(fixture("pfctl-s-labels.txt").split("\n")[0] + "\n");
     expect(one[0]).toEqual({
-      labels: [`${NAME}-in`],
+      labels: [`${NAME}-g1-in`],
       evaluations: 3021,
       packets: 48211,
       bytes: 51234567,
@@ -68,7 +94,7 @@ describe("parsers on real FreeBSD output shapes", () => {
     expect(multi[1]).toMatchObject({ labels: [`${NAME}-out`, "cellblock"], bytesIn: 812345, bytesOut: 9000000 });
   });
 
-  it("ps -o pid=,nice=,pcpu=,comm=", () => {
+  it("ps -o pid= -o nice= -o pcpu= -o comm=", () => {
     expect(parsePs(fixture("ps-J.txt"))).toEqual([
       { pid: 36211, nice: 0, cpuPercent: 0, command: "init" },
       { pid: 36502, nice: 0, cpuPercent: 0, command: "syslogd" },
@@ -79,9 +105,36 @@ describe("parsers on real FreeBSD output shapes", () => {
     expect(parsePs("")).toEqual([]);
   });
 
+  it("pfctl -s memory (FreeBSD 14 and 15), pfctl -v -s Anchors, ifconfig, zfs get property,value", () => {
+    expect(parsePfLimits(fixture("pfctl-s-memory-14.txt"))).toEqual({
+      states: 100000,
+      "src-nodes": 10000,
+      frags: 5000,
+      "table-entries": 200000,
+    });
+    expect(parsePfLimits(fixture("pfctl-s-memory-15.txt")).anchors).toBe(512);
+    expect(parsePfLimits("states        unlimited\n")).toEqual({ states: null });
+    expect(parsePfAnchors("  blacklistd\n  cellblock\n  cellblock/cbk3x9q2m7\n")).toEqual([
+      "blacklistd",
+      "cellblock",
+      "cellblock/cbk3x9q2m7",
+    ]);
+    expect(
+      parseIfconfigInet(
+        "em0: flags=8843<UP> mtu 1500\n\tinet 198.51.100.10 netmask 0xffffff00 broadcast 198.51.100.255\n\tinet 203.0.113.5 netmask 0xffffffff\n",
+      ),
+    ).toEqual(["198.51.100.10", "203.0.113.5"]);
+    expect(parseZfsProps(fixture("zfs-get-disk-figures.txt"))).toEqual({
+      referenced: 12884901888,
+      refquota: 21474836480,
+      refreservation: 0,
+    });
+    expect(() => parseZfsProps("referenced\t12G\n")).toThrow(/unexpected zfs get line/);
+  });
+
   it("ssh-keygen -l and zfs get -Hp", () => {
     expect(parseSshKeygenFingerprint(fixture("ssh-keygen-l.txt"))).toBe("SHA256:uqN3Zo8N2oXyp0SHsXVX1CqYaxZ8mJ3Jv6a0G6lFkQE");
-    expect(parseZfsGetNameValue(fixture("zfs-get-used-d1.txt"))).toEqual(
+    expect(parseZfsGetNameValue(fixture("zfs-get-referenced-d1.txt"))).toEqual(
       new Map([
         ["zroot/cellblock/jails", 2952790016],
         [DS, 1342177280],

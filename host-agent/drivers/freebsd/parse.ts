@@ -152,14 +152,67 @@ export function parseZfsGetNameValue(stdout: string): Map<string, number> {
   return out;
 }
 
-/** `ps -J jid -o pid=,nice=,pcpu=,comm=` (ps(1)): blank headers, so data lines only. */
+/**
+ * `zfs get -Hp -o property,value p1,p2,… <dataset>` (zfs-get(8)): `property<TAB>value` lines →
+ * exact numbers by property (bytes for sizes; "0" for an unset quota, zfsprops(7)). Throws if a
+ * line is not a number, since a guessed size would decide a plan change.
+ */
+export function parseZfsProps(stdout: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of stdout.split("\n")) {
+    if (!line.trim()) continue;
+    const [prop, value] = line.split("\t");
+    if (!prop || value === undefined || !/^\d+$/.test(value.trim()))
+      throw new Error(`unexpected zfs get line: ${JSON.stringify(line.slice(0, 120))}`);
+    out[prop] = Number(value.trim());
+  }
+  return out;
+}
+
+/**
+ * `ps -J jid -o pid= -o nice= -o pcpu= -o comm=` (ps(1)): one `-o` per keyword with an empty
+ * header, so no header line and four columns — pid, nice, pcpu (one decimal), comm (last, so
+ * it may hold spaces). A keyword followed by `=` ends its -o list and everything after the `=`
+ * is its header (parsefmt() in bin/ps/keyword.c), so `-o pid=,nice=,…` would print one pid
+ * column under the header ",nice=,pcpu=,comm=". Throws on any line of another shape instead of
+ * reading nothing.
+ */
 export function parsePs(stdout: string): ProcessInfo[] {
   const out: ProcessInfo[] = [];
   for (const line of stdout.split("\n")) {
+    if (!line.trim()) continue;
     const m = /^\s*(\d+)\s+(-?\d+)\s+(\d+(?:\.\d+)?)\s+(.+?)\s*$/.exec(line);
-    if (m) out.push({ pid: Number(m[1]), nice: Number(m[2]), cpuPercent: Number(m[3]), command: m[4]! });
+    if (!m) throw new Error(`unexpected ps output line: ${JSON.stringify(line.slice(0, 120))}`);
+    out.push({ pid: Number(m[1]), nice: Number(m[2]), cpuPercent: Number(m[3]), command: m[4]! });
   }
   return out;
+}
+
+/**
+ * `pfctl -s memory` (pfctl(8); pfctl_show_limits() in sbin/pfctl/pfctl.c): one `name hard limit N`
+ * or `name unlimited` line per pool → limits by name (null: unlimited). FreeBSD 15 adds an
+ * `anchors` line (pf.conf(5) `set limit anchors`); older releases have none.
+ */
+export function parsePfLimits(stdout: string): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const line of stdout.split("\n")) {
+    const m = /^(\S+)\s+(?:hard limit\s+(\d+)|unlimited)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2] === undefined ? null : Number(m[2]);
+  }
+  return out;
+}
+
+/** `pfctl -v -s Anchors` (pfctl_show_anchors() in sbin/pfctl/pfctl.c): every anchor path, two spaces in, recursively. */
+export function parsePfAnchors(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** The IPv4 addresses configured on an interface, from `ifconfig <if>` (ifconfig(8): `\tinet <addr> netmask …` lines). */
+export function parseIfconfigInet(stdout: string): string[] {
+  return [...stdout.matchAll(/^\s+inet (\d+\.\d+\.\d+\.\d+) /gm)].map((m) => m[1]!);
 }
 
 /** `ssh-keygen -l -f key.pub` (ssh-keygen(1)): `bits SHA256:… comment (TYPE)` → the fingerprint, or null. */

@@ -33,24 +33,31 @@ export function renderJailConf(spec: JailSpec, config: FreeBsdConfig): string {
   ].join("\n");
 }
 
+/** The labels of a jail's two counting rules at an anchor generation (see pf.ts): `<name>-g<gen>-in`, `-out`. */
+export function anchorLabels(name: string, generation: number) {
+  return { in: `${name}-g${generation}-in`, out: `${name}-g${generation}-out` };
+}
+
 /**
  * The jail's pf anchor (pf.conf(5) syntax), loaded with `pfctl -a <pfAnchor>/<name> -f -`: 1:1
  * NAT between its public and private address on the external interface `ext`, and two labelled
- * pass rules whose counters are the jail's traffic (see pf.ts). No public address → a comment
- * only, which empties the anchor.
+ * pass rules whose counters are the jail's traffic (see pf.ts). The labels carry the anchor's
+ * `generation`, so every load makes rules pf has never seen: their counters start at zero even
+ * under `set keepcounters` (which carries counters over only to identical rules), and the
+ * generation is the counters' epoch. No public address → "" (nothing to load).
  */
-export function renderPfAnchor(spec: JailSpec, ext: string): string {
+export function renderPfAnchor(spec: JailSpec, ext: string, generation: number): string {
   const { privateIp, publicIp } = spec.network;
-  const lines = [`# Cellblock jail ${spec.name}`];
-  if (publicIp) {
-    lines.push(
-      `nat on ${ext} inet from ${privateIp} to any -> ${publicIp}`,
-      `rdr on ${ext} inet from any to ${publicIp} -> ${privateIp}`,
-      // Translation happens before filtering: inbound the filter sees the private address,
-      // outbound it sees the public one.
-      `pass in quick on ${ext} inet from any to ${privateIp} keep state label "${spec.name}-in"`,
-      `pass out quick on ${ext} inet from ${publicIp} to any keep state label "${spec.name}-out"`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
+  if (!publicIp) return "";
+  const label = anchorLabels(spec.name, generation);
+  return [
+    `# Cellblock jail ${spec.name}, generation ${generation}`,
+    `nat on ${ext} inet from ${privateIp} to any -> ${publicIp}`,
+    `rdr on ${ext} inet from any to ${publicIp} -> ${privateIp}`,
+    // Translation happens before filtering: inbound the filter sees the private address,
+    // outbound it sees the public one.
+    `pass in quick on ${ext} inet from any to ${privateIp} keep state label "${label.in}"`,
+    `pass out quick on ${ext} inet from ${publicIp} to any keep state label "${label.out}"`,
+    "",
+  ].join("\n");
 }

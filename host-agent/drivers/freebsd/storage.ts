@@ -60,8 +60,9 @@ export async function destroyRoot(host: FreeBsdHost, name: string): Promise<void
 
 /**
  * Disk use in bytes by jail name, for the named jails whose root exists. ZFS: one
- * `zfs get -Hp -d 1 used` for the whole host (zfs-get(8)); tarball: `du -skx` per jail (du(1),
- * 1024-byte blocks, symlinks not followed).
+ * `zfs get -Hp -d 1 referenced` for the whole host (zfs-get(8)) — `referenced` is exactly what
+ * `refquota` limits (zfsprops(7)), unlike `used`, which adds snapshots and children; tarball:
+ * `du -skx` per jail (du(1), 1024-byte blocks, symlinks not followed).
  */
 export async function diskBytesByName(host: FreeBsdHost, names: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -77,12 +78,12 @@ export async function diskBytesByName(host: FreeBsdHost, names: string[]): Promi
       "1",
       "-o",
       "name,value",
-      "used",
+      "referenced",
       host.config.zfsDataset,
     ]);
-    const used = parseZfsGetNameValue(stdout);
+    const referenced = parseZfsGetNameValue(stdout);
     for (const name of names) {
-      const bytes = used.get(jailPaths(host.config, name).dataset);
+      const bytes = referenced.get(jailPaths(host.config, name).dataset);
       if (bytes !== undefined) out.set(name, bytes);
     }
     return out;

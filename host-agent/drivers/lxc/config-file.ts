@@ -49,6 +49,15 @@ export function managedHostname(text: string): string | null {
   return /^lxc\.uts\.name\s*=\s*"?([^"\n]+)"?\s*$/m.exec(managedPart(text))?.[1] ?? null;
 }
 
+/** The veth network the managed block sets (bridge, gateway, prefix), or null for none. */
+export function managedNetwork(text: string): { link: string; gateway: string; prefix: number } | null {
+  const block = managedPart(text);
+  const link = /^lxc\.net\.0\.link = (\S+)$/m.exec(block)?.[1];
+  const prefix = /^lxc\.net\.0\.ipv4\.address = \S+\/(\d+)$/m.exec(block)?.[1];
+  const gateway = /^lxc\.net\.0\.ipv4\.gateway = (\S+)$/m.exec(block)?.[1];
+  return link && prefix && gateway ? { link, gateway, prefix: Number(prefix) } : null;
+}
+
 /**
  * The config text with its managed block rewritten. With a spec, hostname and network come from
  * it (a veth on `bridge` with the private address, or `lxc.net.0.type = empty` without a bridge);

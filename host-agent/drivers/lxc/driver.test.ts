@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { CommandError } from "../../exec";
 import { NotFoundError, PreconditionError, ProcessNotFoundError, UnsupportedError } from "../driver";
-import { MANAGED_BEGIN } from "./config-file";
-import { BOOTSTRAP, CG, CONFIG, HASH, KEY, LXC, NAME, ROOTFS, existingContainer, fixture, setup, spec } from "./fake-lxc";
+import { MANAGED_BEGIN, vethName } from "./config-file";
+import { BOOTSTRAP, CONFIG, HASH, KEY, LXC, NAME, ROOTFS, existingContainer, fixture, setup, spec } from "./fake-lxc";
 
 const INFO = `lxc-info -n ${NAME} -s -p`;
 const PUB = `${ROOTFS}/etc/ssh/ssh_host_ed25519_key.pub`;
@@ -281,16 +281,56 @@ describe("LxcDriver processes and renice", () => {
 });
 
 describe("LxcDriver usage and fingerprint", () => {
-  it("reads disk with du, memory, CPU and processes from the cgroup, traffic from the veth", async () => {
+  it("reads disk with du, memory, CPU and processes from the cgroup, traffic from the veth, with epochs", async () => {
     const { host, mem, driver } = await existingContainer(true);
-    const veth = (await import("./config-file")).vethName(NAME);
-    mem.files.set(`/sys/class/net/${veth}/statistics/tx_bytes`, "47000000\n");
-    mem.files.set(`/sys/class/net/${veth}/statistics/rx_bytes`, "9000000\n");
+    const veth = `/sys/class/net/${vethName(NAME)}`;
+    mem.files.set(`${veth}/ifindex`, "17\n");
+    mem.files.set(`${veth}/statistics/tx_bytes`, "47000000\n");
+    mem.files.set(`${veth}/statistics/rx_bytes`, "9000000\n");
     expect(await driver.usage([NAME, "cbgone00000"])).toEqual([
-      { name: NAME, diskBytes: 1310720, memoryBytes: 25550848, cpuSeconds: 174, processes: 2, netRxBytes: 47000000, netTxBytes: 9000000 },
+      {
+        name: NAME,
+        diskBytes: 1310720,
+        memoryBytes: 25550848,
+        cpuSeconds: 174,
+        processes: 2,
+        netRxBytes: 47000000,
+        netTxBytes: 9000000,
+        // The cgroup (CPU) and the veth (traffic) are made anew at each start.
+        epochs: { cpu: "init:197353", net: "if:17" },
+      },
     ]);
     expect(host.argvs()).toEqual([`du -s -x -B1 ${ROOTFS}`]);
-    expect(mem.files.has(`${CG}/pids/lxc.payload.${NAME}/cgroup.procs`)).toBe(true);
+  });
+
+  it("starts new epochs when the container restarts", async () => {
+    const { mem, driver } = await existingContainer(true);
+    const veth = `/sys/class/net/${vethName(NAME)}`;
+    mem.files.set(`${veth}/ifindex`, "17\n");
+    const before = (await driver.usage([NAME]))[0]!.epochs;
+    await driver.restart(NAME);
+    mem.files.set(`${veth}/ifindex`, "18\n");
+    const after = (await driver.usage([NAME]))[0]!.epochs;
+    expect(after.cpu).not.toBe(before.cpu);
+    expect(after.net).toBe("if:18");
+    await driver.stop(NAME);
+    expect((await driver.usage([NAME]))[0]!.epochs).toEqual({ cpu: "stopped", net: "if:none" });
+  });
+
+  it("recover() starts what should run after a reboot, re-making the bridge its veth needs", async () => {
+    const { host, driver } = await existingContainer(true, { bridge: "cbbr0" });
+    host.bridges.clear(); // a reboot: the bridge the agent made is gone, no container runs
+    for (const c of host.containers.values()) Object.assign(c, { running: false, pid: null });
+    host.reset();
+    expect(await driver.recover([{ name: NAME, running: true }])).toEqual({ started: [NAME], converged: [], failed: [] });
+    expect(host.argvs().filter((a) => a.startsWith("ip ") || a.startsWith("lxc-start"))).toEqual([
+      "ip -o addr show dev cbbr0",
+      "ip link add cbbr0 type bridge",
+      "ip addr add 10.77.0.1/24 dev cbbr0",
+      "ip link set cbbr0 up",
+      `lxc-start -n ${NAME} -d`,
+    ]);
+    expect(await driver.recover([{ name: NAME, running: false }])).toEqual({ started: [], converged: [], failed: [] });
   });
 
   it("declares what it cannot do: no disk quota, no snapshots, no public NAT, no IPv6, hostnames up to 64", async () => {

@@ -22,15 +22,18 @@ import {
   ProcessNotFoundError,
   UnsupportedError,
   type CreateResult,
+  type DesiredJail,
   type Driver,
   type Fingerprint,
   type JailInfo,
   type JailUsage,
   type ProcessInfo,
+  type RecoveryReport,
 } from "../driver";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
-import { cgroupLimits, managedHostname, renderContainerConfig, vethName } from "./config-file";
-import { parseCgroupProcs, parseProcStat, readCgroupFile, readNumberFile } from "./host-files";
+import { cgroupLimits, managedHostname, managedNetwork, renderContainerConfig } from "./config-file";
+import { parseCgroupProcs, parseProcStat, readCgroupFile } from "./host-files";
+import { measureUsage } from "./measure";
 import { ensureBridge, hostKeyFingerprint, seedRootfs, type LxcHost } from "./provision";
 
 export type LxcConfig = {
@@ -170,6 +173,9 @@ export class LxcDriver implements Driver {
     const name = jailName.parse(rawName);
     const info = await this.mustInspect(name);
     if (info.running) return info;
+    // After a host reboot the bridge the agent made is gone, and lxc-start would fail on the veth.
+    const net = managedNetwork(await this.fs.readFile(this.configPath(name)));
+    if (this.bridge && net?.link === this.bridge) await ensureBridge(this.host, this.bridge, net.gateway, net.prefix);
     await this.run(["lxc-start", "-n", name, "-d"], { timeoutMs: 60_000 });
     await this.run(["lxc-wait", "-n", name, "-s", "RUNNING", "-t", "30"], { timeoutMs: 40_000 });
     return this.mustInspect(name);
@@ -264,32 +270,25 @@ export class LxcDriver implements Driver {
     await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/root/.ssh/authorized_keys"], { timeoutMs: 15_000 });
   }
 
-  /**
-   * Disk from `du -s -x -B1 <rootfs>` (bytes), memory from memory.usage_in_bytes, CPU from
-   * cpuacct.usage (ns → s), processes from pids.current, traffic from the host side of the veth
-   * (/sys/class/net/<veth>/statistics, bytes).
-   */
+  /** See measure.ts: du, cgroup v1 files and the veth's statistics, with their epochs. */
   async usage(rawNames: string[]): Promise<JailUsage[]> {
-    const names = z.array(jailName).parse(rawNames);
-    const out: JailUsage[] = [];
-    for (const name of names) {
-      const rootfs = path.join(this.lxcPath, name, "rootfs");
-      if (!(await this.fs.exists(rootfs))) continue;
-      const du = await this.run(["du", "-s", "-x", "-B1", rootfs], { timeoutMs: 120_000, okCodes: [1] });
-      const veth = `/sys/class/net/${vethName(name)}/statistics`;
-      const cg = (controller: string, file: string) => this.cgroupNumber(controller, name, file);
-      out.push({
-        name,
-        diskBytes: Number(du.stdout.split(/\s+/)[0]) || 0,
-        memoryBytes: await cg("memory", "memory.usage_in_bytes"),
-        cpuSeconds: (await cg("cpuacct", "cpuacct.usage")) / 1e9,
-        processes: await cg("pids", "pids.current"),
-        // Host side of the veth pair: what the host receives is what the jail sent.
-        netRxBytes: await readNumberFile(this.fs, `${veth}/tx_bytes`),
-        netTxBytes: await readNumberFile(this.fs, `${veth}/rx_bytes`),
-      });
+    return measureUsage({ ...this.host, cgroupRoot: this.cgroupRoot }, z.array(jailName).parse(rawNames));
+  }
+
+  /** Starts every desired container that should run and does not (see Driver.recover); limits live in each config. */
+  async recover(desired: DesiredJail[]): Promise<RecoveryReport> {
+    const report: RecoveryReport = { started: [], converged: [], failed: [] };
+    const running = new Set((await this.list()).filter((j) => j.running).map((j) => j.name));
+    for (const d of desired) {
+      if (!d.running || running.has(d.name)) continue;
+      try {
+        await this.start(d.name);
+        report.started.push(d.name);
+      } catch (err) {
+        report.failed.push({ name: d.name, error: err instanceof Error ? err.message : String(err) });
+      }
     }
-    return out;
+    return report;
   }
 
   /** The pids in the container's pids cgroup with their /proc/<pid>/stat; CPU % since the previous call. */
@@ -353,10 +352,6 @@ export class LxcDriver implements Driver {
 
   private configPath(name: string) {
     return path.join(this.lxcPath, name, "config");
-  }
-
-  private async cgroupNumber(controller: string, name: string, file: string): Promise<number> {
-    return Number((await readCgroupFile(this.fs, this.cgroupRoot, controller, name, file))?.trim() ?? 0) || 0;
   }
 
   private async writeManagedConfig(name: string, spec: JailSpec | null, limits: JailLimits) {

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { JailSpec } from "@/lib/schemas/jobs";
 import { CommandError, type ExecOptions, type ExecResult, type Runner } from "../../exec";
 import { MemoryFs } from "../memory-fs";
+import { vethName } from "./config-file";
 import { LxcDriver } from "./driver";
 
 export const fixture = (f: string) => fs.readFileSync(path.join(import.meta.dirname, "fixtures", f), "utf8");
@@ -95,6 +96,7 @@ export class FakeLxc implements Runner {
         return this.start(name);
       case "lxc-stop": {
         const c = this.containers.get(name)!;
+        await this.fs.rm(`/sys/class/net/${vethName(name)}`, { recursive: true });
         for (const ctl of ["pids", "memory", "cpuacct"]) await this.fs.rm(`${CG}/${ctl}/lxc.payload.${name}`, { recursive: true });
         c.running = false;
         c.pid = null;
@@ -145,23 +147,29 @@ export class FakeLxc implements Runner {
     this.nextPid += 100;
     // The container's init and one more process, in its cgroups and /proc, as on the real host.
     const pids = [c.pid, c.pid + 8];
-    await this.fs.writeFile(`${CG}/pids/lxc.payload.${name}/cgroup.procs`, pids.map((p) => `${p}\n`).join(""));
+    for (const ctl of ["pids", "cpuacct"])
+      await this.fs.writeFile(`${CG}/${ctl}/lxc.payload.${name}/cgroup.procs`, pids.map((p) => `${p}\n`).join(""));
     await this.fs.writeFile(`${CG}/pids/lxc.payload.${name}/pids.current`, "2\n");
     await this.fs.writeFile(`${CG}/memory/lxc.payload.${name}/memory.usage_in_bytes`, "25550848\n");
     await this.fs.writeFile(`${CG}/cpuacct/lxc.payload.${name}/cpuacct.usage`, "174000000000\n");
     for (const d of ["pids", "memory", "cpuacct"]) await this.fs.mkdir(`${CG}/${d}/lxc.payload.${name}`);
-    for (const pid of pids) this.setProc(pid, pid === c.pid ? "init" : "yes", 0, 0);
+    for (const pid of pids) this.setProc(pid, pid === c.pid ? "init" : "yes", 0, 0, pid === c.pid ? this.bootTicks : this.bootTicks + 40);
+    this.bootTicks += 1000;
     return ok();
   }
 
+  /** Clock ticks since boot at the next container start (proc(5) starttime). */
+  bootTicks = 197353;
+
   /** Writes /proc/<pid>/stat in the kernel's format (fixtures/proc-stat.txt) with these values. */
-  setProc(pid: number, comm: string, ticks: number, nice: number) {
+  setProc(pid: number, comm: string, ticks: number, nice: number, startTicks?: number) {
     const fields = fixture("proc-stat.txt").trim().split(" ");
     fields[0] = String(pid);
     fields[1] = `(${comm})`;
     fields[13] = String(ticks); // utime (field 14)
     fields[14] = "0"; // stime (field 15)
     fields[18] = String(nice); // nice (field 19)
+    if (startTicks !== undefined) fields[21] = String(startTicks); // starttime (field 22)
     void this.fs.writeFile(`/proc/${pid}/stat`, `${fields.join(" ")}\n`);
   }
 }
