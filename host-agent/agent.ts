@@ -317,5 +317,5 @@ function describe(job: Leased): string {
   const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
   if (!parsed.success) return "";
   const p = parsed.data.payload;
-  return "jail" in p ? p.jail.name : p.name;
+  return "jail" in p ? p.jail.name : "template" in p ? `template ${p.template.slug}` : p.name;
 }

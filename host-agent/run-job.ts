@@ -67,6 +67,7 @@ export async function runJob(driver: Driver, leased: Leased): Promise<Completion
         return ok({});
       case "MIGRATE_OUT":
       case "MIGRATE_IN":
+      case "BUILD_TEMPLATE":
         return { status: "FAILED", retryable: false, error: `This agent does not run ${job.type} jobs yet.` };
       default: {
         const unknownJob: never = job; // every parsed type is handled above

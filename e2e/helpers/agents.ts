@@ -28,7 +28,7 @@ export async function enrolledHost(url: string) {
         lastHeartbeatAt: new Date(),
       },
     });
-    await populatePools(tx, host.id, host.privateNetblock, host.publicPoolCidr);
+    await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr: host.publicPoolCidr });
     return host;
   });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fault-agent-"));

@@ -67,8 +67,8 @@ export async function seedJail(email: string, hostId: string, state: "RUNNING" |
         jid: state === "RUNNING" ? 3 : null,
       },
     });
-    await allocateAddress(tx, hostId, "PRIVATE", jail.id);
-    await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+    await allocateAddress(tx, { hostId: hostId, kind: "PRIVATE", jailId: jail.id });
+    await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
     return { id: jail.id, hostname, name: jail.name };
   });
 }

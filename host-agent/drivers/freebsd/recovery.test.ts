@@ -10,7 +10,7 @@ import { ANCHOR, NAME, existingJail, spec } from "./fake-host";
 const OTHER = "cbz9y8x7w6";
 const other = spec({
   name: OTHER,
-  network: { privateIp: "10.77.0.6", privatePrefix: 24, privateGateway: "10.77.0.1", publicIp: "203.0.113.6" },
+  network: { ...spec().network, privateIp: "10.77.0.6", publicIp: "203.0.113.6" },
 });
 
 async function hostWithTwoJails() {

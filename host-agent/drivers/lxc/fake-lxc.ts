@@ -28,9 +28,17 @@ export function spec(over: Partial<JailSpec> = {}): JailSpec {
   return {
     name: NAME,
     hostname: "www.example.com",
-    template: { slug: "base", lxcTemplate: "busybox", zfsSnapshot: null, tarballPath: null },
+    template: { slug: "base", version: 1, lxcTemplate: "busybox", lxcRootfs: null, zfsSnapshot: null, tarballPath: null },
     limits: { memoryMb: 512, maxProcesses: 64, cpuPercent: 50, diskQuotaMb: 10240 },
-    network: { privateIp: "10.77.0.5", privatePrefix: 24, privateGateway: "10.77.0.1", publicIp: "203.0.113.5" },
+    network: {
+      privateIp: "10.77.0.5",
+      privatePrefix: 24,
+      privateGateway: "10.77.0.1",
+      publicIp: "203.0.113.5",
+      ipv6: null,
+      ipv6PrefixLength: null,
+      ipv6Gateway: null,
+    },
     ...over,
   };
 }

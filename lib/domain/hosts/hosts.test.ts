@@ -1,3 +1,4 @@
+import { staffActor } from "@/lib/domain/actor";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff, uid } from "@/lib/test/factories";
@@ -22,8 +23,9 @@ describe("hosts", () => {
   it("enrols once with the token, stores only hashes, and authenticates the agent by its secret", async () => {
     const admin = await createStaff("ADMIN");
     const n = Math.floor(Math.random() * 200);
-    const { host, token } = await addHost(
-      {
+    const { host, token } = await addHost({
+      actor: staffActor(admin),
+      input: {
         name: `h-${uid()}`,
         fqdn: `h-${uid()}.example.test`,
         driver: "LXC",
@@ -32,9 +34,9 @@ describe("hosts", () => {
         capacityMemoryMb: 1000,
         privateNetblock: `10.201.${n}.0/24`,
         publicPoolCidr: null,
+        ipv6Prefix: null,
       },
-      { kind: "user", id: admin.id, role: "ADMIN" },
-    );
+    });
     const row = await db.host.findUniqueOrThrow({ where: { id: host.id }, omit: { enrollTokenHash: false } });
     expect(row.enrollTokenHash).not.toContain(token);
     const { secret } = await enrollHost(token, { agentVersion: "1", driver: "lxc" });
