@@ -150,7 +150,7 @@ export class Agent {
         Object.entries({ ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") }).map(([k, v]) => [k, clip(v)]),
       ),
       capabilities: this.capabilities,
-      inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, running: i.running })) ?? null,
+      inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, initPid: i.initPid ?? null, running: i.running })) ?? null,
     });
     this.noteBack();
     this.settings = {

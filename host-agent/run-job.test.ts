@@ -10,7 +10,10 @@ const leased = (type: string, payload: unknown) =>
 describe("runJob", () => {
   it("runs a typed payload and reports the result", async () => {
     const { driver } = await existingJail(false);
-    expect(await runJob(driver, leased("START", { name: NAME }))).toEqual({ status: "SUCCEEDED", result: { jid: 1, running: true } });
+    expect(await runJob(driver, leased("START", { name: NAME }))).toEqual({
+      status: "SUCCEEDED",
+      result: { jid: 1, initPid: null, running: true },
+    });
     const limits = { memoryMb: 1024, maxProcesses: 10, cpuPercent: 100, diskQuotaMb: 10240 };
     expect(await runJob(driver, leased("SET_LIMITS", { name: NAME, limits }))).toEqual({ status: "SUCCEEDED", result: {} });
   });

@@ -33,6 +33,7 @@ export async function runJob(driver: Driver, leased: Leased): Promise<Completion
         const r = await driver.create(p.jail, { sshKeys: p.sshKeys, start: p.start });
         return ok({
           jid: r.jid,
+          initPid: r.initPid ?? null,
           running: r.running,
           sshHostKeyFingerprint: r.sshHostKeyFingerprint,
           note: r.adopted ? "adopted an existing jail of that name" : undefined,
@@ -40,15 +41,15 @@ export async function runJob(driver: Driver, leased: Leased): Promise<Completion
       }
       case "START": {
         const info = await driver.start(job.payload.name);
-        return ok({ jid: info.jid, running: info.running });
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "STOP": {
         const info = await driver.stop(job.payload.name);
-        return ok({ jid: null, running: info.running });
+        return ok({ jid: null, initPid: null, running: info.running });
       }
       case "RESTART": {
         const info = await driver.restart(job.payload.name);
-        return ok({ jid: info.jid, running: info.running });
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "DESTROY":
         await driver.destroy(job.payload.name);

@@ -51,7 +51,11 @@ export class ProcessNotFoundError extends PreconditionError {
   }
 }
 
-export type JailInfo = { name: string; jid: number | null; running: boolean; hostname?: string | null };
+/**
+ * A jail as its host sees it. `jid` is the FreeBSD jail id (jls(8)); a Linux container has none.
+ * `initPid` is the host pid of a container's init (lxc-info(1)); a FreeBSD jail has no init.
+ */
+export type JailInfo = { name: string; jid: number | null; initPid?: number | null; running: boolean; hostname?: string | null };
 
 export type JailUsage = {
   name: string;
@@ -98,7 +102,13 @@ export type Fingerprint = {
   capabilities: DriverCapabilities;
 };
 
-export type CreateResult = { jid: number | null; running: boolean; sshHostKeyFingerprint: string | null; adopted: boolean };
+export type CreateResult = {
+  jid: number | null;
+  initPid?: number | null;
+  running: boolean;
+  sshHostKeyFingerprint: string | null;
+  adopted: boolean;
+};
 
 export interface Driver {
   readonly name: "lxc" | "freebsd";

@@ -14,7 +14,12 @@ export const enrollRequest = z.object({
 });
 export const enrollResponse = z.object({ hostId: z.string(), hostName: z.string(), secret: z.string() });
 
-export const inventoryItem = z.object({ name: z.string().max(64), jid: z.number().int().nullable(), running: z.boolean() });
+export const inventoryItem = z.object({
+  name: z.string().max(64),
+  jid: z.number().int().nullable(),
+  initPid: z.number().int().nullable().optional(),
+  running: z.boolean(),
+});
 
 export const heartbeatRequest = z.object({
   agentVersion: z.string().max(40),

@@ -170,7 +170,10 @@ export const SECRET_PAYLOAD_FIELDS: Partial<Record<JobType, Record<string, "[rem
 
 /** What the agent reports when a job succeeds. */
 export const jobResult = z.object({
+  /** FreeBSD: the jail id (jls(8)). */
   jid: z.number().int().nullable().optional(),
+  /** Linux: the host pid of the container's init (lxc-info(1)). */
+  initPid: z.number().int().nullable().optional(),
   running: z.boolean().optional(),
   sshHostKeyFingerprint: z.string().max(200).nullable().optional(),
   destroyed: z.boolean().optional(),

@@ -35,7 +35,8 @@ describe("LxcDriver.create", () => {
       `ssh-keygen -l -f ${PUB}`,
     ]);
     expect(result).toEqual({
-      jid: 5723,
+      jid: null,
+      initPid: 5723,
       running: true,
       sshHostKeyFingerprint: "SHA256:jC8TJaAGjh8lq9wOcsiKe1LqR0f1tZWvvTR6UYxSSPU",
       adopted: false,
@@ -113,7 +114,7 @@ describe("LxcDriver.create", () => {
     mem.files.set(`${ROOTFS}/root/.ssh/authorized_keys`, "tenant's own keys\n");
     const result = await driver.create(spec(), { sshKeys: [KEY], start: true });
     expect(host.argvs()).toEqual([INFO, INFO, `ssh-keygen -l -f ${PUB}`]);
-    expect(result).toMatchObject({ adopted: true, running: true, jid: 5723 });
+    expect(result).toMatchObject({ adopted: true, running: true, jid: null, initPid: 5723 });
     expect(mem.files.get(`${ROOTFS}/root/.ssh/authorized_keys`)).toBe("tenant's own keys\n");
     expect(managed(mem.files.get(CONFIG)!).blocks).toBe(1);
   });
@@ -131,11 +132,11 @@ describe("LxcDriver.create", () => {
 describe("LxcDriver start / stop / destroy", () => {
   it("starts and waits, stops with a timeout, and each is a no-op the second time", async () => {
     const { host, driver } = await existingContainer(false);
-    expect(await driver.start(NAME)).toMatchObject({ running: true, jid: 5723 });
+    expect(await driver.start(NAME)).toMatchObject({ running: true, jid: null, initPid: 5723 });
     await driver.start(NAME);
     expect(host.argvs()).toEqual([INFO, `lxc-start -n ${NAME} -d`, `lxc-wait -n ${NAME} -s RUNNING -t 30`, INFO, INFO]);
     host.reset();
-    expect(await driver.stop(NAME)).toMatchObject({ running: false, jid: null });
+    expect(await driver.stop(NAME)).toMatchObject({ running: false, jid: null, initPid: null });
     await driver.stop(NAME);
     expect(host.argvs()).toEqual([INFO, `lxc-stop -n ${NAME} -t 10`, INFO, INFO]);
   });
@@ -154,13 +155,13 @@ describe("LxcDriver start / stop / destroy", () => {
   it("lists only Cellblock containers, from lxc-ls's fancy output", async () => {
     const { host, driver } = await existingContainer(true);
     host.containers.set("builder", { running: true, pid: 6120 });
-    expect(await driver.list()).toEqual([{ name: NAME, running: true, jid: 5723 }]);
+    expect(await driver.list()).toEqual([{ name: NAME, running: true, jid: null, initPid: 5723 }]);
     expect(host.argvs()).toEqual(["lxc-ls -f -F NAME,STATE,PID"]);
     // The real tool's output (captured): padded columns, "-" for a stopped container's pid.
     host.lsOutput = fixture("lxc-ls-f.txt");
     expect(await driver.list()).toEqual([
-      { name: "cbfixture01", running: true, jid: 5723 },
-      { name: "cbstopped01", running: false, jid: null },
+      { name: "cbfixture01", running: true, jid: null, initPid: 5723 },
+      { name: "cbstopped01", running: false, jid: null, initPid: null },
     ]);
   });
 });

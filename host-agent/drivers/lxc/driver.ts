@@ -162,7 +162,8 @@ export class LxcDriver implements Driver {
     let info = await this.mustInspect(spec.name);
     if (opts.start && !info.running) info = await this.start(spec.name);
     return {
-      jid: info.jid,
+      jid: null,
+      initPid: info.initPid ?? null,
       running: info.running,
       sshHostKeyFingerprint: await hostKeyFingerprint(this.host, spec.name),
       adopted: Boolean(existing),
@@ -200,7 +201,7 @@ export class LxcDriver implements Driver {
     await this.run(["lxc-destroy", "-n", name, "-f"], { timeoutMs: 120_000 });
   }
 
-  /** `lxc-info -n <name> -s -p` (lxc-info(1)): `State: RUNNING` / `PID: 1234` lines; the jid is the init pid. */
+  /** `lxc-info -n <name> -s -p` (lxc-info(1)): `State: RUNNING` / `PID: 1234` lines. A container has no jid; PID is its init's. */
   async inspect(rawName: string): Promise<JailInfo | null> {
     const name = jailName.parse(rawName);
     if (!(await this.fs.exists(this.configPath(name)))) return null;
@@ -210,7 +211,7 @@ export class LxcDriver implements Driver {
     const pid = /PID:\s*(\d+)/.exec(r.stdout)?.[1];
     const running = state === "RUNNING";
     const config = await readFileIfExists(this.fs, this.configPath(name));
-    return { name, running, jid: running && pid ? Number(pid) : null, hostname: config ? managedHostname(config) : null };
+    return { name, running, jid: null, initPid: running && pid ? Number(pid) : null, hostname: config ? managedHostname(config) : null };
   }
 
   /** `lxc-ls -f -F NAME,STATE,PID` (lxc-ls(1)): a header line, then one whitespace-separated row per container. */
@@ -224,7 +225,8 @@ export class LxcDriver implements Driver {
       .map(([name, state, pid]) => ({
         name: name!,
         running: state === "RUNNING",
-        jid: state === "RUNNING" && pid && /^\d+$/.test(pid) ? Number(pid) : null,
+        jid: null,
+        initPid: state === "RUNNING" && pid && /^\d+$/.test(pid) ? Number(pid) : null,
       }));
   }
 
