@@ -79,7 +79,13 @@ const generate = () => crypto.randomBytes(12).toString("base64url");
 
 export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<SeedLogin[]> {
   for (const plan of PLANS) {
-    await db.plan.upsert({ where: { slug: plan.slug }, create: plan, update: {} });
+    const row = await db.plan.upsert({ where: { slug: plan.slug }, create: plan, update: {} });
+    // The price history the invoice run reads: this price since the beginning.
+    await db.planPrice.upsert({
+      where: { planId_effectiveFrom: { planId: row.id, effectiveFrom: new Date(0) } },
+      create: { planId: row.id, priceCents: row.priceCents, effectiveFrom: new Date(0) },
+      update: {},
+    });
   }
   for (const t of TEMPLATES) {
     await db.template.upsert({ where: { slug: t.slug }, create: t, update: {} });

@@ -161,6 +161,8 @@ export async function createJailRow(opts: {
         ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
       },
     });
+    const { switchPlanPeriod } = await import("@/lib/domain/jails/plan-periods");
+    await switchPlanPeriod(tx, { jailId: jail.id, planId, at: jail.createdAt });
     await allocateAddress(tx, { hostId: opts.hostId, kind: "PRIVATE", jailId: jail.id });
     await allocateAddress(tx, { hostId: opts.hostId, kind: "PUBLIC", jailId: jail.id });
     return jail;

@@ -236,8 +236,15 @@ describe("change plan", () => {
         overagePricePerGbCents: 10,
       },
     });
-    const res = await changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug });
+    const switchedAt = new Date(Date.UTC(2031, 2, 29, 12));
+    const res = await changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug, now: switchedAt });
     expect(res.direction).toBe("upgrade");
+    // The periods plan fees are pro-rated from: the old plan up to the second, the new one from it.
+    const periods = await db.jailPlanPeriod.findMany({ where: { jailId: jail.id }, orderBy: { startsAt: "asc" } });
+    expect(periods.map((p) => [p.planId, p.startsAt.toISOString(), p.endsAt?.toISOString() ?? null])).toEqual([
+      [jail.planId, jail.createdAt.toISOString(), switchedAt.toISOString()],
+      [big.id, switchedAt.toISOString(), null],
+    ]);
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "SET_LIMITS" } });
     expect(jobPayloads.SET_LIMITS.parse(job.payload)).toEqual({
       name: jail.name,

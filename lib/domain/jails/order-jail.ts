@@ -17,6 +17,7 @@ import type { OrderJailInput } from "@/lib/schemas/jails";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
+import { switchPlanPeriod } from "./plan-periods";
 
 export const hostnameTakenMessage = (hostname: string) => `${hostname} is already taken. Choose another hostname.`;
 
@@ -81,6 +82,7 @@ export async function orderJail({
         },
         include: { host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } } },
       });
+      await switchPlanPeriod(tx, { jailId: jail.id, planId: plan.id, at: jail.createdAt });
       await allocateAddress(tx, { hostId, kind: "PRIVATE", jailId: jail.id });
       await allocateAddress(tx, { hostId, kind: "PUBLIC", jailId: jail.id });
       if (jail.host.ipv6Prefix) await allocateIpv6(tx, { hostId, prefix: jail.host.ipv6Prefix, jailId: jail.id });
