@@ -22,13 +22,13 @@ export async function enrolledHost(url: string) {
         capacityDiskMb: 10_000,
         capacityMemoryMb: 10_000,
         privateNetblock: `10.241.${octet}.0/24`,
-        publicPoolCidr: `198.19.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 15) * 16}/28`,
         agentTokenHash: hashSecret(secret),
         enrolledAt: new Date(),
         lastHeartbeatAt: new Date(),
       },
     });
-    await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr: host.publicPoolCidr });
+    const publicPoolCidr = `198.19.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 15) * 16}/28`;
+    await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr });
     return host;
   });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fault-agent-"));

@@ -42,7 +42,7 @@ export async function orderJailOn(hostId: string) {
       },
     });
     await allocateAddress(tx, { hostId: hostId, kind: "PRIVATE", jailId: jail.id });
-    if (host.publicPoolCidr) await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
+    await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
     const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
     const job = await enqueueJob(tx, {
       hostId,

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import { fillSignUpForm, PASSWORD, randomEmail } from "./auth";
 import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
+import { populatePools } from "@/lib/domain/ipam/populate-pools";
 import { sql } from "./db";
 import { prisma } from "./jobs";
 
@@ -24,19 +25,12 @@ export async function createFakeHost(): Promise<{ id: string; stop: () => Promis
   const publicPrefix = `100.${64 + a}.${b}.`;
   await sql(
     `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb",
-       "privateNetblock", "publicPoolCidr", "lastHeartbeatAt", "updatedAt")
-     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', 'DRAINING', 100, 500000, 64000, $2, $3, now(), now())`,
-    [id, `${privatePrefix}0/24`, `${publicPrefix}${c}/28`],
+       "privateNetblock", "lastHeartbeatAt", "updatedAt")
+     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', 'DRAINING', 100, 500000, 64000, $2, now(), now())`,
+    [id, `${privatePrefix}0/24`],
   );
-  await sql(
-    `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
-     SELECT $1 || '-v' || n, $1, 'PRIVATE', $2 || n, n FROM generate_series(2, 254) n`,
-    [id, privatePrefix],
-  );
-  await sql(
-    `INSERT INTO "IpAddress" ("id", "hostId", "kind", "address", "sortKey")
-     SELECT $1 || '-p' || n, $1, 'PUBLIC', $2 || ($3::int + n), n FROM generate_series(1, 14) n`,
-    [id, publicPrefix, c],
+  await prisma().$transaction((tx) =>
+    populatePools(tx, { hostId: id, privateNetblock: `${privatePrefix}0/24`, publicPoolCidr: `${publicPrefix}${c}/28` }),
   );
   return {
     id,

@@ -1,6 +1,8 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { fqdn, ipv4Cidr, ipv6Prefix } from "./net";
-import { parseIpv4Cidr } from "@/lib/domain/ipam/addresses";
+import { ipv4Block } from "./ipam";
+import { id } from "./common";
 
 const positiveInt = (label: string, max: number) =>
   z.coerce
@@ -9,35 +11,49 @@ const positiveInt = (label: string, max: number) =>
     .min(1, `${label} must be at least 1.`)
     .max(max, `${label} is too large.`);
 
-export const createHostSchema = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Use letters, digits and hyphens (up to 40)."),
-    fqdn,
-    driver: z.enum(["LXC", "FREEBSD"], { error: "Choose a driver." }),
-    capacityJails: positiveInt("Jail capacity", 100_000),
-    capacityDiskMb: positiveInt("Disk capacity", 1_000_000_000),
-    capacityMemoryMb: positiveInt("Memory capacity", 100_000_000),
-    privateNetblock: ipv4Cidr,
-    publicPoolCidr: z
-      .union([z.literal("").transform(() => null), ipv4Cidr])
-      .optional()
-      .transform((v) => v ?? null),
-    ipv6Prefix: z
-      .union([z.literal("").transform(() => null), ipv6Prefix])
-      .optional()
-      .transform((v) => v ?? null),
-  })
-  .superRefine((v, ctx) => {
-    if (parseIpv4Cidr(v.privateNetblock).prefix < 16)
-      ctx.addIssue({ code: "custom", path: ["privateNetblock"], message: "Use a /16 or smaller block." });
-    if (v.publicPoolCidr && parseIpv4Cidr(v.publicPoolCidr).prefix < 16)
-      ctx.addIssue({ code: "custom", path: ["publicPoolCidr"], message: "Use a /16 or smaller block." });
-  });
+export const createHostSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Use letters, digits and hyphens (up to 40)."),
+  fqdn,
+  driver: z.enum(["LXC", "FREEBSD"], { error: "Choose a driver." }),
+  capacityJails: positiveInt("Jail capacity", 100_000),
+  capacityDiskMb: positiveInt("Disk capacity", 1_000_000_000),
+  capacityMemoryMb: positiveInt("Memory capacity", 100_000_000),
+  privateNetblock: ipv4Cidr.refine(
+    (v) => ipaddr.IPv4.networkAddressFromCIDR(v).toString() === v.split("/")[0] && Number(v.split("/")[1]) >= 16,
+    "Use the network address of a /16 to /30 block, e.g. 10.77.0.0/24.",
+  ),
+  publicPoolCidr: z
+    .union([z.literal("").transform(() => null), ipv4Block])
+    .optional()
+    .transform((v) => v ?? null),
+  ipv6Prefix: z
+    .union([z.literal("").transform(() => null), ipv6Prefix])
+    .optional()
+    .transform((v) => v ?? null),
+});
 export type CreateHostInput = z.infer<typeof createHostSchema>;
+
+/** What an admin may change on a host after it is added (its netblock stays; pools are managed on their page). */
+export const updateHostSchema = z.object({
+  hostId: id,
+  capacityJails: positiveInt("Jail capacity", 100_000),
+  capacityDiskMb: positiveInt("Disk capacity", 1_000_000_000),
+  capacityMemoryMb: positiveInt("Memory capacity", 100_000_000),
+  groupId: z
+    .union([z.literal("").transform(() => null), id])
+    .optional()
+    .transform((v) => v ?? null),
+});
+export type UpdateHostInput = z.infer<typeof updateHostSchema>;
+
+export const removeHostSchema = z.object({
+  hostId: id,
+  confirmName: z.string().trim().max(100, "Type the host's name."),
+});
 
 export const hostIdSchema = z.object({ hostId: z.string().min(1).max(64) });
 export const jobIdSchema = z.object({ jobId: z.string().min(1).max(64) });

@@ -120,15 +120,14 @@ export async function createHost(
         capacityDiskMb: 500_000,
         capacityMemoryMb: 64_000,
         privateNetblock,
-        publicPoolCidr,
-        ipv6Prefix:
-          overrides.ipv6Prefix === undefined
-            ? `fd00:${(n % 65536).toString(16)}:${(hostCounter % 65536).toString(16)}::/64`
-            : overrides.ipv6Prefix,
         lastHeartbeatAt: overrides.heartbeat === undefined ? new Date() : overrides.heartbeat,
       },
     });
-    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr });
+    const ipv6Prefix =
+      overrides.ipv6Prefix === undefined
+        ? `fd00:${(n % 65536).toString(16)}:${(hostCounter % 65536).toString(16)}::/64`
+        : overrides.ipv6Prefix;
+    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr, ipv6Prefix });
     return host;
   });
 }

@@ -57,12 +57,12 @@ export async function startLocalAgent(opts: {
           capacityDiskMb: 200_000,
           capacityMemoryMb: 16_000,
           privateNetblock,
-          publicPoolCidr,
           unavailableReason: unavailable,
         },
         update: unavailable ? { status: "DISABLED", unavailableReason: unavailable } : {},
       });
-      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr: host.publicPoolCidr });
+      // The host's own pools (re-running adds only what is missing).
+      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr });
       return host;
     });
     if (unavailable) return { child: null, hostId: host.id, unavailable, configFile };

@@ -3,6 +3,8 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { MS_PER_HOUR } from "@/lib/units";
+import { cidrsOverlap } from "@/lib/domain/ipam/addresses";
+import { assertNoRangeClash, lockIpRanges } from "@/lib/domain/ipam/find-range-clash";
 import { populatePools } from "@/lib/domain/ipam/populate-pools";
 import type { CreateHostInput } from "@/lib/schemas/hosts";
 import { hashSecret, newSecret } from "./agent-secrets";
@@ -11,14 +13,29 @@ import { hashSecret, newSecret } from "./agent-secrets";
 export const ENROLL_TOKEN_TTL_MS = 24 * MS_PER_HOUR;
 
 /**
- * Adds a jailing host (PENDING until its agent enrols), creates its address pools, and returns
- * the one-time enrolment token. The token is shown once; only its hash is kept.
+ * Adds a jailing host (PENDING until its agent enrols) with its own pools — the private
+ * netblock, and optionally a public block and an IPv6 prefix — and returns the one-time
+ * enrolment token. A block that overlaps anything in the fleet is refused with the clash named.
+ * The token is shown once; only its hash is kept.
+ * @throws AppError CONFLICT (name or FQDN taken, or a block overlaps).
  */
 export async function createHost({ actor, input, now = new Date() }: { actor: StaffActor; input: CreateHostInput; now?: Date }) {
   assertStaff(actor, "ADMIN");
   const token = newSecret();
   try {
     const host = await db.$transaction(async (tx) => {
+      await lockIpRanges(tx);
+      // Each block against the fleet and against the ones before it in this form.
+      const blocks = [
+        ["privateNetblock", input.privateNetblock],
+        ["publicPoolCidr", input.publicPoolCidr],
+        ["ipv6Prefix", input.ipv6Prefix],
+      ] as const;
+      for (const [field, cidr] of blocks) if (cidr) await assertNoRangeClash(tx, cidr, field);
+      if (input.publicPoolCidr && cidrsOverlap(input.privateNetblock, input.publicPoolCidr)) {
+        const msg = `${input.publicPoolCidr} overlaps this host's private netblock ${input.privateNetblock}.`;
+        throw new AppError("CONFLICT", msg, { publicPoolCidr: [msg] });
+      }
       const host = await tx.host.create({
         data: {
           name: input.name,
@@ -28,8 +45,6 @@ export async function createHost({ actor, input, now = new Date() }: { actor: St
           capacityDiskMb: input.capacityDiskMb,
           capacityMemoryMb: input.capacityMemoryMb,
           privateNetblock: input.privateNetblock,
-          publicPoolCidr: input.publicPoolCidr,
-          ipv6Prefix: input.ipv6Prefix,
           enrollTokenHash: hashSecret(token),
           enrollTokenExpiresAt: new Date(now.getTime() + ENROLL_TOKEN_TTL_MS),
         },
@@ -38,6 +53,7 @@ export async function createHost({ actor, input, now = new Date() }: { actor: St
         hostId: host.id,
         privateNetblock: input.privateNetblock,
         publicPoolCidr: input.publicPoolCidr,
+        ipv6Prefix: input.ipv6Prefix,
       });
       await recordAudit(tx, {
         actor,
@@ -62,7 +78,7 @@ export async function issueEnrollToken({ actor, hostId, now = new Date() }: { ac
   const token = newSecret();
   await db.$transaction(async (tx) => {
     const { count } = await tx.host.updateMany({
-      where: { id: hostId },
+      where: { id: hostId, removedAt: null },
       data: { enrollTokenHash: hashSecret(token), enrollTokenExpiresAt: new Date(now.getTime() + ENROLL_TOKEN_TTL_MS) },
     });
     if (count !== 1) throw new AppError("NOT_FOUND", "That host was not found.");

@@ -4,13 +4,15 @@ import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { notFound } from "@/lib/errors";
 
 export const HOSTS_PAGE_SIZE = 50;
+export const HOST_JAILS_PAGE_SIZE = 50;
 
-/** Hosts with their load and health, for the admin console. Counts are grouped queries, not N+1. */
+/** Hosts in the fleet with their load and health, for the admin console. Counts are grouped queries, not N+1. */
 export async function listHosts({ actor, page, now = new Date() }: { actor: StaffActor; page: number; now?: Date }) {
   assertStaff(actor);
+  const where = { removedAt: null };
   const [hosts, total] = await Promise.all([
-    db.host.findMany({ orderBy: [{ name: "asc" }], skip: (page - 1) * HOSTS_PAGE_SIZE, take: HOSTS_PAGE_SIZE }),
-    db.host.count(),
+    db.host.findMany({ where, orderBy: [{ name: "asc" }], skip: (page - 1) * HOSTS_PAGE_SIZE, take: HOSTS_PAGE_SIZE }),
+    db.host.count({ where }),
   ]);
   const ids = hosts.map((h) => h.id);
   const [jails, drift] = await Promise.all([
@@ -30,28 +32,51 @@ export async function listHosts({ actor, page, now = new Date() }: { actor: Staf
   };
 }
 
-/** One host with its jails, drift, address use and recent jobs. @throws AppError NOT_FOUND. */
-export async function getHost({ actor, hostId, now = new Date() }: { actor: StaffActor; hostId: string; now?: Date }) {
+/**
+ * One host with a page of its jails, its drift, the pools it takes addresses from (its own and
+ * its group's, with use) and recent jobs. @throws AppError NOT_FOUND.
+ */
+export async function getHost({
+  actor,
+  hostId,
+  jailsPage = 1,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  hostId: string;
+  jailsPage?: number;
+  now?: Date;
+}) {
   assertStaff(actor);
-  const host = await db.host.findUnique({ where: { id: hostId } });
+  const host = await db.host.findUnique({ where: { id: hostId }, include: { group: { select: { id: true, name: true } } } });
   if (!host) throw notFound("That host");
-  const [jails, drift, addresses, recentJobs] = await Promise.all([
+  const [jails, liveJails, drift, pools, recentJobs] = await Promise.all([
     db.jail.findMany({
       where: { hostId, destroyedAt: null },
-      orderBy: { createdAt: "desc" },
-      take: 100,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (jailsPage - 1) * HOST_JAILS_PAGE_SIZE,
+      take: HOST_JAILS_PAGE_SIZE,
       select: {
         id: true,
         name: true,
         hostname: true,
         state: true,
         createdAt: true,
-        account: { select: { name: true } },
+        account: { select: { id: true, name: true } },
         plan: { select: { name: true } },
       },
     }),
-    db.hostDrift.findMany({ where: { hostId, resolvedAt: null }, orderBy: { detectedAt: "desc" }, take: 100 }),
-    db.ipAddress.groupBy({ by: ["kind"], where: { hostId }, _count: { _all: true, jailId: true } }),
+    db.jail.count({ where: { hostId, destroyedAt: null } }),
+    db.hostDrift.findMany({
+      where: { hostId, resolvedAt: null },
+      orderBy: { detectedAt: "desc" },
+      take: 100,
+    }),
+    db.ipPool.findMany({
+      where: { OR: [{ hostId }, ...(host.groupId ? [{ groupId: host.groupId }] : [])], retiredAt: null },
+      orderBy: [{ kind: "asc" }, { name: "asc" }],
+      include: { ranges: { where: { retiredAt: null }, select: { cidr: true } } },
+    }),
     db.job.findMany({
       where: { hostId },
       orderBy: { createdAt: "desc" },
@@ -59,6 +84,50 @@ export async function getHost({ actor, hostId, now = new Date() }: { actor: Staf
       select: { id: true, type: true, status: true, createdAt: true, error: true },
     }),
   ]);
-  const liveJails = await db.jail.count({ where: { hostId, destroyedAt: null } });
-  return { host, health: hostHealth(host.lastHeartbeatAt, now), jails, liveJails, drift, addresses, recentJobs };
+  const usage = pools.length
+    ? await db.$queryRaw<Array<{ poolId: string; total: number; assigned: number }>>`
+        SELECT "poolId", count(*)::int AS "total", count("jailId")::int AS "assigned"
+        FROM "IpAddress" WHERE "poolId" = ANY(${pools.map((p) => p.id)}) GROUP BY "poolId"`
+    : [];
+  const driftJails = drift.some((d) => d.jailId)
+    ? await db.jail.findMany({
+        where: { id: { in: drift.flatMap((d) => (d.jailId ? [d.jailId] : [])) } },
+        select: { id: true, hostname: true, state: true, desiredState: true, templateId: true },
+      })
+    : [];
+  const repairJobs = drift.some((d) => d.repairJobId)
+    ? await db.job.findMany({
+        where: { id: { in: drift.flatMap((d) => (d.repairJobId ? [d.repairJobId] : [])) } },
+        select: { id: true, type: true, status: true, error: true },
+      })
+    : [];
+  return {
+    host,
+    health: hostHealth(host.lastHeartbeatAt, now),
+    jails,
+    liveJails,
+    drift: drift.map((d) => ({
+      ...d,
+      jail: driftJails.find((j) => j.id === d.jailId) ?? null,
+      repairJob: repairJobs.find((j) => j.id === d.repairJobId) ?? null,
+    })),
+    pools: pools.map((p) => {
+      const u = usage.find((x) => x.poolId === p.id);
+      return { ...p, shared: p.hostId === null, total: u?.total ?? 0, assigned: u?.assigned ?? 0 };
+    }),
+    recentJobs,
+  };
+}
+
+/** The host's form values and the groups it may join. @throws AppError NOT_FOUND. */
+export async function getHostForEdit({ actor, hostId }: { actor: StaffActor; hostId: string }) {
+  assertStaff(actor, "ADMIN");
+  const host = await db.host.findFirst({ where: { id: hostId, removedAt: null } });
+  if (!host) throw notFound("That host");
+  const [groups, liveJails, everHeld] = await Promise.all([
+    db.hostGroup.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true }, take: 1000 }),
+    db.jail.count({ where: { hostId, destroyedAt: null } }),
+    db.jail.count({ where: { hostId } }),
+  ]);
+  return { host, groups, liveJails, everHeld };
 }

@@ -4,7 +4,13 @@ import type { z } from "zod";
 import type { heartbeatRequest } from "@/lib/schemas/agent";
 
 type Heartbeat = z.infer<typeof heartbeatRequest>;
-type DriftRow = { jailName: string; jailId: string | null; kind: "MISSING" | "UNEXPECTED" | "STATE"; detail: string };
+type DriftRow = {
+  jailName: string;
+  jailId: string | null;
+  kind: "MISSING" | "UNEXPECTED" | "STATE";
+  detail: string;
+  hostRunning: boolean | null;
+};
 
 /**
  * Records that the host is alive and what it really has. Drift — a jail the database expects
@@ -49,6 +55,7 @@ async function reconcileDrift(hostId: string, inventory: NonNullable<Heartbeat["
           jailId: jail.id,
           kind: "MISSING",
           detail: `expected ${jail.state.toLowerCase()}, not on the host`,
+          hostRunning: null,
         });
     } else if (shouldExist && seen.running !== (jail.state === "RUNNING")) {
       drift.push({
@@ -56,6 +63,7 @@ async function reconcileDrift(hostId: string, inventory: NonNullable<Heartbeat["
         jailId: jail.id,
         kind: "STATE",
         detail: `panel says ${jail.state.toLowerCase()}, host says ${seen.running ? "running" : "stopped"}`,
+        hostRunning: seen.running,
       });
     }
   }
@@ -66,6 +74,7 @@ async function reconcileDrift(hostId: string, inventory: NonNullable<Heartbeat["
         jailId: null,
         kind: "UNEXPECTED",
         detail: `on the host (${item.running ? "running" : "stopped"}), not ordered by anyone`,
+        hostRunning: item.running,
       });
   }
 
@@ -82,7 +91,15 @@ async function reconcileDrift(hostId: string, inventory: NonNullable<Heartbeat["
       await tx.hostDrift.upsert({
         where: { hostId_jailName_kind: { hostId, jailName: d.jailName, kind: d.kind } },
         create: { hostId, ...d, detectedAt: now },
-        update: { jailId: d.jailId, detail: d.detail, detectedAt: now, resolvedAt: null },
+        update: {
+          jailId: d.jailId,
+          detail: d.detail,
+          hostRunning: d.hostRunning,
+          detectedAt: now,
+          resolvedAt: null,
+          repairJobId: null,
+          repairedAt: null,
+        },
       });
     }
   });

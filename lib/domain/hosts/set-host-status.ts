@@ -15,7 +15,7 @@ export async function setHostStatus({
 }) {
   assertStaff(actor, "ADMIN");
   await db.$transaction(async (tx) => {
-    const { count } = await tx.host.updateMany({ where: { id: hostId, enrolledAt: { not: null } }, data: { status } });
+    const { count } = await tx.host.updateMany({ where: { id: hostId, enrolledAt: { not: null }, removedAt: null }, data: { status } });
     if (count !== 1) throw new AppError("PRECONDITION", "That host was not found or has not enrolled yet.");
     await recordAudit(tx, {
       actor,

@@ -79,3 +79,32 @@ export function cidrsOverlap(a: string, b: string): boolean {
   if (pa[0].kind() !== pb[0].kind()) return false;
   return pa[0].match(pb) || pb[0].match(pa);
 }
+
+/** "ipv4" or "ipv6" for a CIDR block or an address. @throws Error when it is neither. */
+export function familyOf(cidrOrAddress: string): "ipv4" | "ipv6" {
+  const addr = cidrOrAddress.split("/")[0]!;
+  if (ipaddr.IPv4.isValidFourPartDecimal(addr)) return "ipv4";
+  if (ipaddr.IPv6.isValid(addr)) return "ipv6";
+  throw new Error(`not an address: ${cidrOrAddress}`);
+}
+
+/** Whether `address` lies inside the block `cidr` (same family). */
+export function cidrContains(cidr: string, address: string): boolean {
+  try {
+    const addr = ipaddr.parse(address);
+    const range = ipaddr.parseCIDR(cidr);
+    return addr.kind() === range[0].kind() && addr.match(range);
+  } catch {
+    return false;
+  }
+}
+
+/** An IPv6 address's sort key within a range: its interface identifier as a signed 64-bit number (Postgres bigint). */
+export function ipv6SortKey(address: string): bigint {
+  return BigInt.asIntN(64, ipv6InterfaceId(address));
+}
+
+/** Usable addresses in an IPv4 block (no network, no broadcast): 14 for a /28. */
+export function ipv4UsableCount(cidr: string): number {
+  return Math.max(0, parseIpv4Cidr(cidr).size - 2);
+}

@@ -9,8 +9,9 @@ export type SpecSource = {
   hostname: string;
   plan: { memoryLimitMb: number; maxProcesses: number; cpuPercent: number; diskQuotaMb: number };
   template: TemplateSource;
-  host: { privateNetblock: string; ipv6Prefix: string | null };
-  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE" | "IPV6"; address: string }>;
+  host: { privateNetblock: string };
+  /** IPv6 carries its range (the prefix it was given from), for the prefix length and gateway. */
+  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE" | "IPV6"; address: string; range?: { cidr: string } | null }>;
 };
 
 export type TemplateSource = {
@@ -47,8 +48,9 @@ export function templateSpecOf(t: TemplateSource): JailSpec["template"] {
 export function jailSpecOf(j: SpecSource): JailSpec {
   const privateIp = j.ipAddresses.find((a) => a.kind === "PRIVATE")?.address;
   if (!privateIp) throw new Error(`jail ${j.name} has no private address`);
-  const ipv6 = j.ipAddresses.find((a) => a.kind === "IPV6")?.address ?? null;
-  const prefix = ipv6 && j.host.ipv6Prefix ? j.host.ipv6Prefix : null;
+  const v6 = j.ipAddresses.find((a) => a.kind === "IPV6");
+  const prefix = v6?.range?.cidr ?? null;
+  const ipv6 = prefix ? v6!.address : null;
   return {
     name: j.name,
     hostname: j.hostname,

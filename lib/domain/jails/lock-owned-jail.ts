@@ -26,8 +26,8 @@ export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: Customer
     include: {
       plan: true,
       template: true,
-      host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true, facts: true } },
-      ipAddresses: { select: { kind: true, address: true } },
+      host: { select: { id: true, driver: true, privateNetblock: true, facts: true } },
+      ipAddresses: { select: { kind: true, address: true, range: { select: { cidr: true } } } },
       account: { select: { status: true } },
       jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },
     },

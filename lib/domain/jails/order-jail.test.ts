@@ -118,7 +118,7 @@ describe("orderJail", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "NO_CAPACITY" });
     expect(await db.jail.count({ where: { hostId: host.id } })).toBe(3);
-    const addrs = await db.ipAddress.findMany({ where: { hostId: host.id, jailId: { not: null } } });
+    const addrs = await db.ipAddress.findMany({ where: { jail: { hostId: host.id } } });
     expect(addrs).toHaveLength(9); // a private, a public and an IPv6 address each
     expect(new Set(addrs.map((a) => a.address)).size).toBe(9);
   });

@@ -80,13 +80,16 @@ export async function orderJail({
           state: "QUEUED",
           orderKey: input.orderKey,
         },
-        include: { host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } } },
+        include: { host: { select: { id: true, driver: true, privateNetblock: true } } },
       });
       await switchPlanPeriod(tx, { jailId: jail.id, planId: plan.id, at: jail.createdAt });
       await allocateAddress(tx, { hostId, kind: "PRIVATE", jailId: jail.id });
       await allocateAddress(tx, { hostId, kind: "PUBLIC", jailId: jail.id });
-      if (jail.host.ipv6Prefix) await allocateIpv6(tx, { hostId, prefix: jail.host.ipv6Prefix, jailId: jail.id });
-      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, select: { kind: true, address: true } });
+      await allocateIpv6(tx, { hostId, jailId: jail.id });
+      const ipAddresses = await tx.ipAddress.findMany({
+        where: { jailId: jail.id },
+        select: { kind: true, address: true, range: { select: { cidr: true } } },
+      });
 
       // A host that does not have the template yet builds it first; the CREATE waits for that.
       const build = await ensureTemplateBuild(tx, { host: jail.host, template, requestedById: actor.userId });

@@ -6,6 +6,7 @@ import type { Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { onlineSince } from "@/lib/domain/hosts/host-health";
 import { hostCapabilities } from "@/lib/schemas/capabilities";
+import { hostHasFreeAddressSql } from "@/lib/domain/ipam/allocate-address";
 
 export const NO_CAPACITY_MESSAGE =
   "We have no room for a new jail right now: every host is full or unavailable. Nothing was ordered and nothing was charged; please try again later.";
@@ -54,8 +55,8 @@ export async function placeJail(tx: Tx, { now = new Date(), needs }: { now?: Dat
       WHERE h."status" = 'ACTIVE'
         AND h."lastHeartbeatAt" > ${since}
         AND h."capacityJails" > 0
-        AND EXISTS (SELECT 1 FROM "IpAddress" a WHERE a."hostId" = h."id" AND a."kind" = 'PUBLIC' AND a."jailId" IS NULL)
-        AND EXISTS (SELECT 1 FROM "IpAddress" a WHERE a."hostId" = h."id" AND a."kind" = 'PRIVATE' AND a."jailId" IS NULL)
+        AND ${hostHasFreeAddressSql("PUBLIC")}
+        AND ${hostHasFreeAddressSql("PRIVATE")}
     )
     SELECT "id", "capacityJails", "driver", "facts", "live" FROM loads
     WHERE "live" < "capacityJails"

@@ -18,9 +18,13 @@ export const metadata: Metadata = { title: "Host" };
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const { actor } = await requireAdminPage();
   const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
-  const { host, health, jails, liveJails, drift, addresses, recentJobs } = data;
+  const { host, health, jails, liveJails, drift, pools, recentJobs } = data;
   const facts = (host.facts ?? {}) as Record<string, unknown>;
-  const pool = (kind: string) => addresses.find((a) => a.kind === kind);
+  const describe = (kind: string) =>
+    pools
+      .filter((p) => p.kind === kind)
+      .map((p) => `${p.ranges.map((r) => r.cidr).join(", ")} (${p.assigned} of ${p.total} used${p.shared ? ", shared" : ""})`)
+      .join("; ") || "none";
   return (
     <>
       <PageHeader title={host.name} description={host.fqdn} actions={<HealthBadge health={health} />} />
@@ -43,16 +47,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 ["Enrolled", formatDateTime(host.enrolledAt)],
                 ["Jails", `${liveJails} of ${host.capacityJails}`],
                 ["Disk / memory", `${formatMb(host.capacityDiskMb)} / ${formatMb(host.capacityMemoryMb)}`],
-                [
-                  "Private netblock",
-                  `${host.privateNetblock} (${pool("PRIVATE")?._count.jailId ?? 0} of ${pool("PRIVATE")?._count._all ?? 0} used)`,
-                ],
-                [
-                  "Public pool",
-                  host.publicPoolCidr
-                    ? `${host.publicPoolCidr} (${pool("PUBLIC")?._count.jailId ?? 0} of ${pool("PUBLIC")?._count._all ?? 0} used)`
-                    : "none",
-                ],
+                ["Private netblock", describe("PRIVATE")],
+                ["Public pool", describe("PUBLIC")],
               ]}
             />
             {Object.keys(facts).length > 0 && (
