@@ -4,6 +4,7 @@
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
+import { applyDuePlanPrices } from "@/lib/domain/plans/plan-prices";
 import { checkServerConfig, workerConfig } from "@/lib/config/server";
 
 checkServerConfig();
@@ -15,6 +16,9 @@ async function tick() {
   const leases = await sweepExpiredLeases({ now });
   if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
   await pruneLoginAttempts(now);
+  // A plan's list price follows its price history when a scheduled change's period begins.
+  const prices = await applyDuePlanPrices({ now });
+  if (prices) console.log(`[worker] ${prices} plan price(s) took effect`);
   // Rollups, overage grace and review, usage warnings, past-due flags (each step idempotent).
   await billingTick(now);
 }

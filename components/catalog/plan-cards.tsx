@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button-styles";
-import { formatMb, formatMoney } from "@/lib/format";
+import { formatDate, formatMb, formatMoney } from "@/lib/format";
 
 export type PlanCardData = {
   id: string;
@@ -14,6 +14,8 @@ export type PlanCardData = {
   cpuPercent: number;
   bandwidthGb: number;
   overagePricePerGbCents: number;
+  /** A price change already decided, from the start of a billing period. */
+  upcomingPrice?: { priceCents: number; effectiveFrom: Date } | null;
 };
 
 /** The plans side by side, each with the same rows so they compare at a glance. */
@@ -32,6 +34,11 @@ export function PlanCards({ plans, orderHref }: { plans: PlanCardData[]; orderHr
             <span className="text-3xl font-semibold tracking-tight text-zinc-900">{formatMoney(p.priceCents)}</span>
             <span className="text-sm text-zinc-500"> / month</span>
           </p>
+          {p.upcomingPrice && (
+            <p className="mt-1 text-xs text-zinc-500" data-testid={`plan-${p.slug}-upcoming`}>
+              {formatMoney(p.upcomingPrice.priceCents)} / month from {formatDate(p.upcomingPrice.effectiveFrom)}
+            </p>
+          )}
           <dl className="mt-6 space-y-2 text-sm">
             {[
               ["Disk", formatMb(p.diskQuotaMb)],

@@ -2,6 +2,7 @@
 // limits on the host. A downgrade whose disk quota is below what the jail already uses is
 // refused, because the host could not enforce it without deleting the customer's files.
 import { db } from "@/lib/db";
+import { findPlanOnSale } from "@/lib/domain/plans/find-plan-on-sale";
 import { AppError } from "@/lib/errors";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
@@ -32,7 +33,7 @@ export async function changeJailPlan({
   return db.$transaction(async (tx) => {
     const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.changePlan);
-    const plan = await tx.plan.findFirst({ where: { slug: planSlug, active: true } });
+    const plan = await findPlanOnSale(tx, planSlug);
     if (!plan)
       throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
     if (plan.id === jail.planId)

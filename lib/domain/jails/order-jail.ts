@@ -8,6 +8,7 @@
 //     form returns the jail the first submission made.
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
+import { findPlanOnSale } from "@/lib/domain/plans/find-plan-on-sale";
 import { AppError, isUniqueViolationOf, notFound } from "@/lib/errors";
 import { allocateAddress, allocateIpv6 } from "@/lib/domain/ipam/allocate-address";
 import { ensureTemplateBuild } from "@/lib/domain/templates/ensure-template-build";
@@ -54,7 +55,7 @@ export async function orderJail({
       if (account.status !== "ACTIVE")
         throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
 
-      const plan = await tx.plan.findFirst({ where: { slug: input.plan, active: true } });
+      const plan = await findPlanOnSale(tx, input.plan);
       if (!plan)
         throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
       const template = await tx.template.findFirst({ where: { slug: input.template, active: true } });
