@@ -16,6 +16,8 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
       user: { passwordHash: true },
       host: { agentTokenHash: true, enrollTokenHash: true },
       passwordResetToken: { tokenHash: true },
+      // A message's unredacted copy, kept only until SMTP has it (lib/domain/mail/send-mail.ts).
+      mailMessage: { deliveryText: true, deliveryHtml: true },
     },
   });
 }

@@ -20,6 +20,8 @@ export async function authenticate(input: { email: string; password: string; ip:
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   await recordLoginAttempt(email, input.ip, ok);
   if (!user || !ok) throw new AppError("UNAUTHENTICATED", WRONG);
+  // Said only to someone who knew the password.
+  if (user.disabledAt) throw new AppError("UNAUTHENTICATED", "This login has been disabled. Ask an administrator.");
 
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   const { passwordHash: _omit, ...safe } = user;

@@ -1,63 +1,147 @@
-// Password reset by an e-mailed one-time link. Only the token's sha256 is stored; the link
-// expires (PASSWORD_RESET_TTL_MINUTES) and works once. Using it ends every session.
+// One-time links mailed to a user: a password reset ("forgot my password", or sent by staff from
+// the customer's page) and a staff invitation. Only the token's sha256 is stored; a link
+// expires and works once, for its purpose only. The mail names the token as its secret, so
+// staff never read a working link in the outbox (lib/domain/mail/redact.ts).
 import crypto from "node:crypto";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { authConfig, webConfig } from "@/lib/config/server";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { deliverMail, queueMail } from "@/lib/domain/mail/send-mail";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import type { PersonActor } from "@/lib/domain/actor";
+import { assertStaff, type PersonActor, type StaffActor } from "@/lib/domain/actor";
 
-const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+export const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+
+type TokenUser = { id: string; email: string; name: string };
 
 /**
- * Mails a reset link if the address belongs to a user. Says nothing either way to the caller,
- * so the form cannot be used to find out who has an account.
+ * Makes a one-time token for `user`, stores its hash and queues the mail carrying its link, in
+ * `tx`. Outstanding links of the same purpose die with the new one. Deliver the mail after the commit.
+ */
+export async function issueMailedToken(
+  tx: Tx,
+  {
+    user,
+    purpose,
+    ttlMinutes,
+    now,
+    mail,
+  }: {
+    user: TokenUser;
+    purpose: "RESET" | "INVITE";
+    ttlMinutes: number;
+    now: Date;
+    mail: (link: string) => { subject: string; text: string; kind: string };
+  },
+): Promise<{ mailId: string }> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const link = `${webConfig().APP_URL}${purpose === "INVITE" ? "/welcome" : "/reset-password"}?token=${token}`;
+  await tx.passwordResetToken.updateMany({ where: { userId: user.id, purpose, usedAt: null }, data: { usedAt: now } });
+  await tx.passwordResetToken.create({
+    data: { userId: user.id, purpose, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000) },
+  });
+  const { id } = await queueMail(tx, { to: user.email, ...mail(link), secrets: [token] });
+  return { mailId: id };
+}
+
+const resetMail = (user: TokenUser, ttl: number, byStaff: boolean) => (link: string) => ({
+  kind: "password-reset",
+  subject: "Reset your Cellblock password",
+  text:
+    `Hello ${user.name},\n\n${byStaff ? "Our support staff sent you this link at your request" : "Someone (hopefully you) asked"} to reset the password of your Cellblock login.\n` +
+    `Open this link within ${ttl} minutes to choose a new one:\n\n${link}\n\n` +
+    `If you did not ask for this, ignore this message: your password stays as it is.\n`,
+});
+
+/**
+ * Mails a reset link if the address belongs to a user who may log in. Says nothing either way
+ * to the caller, so the form cannot be used to find out who has an account.
  */
 export async function requestPasswordReset({ email, now = new Date() }: { email: string; now?: Date }): Promise<void> {
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
-  if (!user) return;
-  const token = crypto.randomBytes(32).toString("base64url");
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, disabledAt: true } });
+  if (!user || user.disabledAt) return;
   const ttl = authConfig().PASSWORD_RESET_TTL_MINUTES;
-  const link = `${webConfig().APP_URL}/reset-password?token=${token}`;
-  const mailId = await db.$transaction(async (tx) => {
-    await tx.passwordResetToken.create({
-      data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + ttl * 60_000) },
+  const { mailId } = await db.$transaction((tx) =>
+    issueMailedToken(tx, { user, purpose: "RESET", ttlMinutes: ttl, now, mail: resetMail(user, ttl, false) }),
+  );
+  await deliverMail(mailId);
+}
+
+/**
+ * Staff send a customer's user a reset link (the customer called and cannot log in). The link
+ * goes to the user's address only; staff see it redacted. Audited on the account.
+ * @throws AppError NOT_FOUND (no such user of the account), PRECONDITION (a disabled login).
+ */
+export async function sendPasswordResetLink({
+  actor,
+  accountId,
+  userId,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  accountId: string;
+  userId: string;
+  now?: Date;
+}): Promise<{ to: string }> {
+  assertStaff(actor, "ADMIN");
+  if (!accountId || !userId) throw new Error("sendPasswordResetLink: accountId and userId are required");
+  const ttl = authConfig().PASSWORD_RESET_TTL_MINUTES;
+  const { mailId, to } = await db.$transaction(async (tx) => {
+    const user = await tx.user.findFirst({
+      where: { id: userId, accountId },
+      select: { id: true, email: true, name: true, disabledAt: true },
     });
-    const { id } = await queueMail(tx, {
-      to: user.email,
-      kind: "password-reset",
-      subject: "Reset your Cellblock password",
-      text:
-        `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset the password of your Cellblock login.\n` +
-        `Open this link within ${ttl} minutes to choose a new one:\n\n${link}\n\n` +
-        `If you did not ask for this, ignore this message: your password stays as it is.\n`,
+    if (!user) throw notFound("That user");
+    if (user.disabledAt) throw new AppError("PRECONDITION", "This login is disabled.");
+    const { mailId } = await issueMailedToken(tx, { user, purpose: "RESET", ttlMinutes: ttl, now, mail: resetMail(user, ttl, true) });
+    await recordAudit(tx, {
+      actor,
+      action: "user.send-password-reset",
+      targetType: "User",
+      targetId: user.id,
+      accountId,
+      data: { to: user.email },
     });
-    return id;
+    return { mailId, to: user.email };
   });
   await deliverMail(mailId);
+  return { to };
+}
+
+/**
+ * Claims a link of `purpose` (of two concurrent uses only one wins) for a user who may log in.
+ * @throws AppError PRECONDITION when it is unknown, used, expired, of another purpose, or the login is disabled.
+ */
+export async function claimMailedToken(
+  tx: Tx,
+  { token, purpose, now, invalid }: { token: string; purpose: "RESET" | "INVITE"; now: Date; invalid: AppError },
+) {
+  const row = await tx.passwordResetToken.findUnique({
+    where: { tokenHash: sha256(token) },
+    include: { user: { select: { disabledAt: true } } },
+  });
+  if (!row || row.purpose !== purpose || row.usedAt || row.expiresAt <= now || row.user.disabledAt) throw invalid;
+  const claimed = await tx.passwordResetToken.updateMany({
+    where: { id: row.id, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  if (claimed.count !== 1) throw invalid;
+  // Any other outstanding links for this user die with this one.
+  await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
+  return row;
 }
 
 export async function resetPassword({ token, password, now = new Date() }: { token: string; password: string; now?: Date }): Promise<void> {
   const invalid = new AppError("PRECONDITION", "This reset link is invalid or has expired. Ask for a new one.");
-  const row = await db.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!row || row.usedAt || row.expiresAt <= now) throw invalid;
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
-    // Claim the token first: of two concurrent uses, only one updates a row.
-    const claimed = await tx.passwordResetToken.updateMany({
-      where: { id: row.id, usedAt: null, expiresAt: { gt: now } },
-      data: { usedAt: now },
-    });
-    if (claimed.count !== 1) throw invalid;
+    const row = await claimMailedToken(tx, { token, purpose: "RESET", now, invalid });
     const user = await tx.user.update({
       where: { id: row.userId },
       data: { passwordHash, sessionVersion: { increment: 1 } },
       select: { id: true, role: true, accountId: true },
     });
-    // Any other outstanding links for this user die with this one.
-    await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
     // The person acting is the link's holder, signed in as nobody yet: the audit names the user.
     const actor: PersonActor =
       user.role === "CUSTOMER" && user.accountId
