@@ -10,8 +10,14 @@ export const customerNav: NavItem[] = [
 
 export const adminNav: NavItem[] = [
   { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/customers", label: "Customers" },
+  { href: "/admin/jails", label: "Jails" },
   { href: "/admin/hosts", label: "Hosts" },
+  { href: "/admin/ip-pools", label: "IP pools" },
+  { href: "/admin/plans", label: "Plans" },
+  { href: "/admin/templates", label: "Templates" },
   { href: "/admin/jobs", label: "Jobs" },
+  { href: "/admin/staff", label: "Staff" },
   { href: "/admin/outbox", label: "Mail outbox" },
   { href: "/admin/audit", label: "Audit log" },
 ];
