@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { HealthBadge } from "@/components/admin/health-badge";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { LinkButton } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -14,9 +15,10 @@ import { page as pageSchema } from "@/lib/schemas/common";
 
 export const metadata: Metadata = { title: "Hosts" };
 
-export default async function HostsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+export default async function HostsPage({ searchParams }: { searchParams: Promise<{ page?: string; removed?: string }> }) {
   const { actor } = await requireAdminPage();
-  const page = pageSchema.parse((await searchParams).page);
+  const sp = await searchParams;
+  const page = pageSchema.parse(sp.page);
   const { rows, total } = await listHosts({ actor, page });
   return (
     <>
@@ -25,6 +27,11 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
         description="Health comes from each agent's heartbeat; a silent host is shown as unknown, never acted on automatically."
         actions={<LinkButton href="/admin/hosts/new">Add host</LinkButton>}
       />
+      {(sp.removed === "deleted" || sp.removed === "retired") && (
+        <Alert tone="success" className="mb-4">
+          {sp.removed === "deleted" ? "The host was deleted." : "The host left the fleet; its row is kept for its jails' history."}
+        </Alert>
+      )}
       {rows.length === 0 ? (
         <EmptyState
           title="No hosts yet"

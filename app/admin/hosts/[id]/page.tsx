@@ -1,33 +1,65 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DriftRepair } from "@/components/admin/drift-repair";
 import { HealthBadge } from "@/components/admin/health-badge";
+import { JobStatusBadge } from "@/components/jobs/job-labels";
+import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { LinkButton } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
-import { getHost } from "@/lib/domain/hosts/list-hosts";
+import { getHost, HOST_JAILS_PAGE_SIZE } from "@/lib/domain/hosts/list-hosts";
+import { listActivePlans, listActiveTemplates } from "@/lib/domain/catalog/list-plans";
 import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatDateTime, formatMb } from "@/lib/format";
+import { page as pageSchema } from "@/lib/schemas/common";
 import { HostActions } from "./host-actions";
 
 export const metadata: Metadata = { title: "Host" };
 
-export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
+const KIND = { PUBLIC: "Public IPv4", PRIVATE: "Private", IPV6: "IPv6" } as const;
+
+export default async function HostPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ page?: string }>;
+}) {
   const { actor } = await requireAdminPage();
-  const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
+  const jailsPage = pageSchema.parse((await searchParams).page);
+  const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId, jailsPage }));
   const { host, health, jails, liveJails, drift, pools, recentJobs } = data;
+  const [plans, templates] = drift.some((d) => d.kind === "UNEXPECTED")
+    ? await Promise.all([listActivePlans(), listActiveTemplates()])
+    : [[], []];
   const facts = (host.facts ?? {}) as Record<string, unknown>;
-  const describe = (kind: string) =>
-    pools
-      .filter((p) => p.kind === kind)
-      .map((p) => `${p.ranges.map((r) => r.cidr).join(", ")} (${p.assigned} of ${p.total} used${p.shared ? ", shared" : ""})`)
-      .join("; ") || "none";
   return (
     <>
-      <PageHeader title={host.name} description={host.fqdn} actions={<HealthBadge health={health} />} />
+      <PageHeader
+        title={host.name}
+        description={host.fqdn}
+        actions={
+          <>
+            <HealthBadge health={health} />
+            {!host.removedAt && (
+              <LinkButton href={`/admin/hosts/${host.id}/edit`} variant="secondary" size="sm">
+                Edit
+              </LinkButton>
+            )}
+          </>
+        }
+      />
+      {host.removedAt && (
+        <Alert tone="warning" title={`Removed from the fleet ${formatDateTime(host.removedAt)}`} className="mb-6">
+          Kept for the history of the jails it held. Its agent can no longer connect and its pools are retired.
+        </Alert>
+      )}
       {host.unavailableReason && (
         <Alert tone="error" title="This host cannot run jails" className="mb-6">
           {host.unavailableReason}
@@ -47,8 +79,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 ["Enrolled", formatDateTime(host.enrolledAt)],
                 ["Jails", `${liveJails} of ${host.capacityJails}`],
                 ["Disk / memory", `${formatMb(host.capacityDiskMb)} / ${formatMb(host.capacityMemoryMb)}`],
-                ["Private netblock", describe("PRIVATE")],
-                ["Public pool", describe("PUBLIC")],
+                ["Group", host.group ? host.group.name : "none"],
               ]}
             />
             {Object.keys(facts).length > 0 && (
@@ -59,15 +90,49 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             )}
           </CardBody>
         </Card>
-        <Card>
-          <CardHeader title="Manage" />
-          <CardBody>
-            <HostActions hostId={host.id} status={host.status} enrolled={Boolean(host.enrolledAt)} />
-          </CardBody>
-        </Card>
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title="Address pools" description="Its own pools first, then its group's shared ones." />
+            <CardBody>
+              {pools.length === 0 ? (
+                <p className="text-sm text-red-700">No live pool: no jail can be placed here.</p>
+              ) : (
+                <ul className="divide-y divide-zinc-100 text-sm" data-testid="host-pools">
+                  {pools.map((p) => (
+                    <li key={p.id} className="flex flex-wrap justify-between gap-2 py-2">
+                      <span>
+                        <Link href={`/admin/ip-pools/${p.id}`} className="text-brand-700 hover:underline">
+                          {p.name}
+                        </Link>{" "}
+                        <span className="text-xs text-zinc-500">
+                          {KIND[p.kind]}
+                          {p.shared ? ", shared" : ""}
+                        </span>
+                        <span className="block font-mono text-xs text-zinc-500">{p.ranges.map((r) => r.cidr).join(", ")}</span>
+                      </span>
+                      <span className="text-xs tabular-nums text-zinc-600">
+                        {p.kind === "IPV6" ? `${p.assigned} assigned` : `${p.assigned} of ${p.total} used`}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </CardBody>
+          </Card>
+          {!host.removedAt && (
+            <Card>
+              <CardHeader title="Manage" />
+              <CardBody>
+                <HostActions hostId={host.id} status={host.status} enrolled={Boolean(host.enrolledAt)} />
+              </CardBody>
+            </Card>
+          )}
+        </div>
       </div>
 
-      <h2 className="mb-3 mt-8 text-lg font-semibold">Drift</h2>
+      <h2 id="drift" className="mb-3 mt-8 text-lg font-semibold">
+        Drift
+      </h2>
       {drift.length === 0 ? (
         <p className="text-sm text-zinc-500" data-testid="no-drift">
           The host has exactly the jails the panel expects.
@@ -80,24 +145,58 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
               <Th>Kind</Th>
               <Th>Detail</Th>
               <Th>Since</Th>
+              <Th>Repair</Th>
             </tr>
           </THead>
           <TBody>
             {drift.map((d) => (
-              <tr key={d.id}>
-                <Td className="font-mono text-xs">{d.jailName}</Td>
+              <tr key={d.id} data-testid={`drift-${d.jailName}`}>
+                <Td>
+                  {d.jail ? (
+                    <Link href={`/admin/jails/${d.jailId}`} className="text-brand-700 hover:underline">
+                      {d.jail.hostname}
+                    </Link>
+                  ) : null}
+                  <span className="block font-mono text-xs text-zinc-500">{d.jailName}</span>
+                </Td>
                 <Td>
                   <Badge tone={d.kind === "UNEXPECTED" ? "yellow" : "red"}>{d.kind.toLowerCase()}</Badge>
                 </Td>
                 <Td className="text-xs">{d.detail}</Td>
                 <Td className="text-xs text-zinc-500">{formatAge(d.detectedAt)}</Td>
+                <Td className="min-w-64">
+                  {d.repairJob && (d.repairJob.status === "QUEUED" || d.repairJob.status === "RUNNING") ? (
+                    <span className="text-xs">
+                      <Link href={`/admin/jobs/${d.repairJob.id}`} className="text-brand-700 hover:underline">
+                        {d.repairJob.type.toLowerCase()}
+                      </Link>{" "}
+                      <JobStatusBadge status={d.repairJob.status} />
+                    </span>
+                  ) : (
+                    <>
+                      {d.repairJob?.status === "FAILED" && (
+                        <p className="mb-2 text-xs text-red-700">The last repair failed: {d.repairJob.error}</p>
+                      )}
+                      <DriftRepair
+                        drift={{ id: d.id, kind: d.kind, jailName: d.jailName, hostRunning: d.hostRunning, jail: d.jail }}
+                        plans={plans.map((p) => ({ value: p.slug, label: p.name }))}
+                        templates={templates.map((t) => ({ value: t.slug, label: t.name }))}
+                      />
+                    </>
+                  )}
+                </Td>
               </tr>
             ))}
           </TBody>
         </Table>
       )}
 
-      <h2 className="mb-3 mt-8 text-lg font-semibold">Jails</h2>
+      <h2 className="mb-3 mt-8 flex items-baseline justify-between text-lg font-semibold">
+        Jails
+        <Link href={`/admin/jails?hostId=${host.id}`} className="text-sm font-medium text-brand-600 hover:underline">
+          Filter in the fleet list →
+        </Link>
+      </h2>
       {jails.length === 0 ? (
         <EmptyState title="No jails on this host" />
       ) : (
@@ -113,19 +212,32 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           </THead>
           <TBody>
             {jails.map((j) => (
-              <tr key={j.id}>
-                <Td>{j.hostname}</Td>
-                <Td className="font-mono text-xs">{j.name}</Td>
-                <Td>{j.account.name}</Td>
+              <tr key={j.id} data-testid="host-jail">
+                <Td>
+                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                    {j.hostname}
+                  </Link>
+                </Td>
+                <Td className="font-mono text-xs">
+                  <Link href={`/admin/jails/${j.id}`} className="hover:underline">
+                    {j.name}
+                  </Link>
+                </Td>
+                <Td>
+                  <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
+                    {j.account.name}
+                  </Link>
+                </Td>
                 <Td>{j.plan.name}</Td>
                 <Td>
-                  <Badge>{j.state.toLowerCase()}</Badge>
+                  <JailStateBadge state={j.state} />
                 </Td>
               </tr>
             ))}
           </TBody>
         </Table>
       )}
+      <Pagination page={jailsPage} pageSize={HOST_JAILS_PAGE_SIZE} total={liveJails} basePath={`/admin/hosts/${host.id}`} />
 
       <h2 className="mb-3 mt-8 flex items-baseline justify-between text-lg font-semibold">
         Recent jobs

@@ -42,7 +42,12 @@ export function NewHostForm() {
           label="Private netblock"
           hint="The jails' addresses, e.g. 10.77.0.0/24 (the first address is the host's)."
         />
-        <TextField name="publicPoolCidr" label="Public address pool" hint="e.g. 203.0.113.0/28; leave empty for none." />
+        <TextField
+          name="publicPoolCidr"
+          label="Public address pool"
+          hint="e.g. 203.0.113.0/28; leave empty to use a group's shared pool."
+        />
+        <TextField name="ipv6Prefix" label="IPv6 prefix" hint="e.g. 2001:db8:7::/64; leave empty for none." />
       </div>
       <SubmitButton pendingLabel="Adding…">Add host</SubmitButton>
     </ActionForm>
