@@ -12,6 +12,7 @@ export function Pagination({
   hasMore,
   basePath,
   params = {},
+  pageParam = "page",
 }: {
   page: number;
   pageSize: number;
@@ -19,13 +20,15 @@ export function Pagination({
   hasMore?: boolean;
   basePath: string;
   params?: Record<string, string | undefined>;
+  /** The query parameter that carries the page, for a page with two paged lists. */
+  pageParam?: string;
 }) {
   const pages = total !== undefined ? Math.max(1, Math.ceil(total / pageSize)) : undefined;
   const more = hasMore ?? (pages !== undefined && page < pages);
   const href = (p: number) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-    if (p > 1) q.set("page", String(p));
+    if (p > 1) q.set(pageParam, String(p));
     const s = q.toString();
     return s ? `${basePath}?${s}` : basePath;
   };

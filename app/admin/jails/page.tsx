@@ -1,0 +1,114 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
+import { JailStateBadge } from "@/components/jails/jail-state-badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { requireAdminPage } from "@/lib/auth/session";
+import { FLEET_JAILS_PAGE_SIZE, listFleetJails } from "@/lib/domain/admin/list-fleet-jails";
+import { formatDate } from "@/lib/format";
+import { page as pageSchema } from "@/lib/schemas/common";
+import { fleetJailFilter, JAIL_STATES } from "@/lib/schemas/admin";
+
+export const metadata: Metadata = { title: "Jails" };
+
+export default async function FleetJailsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const { actor } = await requireAdminPage();
+  const sp = await searchParams;
+  const page = pageSchema.parse(sp.page);
+  const filter = fleetJailFilter.parse({
+    hostId: sp.hostId || undefined,
+    planId: sp.planId || undefined,
+    accountId: sp.accountId || undefined,
+    state: sp.state || undefined,
+  });
+  const { rows, hasMore, options } = await listFleetJails({ actor, filter, page });
+  const active = Boolean(filter.hostId || filter.planId || filter.accountId || filter.state);
+  return (
+    <>
+      <PageHeader title="Jails" description="Every jail in the fleet. Destroyed jails show only when you filter by that state." />
+      <FilterBar clearHref="/admin/jails" active={active}>
+        <FilterSelect
+          name="hostId"
+          label="Host"
+          value={filter.hostId}
+          anyLabel="Any host"
+          options={options.hosts.map((h) => ({ value: h.id, label: h.name }))}
+        />
+        <FilterSelect
+          name="state"
+          label="State"
+          value={filter.state}
+          anyLabel="Any live state"
+          options={JAIL_STATES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+        />
+        <FilterSelect
+          name="planId"
+          label="Plan"
+          value={filter.planId}
+          anyLabel="Any plan"
+          options={options.plans.map((p) => ({ value: p.id, label: p.name }))}
+        />
+        {filter.accountId && (
+          <>
+            <input type="hidden" name="accountId" value={filter.accountId} />
+            <span className="text-sm text-zinc-600">
+              account{" "}
+              <Link href={`/admin/customers/${filter.accountId}`} className="text-brand-700 hover:underline">
+                {options.account?.name ?? "unknown"}
+              </Link>
+            </span>
+          </>
+        )}
+      </FilterBar>
+      {rows.length === 0 ? (
+        <EmptyState title="No jails" description={active ? "Nothing matches these filters." : "No customer has ordered a jail yet."} />
+      ) : (
+        <Table>
+          <THead>
+            <tr>
+              <Th>Hostname</Th>
+              <Th>State</Th>
+              <Th>Account</Th>
+              <Th>Host</Th>
+              <Th>Plan</Th>
+              <Th>Public address</Th>
+              <Th>Ordered</Th>
+            </tr>
+          </THead>
+          <TBody>
+            {rows.map((j) => (
+              <tr key={j.id} data-testid="fleet-jail">
+                <Td>
+                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                    {j.hostname}
+                  </Link>
+                  <span className="block font-mono text-xs text-zinc-500">{j.name}</span>
+                </Td>
+                <Td>
+                  <JailStateBadge state={j.state} />
+                </Td>
+                <Td>
+                  <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
+                    {j.account.name}
+                  </Link>
+                </Td>
+                <Td>
+                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
+                    {j.host.name}
+                  </Link>
+                </Td>
+                <Td>{j.plan.name}</Td>
+                <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
+                <Td className="text-xs text-zinc-500">{formatDate(j.createdAt)}</Td>
+              </tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
+      <Pagination page={page} pageSize={FLEET_JAILS_PAGE_SIZE} hasMore={hasMore} basePath="/admin/jails" params={filter} />
+    </>
+  );
+}
