@@ -21,6 +21,7 @@ import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
 import { seedDatabase } from "./lib/seed-database";
 import { startLocalAgent } from "./lib/local-agent";
+import { startSmtpSink, type SmtpSink } from "./lib/smtp-sink";
 
 const argv = process.argv.slice(2);
 const split = argv.indexOf("--");
@@ -34,6 +35,7 @@ const rand = () => crypto.randomBytes(4).toString("hex");
 
 const children: ChildProcess[] = [];
 let pg: RunningPostgres | undefined;
+let smtp: SmtpSink | undefined;
 let tmp: string | undefined;
 
 async function main(): Promise<number> {
@@ -116,6 +118,10 @@ async function e2e() {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const webLog = path.join(tmp!, "web.log");
+  // Mail goes out over SMTP to a sink on 127.0.0.1 that writes each message to a file: a spec
+  // follows a mailed link the way its recipient would (the outbox never shows a working one).
+  const mailbox = path.join(tmp!, "mailbox");
+  smtp = await startSmtpSink({ dir: mailbox });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -135,6 +141,7 @@ async function e2e() {
     USAGE_INTERVAL: "2",
     HOST_STALE_AFTER_SECONDS: "15",
     HOST_OFFLINE_AFTER_SECONDS: "60",
+    SMTP_URL: smtp.url,
   };
   log(`serving the app at ${baseUrl}`);
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
@@ -185,6 +192,7 @@ async function e2e() {
         E2E_DATABASE_URL: databaseUrl,
         E2E_WEB_LOG: webLog,
         E2E_AGENT_LOG: agentLog,
+        E2E_MAILBOX: mailbox,
         E2E_LOCAL_HOST_ID: agent.hostId,
         E2E_ADMIN_PASSWORD: passwords.admin,
         E2E_BILLING_PASSWORD: passwords.billing,
@@ -226,6 +234,7 @@ async function destroyTestContainers() {
 
 async function cleanup() {
   await Promise.all(children.map((c) => stopService(c)));
+  await smtp?.stop().catch(() => {});
   await destroyTestContainers();
   await pg?.stop().catch(() => {});
   if (tmp && !process.env.KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });

@@ -44,7 +44,7 @@ export const updatePlanAction = adminAction(updatePlanSchema, async (input, { ac
 export const retirePlanAction = adminAction(planIdSchema, async ({ planId }, { actor }) => {
   const { jails } = await setPlanOnSale({ actor, planId, onSale: false });
   revalidatePath(`/admin/plans/${planId}`);
-  return { ok: true, message: `Retired: no new orders. ${jails} jail${jails === 1 ? "" : "s"} keep it.` };
+  return { ok: true, message: `Retired: no new orders. ${jails} jail${jails === 1 ? " keeps" : "s keep"} it.` };
 });
 
 export const reinstatePlanAction = adminAction(planIdSchema, async ({ planId }, { actor }) => {

@@ -1,0 +1,54 @@
+// Every page of the admin console is for admins only: a customer and a billing clerk are
+// refused (403), and see nothing of what the page holds.
+import { expect, test, type Page } from "@playwright/test";
+import { sql } from "../helpers/db";
+import { requireEnv } from "../helpers/env";
+import { signUpThroughForm } from "../helpers/auth";
+import { billingPage } from "./helpers";
+
+async function adminPaths(): Promise<string[]> {
+  const first = async (table: string) => (await sql<{ id: string }>(`SELECT "id" FROM "${table}" ORDER BY "createdAt" LIMIT 1`))[0]?.id;
+  const ids = {
+    plan: await first("Plan"),
+    template: await first("Template"),
+    pool: await first("IpPool"),
+    account: await first("Account"),
+    jail: await first("Jail"),
+  };
+  const host = requireEnv("E2E_LOCAL_HOST_ID");
+  return [
+    "/admin/plans",
+    "/admin/plans/new",
+    `/admin/plans/${ids.plan}`,
+    "/admin/templates",
+    "/admin/templates/new",
+    `/admin/templates/${ids.template}`,
+    "/admin/ip-pools",
+    `/admin/ip-pools/${ids.pool}`,
+    "/admin/customers",
+    `/admin/customers/${ids.account}`,
+    "/admin/jails",
+    ...(ids.jail ? [`/admin/jails/${ids.jail}`] : []),
+    "/admin/staff",
+    `/admin/hosts/${host}`,
+    `/admin/hosts/${host}/edit`,
+  ];
+}
+
+async function refusedEverywhere(page: Page) {
+  for (const path of await adminPaths()) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(403);
+    await expect(page.getByRole("heading", { name: "This console is not for your login" })).toBeVisible();
+    await expect(page.locator("main table")).toHaveCount(0);
+  }
+}
+
+test("a customer is refused at every admin page", async ({ page }) => {
+  await signUpThroughForm(page);
+  await refusedEverywhere(page);
+});
+
+test("a billing clerk is refused at every admin page", async ({ browser }) => {
+  await refusedEverywhere(await billingPage(browser));
+});

@@ -1,0 +1,30 @@
+// Shared by the admin console specs: signing in as the seeded staff, and fresh names.
+import crypto from "node:crypto";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { logIn } from "../helpers/auth";
+import { seeded } from "../helpers/env";
+
+export const tag = () => crypto.randomBytes(4).toString("hex");
+
+export async function adminPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await logIn(page, seeded.admin.email, seeded.admin.password());
+  await expect(page).toHaveURL(/\/admin$/);
+  return page;
+}
+
+export async function billingPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await logIn(page, seeded.billing.email, seeded.billing.password());
+  await expect(page).toHaveURL(/\/billing$/);
+  return page;
+}
+
+/** Fills a labelled form field (by its exact label). */
+export async function fill(page: Page, fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+}
+
+/** First instant of the month after `d`, UTC. */
+export const nextMonthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+export const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
