@@ -25,6 +25,11 @@ function rewriteForwardedFor(req: http.IncomingMessage) {
   const socketAddr = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
   const prior = trustedHops > 0 ? String(req.headers["x-forwarded-for"] ?? "") : "";
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${socketAddr}` : socketAddr;
+  // With no trusted proxy, forwarded headers are the client's own words: drop them so nothing
+  // downstream (Next.js, the origin check) can take them for a proxy's.
+  if (trustedHops === 0) {
+    for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded"]) delete req.headers[h];
+  }
 }
 
 await app.prepare();
