@@ -4,6 +4,7 @@
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
+import { processPasswordResetRequests } from "@/lib/domain/accounts/password-reset";
 import { checkServerConfig, workerConfig } from "@/lib/config/server";
 
 checkServerConfig();
@@ -15,6 +16,8 @@ async function tick() {
   const leases = await sweepExpiredLeases({ now });
   if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
   await pruneLoginAttempts(now);
+  // Reset links the web process did not get to send (it sends right after answering).
+  await processPasswordResetRequests({ now });
   // Rollups, overage grace and review, usage warnings, past-due flags (each step idempotent).
   await billingTick(now);
 }
