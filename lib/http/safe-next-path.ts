@@ -9,7 +9,6 @@ const BASE = "http://cellblock.invalid";
 /** A same-site path to redirect to (path, query and fragment of `next`), or `fallback`. */
 export function safeNextPath(next: string | null | undefined, fallback: string): string {
   if (!next || next.length > 500 || !next.startsWith("/")) return fallback;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f-\u009f\s\\]/u.test(next)) return fallback;
   let url: URL;
   try {
