@@ -5,9 +5,16 @@ import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
 import { processPasswordResetRequests } from "@/lib/domain/accounts/password-reset";
-import { checkServerConfig, workerConfig } from "@/lib/config/server";
+import { checkServerConfig, launcherConfig, workerConfig } from "@/lib/config/server";
+import { superviseFromLauncher } from "@/lib/process/supervised";
 
 checkServerConfig();
+superviseFromLauncher({
+  launched: launcherConfig().CELLBLOCK_SUPERVISED === "1",
+  onParentGone: () => {
+    stopping = true;
+  },
+});
 const intervalMs = workerConfig().WORKER_INTERVAL_SECONDS * 1000;
 let stopping = false;
 

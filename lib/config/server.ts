@@ -95,7 +95,11 @@ export const workerConfig = configSection(
 /** `npm start` on one machine. */
 export const launcherConfig = configSection(
   "launcher",
-  z.object({ EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset") }),
+  z.object({
+    EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset"),
+    // Set by our launcher for the processes it starts: exit when the launcher's pipe closes.
+    CELLBLOCK_SUPERVISED: z.enum(["0", "1"]).default("0").describe("set by npm start / npm test for their children"),
+  }),
 );
 
 export type BillingConfig = ReturnType<typeof billingConfig>;
