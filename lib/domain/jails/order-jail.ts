@@ -17,6 +17,7 @@ import type { OrderJailInput } from "@/lib/schemas/jails";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
 import { switchPlanPeriod } from "./plan-periods";
 
 export const hostnameTakenMessage = (hostname: string) => `${hostname} is already taken. Choose another hostname.`;
@@ -49,9 +50,9 @@ export async function orderJail({
   if (previous) return previous;
   try {
     return await db.$transaction(async (tx) => {
-      const account = await tx.account.findUnique({ where: { id: actor.accountId }, select: { status: true } });
-      if (!account) throw notFound("Your account");
-      if (account.status !== "ACTIVE")
+      const status = await lockAccount(tx, { accountId: actor.accountId, mode: "share" });
+      if (!status) throw notFound("Your account");
+      if (status !== "ACTIVE")
         throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
 
       const plan = await tx.plan.findFirst({ where: { slug: input.plan, active: true } });
