@@ -17,6 +17,7 @@ import type { OrderJailInput } from "@/lib/schemas/jails";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
+import { findReservation, reservedMessage } from "@/lib/domain/hostnames/reserved-names";
 import { lockAccount } from "@/lib/domain/accounts/lock-account";
 import { switchPlanPeriod } from "./plan-periods";
 
@@ -63,6 +64,9 @@ export async function orderJail({
         throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
           template: ["That template is not available. Choose another."],
         });
+
+      const reserved = await findReservation(tx, { hostname: input.hostname });
+      if (reserved) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { hostname: [reservedMessage(reserved)] });
 
       // A friendly early answer; the unique index below is what actually guarantees it.
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
