@@ -13,6 +13,7 @@ import next from "next";
 import { checkSameOrigin } from "@/lib/http/same-origin";
 import { checkServerConfig, launcherConfig, webConfig } from "@/lib/config/server";
 import { superviseFromLauncher } from "@/lib/process/supervised";
+import { metrics, routeLabel } from "@/lib/server/metrics";
 
 // Every setting is checked before the server starts: a bad value stops it here, by name.
 checkServerConfig();
@@ -59,6 +60,14 @@ function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): b
 }
 
 const server = http.createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  res.once("finish", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics().httpDuration.observe(
+      { method: req.method ?? "GET", route: routeLabel(req.url ?? "/"), status: String(res.statusCode) },
+      seconds,
+    );
+  });
   rewriteForwardedFor(req);
   if (refuseCrossSite(req, res)) return;
   handle(req, res).catch((err) => {

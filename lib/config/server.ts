@@ -84,6 +84,18 @@ export const billingConfig = configSection(
   }),
 );
 
+/** Prometheus scraping of /api/metrics. */
+export const metricsConfig = configSection(
+  "metrics",
+  z.object({
+    METRICS_TOKEN: z
+      .string()
+      .min(20, "expected at least 20 characters")
+      .optional()
+      .describe("bearer token for /api/metrics; unset → the endpoint is off"),
+  }),
+);
+
 /** The control-plane worker. */
 export const workerConfig = configSection(
   "worker",
@@ -109,7 +121,17 @@ export type BillingConfig = ReturnType<typeof billingConfig>;
  * @throws ConfigError (all sections' problems, first section first).
  */
 export function checkServerConfig(): void {
-  for (const section of [webConfig, authConfig, databaseConfig, databasePoolConfig, jobsConfig, hostsConfig, billingConfig, workerConfig])
+  for (const section of [
+    webConfig,
+    authConfig,
+    databaseConfig,
+    databasePoolConfig,
+    metricsConfig,
+    jobsConfig,
+    hostsConfig,
+    billingConfig,
+    workerConfig,
+  ])
     section();
 }
 
