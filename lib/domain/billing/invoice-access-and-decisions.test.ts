@@ -81,7 +81,7 @@ describe("invoices across tenants, decisions on the invoice", () => {
     await issueInvoice(inv.id, clerk, at("2018-03-01T01:00:00Z"));
     expect((await getInvoiceForCustomer(inv.id, mine.account.id)).id).toBe(inv.id);
     await expect(getInvoiceForCustomer(inv.id, theirs.account.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(getInvoiceForCustomer(inv.id, "")).rejects.toThrow();
+    await expect(getInvoiceForCustomer(inv.id, "")).rejects.toThrow("getInvoiceForCustomer: accountId is required");
     const billing = await getCustomerBilling(mine.account.id);
     expect(billing.balanceCents).toBe(4199);
     expect((await getCustomerBilling(theirs.account.id)).invoices.map((i) => i.id)).not.toContain(inv.id);
