@@ -51,6 +51,28 @@ test("an agent killed with SIGKILL in the middle of a create is restarted, and t
   expect(fs.readFileSync(`/var/lib/lxc/${jail.name}/config`, "utf8")).toMatch(/^lxc\.net\.0\.type = empty$/m);
 });
 
+test("a container left half-made by a kill inside lxc-create is made again, not adopted", async () => {
+  test.setTimeout(240_000);
+  const { host, config } = await enrolledHost(requireEnv("E2E_BASE_URL"));
+  const { jail, job } = await orderJailOn(host.id);
+  // What a kill inside lxc-create leaves behind: a container of that name without the driver's
+  // "finished" marker (here with a file in it, to tell the two containers apart).
+  const dir = `/var/lib/lxc/${jail.name}`;
+  await exec("lxc-create", ["-n", jail.name, "-t", "busybox"]);
+  fs.writeFileSync(`${dir}/rootfs/left-by-the-killed-attempt`, "x");
+  expect(fs.existsSync(`${dir}/cellblock-created`)).toBe(false);
+
+  children.push(startAgent(config));
+  const done = await waitForJob(job.id, 180_000);
+  expect(done.status, done.error ?? "").toBe("SUCCEEDED");
+  expect(JSON.stringify(done.result)).not.toContain("adopted");
+  expect(fs.existsSync(`${dir}/rootfs/left-by-the-killed-attempt`)).toBe(false);
+  expect(fs.existsSync(`${dir}/cellblock-created`)).toBe(true);
+  expect(await lxcState(jail.name)).toBe("RUNNING");
+  const { stdout } = await exec("lxc-attach", ["-n", jail.name, "--", "/bin/hostname"]);
+  expect(stdout.trim()).toBe(jail.hostname);
+});
+
 test("the control plane stopped for a while loses no usage sample and double-counts none", async () => {
   test.setTimeout(300_000);
   // A second web server on the same database, ours to stop and start.

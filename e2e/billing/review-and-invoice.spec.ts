@@ -26,7 +26,7 @@ async function seedBillingWorld(accountId: string) {
   );
   const [host] = await sql<{ id: string }>(
     `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb", "privateNetblock", "updatedAt")
-     VALUES ($1, $2, $3, 'LXC', 'ACTIVE', 10, 100000, 10000, '10.250.0.0/24', now()) RETURNING "id"`,
+     VALUES ($1, $2, $3, 'LXC', 'DRAINING', 10, 100000, 10000, '10.250.0.0/24', now()) RETURNING "id"`,
     [`host${t}`, `host-${t}`, `host-${t}.e2e.test`],
   );
   const [template] = await sql<{ id: string }>(`SELECT "id" FROM "Template" ORDER BY "sortOrder" LIMIT 1`);
