@@ -74,10 +74,10 @@ async function main() {
     await db.$queryRaw`SELECT 1`;
 
     t0 = process.hrtime.bigint();
-    const first = await runInvoiceRun(PERIOD_START, actor, now);
+    const first = await runInvoiceRun({ actor, periodStart: PERIOD_START, now });
     const runMs = ms(t0);
     t0 = process.hrtime.bigint();
-    const second = await runInvoiceRun(PERIOD_START, actor, now);
+    const second = await runInvoiceRun({ actor, periodStart: PERIOD_START, now });
     const rerunMs = ms(t0);
 
     const [check] = (

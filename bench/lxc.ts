@@ -38,7 +38,7 @@ try {
           hostId: h.hostId,
         },
       });
-      await allocateAddress(tx as never, h.hostId, "PRIVATE", jail.id);
+      await allocateAddress(tx as never, { hostId: h.hostId, kind: "PRIVATE", jailId: jail.id });
       const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
       const job = await enqueueJob(tx as never, {
         hostId: h.hostId,

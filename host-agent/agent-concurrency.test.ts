@@ -105,7 +105,7 @@ async function controlPlane(hostId: string) {
           answer = { serverTime: new Date().toISOString(), usageIntervalSeconds: 3600, hogCpuPercent: 80, hogSeconds: 300 };
         } else if (url === "/api/agent/lease") {
           stats.leaseMax.push(json.max);
-          const jobs = await leaseJobs(hostId, `${hostId}:${req.headers["x-agent-instance"]}`, json.max);
+          const jobs = await leaseJobs({ hostId, leasedBy: `${hostId}:${req.headers["x-agent-instance"]}`, max: json.max });
           // A short stand-in for the long-poll, so an idle agent does not spin.
           if (!jobs.length) await new Promise((r) => setTimeout(r, 100));
           answer = {
@@ -119,7 +119,7 @@ async function controlPlane(hostId: string) {
             })),
           };
         } else if (url.startsWith("/api/agent/jobs/")) {
-          answer = await completeJob(hostId, url.split("/")[4]!, completeRequest.parse(json));
+          answer = await completeJob({ hostId, jobId: url.split("/")[4]!, report: completeRequest.parse(json) });
         }
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
       } catch (err) {

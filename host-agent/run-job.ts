@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { ZodError } from "zod";
 import type { completeRequest, leasedJob } from "@/lib/schemas/agent";
-import { jobPayloads, type JobPayload } from "@/lib/schemas/jobs";
+import { jobPayloads, type ParsedJobPayload as JobPayload } from "@/lib/schemas/jobs";
 import { CommandError } from "./exec";
 import { NotFoundError, UnsupportedError, type Driver } from "./drivers/driver";
 

@@ -11,11 +11,6 @@ export function nextMonthStart(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 }
 
-/** First instant of the month `n` months from the one containing `d` (n may be negative). */
-export function addMonthsToMonthStart(d: Date, n: number): Date {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
-}
-
 /**
  * The same day-of-month `months` later, clamped to the last day of a shorter month
  * (31 January + 1 month = 28 or 29 February), time of day kept.

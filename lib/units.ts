@@ -11,7 +11,6 @@ export const BYTES_PER_MIB_BIG = 1_048_576n;
 export const BYTES_PER_GIB_BIG = 1_073_741_824n;
 
 export const MS_PER_SECOND = 1000;
-export const MS_PER_MINUTE = 60_000;
 export const MS_PER_HOUR = 3_600_000;
 /** A UTC day (no leap seconds: JavaScript time has none). */
 export const MS_PER_DAY = 86_400_000;

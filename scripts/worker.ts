@@ -2,7 +2,7 @@
 // several copies (every step is an idempotent UPDATE / upsert), but one is enough.
 // Run with the react-server condition so lib/ modules marked `server-only` load outside Next.
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
-import { pruneLoginAttempts } from "@/lib/auth/login-rate-limit";
+import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
 import { checkServerConfig, workerConfig } from "@/lib/config/server";
 
@@ -12,7 +12,7 @@ let stopping = false;
 
 async function tick() {
   const now = new Date();
-  const leases = await sweepExpiredLeases(now);
+  const leases = await sweepExpiredLeases({ now });
   if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
   await pruneLoginAttempts(now);
   // Rollups, overage grace and review, usage warnings, past-due flags (each step idempotent).

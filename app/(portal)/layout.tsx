@@ -15,7 +15,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </Alert>
       </div>
     ) : (
-      <OverageBanner accountId={user.accountId} />
+      <OverageBanner actor={user.actor} />
     );
   return (
     <AppShell area="Customer" nav={customerNav} user={user} home="/dashboard" banner={banner}>

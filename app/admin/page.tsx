@@ -7,8 +7,8 @@ import { getAdminOverview } from "@/lib/domain/admin/get-admin-overview";
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminOverviewPage() {
-  await requireAdminPage();
-  const o = await getAdminOverview();
+  const { actor } = await requireAdminPage();
+  const o = await getAdminOverview({ actor });
   return (
     <>
       <PageHeader title="Admin console" description="The fleet at a glance." />

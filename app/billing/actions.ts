@@ -9,7 +9,6 @@ import { decideOverageCase } from "@/lib/domain/billing/decide-overage-case";
 import { issueDraftInvoices, issueInvoice } from "@/lib/domain/billing/issue-invoice";
 import { recordPayment } from "@/lib/domain/billing/record-payment";
 import { runInvoiceRun } from "@/lib/domain/billing/run-invoice-run";
-import { staffActor } from "@/lib/domain/billing/staff-actor";
 import { suspendAccount } from "@/lib/domain/billing/suspend-account";
 import { unsuspendAccount } from "@/lib/domain/billing/unsuspend-account";
 import { voidInvoice } from "@/lib/domain/billing/void-invoice";
@@ -25,20 +24,20 @@ import {
   voidInvoiceSchema,
 } from "@/lib/schemas/billing";
 
-export const decideOverageAction = billingAction(decideOverageSchema, async (input, { user }) => {
+export const decideOverageAction = billingAction(decideOverageSchema, async (input, { actor }) => {
   const decision =
     input.decision === "APPROVE"
       ? { decision: "APPROVE" as const }
       : input.decision === "WAIVE"
         ? { decision: "WAIVE" as const, reason: input.reason }
         : { decision: "ADJUST" as const, reason: input.reason, amountCents: input.amount };
-  const r = await decideOverageCase(input.caseId, decision, staffActor(user), new Date());
+  const r = await decideOverageCase({ actor, caseId: input.caseId, input: decision });
   revalidatePath("/billing", "layout");
   return { ok: true, message: `Case ${r.status.toLowerCase()}${r.amountCents ? `: ${formatMoney(r.amountCents)}` : ""}.` };
 });
 
-export const runInvoiceRunAction = billingAction(invoiceRunSchema, async (input, { user }) => {
-  const r = await runInvoiceRun(parsePeriod(input.period), { kind: "user", ...staffActor(user) }, new Date());
+export const runInvoiceRunAction = billingAction(invoiceRunSchema, async (input, { actor }) => {
+  const r = await runInvoiceRun({ actor, periodStart: parsePeriod(input.period) });
   revalidatePath("/billing", "layout");
   return {
     ok: true,
@@ -47,30 +46,29 @@ export const runInvoiceRunAction = billingAction(invoiceRunSchema, async (input,
   };
 });
 
-export const issueDraftsAction = billingAction(invoiceRunSchema, async (input, { user }) => {
-  const r = await issueDraftInvoices(parsePeriod(input.period), staffActor(user), new Date());
+export const issueDraftsAction = billingAction(invoiceRunSchema, async (input, { actor }) => {
+  const r = await issueDraftInvoices({ actor, periodStart: parsePeriod(input.period) });
   revalidatePath("/billing", "layout");
   return { ok: true, message: `Issued and mailed ${r.issued} invoice(s) for ${input.period}.`, values: { period: input.period } };
 });
 
-export const issueInvoiceAction = billingAction(issueInvoiceSchema, async (input, { user }) => {
-  await issueInvoice(input.invoiceId, staffActor(user), new Date());
+export const issueInvoiceAction = billingAction(issueInvoiceSchema, async (input, { actor }) => {
+  await issueInvoice({ actor, invoiceId: input.invoiceId });
   revalidatePath("/billing", "layout");
   return { ok: true, message: "Invoice issued and mailed." };
 });
 
-export const voidInvoiceAction = billingAction(voidInvoiceSchema, async (input, { user }) => {
-  await voidInvoice(input.invoiceId, input.reason, staffActor(user), new Date());
+export const voidInvoiceAction = billingAction(voidInvoiceSchema, async (input, { actor }) => {
+  await voidInvoice({ actor, invoiceId: input.invoiceId, reason: input.reason });
   revalidatePath("/billing", "layout");
   return { ok: true, message: "Invoice voided." };
 });
 
-export const recordPaymentAction = billingAction(recordPaymentSchema, async (input, { user }) => {
-  const r = await recordPayment(
-    { invoiceId: input.invoiceId, amountCents: input.amount, method: input.method, reference: input.reference },
-    staffActor(user),
-    new Date(),
-  );
+export const recordPaymentAction = billingAction(recordPaymentSchema, async (input, { actor }) => {
+  const r = await recordPayment({
+    actor,
+    input: { invoiceId: input.invoiceId, amountCents: input.amount, method: input.method, reference: input.reference },
+  });
   revalidatePath("/billing", "layout");
   return {
     ok: true,
@@ -78,12 +76,8 @@ export const recordPaymentAction = billingAction(recordPaymentSchema, async (inp
   };
 });
 
-export const addAdjustmentAction = billingAction(adjustmentSchema, async (input, { user }) => {
-  await addAccountAdjustment(
-    { accountId: input.accountId, amountCents: input.amount, reason: input.description },
-    staffActor(user),
-    new Date(),
-  );
+export const addAdjustmentAction = billingAction(adjustmentSchema, async (input, { actor }) => {
+  await addAccountAdjustment({ actor, input: { accountId: input.accountId, amountCents: input.amount, reason: input.description } });
   revalidatePath("/billing", "layout");
   return {
     ok: true,
@@ -91,14 +85,14 @@ export const addAdjustmentAction = billingAction(adjustmentSchema, async (input,
   };
 });
 
-export const suspendAccountAction = billingAction(suspendSchema, async (input, { user }) => {
-  const r = await suspendAccount(input.accountId, input.reason, staffActor(user), new Date());
+export const suspendAccountAction = billingAction(suspendSchema, async (input, { actor }) => {
+  const r = await suspendAccount({ actor, accountId: input.accountId, reason: input.reason });
   revalidatePath("/billing", "layout");
   return { ok: true, message: `Account suspended; ${r.stopped} jail(s) are being stopped.` };
 });
 
-export const unsuspendAccountAction = billingAction(unsuspendSchema, async (input, { user }) => {
-  const r = await unsuspendAccount(input.accountId, staffActor(user), new Date());
+export const unsuspendAccountAction = billingAction(unsuspendSchema, async (input, { actor }) => {
+  const r = await unsuspendAccount({ actor, accountId: input.accountId });
   revalidatePath("/billing", "layout");
   return { ok: true, message: `Account active again; ${r.started} jail(s) are being started.` };
 });

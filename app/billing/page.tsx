@@ -7,8 +7,8 @@ import { getBillingOverview } from "@/lib/domain/billing/get-billing-overview";
 export const metadata: Metadata = { title: "Billing" };
 
 export default async function BillingOverviewPage() {
-  await requireBillingPage();
-  const o = await getBillingOverview();
+  const { actor } = await requireBillingPage();
+  const o = await getBillingOverview({ actor });
   return (
     <>
       <PageHeader title="Billing console" description="Overage reviews, invoices and payments." />

@@ -1,6 +1,6 @@
 /** The exact commands to run on a new jailing host, with its one-time token. */
 export function EnrollCommand({ appUrl, token }: { appUrl: string; token: string }) {
-  const enroll = `npm run agent -- enroll --url ${appUrl} --token ${token} --config /etc/cellblock/agent.json --bridge cbbr0`;
+  const enroll = `npm run agent -- enroll --url ${appUrl} --token=${token} --config /etc/cellblock/agent.json --bridge cbbr0`;
   const run = "npm run agent -- run --config /etc/cellblock/agent.json";
   return (
     <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-4 text-sm" data-testid="enroll-command">

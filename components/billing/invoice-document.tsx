@@ -2,6 +2,7 @@
 // navigation via the `print:hidden` classes on the page around it).
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { formatDate, formatMoney } from "@/lib/format";
+import { invoiceBalanceCents } from "@/lib/domain/billing/invoice-balance";
 
 type Line = { id: string; kind: string; description: string; quantity: unknown; unitCents: number; amountCents: number };
 type Payment = { id: string; amountCents: number; method: string; reference: string; receivedAt: Date };
@@ -36,7 +37,7 @@ export const invoiceStatusTone: Record<InvoiceView["status"], BadgeTone> = {
 const kindLabel: Record<string, string> = { PLAN_FEE: "Plan", OVERAGE: "Overage", CREDIT: "Credit", ADJUSTMENT: "Charge" };
 
 export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
-  const balance = invoice.status === "ISSUED" ? invoice.totalCents - invoice.paidCents : 0;
+  const balance = invoiceBalanceCents(invoice);
   const month = new Date(invoice.periodStart).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
   return (
     <article

@@ -5,6 +5,7 @@ import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { formatPeriod } from "@/lib/calendar";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { InvoiceStatus } from "@/lib/generated/prisma/enums";
+import { invoiceBalanceCents } from "@/lib/domain/billing/invoice-balance";
 
 export type InvoicesTableRow = {
   id: string;
@@ -66,7 +67,7 @@ export function InvoicesTable({
             </Td>
             <Td>{formatDate(i.dueAt)}</Td>
             <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-            <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
+            <Td className="text-right tabular-nums">{formatMoney(invoiceBalanceCents(i))}</Td>
           </tr>
         ))}
       </TBody>

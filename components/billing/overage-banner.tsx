@@ -4,9 +4,10 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { listOpenOverageCases } from "@/lib/domain/billing/get-customer-billing";
 import { formatDate } from "@/lib/format";
+import type { CustomerActor } from "@/lib/domain/actor";
 
-export async function OverageBanner({ accountId }: { accountId: string }) {
-  const cases = await listOpenOverageCases(accountId);
+export async function OverageBanner({ actor }: { actor: CustomerActor }) {
+  const cases = await listOpenOverageCases({ actor });
   if (cases.length === 0) return null;
   return (
     <div className="px-4 pt-4 sm:px-6" data-testid="overage-banner">

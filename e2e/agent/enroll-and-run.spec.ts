@@ -29,7 +29,7 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   await page.getByRole("button", { name: "Add host" }).click();
   const line = await page.getByTestId("enroll-line").textContent();
   const runLine = await page.getByTestId("run-line").textContent();
-  expect(line).toMatch(/^npm run agent -- enroll --url \S+ --token \S+ --config \S+/);
+  expect(line).toMatch(/^npm run agent -- enroll --url \S+ --token=\S+ --config \S+/);
 
   // Run the shown commands as an operator would (npm, argv split on spaces), with the
   // configuration in a temp directory instead of /etc.
@@ -79,7 +79,7 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   expect(await prisma().jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "RUNNING" });
 
   await page.goto(`/admin/jobs?hostId=${host.id}`);
-  await expect(page.getByTestId(`job-row-${job.id}`)).toContainText("succeeded");
+  await expect(page.getByTestId(`job-row-${job.id}`)).toContainText("Done");
 
   // Destroy: gone from the host, addresses back in the pool.
   const destroy = await queueJob(host.id, jail.id, "DESTROY", jail.name);

@@ -39,7 +39,7 @@ export async function enrolHost(opts: { tag?: string; url?: string } = {}): Prom
         enrollTokenExpiresAt: new Date(Date.now() + 600_000),
       },
     });
-    await populatePools(tx, host.id, privateNetblock, publicPoolCidr);
+    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr });
     return host;
   });
   const res = await fetch(new URL("/api/agent/enroll", url), {

@@ -53,8 +53,8 @@ export async function orderJailOn(hostId: string, opts: { accountId?: string; pl
         hostId,
       },
     });
-    await allocateAddress(tx, hostId, "PRIVATE", jail.id);
-    if (host.publicPoolCidr) await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+    await allocateAddress(tx, { hostId: hostId, kind: "PRIVATE", jailId: jail.id });
+    if (host.publicPoolCidr) await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
     const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
     const job = await enqueueJob(tx, {
       hostId,

@@ -35,12 +35,22 @@ function spec(over: Partial<JailSpec> = {}): JailSpec {
     hostname: "www.example.com",
     template: {
       slug: "freebsd-14",
+      version: 1,
       lxcTemplate: "busybox",
+      lxcRootfs: null,
       zfsSnapshot: "zroot/cellblock/templates/freebsd-14@base",
       tarballPath: "/usr/local/cellblock/templates/freebsd-14.txz",
     },
     limits: { memoryMb: 512, maxProcesses: 64, cpuPercent: 50, diskQuotaMb: 10240 },
-    network: { privateIp: "10.77.0.5", privatePrefix: 24, privateGateway: "10.77.0.1", publicIp: "203.0.113.5" },
+    network: {
+      privateIp: "10.77.0.5",
+      privatePrefix: 24,
+      privateGateway: "10.77.0.1",
+      publicIp: "203.0.113.5",
+      ipv6: null,
+      ipv6PrefixLength: null,
+      ipv6Gateway: null,
+    },
     ...over,
   };
 }

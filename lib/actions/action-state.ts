@@ -11,5 +11,3 @@ export type ActionState<T = unknown> = {
   /** The values the user typed, echoed back so a failed form keeps them. */
   values?: Record<string, string>;
 };
-
-export const initialActionState: ActionState = {};

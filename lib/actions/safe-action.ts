@@ -12,6 +12,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { requireAdmin, requireBilling, requireCustomer, type CustomerUser, type SessionUser } from "@/lib/auth/session";
 import { zodFieldErrorsPlain } from "@/lib/schemas/zod-errors";
 import type { ActionState } from "./action-state";
+import { customerActor, staffActor, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
 
 /** A handler returns nothing (success) or its own ActionState (a message, data, or a soft error). */
 type Handler<S extends z.ZodType, Ctx, R> = (input: z.infer<S>, ctx: Ctx) => Promise<ActionState<R> | void>;
@@ -71,18 +72,19 @@ function makeAction<Ctx>(resolve: () => Promise<Ctx>) {
 }
 
 type PublicCtx = { ip: string | null };
-type UserCtx<U> = { user: U; ip: string | null };
+/** The signed-in user and the domain's actor for them (ids from the session, never the form). */
+type UserCtx<U, A> = { user: U; actor: A; ip: string | null };
 
 export const publicAction = makeAction<PublicCtx>(async () => ({ ip: clientIp(await headers()) }));
-export const customerAction = makeAction<UserCtx<CustomerUser>>(async () => {
+export const customerAction = makeAction<UserCtx<CustomerUser, CustomerActor>>(async () => {
   const user = await requireCustomer();
-  return { user, ip: user.ip };
+  return { user, actor: customerActor(user), ip: user.ip };
 });
-export const adminAction = makeAction<UserCtx<SessionUser>>(async () => {
+export const adminAction = makeAction<UserCtx<SessionUser, StaffActor>>(async () => {
   const user = await requireAdmin();
-  return { user, ip: user.ip };
+  return { user, actor: staffActor(user), ip: user.ip };
 });
-export const billingAction = makeAction<UserCtx<SessionUser>>(async () => {
+export const billingAction = makeAction<UserCtx<SessionUser, StaffActor>>(async () => {
   const user = await requireBilling();
-  return { user, ip: user.ip };
+  return { user, actor: staffActor(user), ip: user.ip };
 });

@@ -9,10 +9,14 @@ import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
+import { customerActor, staffActor, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
 
 export type Role = "CUSTOMER" | "ADMIN" | "BILLING";
 export type SessionUser = { id: string; name: string; email: string; role: Role; accountId: string | null; ip: string | null };
 export type CustomerUser = SessionUser & { role: "CUSTOMER"; accountId: string; accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED" };
+/** A signed-in user together with the actor the domain functions take. */
+export type CustomerPageUser = CustomerUser & { actor: CustomerActor };
+export type StaffPageUser = SessionUser & { actor: StaffActor };
 
 /** The signed-in user, re-validated against the database once per request, or null. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
@@ -40,22 +44,23 @@ export async function requireUserPage(): Promise<SessionUser> {
   return (await getCurrentUser()) ?? loginRedirect();
 }
 
-export async function requireCustomerPage(): Promise<CustomerUser> {
+export async function requireCustomerPage(): Promise<CustomerPageUser> {
   const user = await requireUserPage();
   if (user.role !== "CUSTOMER") redirect(homeFor(user.role));
-  return withAccount(user);
+  const customer = await withAccount(user);
+  return { ...customer, actor: customerActor(customer) };
 }
 
-export async function requireAdminPage(): Promise<SessionUser> {
+export async function requireAdminPage(): Promise<StaffPageUser> {
   const user = await requireUserPage();
   if (user.role !== "ADMIN") forbidden();
-  return user;
+  return { ...user, actor: staffActor(user) };
 }
 
-export async function requireBillingPage(): Promise<SessionUser> {
+export async function requireBillingPage(): Promise<StaffPageUser> {
   const user = await requireUserPage();
   if (user.role !== "BILLING" && user.role !== "ADMIN") forbidden();
-  return user;
+  return { ...user, actor: staffActor(user) };
 }
 
 // ─── actions and handlers: throw AppError, the wrapper turns it into a response ───

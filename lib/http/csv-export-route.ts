@@ -2,15 +2,16 @@
 import "server-only";
 import { requireBilling } from "@/lib/auth/session";
 import { parsePeriod } from "@/lib/calendar";
+import { staffActor, type StaffActor } from "@/lib/domain/actor";
 import { errorResponse } from "@/lib/http/route";
 import { periodSchema } from "@/lib/schemas/billing";
 
-export function csvExportRoute(filePrefix: string, exportCsv: (periodStart: Date) => Promise<string>) {
+export function csvExportRoute(filePrefix: string, exportCsv: (opts: { actor: StaffActor; periodStart: Date }) => Promise<string>) {
   return async function GET(req: Request): Promise<Response> {
     try {
-      await requireBilling();
+      const actor = staffActor(await requireBilling());
       const period = periodSchema.parse(new URL(req.url).searchParams.get("period") ?? "");
-      const csv = await exportCsv(parsePeriod(period));
+      const csv = await exportCsv({ actor, periodStart: parsePeriod(period) });
       return new Response(csv, {
         headers: {
           "Content-Type": "text/csv; charset=utf-8",

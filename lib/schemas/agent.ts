@@ -82,3 +82,18 @@ export const hogEvent = z.object({
   detectedAt: z.iso.datetime(),
 });
 export const hogsRequest = z.object({ events: z.array(hogEvent).max(1000) });
+
+/**
+ * A running job's report of how far it got (a template build, an unpack). Every report also
+ * renews the job's lease, so a long job is not handed to another attempt while it still runs.
+ * `attempt` is the attempt number the lease was given with: a report from an attempt whose lease
+ * was handed on is refused (409), and that attempt should stop.
+ */
+export const jobProgressRequest = z.object({
+  attempt: z.number().int().min(1),
+  percent: z.number().int().min(0).max(100).optional(),
+  message: z.string().max(200).optional(),
+  /** The tail of the command output so far. */
+  output: z.string().max(8000).optional(),
+});
+export const jobProgressResponse = z.object({ leaseExpiresAt: z.string() });

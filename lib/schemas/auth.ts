@@ -19,9 +19,12 @@ export const signUpSchema = z.object({
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
+// Deliberately loose: authenticate() normalises the address and answers every wrong or
+// malformed pair with the same words, so the form never says which half was wrong.
 export const loginSchema = z.object({
-  email,
-  password: z.string().min(1, "Password is required.").max(200),
+  email: z.string().max(1000).default(""),
+  password: z.string().max(1000).default(""),
+  callbackUrl: z.string().max(500).optional(),
 });
 
 export const requestPasswordResetSchema = z.object({ email });

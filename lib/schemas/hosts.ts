@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { text } from "./common";
-import { fqdn, ipv4Cidr } from "./net";
-import { parseCidr } from "@/lib/domain/ipam/cidr";
+import { fqdn, ipv4Cidr, ipv6Prefix } from "./net";
+import { parseIpv4Cidr } from "@/lib/domain/ipam/addresses";
 
 const positiveInt = (label: string, max: number) =>
   z.coerce
@@ -27,11 +26,15 @@ export const createHostSchema = z
       .union([z.literal("").transform(() => null), ipv4Cidr])
       .optional()
       .transform((v) => v ?? null),
+    ipv6Prefix: z
+      .union([z.literal("").transform(() => null), ipv6Prefix])
+      .optional()
+      .transform((v) => v ?? null),
   })
   .superRefine((v, ctx) => {
-    if (parseCidr(v.privateNetblock).prefix < 16)
+    if (parseIpv4Cidr(v.privateNetblock).prefix < 16)
       ctx.addIssue({ code: "custom", path: ["privateNetblock"], message: "Use a /16 or smaller block." });
-    if (v.publicPoolCidr && parseCidr(v.publicPoolCidr).prefix < 16)
+    if (v.publicPoolCidr && parseIpv4Cidr(v.publicPoolCidr).prefix < 16)
       ctx.addIssue({ code: "custom", path: ["publicPoolCidr"], message: "Use a /16 or smaller block." });
   });
 export type CreateHostInput = z.infer<typeof createHostSchema>;
@@ -39,4 +42,3 @@ export type CreateHostInput = z.infer<typeof createHostSchema>;
 export const hostIdSchema = z.object({ hostId: z.string().min(1).max(64) });
 export const jobIdSchema = z.object({ jobId: z.string().min(1).max(64) });
 export const hostStatusSchema = z.object({ hostId: z.string().min(1).max(64), status: z.enum(["ACTIVE", "DRAINING", "DISABLED"]) });
-export const hostLabel = text("Name", 40);

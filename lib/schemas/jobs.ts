@@ -2,7 +2,7 @@
 // reports back. The panel validates a payload before queueing it; the agent validates it again
 // before running anything, and validates nothing it has not parsed with these schemas.
 import { z } from "zod";
-import { fqdn, ipv4, jailName } from "./net";
+import { fqdn, ipv4, ipv6, jailName } from "./net";
 
 export const JOB_TYPES = [
   "CREATE",
@@ -17,6 +17,7 @@ export const JOB_TYPES = [
   "SNAPSHOT",
   "MIGRATE_OUT",
   "MIGRATE_IN",
+  "BUILD_TEMPLATE",
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
@@ -28,9 +29,34 @@ export const jailLimits = z.object({
 });
 export type JailLimits = z.infer<typeof jailLimits>;
 
+/**
+ * How the lxc driver makes a template's root file system: an LXC template script run by
+ * lxc-create (busybox, for fast tests), or a real OS built with mmdebstrap from the host's own
+ * apt sources, cached per host and version and unpacked per jail (the seed's "skeletons").
+ */
+export const lxcRootfs = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("lxc-template"), name: z.string().regex(/^[a-z0-9._-]{1,60}$/) }),
+  z.object({
+    kind: z.literal("mmdebstrap"),
+    /** Debian suite, e.g. "bookworm". */
+    suite: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+    variant: z.enum(["minbase", "apt", "important", "standard"]).default("minbase"),
+    /** Extra packages, Debian package names. */
+    packages: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{0,100}$/))
+      .max(200)
+      .default([]),
+  }),
+]);
+export type LxcRootfs = z.infer<typeof lxcRootfs>;
+
 export const jailTemplate = z.object({
   slug: z.string().regex(/^[a-z0-9-]{1,60}$/),
+  /** Bumped whenever the template's recipe changes: hosts build and cache each version once. */
+  version: z.number().int().min(1).max(1_000_000).default(1),
   lxcTemplate: z.string().regex(/^[a-z0-9._-]{1,60}$/),
+  /** How the lxc driver builds the root; absent in old payloads → `lxc-create -t lxcTemplate`. */
+  lxcRootfs: lxcRootfs.nullable().default(null),
   zfsSnapshot: z
     .string()
     .regex(/^[A-Za-z0-9._/-]+@[A-Za-z0-9._-]+$/)
@@ -46,6 +72,12 @@ export const jailNetwork = z.object({
   privatePrefix: z.number().int().min(8).max(30),
   privateGateway: ipv4,
   publicIp: ipv4.nullable(),
+  /** The jail's global IPv6 address (one per jail, out of its host's prefix); absent in old payloads. */
+  ipv6: ipv6.nullable().default(null),
+  /** Prefix length of the host's IPv6 prefix (64 for a /64). */
+  ipv6PrefixLength: z.number().int().min(48).max(128).nullable().default(null),
+  /** The host's own address in that prefix, the jail's IPv6 gateway. */
+  ipv6Gateway: ipv6.nullable().default(null),
 });
 
 /** Everything needed to build a jail from nothing; CREATE and REINSTALL carry it. */
@@ -66,27 +98,50 @@ export const authorizedKey = z
 
 const byName = z.object({ name: jailName });
 
+/** A SHA-512 crypt(3) hash ("$6$salt$hash"), never the password. Removed from the job row when the job ends. */
+export const passwordHash = z.string().regex(/^\$6\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}$/);
+
+const buildJail = z.object({
+  jail: jailSpec,
+  sshKeys: z.array(authorizedKey).max(50),
+  start: z.boolean(),
+  /** Root's password for the new root, when the customer set one with the reinstall (or order). */
+  rootPasswordHash: passwordHash.nullable().default(null),
+});
+
 export const jobPayloads = {
-  CREATE: z.object({ jail: jailSpec, sshKeys: z.array(authorizedKey).max(50), start: z.boolean() }),
+  CREATE: buildJail,
   START: byName,
   STOP: byName,
   RESTART: byName,
-  REINSTALL: z.object({ jail: jailSpec, sshKeys: z.array(authorizedKey).max(50), start: z.boolean() }),
+  REINSTALL: buildJail,
   DESTROY: byName,
   SET_LIMITS: z.object({ name: jailName, limits: jailLimits }),
-  // A SHA-512 crypt(3) hash ("$6$salt$hash"), never the password. Removed from the job row
-  // when the job ends.
-  SET_PASSWORD: z.object({ name: jailName, passwordHash: z.string().regex(/^\$6\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}$/) }),
+  SET_PASSWORD: z.object({ name: jailName, passwordHash }),
   SET_SSH_KEYS: z.object({ name: jailName, keys: z.array(authorizedKey).max(50) }),
   SNAPSHOT: z.object({ name: jailName, snapshot: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
   MIGRATE_OUT: z.object({ name: jailName, targetHost: fqdn }),
   MIGRATE_IN: z.object({ jail: jailSpec, sourceHost: fqdn }),
+  /** Builds (or finds cached) a template's root on the host, ahead of the jails that need it. */
+  BUILD_TEMPLATE: z.object({ template: jailTemplate }),
 } satisfies Record<JobType, z.ZodType>;
 
-export type JobPayload<T extends JobType> = z.infer<(typeof jobPayloads)[T]>;
+/** A job's payload as a caller writes it (fields with defaults may be left out). */
+export type JobPayload<T extends JobType> = z.input<(typeof jobPayloads)[T]>;
+/** A job's payload as it reaches the agent: parsed, defaults filled in. */
+export type ParsedJobPayload<T extends JobType> = z.output<(typeof jobPayloads)[T]>;
 
 /** Payload fields that are secret: stripped from the row once the job ends, never logged. */
-export const SECRET_PAYLOAD_FIELDS: Partial<Record<JobType, string[]>> = { SET_PASSWORD: ["passwordHash"] };
+/**
+ * Payload fields that are secret, and what replaces each once the job ends: "[removed]" where the
+ * job can never run again (a password job is refused a retry), null where the field is optional,
+ * so an administrator's retry of a build runs without it rather than failing validation.
+ */
+export const SECRET_PAYLOAD_FIELDS: Partial<Record<JobType, Record<string, "[removed]" | null>>> = {
+  SET_PASSWORD: { passwordHash: "[removed]" },
+  CREATE: { rootPasswordHash: null },
+  REINSTALL: { rootPasswordHash: null },
+};
 
 /** What the agent reports when a job succeeds. */
 export const jobResult = z.object({
@@ -94,6 +149,10 @@ export const jobResult = z.object({
   running: z.boolean().optional(),
   sshHostKeyFingerprint: z.string().max(200).nullable().optional(),
   destroyed: z.boolean().optional(),
+  /** CREATE / REINSTALL: root's password was set from the payload's hash. */
+  rootPasswordSet: z.boolean().optional(),
+  /** BUILD_TEMPLATE: size of the cached root, in bytes. */
+  templateBytes: z.number().int().min(0).optional(),
   note: z.string().max(2000).optional(),
 });
 export type JobResult = z.infer<typeof jobResult>;

@@ -1,6 +1,7 @@
 // Names and addresses that end up on a host's command line. Validated here, once, before
 // they go near a command — by the panel when they are typed, and by the agent again when a
 // job arrives.
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /** An RFC 1123 fully-qualified hostname, lower-cased: `www.example.com`. */
@@ -15,9 +16,9 @@ export const fqdn = z
   )
   .refine((v) => !/^\d+(\.\d+)*$/.test(v), "A hostname cannot be only digits.");
 
+/** Dotted-quad IPv4 only (no octal, hex or short forms, which some tools read differently). */
 export function isIpv4(v: string): boolean {
-  const parts = v.split(".");
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  return ipaddr.IPv4.isValidFourPartDecimal(v) && !v.split(".").some((p) => p.length > 1 && p.startsWith("0"));
 }
 
 export const ipv4 = z.string().trim().refine(isIpv4, "Not an IPv4 address.");
@@ -32,6 +33,33 @@ export const ipv4Cidr = z
     const n = Number(len);
     return n >= 8 && n <= 30;
   }, "Use CIDR notation such as 10.77.0.0/24 (prefix /8 to /30).");
+
+/** An IPv6 address in its canonical text form (RFC 5952: lower case, zeros compressed), e.g. `fd00:77::2`. */
+export const ipv6 = z
+  .string()
+  .trim()
+  .refine((v) => ipaddr.IPv6.isValid(v) && !v.includes("%") && !v.includes("."), "Not an IPv6 address.")
+  .transform((v) => ipaddr.IPv6.parse(v).toRFC5952String());
+
+/**
+ * A host's IPv6 prefix, `fd00:77::/64`: the network address with a prefix length of 48 to 64
+ * (jails get one address each out of it; SLAAC and most routed allocations are /64).
+ */
+export const ipv6Prefix = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const [addr, len] = ipaddr.IPv6.parseCIDR(v);
+      return len >= 48 && len <= 64 && ipaddr.IPv6.networkAddressFromCIDR(v).toRFC5952String() === addr.toRFC5952String();
+    } catch {
+      return false;
+    }
+  }, "Use an IPv6 prefix such as fd00:77::/64 (the network address, prefix /48 to /64).")
+  .transform((v) => {
+    const [addr, len] = ipaddr.IPv6.parseCIDR(v);
+    return `${addr.toRFC5952String()}/${len}`;
+  });
 
 /** The jail's name on its host: jail(8) names and LXC container names, no dots, no slashes. */
 export const jailName = z.string().regex(/^cb[a-z0-9]{6,40}$/, "Invalid jail name.");

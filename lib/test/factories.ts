@@ -71,6 +71,19 @@ export async function getOrCreateTemplate(slug = "test-base") {
   );
 }
 
+/** A real-OS template (built on the host with mmdebstrap before jails can use it), one per call. */
+export async function createOsTemplate() {
+  const slug = `os-${uid()}`;
+  return db.template.create({
+    data: {
+      slug,
+      name: `Debian ${slug}`,
+      lxcTemplate: "debian",
+      lxcRootfs: { kind: "mmdebstrap", suite: "bookworm", variant: "minbase", packages: ["openssh-server"] },
+    },
+  });
+}
+
 let hostCounter = 0;
 /**
  * An ACTIVE host with a fresh heartbeat and populated pools. Each call gets its own private
@@ -82,6 +95,8 @@ export async function createHost(
     heartbeat?: Date | null;
     status?: "ACTIVE" | "DRAINING" | "PENDING" | "DISABLED";
     publicPool?: boolean;
+    /** An IPv6 prefix for the host (a fresh ULA /64 by default), or null for none. */
+    ipv6Prefix?: string | null;
   } = {},
 ) {
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
@@ -102,10 +117,14 @@ export async function createHost(
         capacityMemoryMb: 64_000,
         privateNetblock,
         publicPoolCidr,
+        ipv6Prefix:
+          overrides.ipv6Prefix === undefined
+            ? `fd00:${(n % 65536).toString(16)}:${(hostCounter % 65536).toString(16)}::/64`
+            : overrides.ipv6Prefix,
         lastHeartbeatAt: overrides.heartbeat === undefined ? new Date() : overrides.heartbeat,
       },
     });
-    await populatePools(tx, host.id, privateNetblock, publicPoolCidr);
+    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr });
     return host;
   });
 }
@@ -138,8 +157,8 @@ export async function createJailRow(opts: {
         ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
       },
     });
-    await allocateAddress(tx, opts.hostId, "PRIVATE", jail.id);
-    await allocateAddress(tx, opts.hostId, "PUBLIC", jail.id);
+    await allocateAddress(tx, { hostId: opts.hostId, kind: "PRIVATE", jailId: jail.id });
+    await allocateAddress(tx, { hostId: opts.hostId, kind: "PUBLIC", jailId: jail.id });
     return jail;
   });
 }

@@ -62,7 +62,7 @@ export async function startLocalAgent(opts: {
         },
         update: unavailable ? { status: "DISABLED", unavailableReason: unavailable } : {},
       });
-      await populatePools(tx, host.id, host.privateNetblock, host.publicPoolCidr);
+      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr: host.publicPoolCidr });
       return host;
     });
     if (unavailable) return { child: null, hostId: host.id, unavailable, configFile };
@@ -87,8 +87,9 @@ export async function startLocalAgent(opts: {
           "enroll",
           "--url",
           opts.appUrl,
-          "--token",
-          token,
+          // --token=… (not "--token …"): a base64url token may start with "-", which an
+          // argument parser takes for an option.
+          `--token=${token}`,
           "--config",
           configFile,
           "--driver",

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const user = await requireCustomerPage();
-  const account = await getAccountProfile(user.accountId);
+  const account = await getAccountProfile({ actor: user.actor });
   return (
     <>
       <PageHeader title="Account" description="Your login and your billing contact." />

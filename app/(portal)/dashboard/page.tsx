@@ -7,13 +7,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LinkButton } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomerPage } from "@/lib/auth/session";
-import { getDashboard } from "@/lib/domain/accounts/get-dashboard";
+import { getCustomerDashboard } from "@/lib/domain/accounts/get-customer-dashboard";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const user = await requireCustomerPage();
-  const dashboard = await getDashboard(user.accountId);
+  const dashboard = await getCustomerDashboard({ actor: user.actor });
   const busy = dashboard.jails.some((j) => j.inProgress);
   return (
     <>

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Invoices" };
 
 export default async function CustomerInvoicesPage() {
   const user = await requireCustomerPage();
-  const { invoices, openCases, balanceCents } = await getCustomerBilling(user.accountId);
+  const { invoices, openCases, balanceCents } = await getCustomerBilling({ actor: user.actor });
   const nextDue = invoices
     .filter((i) => i.status === "ISSUED")
     .map((i) => i.dueAt)

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Jails" };
 export default async function JailsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireCustomerPage();
   const page = pageSchema.parse((await searchParams).page);
-  const list = await listJails(user.accountId, { page });
+  const list = await listJails({ actor: user.actor, page });
   return (
     <>
       <PageHeader title="Jails" description="Your FreeBSD jails." actions={<LinkButton href="/order">Order a jail</LinkButton>} />

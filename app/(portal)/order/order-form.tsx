@@ -4,18 +4,9 @@ import { FieldErrors, TextField } from "@/components/forms/fields";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { formatMb, formatMoney } from "@/lib/format";
 import { orderJailAction } from "./actions";
+import type { PlanCardData } from "@/components/catalog/plan-cards";
 
-type Plan = {
-  id: string;
-  slug: string;
-  name: string;
-  priceCents: number;
-  diskQuotaMb: number;
-  memoryLimitMb: number;
-  maxProcesses: number;
-  cpuPercent: number;
-  bandwidthGb: number;
-};
+type Plan = Omit<PlanCardData, "description" | "overagePricePerGbCents">;
 type Template = { id: string; slug: string; name: string; description: string };
 
 const choice =

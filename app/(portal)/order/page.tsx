@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Order a jail" };
 export default async function OrderPage({ searchParams }: { searchParams: Promise<{ plan?: string }> }) {
   const user = await requireCustomerPage();
   const { plan } = await searchParams;
-  const form = await getOrderForm(user.accountId);
+  const form = await getOrderForm({ actor: user.actor });
   const suspended = form.accountStatus !== "ACTIVE";
   return (
     <>

@@ -4,7 +4,7 @@ import { requestPasswordReset } from "@/lib/domain/accounts/password-reset";
 import { requestPasswordResetSchema } from "@/lib/schemas/auth";
 
 export const requestPasswordResetAction = publicAction(requestPasswordResetSchema, async ({ email }) => {
-  await requestPasswordReset(email);
+  await requestPasswordReset({ email });
   // The same answer whether or not the address has a login.
   return { ok: true, message: "If that address has a Cellblock login, a reset link is on its way. It expires in an hour." };
 });

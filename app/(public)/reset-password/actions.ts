@@ -5,6 +5,6 @@ import { resetPassword } from "@/lib/domain/accounts/password-reset";
 import { resetPasswordSchema } from "@/lib/schemas/auth";
 
 export const resetPasswordAction = publicAction(resetPasswordSchema, async ({ token, password }) => {
-  await resetPassword(token, password);
+  await resetPassword({ token, password });
   redirect("/login?reset=1");
 });

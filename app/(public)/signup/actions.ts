@@ -11,7 +11,7 @@ const signUpFormSchema = signUpSchema.extend({ next: z.string().max(500).optiona
 
 /** Creates the account, signs the new customer in, and continues to `next` (the order path). */
 export const signUpAction = publicAction(signUpFormSchema, async ({ next, ...input }, { ip }) => {
-  const { user } = await signUp(input, ip);
+  const { user } = await signUp({ input, ip });
   await startSession(user);
   redirect(safeNextPath(next, "/dashboard"));
 });

@@ -11,11 +11,11 @@ import { page as pageSchema } from "@/lib/schemas/common";
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ page?: string; action?: string }> }) {
-  await requireAdminPage();
+  const { actor } = await requireAdminPage();
   const params = await searchParams;
   const page = pageSchema.parse(params.page);
   const action = params.action?.slice(0, 100) || undefined;
-  const { rows, hasMore } = await listAudit({ page, action });
+  const { rows, hasMore } = await listAudit({ actor, page, action });
   return (
     <>
       <PageHeader title="Audit log" description="Who changed what, newest first. Admin and billing actions are always recorded." />

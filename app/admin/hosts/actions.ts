@@ -8,19 +8,19 @@ import { createHostSchema, hostIdSchema, hostStatusSchema } from "@/lib/schemas/
 
 export type EnrollmentData = { hostId: string; hostName: string; token: string; appUrl: string };
 
-export const createHostAction = adminAction(createHostSchema, async (input, { user }) => {
-  const { host, token } = await createHost(input, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+export const createHostAction = adminAction(createHostSchema, async (input, { actor }) => {
+  const { host, token } = await createHost({ actor, input });
   revalidatePath("/admin/hosts");
   return { ok: true, data: { hostId: host.id, hostName: host.name, token, appUrl: webConfig().APP_URL } satisfies EnrollmentData };
 });
 
-export const issueEnrollTokenAction = adminAction(hostIdSchema, async ({ hostId }, { user }) => {
-  const token = await issueEnrollToken(hostId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+export const issueEnrollTokenAction = adminAction(hostIdSchema, async ({ hostId }, { actor }) => {
+  const token = await issueEnrollToken({ actor, hostId });
   return { ok: true, data: { hostId, hostName: "", token, appUrl: webConfig().APP_URL } satisfies EnrollmentData };
 });
 
-export const setHostStatusAction = adminAction(hostStatusSchema, async ({ hostId, status }, { user }) => {
-  await setHostStatus(hostId, status, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+export const setHostStatusAction = adminAction(hostStatusSchema, async ({ hostId, status }, { actor }) => {
+  await setHostStatus({ actor, hostId, status });
   revalidatePath(`/admin/hosts/${hostId}`);
   return { ok: true, message: `Host is now ${status.toLowerCase()}.` };
 });

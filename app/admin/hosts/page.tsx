@@ -15,9 +15,9 @@ import { page as pageSchema } from "@/lib/schemas/common";
 export const metadata: Metadata = { title: "Hosts" };
 
 export default async function HostsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
-  await requireAdminPage();
+  const { actor } = await requireAdminPage();
   const page = pageSchema.parse((await searchParams).page);
-  const { rows, total } = await listHosts(page);
+  const { rows, total } = await listHosts({ actor, page });
   return (
     <>
       <PageHeader

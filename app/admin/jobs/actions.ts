@@ -4,14 +4,14 @@ import { adminAction } from "@/lib/actions/safe-action";
 import { cancelJob, retryJob } from "@/lib/domain/jobs/admin-jobs";
 import { jobIdSchema } from "@/lib/schemas/hosts";
 
-export const retryJobAction = adminAction(jobIdSchema, async ({ jobId }, { user }) => {
-  await retryJob(jobId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+export const retryJobAction = adminAction(jobIdSchema, async ({ jobId }, { actor }) => {
+  await retryJob({ actor, jobId });
   revalidatePath("/admin/jobs");
   return { ok: true, message: "Queued again." };
 });
 
-export const cancelJobAction = adminAction(jobIdSchema, async ({ jobId }, { user }) => {
-  await cancelJob(jobId, { kind: "user", id: user.id, role: user.role, ip: user.ip });
+export const cancelJobAction = adminAction(jobIdSchema, async ({ jobId }, { actor }) => {
+  await cancelJob({ actor, jobId });
   revalidatePath("/admin/jobs");
   return { ok: true, message: "Cancelled." };
 });

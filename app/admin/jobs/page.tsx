@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { JobButtons } from "@/components/admin/job-buttons";
-import { JobStatusBadge } from "@/components/admin/job-status-badge";
+import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
@@ -22,7 +22,7 @@ const filterSchema = z.object({
 });
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireAdminPage();
+  const { actor } = await requireAdminPage();
   const params = await searchParams;
   const page = pageSchema.parse(params.page);
   const filter = filterSchema.parse({
@@ -30,7 +30,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     status: params.status || undefined,
     type: params.type || undefined,
   });
-  const { rows, hasMore } = await listJobs(filter, page);
+  const { rows, hasMore } = await listJobs({ actor, filter, page });
   const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm";
   return (
     <>

@@ -14,11 +14,11 @@ export const metadata: Metadata = { title: "Mail outbox" };
 const tone = { STORED: "blue", QUEUED: "yellow", SENT: "green", FAILED: "red" } as const;
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string; to?: string }> }) {
-  await requireAdminPage();
+  const { actor } = await requireAdminPage();
   const params = await searchParams;
   const page = pageSchema.parse(params.page);
   const to = params.to?.slice(0, 254) || undefined;
-  const { rows, total } = await listOutbox(page, to);
+  const { rows, total } = await listOutbox({ actor, page, to });
   return (
     <>
       <PageHeader

@@ -20,11 +20,11 @@ const FILTERS = [
 ] as const;
 
 export default async function BillingAccountsPage({ searchParams }: { searchParams: Promise<{ page?: string; filter?: string }> }) {
-  await requireBillingPage();
+  const { actor } = await requireBillingPage();
   const params = await searchParams;
   const filter = FILTERS.find(([f]) => f === params.filter)?.[0] ?? "all";
   const page = pageSchema.parse(params.page);
-  const { rows, hasMore } = await listBillingAccounts(filter, page);
+  const { rows, hasMore } = await listBillingAccounts({ actor, filter, page });
   return (
     <>
       <PageHeader

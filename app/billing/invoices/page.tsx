@@ -25,7 +25,7 @@ export default async function InvoicesPage({
 }: {
   searchParams: Promise<{ page?: string; period?: string; status?: string }>;
 }) {
-  await requireBillingPage();
+  const { actor } = await requireBillingPage();
   const params = await searchParams;
   const now = new Date();
   const lastMonth = formatPeriod(monthStart(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))));
@@ -34,7 +34,11 @@ export default async function InvoicesPage({
   const period = parsed.success ? parsed.data : undefined;
   const status = STATUSES.find((s) => s === params.status);
   const page = pageSchema.parse(params.page);
-  const { rows, total, sums } = await listInvoices({ periodStart: period ? parsePeriod(period) : undefined, status }, page);
+  const { rows, total, sums } = await listInvoices({
+    actor,
+    filter: { periodStart: period ? parsePeriod(period) : undefined, status },
+    page,
+  });
   const months = Array.from({ length: 13 }, (_, i) => formatPeriod(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1))));
   const runPeriod = period ?? lastMonth;
   return (

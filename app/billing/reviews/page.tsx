@@ -20,11 +20,11 @@ export const metadata: Metadata = { title: "Overage review" };
 const kindLabel = { DISK: "Disk", BANDWIDTH: "Transfer" } as const;
 
 export default async function ReviewsPage({ searchParams }: { searchParams: Promise<{ page?: string; status?: string }> }) {
-  await requireBillingPage();
+  const { actor } = await requireBillingPage();
   const params = await searchParams;
   const status = params.status === "grace" ? "GRACE" : "REVIEW";
   const page = pageSchema.parse(params.page);
-  const { rows, total } = await listOverageCases(status, page);
+  const { rows, total } = await listOverageCases({ actor, status, page });
   const tab = (s: "review" | "grace", label: string) => (
     <Link
       href={s === "review" ? "/billing/reviews" : "/billing/reviews?status=grace"}

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, TEST_PASSWORD, uid } from "@/lib/test/factories";
 import { authenticate } from "./authenticate";
+import { loginAttemptKeys } from "./login-rate-limit";
+
+const failures = (key: string | null) => db.loginAttempt.count({ where: { key: key!, success: false } });
 
 const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
@@ -37,8 +40,11 @@ describe("authenticate", () => {
   it("locks an IP after 20 failures across many addresses", async () => {
     const address = ip();
     for (let i = 0; i < 20; i++) {
-      await authenticate({ email: `spray-${uid()}@example.test`, password: "guess", ip: address }).catch(() => {});
+      await expect(authenticate({ email: `spray-${uid()}@example.test`, password: "guess", ip: address })).rejects.toMatchObject({
+        code: "UNAUTHENTICATED",
+      });
     }
+    expect(await failures(loginAttemptKeys("any@example.test", address).ip)).toBe(20);
     const { user } = await createCustomer();
     await expect(authenticate({ email: user.email, password: TEST_PASSWORD, ip: address })).rejects.toMatchObject({ code: "RATE_LIMITED" });
     // The same user from another address is fine: the lock is on the IP, not the account.
@@ -47,8 +53,14 @@ describe("authenticate", () => {
 
   it("forgets an address's earlier failures after a successful sign-in", async () => {
     const { user } = await createCustomer();
-    for (let i = 0; i < 4; i++) await authenticate({ email: user.email, password: "nope", ip: ip() }).catch(() => {});
-    await authenticate({ email: user.email, password: TEST_PASSWORD, ip: ip() });
-    expect(await db.loginAttempt.count({ where: { key: `email:${user.email}`, success: false } })).toBe(0);
+    const keys = loginAttemptKeys(user.email, null);
+    for (let i = 0; i < 4; i++) {
+      await expect(authenticate({ email: user.email, password: "nope", ip: ip() })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+    expect(await failures(keys.email)).toBe(4); // each failure was recorded…
+    await expect(authenticate({ email: user.email.toUpperCase(), password: TEST_PASSWORD, ip: ip() })).resolves.toMatchObject({
+      id: user.id,
+    });
+    expect(await failures(keys.email)).toBe(0); // …and the success forgave them
   });
 });

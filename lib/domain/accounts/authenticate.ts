@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
-import { assertLoginAllowed, recordLoginAttempt } from "@/lib/auth/login-rate-limit";
+import { assertLoginAllowed, recordLoginAttempt } from "@/lib/domain/accounts/login-rate-limit";
 
 const WRONG = "Wrong e-mail address or password.";
 

@@ -2,9 +2,22 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
+import type { PersonActor } from "@/lib/domain/actor";
 
-/** Changes the caller's password and ends all their sessions (they sign in again). */
-export async function changePassword(userId: string, currentPassword: string, password: string): Promise<void> {
+/**
+ * Changes the actor's own password and ends all their sessions (they sign in again).
+ * @throws AppError VALIDATION when the current password is wrong, UNAUTHENTICATED for an unknown user.
+ */
+export async function changePassword({
+  actor,
+  currentPassword,
+  password,
+}: {
+  actor: PersonActor;
+  currentPassword: string;
+  password: string;
+}): Promise<void> {
+  const userId = actor.userId;
   const user = await db.user.findUnique({ where: { id: userId }, omit: { passwordHash: false } });
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in again.");
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
@@ -15,15 +28,6 @@ export async function changePassword(userId: string, currentPassword: string, pa
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-    await recordAudit(
-      tx,
-      { kind: "user", id: userId, role: user.role },
-      {
-        action: "user.password-change",
-        targetType: "User",
-        targetId: userId,
-        accountId: user.accountId,
-      },
-    );
+    await recordAudit(tx, { actor, action: "user.password-change", targetType: "User", targetId: userId, accountId: user.accountId });
   });
 }

@@ -1,9 +1,11 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 
-export async function getAccountProfile(accountId: string) {
-  if (!accountId) throw new Error("accountId is required");
-  const account = await db.account.findUnique({ where: { id: accountId } });
+/** The actor's account (contact and status). @throws AppError NOT_FOUND. */
+export async function getAccountProfile({ actor }: { actor: CustomerActor }) {
+  assertScope(actor);
+  const account = await db.account.findUnique({ where: { id: actor.accountId } });
   if (!account) throw notFound("Account");
   return account;
 }

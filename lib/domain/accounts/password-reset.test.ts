@@ -14,7 +14,7 @@ async function latestResetLink(to: string): Promise<string> {
 describe("password reset", () => {
   it("mails a one-time link to the outbox, stores only its hash, and resets once", async () => {
     const { user } = await createCustomer();
-    await requestPasswordReset(user.email);
+    await requestPasswordReset({ email: user.email });
     const mail = await db.mailMessage.findFirstOrThrow({ where: { to: user.email } });
     expect(mail.status).toBe("STORED");
     expect(mail.text).toContain("http://localhost:3000/reset-password?token=");
@@ -23,25 +23,25 @@ describe("password reset", () => {
     expect(stored.tokenHash).not.toContain(token);
 
     const before = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-    await resetPassword(token, "a brand new password");
+    await resetPassword({ token, password: "a brand new password" });
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
     expect(await verifyPassword(after.passwordHash, "a brand new password")).toBe(true);
     expect(after.sessionVersion).toBe(before.sessionVersion + 1); // every old session ends
 
-    await expect(resetPassword(token, "another new password")).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(resetPassword({ token, password: "another new password" })).rejects.toMatchObject({ code: "PRECONDITION" });
   });
 
   it("refuses an expired link", async () => {
     const { user } = await createCustomer();
     const longAgo = new Date(Date.now() - 2 * 3600_000);
-    await requestPasswordReset(user.email, longAgo);
+    await requestPasswordReset({ email: user.email, now: longAgo });
     const token = await latestResetLink(user.email);
-    await expect(resetPassword(token, "a brand new password")).rejects.toThrow(/invalid or has expired/);
+    await expect(resetPassword({ token, password: "a brand new password" })).rejects.toThrow(/invalid or has expired/);
   });
 
   it("says nothing and sends nothing for an unknown address", async () => {
     const email = randomEmail("ghost");
-    await expect(requestPasswordReset(email)).resolves.toBeUndefined();
+    await expect(requestPasswordReset({ email })).resolves.toBeUndefined();
     expect(await db.mailMessage.count({ where: { to: email } })).toBe(0);
   });
 });

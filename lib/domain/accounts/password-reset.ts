@@ -5,8 +5,9 @@ import { db } from "@/lib/db";
 import { authConfig, webConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
-import { deliverMail, queueMail } from "@/lib/mail/send-mail";
+import { deliverMail, queueMail } from "@/lib/domain/mail/send-mail";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
+import type { PersonActor } from "@/lib/domain/actor";
 
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
@@ -14,7 +15,7 @@ const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex"
  * Mails a reset link if the address belongs to a user. Says nothing either way to the caller,
  * so the form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(email: string, now = new Date()): Promise<void> {
+export async function requestPasswordReset({ email, now = new Date() }: { email: string; now?: Date }): Promise<void> {
   const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
   if (!user) return;
   const token = crypto.randomBytes(32).toString("base64url");
@@ -38,7 +39,7 @@ export async function requestPasswordReset(email: string, now = new Date()): Pro
   await deliverMail(mailId);
 }
 
-export async function resetPassword(token: string, password: string, now = new Date()): Promise<void> {
+export async function resetPassword({ token, password, now = new Date() }: { token: string; password: string; now?: Date }): Promise<void> {
   const invalid = new AppError("PRECONDITION", "This reset link is invalid or has expired. Ask for a new one.");
   const row = await db.passwordResetToken.findUnique({ where: { tokenHash: sha256(token) } });
   if (!row || row.usedAt || row.expiresAt <= now) throw invalid;
@@ -57,15 +58,11 @@ export async function resetPassword(token: string, password: string, now = new D
     });
     // Any other outstanding links for this user die with this one.
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
-    await recordAudit(
-      tx,
-      { kind: "user", id: user.id, role: user.role },
-      {
-        action: "user.password-reset",
-        targetType: "User",
-        targetId: user.id,
-        accountId: user.accountId,
-      },
-    );
+    // The person acting is the link's holder, signed in as nobody yet: the audit names the user.
+    const actor: PersonActor =
+      user.role === "CUSTOMER" && user.accountId
+        ? { kind: "customer", userId: user.id, accountId: user.accountId, ip: null }
+        : { kind: "staff", userId: user.id, role: user.role === "BILLING" ? "BILLING" : "ADMIN", ip: null };
+    await recordAudit(tx, { actor, action: "user.password-reset", targetType: "User", targetId: user.id, accountId: user.accountId });
   });
 }

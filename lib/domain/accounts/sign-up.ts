@@ -7,7 +7,7 @@ import type { SignUpInput } from "@/lib/schemas/auth";
 const EMAIL_TAKEN = "An account with this e-mail address already exists. Log in or reset your password.";
 
 /** Creates a customer: the Account and its first User, in one transaction. */
-export async function signUp(input: SignUpInput, ip: string | null = null) {
+export async function signUp({ input, ip = null }: { input: SignUpInput; ip?: string | null }) {
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) throw new AppError("CONFLICT", EMAIL_TAKEN, { email: [EMAIL_TAKEN] });
 
@@ -28,16 +28,13 @@ export async function signUp(input: SignUpInput, ip: string | null = null) {
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, passwordHash, role: "CUSTOMER", accountId: account.id },
       });
-      await recordAudit(
-        tx,
-        { kind: "user", id: user.id, role: "CUSTOMER", ip },
-        {
-          action: "account.sign-up",
-          targetType: "Account",
-          targetId: account.id,
-          accountId: account.id,
-        },
-      );
+      await recordAudit(tx, {
+        actor: { kind: "customer", userId: user.id, accountId: account.id, ip },
+        action: "account.sign-up",
+        targetType: "Account",
+        targetId: account.id,
+        accountId: account.id,
+      });
       return { user, account };
     });
   } catch (err) {

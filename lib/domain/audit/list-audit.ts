@@ -1,10 +1,12 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /** Newest first. No total count: the log grows without bound, so we only ask "is there more". */
-export async function listAudit(opts: { page: number; action?: string; accountId?: string; targetId?: string }) {
+export async function listAudit(opts: { actor: StaffActor; page: number; action?: string; accountId?: string; targetId?: string }) {
+  assertStaff(opts.actor, "ADMIN");
   const where: Prisma.AuditLogWhereInput = {};
   if (opts.action) where.action = { startsWith: opts.action };
   if (opts.accountId) where.accountId = opts.accountId;

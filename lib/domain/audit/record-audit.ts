@@ -1,12 +1,9 @@
 import type { Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-
-export type Actor =
-  | { kind: "user"; id: string; role: "CUSTOMER" | "ADMIN" | "BILLING"; ip?: string | null }
-  | { kind: "system"; name: string }
-  | { kind: "agent"; hostId: string };
+import { auditColumns, type Actor } from "@/lib/domain/actor";
 
 export type AuditEntry = {
+  actor: Actor;
   action: string; // "<resource>.<verb>", e.g. "host.create", "overage.approve"
   targetType: string;
   targetId?: string | null;
@@ -18,13 +15,11 @@ export type AuditEntry = {
  * Writes an audit row inside the caller's transaction, so the row exists exactly when the
  * change it describes does. Never put secrets (passwords, tokens) in `data`.
  */
-export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, { actor, ...entry }: AuditEntry): Promise<void> {
   const data = entry.data ?? (actor.kind === "system" ? { by: actor.name } : actor.kind === "agent" ? { hostId: actor.hostId } : null);
   await tx.auditLog.create({
     data: {
-      actorId: actor.kind === "user" ? actor.id : null,
-      actorRole: actor.kind === "user" ? actor.role : actor.kind === "agent" ? "AGENT" : "SYSTEM",
-      ip: actor.kind === "user" ? (actor.ip ?? null) : null,
+      ...auditColumns(actor),
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId ?? null,

@@ -3,13 +3,17 @@
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
-export async function addAccountAdjustment(
-  input: { accountId: string; amountCents: number; reason: string },
-  actor: StaffActor,
-  now: Date,
-) {
+export async function addAccountAdjustment({
+  actor,
+  input,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  input: { accountId: string; amountCents: number; reason: string };
+  now?: Date;
+}) {
   if (!Number.isInteger(input.amountCents) || input.amountCents === 0) {
     throw new AppError("VALIDATION", "Enter a non-zero amount.", { amount: ["Enter a non-zero amount."] });
   }
@@ -21,21 +25,18 @@ export async function addAccountAdjustment(
         accountId: input.accountId,
         amountCents: input.amountCents,
         reason: input.reason.trim(),
-        createdById: actor.id,
+        createdById: actor.userId,
         createdAt: now,
       },
     });
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: input.amountCents < 0 ? "account.credit" : "account.charge",
-        targetType: "AccountAdjustment",
-        targetId: adj.id,
-        accountId: input.accountId,
-        data: { amountCents: input.amountCents, reason: adj.reason },
-      },
-    );
+    await recordAudit(tx, {
+      actor,
+      action: input.amountCents < 0 ? "account.credit" : "account.charge",
+      targetType: "AccountAdjustment",
+      targetId: adj.id,
+      accountId: input.accountId,
+      data: { amountCents: input.amountCents, reason: adj.reason },
+    });
     return adj;
   });
 }

@@ -3,14 +3,15 @@
 // rounded up to 0.1 GB. Each transition is a conditional update (status still GRACE), so a
 // second tick or a concurrent one changes nothing.
 import { db } from "@/lib/db";
+import { systemActor } from "@/lib/domain/actor";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { deliverMail, queueMail } from "@/lib/mail/send-mail";
+import { deliverMail, queueMail } from "@/lib/domain/mail/send-mail";
 import { BYTES_PER_MIB_BIG } from "@/lib/units";
 import { excessTenthsGb } from "@/lib/domain/billing/overage-rules";
 import { graceTransferBytes, measureCasePeakBytes, measureUsageLevels } from "./measure-usage";
 import { overageResolvedMail } from "./overage-mail";
 
-const SYSTEM = { kind: "system", name: "billing-tick" } as const;
+const SYSTEM = systemActor("billing-tick");
 
 export async function advanceOverageCases(now: Date): Promise<{ resolved: number; toReview: number }> {
   const cases = await db.overageCase.findMany({
@@ -60,7 +61,8 @@ export async function advanceOverageCases(now: Date): Promise<{ resolved: number
         data: { status: "REVIEW", reviewAt: now, excessTenthsGb: tenths },
       });
       if (r.count !== 1) return false;
-      await recordAudit(tx, SYSTEM, {
+      await recordAudit(tx, {
+        actor: SYSTEM,
         action: "overage.review",
         targetType: "OverageCase",
         targetId: c.id,
@@ -82,7 +84,8 @@ async function resolve(caseId: string, now: Date, why: { reason: string }): Prom
       where: { id: caseId },
       select: { accountId: true, kind: true, jail: { select: { hostname: true } }, account: { select: { billingEmail: true } } },
     });
-    await recordAudit(tx, SYSTEM, {
+    await recordAudit(tx, {
+      actor: SYSTEM,
       action: "overage.resolve",
       targetType: "OverageCase",
       targetId: caseId,

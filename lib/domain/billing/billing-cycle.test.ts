@@ -11,7 +11,7 @@ import { decideOverageCase } from "./decide-overage-case";
 import { runInvoiceRun } from "./run-invoice-run";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";
-import { staffActor } from "./staff-actor";
+import { staffActor } from "@/lib/domain/actor";
 
 serializeWithOtherBillingFiles();
 
@@ -73,15 +73,17 @@ describe("billing cycle", () => {
     // Resolved stays resolved, and nothing reopens for a: it is under.
     expect((await db.overageCase.findUniqueOrThrow({ where: { id: caseA.id } })).status).toBe("RESOLVED");
 
-    const decision = await decideOverageCase(caseB.id, { decision: "APPROVE" }, clerk, t2);
+    const decision = await decideOverageCase({ actor: clerk, caseId: caseB.id, input: { decision: "APPROVE" }, now: t2 });
     expect(decision).toEqual({ status: "APPROVED", amountCents: 280 }); // 1.4 GB × $2.00
-    await expect(decideOverageCase(caseB.id, { decision: "WAIVE", reason: "again" }, clerk, t2)).rejects.toMatchObject({
+    await expect(
+      decideOverageCase({ actor: clerk, caseId: caseB.id, input: { decision: "WAIVE", reason: "again" }, now: t2 }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
-    expect(await db.auditLog.count({ where: { action: "overage.approve", targetId: caseB.id, actorId: clerk.id } })).toBe(1);
+    expect(await db.auditLog.count({ where: { action: "overage.approve", targetId: caseB.id, actorId: clerk.userId } })).toBe(1);
 
     // The April invoice: two full-month plan fees and the overage line.
-    const run = await runInvoiceRun(at("2001-04-01T00:00:00Z"), { kind: "user", ...clerk }, at("2001-05-01T02:00:00Z"));
+    const run = await runInvoiceRun({ actor: clerk, periodStart: at("2001-04-01T00:00:00Z"), now: at("2001-05-01T02:00:00Z") });
     expect(run.period).toBe("2001-04");
     const invoice = await db.invoice.findUniqueOrThrow({
       where: { accountId_periodStart: { accountId: account.id, periodStart: at("2001-04-01T00:00:00Z") } },
@@ -95,30 +97,34 @@ describe("billing cycle", () => {
     expect(invoice.totalCents).toBe(2280);
     expect(invoice.totalCents).toBe(invoice.lines.reduce((s, l) => s + l.amountCents, 0));
 
-    await issueInvoice(invoice.id, clerk, at("2001-05-01T03:00:00Z"));
+    await issueInvoice({ actor: clerk, invoiceId: invoice.id, now: at("2001-05-01T03:00:00Z") });
     expect(await db.mailMessage.count({ where: { to: account.billingEmail, kind: "invoice-issued" } })).toBe(1);
 
-    const first = await recordPayment(
-      { invoiceId: invoice.id, amountCents: 1000, method: "BANK_TRANSFER", reference: "SEPA 1" },
-      clerk,
-      at("2001-05-03T00:00:00Z"),
-    );
+    const first = await recordPayment({
+      actor: clerk,
+      input: { invoiceId: invoice.id, amountCents: 1000, method: "BANK_TRANSFER", reference: "SEPA 1" },
+      now: at("2001-05-03T00:00:00Z"),
+    });
     expect(first).toMatchObject({ balanceCents: 1280, status: "ISSUED" });
     await expect(
-      recordPayment({ invoiceId: invoice.id, amountCents: 1281, method: "CARD", reference: "" }, clerk, at("2001-05-04T00:00:00Z")),
+      recordPayment({
+        actor: clerk,
+        input: { invoiceId: invoice.id, amountCents: 1281, method: "CARD", reference: "" },
+        now: at("2001-05-04T00:00:00Z"),
+      }),
     ).rejects.toMatchObject({ code: "VALIDATION" });
-    const second = await recordPayment(
-      { invoiceId: invoice.id, amountCents: 1280, method: "CARD", reference: "visa" },
-      clerk,
-      at("2001-05-04T00:00:00Z"),
-    );
+    const second = await recordPayment({
+      actor: clerk,
+      input: { invoiceId: invoice.id, amountCents: 1280, method: "CARD", reference: "visa" },
+      now: at("2001-05-04T00:00:00Z"),
+    });
     expect(second).toMatchObject({ balanceCents: 0, status: "PAID" });
     const paid = await db.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { payments: true } });
     expect(paid).toMatchObject({ status: "PAID", paidCents: 2280 });
     expect(paid.paidCents).toBe(paid.payments.reduce((s, p) => s + p.amountCents, 0));
 
     // The next month's run does not bill the overage again.
-    await runInvoiceRun(at("2001-05-01T00:00:00Z"), { kind: "user", ...clerk }, at("2001-06-01T02:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2001-05-01T00:00:00Z"), now: at("2001-06-01T02:00:00Z") });
     expect(await db.invoiceLine.count({ where: { overageCaseId: caseB.id } })).toBe(1);
   });
 

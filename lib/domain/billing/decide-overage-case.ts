@@ -4,7 +4,7 @@
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 
 export type OverageDecision =
@@ -14,7 +14,17 @@ export type OverageDecision =
 
 const STATUS = { APPROVE: "APPROVED", WAIVE: "WAIVED", ADJUST: "ADJUSTED" } as const;
 
-export async function decideOverageCase(caseId: string, input: OverageDecision, actor: StaffActor, now: Date) {
+export async function decideOverageCase({
+  actor,
+  caseId,
+  input,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  caseId: string;
+  input: OverageDecision;
+  now?: Date;
+}) {
   if (input.decision !== "APPROVE" && !input.reason?.trim()) {
     throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   }
@@ -40,20 +50,17 @@ export async function decideOverageCase(caseId: string, input: OverageDecision, 
     const status = STATUS[input.decision];
     const r = await tx.overageCase.updateMany({
       where: { id: caseId, status: "REVIEW" },
-      data: { status, amountCents, decidedById: actor.id, decidedAt: now, decisionReason: input.reason?.trim() || null },
+      data: { status, amountCents, decidedById: actor.userId, decidedAt: now, decisionReason: input.reason?.trim() || null },
     });
     if (r.count !== 1) throw new AppError("CONFLICT", "This case was decided by someone else a moment ago.");
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: `overage.${input.decision.toLowerCase()}`,
-        targetType: "OverageCase",
-        targetId: caseId,
-        accountId: c.accountId,
-        data: { amountCents, excessTenthsGb: c.excessTenthsGb, pricePerGbCents: price, reason: input.reason?.trim() ?? null },
-      },
-    );
+    await recordAudit(tx, {
+      actor,
+      action: `overage.${input.decision.toLowerCase()}`,
+      targetType: "OverageCase",
+      targetId: caseId,
+      accountId: c.accountId,
+      data: { amountCents, excessTenthsGb: c.excessTenthsGb, pricePerGbCents: price, reason: input.reason?.trim() ?? null },
+    });
     return { status, amountCents };
   });
 }

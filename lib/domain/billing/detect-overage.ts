@@ -2,8 +2,9 @@
 // there. Set-based measurement (measure-usage.ts); one small transaction per case or warning,
 // each with its mail and audit row.
 import { db } from "@/lib/db";
+import { systemActor } from "@/lib/domain/actor";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { deliverMail, queueMail } from "@/lib/mail/send-mail";
+import { deliverMail, queueMail } from "@/lib/domain/mail/send-mail";
 import { monthStart } from "@/lib/calendar";
 import { graceEndFor } from "@/lib/domain/billing/overage-rules";
 import { measureUsageLevels, type UsageLevel } from "./measure-usage";
@@ -11,7 +12,7 @@ import { overageOpenedMail, usageWarningMail } from "./overage-mail";
 import { utc } from "./sql-time";
 
 export const WARNING_PERCENTS = [80, 95] as const;
-const SYSTEM = { kind: "system", name: "billing-tick" } as const;
+const SYSTEM = systemActor("billing-tick");
 
 export async function detectOverage(now: Date): Promise<{ opened: number; warned: number }> {
   const levels = await measureUsageLevels(now);
@@ -55,7 +56,8 @@ async function openCase(level: UsageLevel, now: Date): Promise<boolean> {
     const c = await tx.overageCase.create({
       data: { jailId: level.jailId, accountId: level.accountId, kind: level.kind, limitMb: level.limitMb, openedAt: now, graceEndsAt },
     });
-    await recordAudit(tx, SYSTEM, {
+    await recordAudit(tx, {
+      actor: SYSTEM,
       action: "overage.open",
       targetType: "OverageCase",
       targetId: c.id,

@@ -7,7 +7,7 @@ import { flagPastDueAccounts } from "./flag-past-due-accounts";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";
 import { runInvoiceRun } from "./run-invoice-run";
-import { staffActor } from "./staff-actor";
+import { staffActor } from "@/lib/domain/actor";
 import { suspendAccount } from "./suspend-account";
 import { unsuspendAccount } from "./unsuspend-account";
 
@@ -22,11 +22,11 @@ describe("dunning", () => {
     const clerk = staffActor(await createStaff("BILLING"));
     const { account } = await createCustomer();
     await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2020-01-01T00:00:00Z") });
-    await runInvoiceRun(at("2020-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2020-03-01T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2020-02-01T00:00:00Z"), now: at("2020-03-01T00:00:00Z") });
     const inv = await db.invoice.findUniqueOrThrow({
       where: { accountId_periodStart: { accountId: account.id, periodStart: at("2020-02-01T00:00:00Z") } },
     });
-    await issueInvoice(inv.id, clerk, at("2020-03-01T00:00:00Z")); // due 15 March
+    await issueInvoice({ actor: clerk, invoiceId: inv.id, now: at("2020-03-01T00:00:00Z") }); // due 15 March
     const flag = async () => (await db.account.findUniqueOrThrow({ where: { id: account.id } })).flaggedForSuspensionAt;
 
     await flagPastDueAccounts(at("2020-03-28T00:00:00Z")); // 13 days past due
@@ -37,13 +37,17 @@ describe("dunning", () => {
     expect(await flag()).toEqual(at("2020-03-30T00:00:00Z")); // flagged once
     expect(await db.auditLog.count({ where: { action: "account.flag-past-due", targetId: account.id } })).toBe(1);
 
-    await recordPayment({ invoiceId: inv.id, amountCents: 400, method: "CHECK", reference: "#1" }, clerk, at("2020-04-01T00:00:00Z"));
+    await recordPayment({
+      actor: clerk,
+      input: { invoiceId: inv.id, amountCents: 400, method: "CHECK", reference: "#1" },
+      now: at("2020-04-01T00:00:00Z"),
+    });
     expect(await flag()).not.toBeNull(); // a balance is left
-    await recordPayment(
-      { invoiceId: inv.id, amountCents: inv.totalCents - 400, method: "CHECK", reference: "#2" },
-      clerk,
-      at("2020-04-02T00:00:00Z"),
-    );
+    await recordPayment({
+      actor: clerk,
+      input: { invoiceId: inv.id, amountCents: inv.totalCents - 400, method: "CHECK", reference: "#2" },
+      now: at("2020-04-02T00:00:00Z"),
+    });
     expect(await flag()).toBeNull();
   });
 });
@@ -58,7 +62,7 @@ describe("suspension", () => {
     const { account: bystander } = await createCustomer();
     const otherJail = await createJailRow({ accountId: bystander.id, hostId: host.id, state: "RUNNING" });
 
-    await suspendAccount(account.id, "Invoice INV-1 unpaid", admin, at("2020-06-01T00:00:00Z"));
+    await suspendAccount({ actor: admin, accountId: account.id, reason: "Invoice INV-1 unpaid", now: at("2020-06-01T00:00:00Z") });
     expect(await db.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
       status: "SUSPENDED",
       suspensionReason: "Invoice INV-1 unpaid",
@@ -66,9 +70,11 @@ describe("suspension", () => {
     const stops = await db.job.findMany({ where: { jailId: { in: [running.id, stoppedByCustomer.id, otherJail.id] }, type: "STOP" } });
     expect(stops.map((j) => [j.jailId, j.payload])).toEqual([[running.id, { name: running.name }]]);
     expect((await db.jail.findUniqueOrThrow({ where: { id: running.id } })).desiredState).toBe("STOPPED");
-    await expect(suspendAccount(account.id, "again", admin, at("2020-06-01T00:00:00Z"))).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      suspendAccount({ actor: admin, accountId: account.id, reason: "again", now: at("2020-06-01T00:00:00Z") }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
 
-    await unsuspendAccount(account.id, admin, at("2020-06-05T00:00:00Z"));
+    await unsuspendAccount({ actor: admin, accountId: account.id, now: at("2020-06-05T00:00:00Z") });
     expect((await db.account.findUniqueOrThrow({ where: { id: account.id } })).status).toBe("ACTIVE");
     const starts = await db.job.findMany({ where: { jailId: { in: [running.id, stoppedByCustomer.id, otherJail.id] }, type: "START" } });
     expect(starts.map((j) => j.jailId)).toEqual([running.id]);
@@ -78,8 +84,8 @@ describe("suspension", () => {
       orderBy: { createdAt: "asc" },
     });
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
-      ["account.suspend", admin.id],
-      ["account.unsuspend", admin.id],
+      ["account.suspend", admin.userId],
+      ["account.unsuspend", admin.userId],
     ]);
   });
 });

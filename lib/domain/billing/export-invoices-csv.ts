@@ -1,9 +1,12 @@
 import { db } from "@/lib/db";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { centsToDecimal, toCsv } from "./csv";
 import { formatPeriod, monthStart } from "@/lib/calendar";
+import { invoiceBalanceCents } from "./invoice-balance";
 
 /** Every invoice of a month, one row each, for the accounting system. */
-export async function exportInvoicesCsv(periodStart: Date): Promise<string> {
+export async function exportInvoicesCsv({ actor, periodStart }: { actor: StaffActor; periodStart: Date }): Promise<string> {
+  assertStaff(actor);
   const invoices = await db.invoice.findMany({
     where: { periodStart: monthStart(periodStart) },
     orderBy: { number: "asc" },
@@ -37,7 +40,7 @@ export async function exportInvoicesCsv(periodStart: Date): Promise<string> {
       i.paidAt?.toISOString(),
       centsToDecimal(i.totalCents),
       centsToDecimal(i.paidCents),
-      centsToDecimal(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0),
+      centsToDecimal(invoiceBalanceCents(i)),
       "USD",
     ]),
   );

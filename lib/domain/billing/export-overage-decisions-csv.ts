@@ -1,9 +1,11 @@
 import { db } from "@/lib/db";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { centsToDecimal, toCsv } from "./csv";
 import { monthStart, nextMonthStart } from "@/lib/calendar";
 
 /** Every overage decision (approve, adjust, waive) made in a month, with who made it and why. */
-export async function exportOverageDecisionsCsv(periodStart: Date): Promise<string> {
+export async function exportOverageDecisionsCsv({ actor, periodStart }: { actor: StaffActor; periodStart: Date }): Promise<string> {
+  assertStaff(actor);
   const from = monthStart(periodStart);
   const cases = await db.overageCase.findMany({
     where: { decidedAt: { gte: from, lt: nextMonthStart(from) }, status: { in: ["APPROVED", "ADJUSTED", "WAIVED"] } },

@@ -3,6 +3,7 @@
 // The flag clears itself once no such invoice is left.
 import { db, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
+import { systemActor } from "@/lib/domain/actor";
 import { billingConfig } from "@/lib/config/server";
 import { utc } from "./sql-time";
 
@@ -15,11 +16,13 @@ export async function flagPastDueAccounts(now: Date): Promise<{ flagged: number;
         AND EXISTS (SELECT 1 FROM "Invoice" i WHERE i."accountId" = a."id" AND i."status" = 'ISSUED' AND i."dueAt" < ${utc(cutoff)})
       RETURNING a."id"`;
     for (const { id } of flagged) {
-      await recordAudit(
-        tx,
-        { kind: "system", name: "billing-tick" },
-        { action: "account.flag-past-due", targetType: "Account", targetId: id, accountId: id },
-      );
+      await recordAudit(tx, {
+        actor: systemActor("billing-tick"),
+        action: "account.flag-past-due",
+        targetType: "Account",
+        targetId: id,
+        accountId: id,
+      });
     }
     const cleared = await clearSettledFlags(tx, now);
     return { flagged: flagged.length, cleared };

@@ -1,6 +1,9 @@
 import { db } from "@/lib/db";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
-export async function getBillingOverview() {
+/** The counts on the billing console's front page. */
+export async function getBillingOverview({ actor }: { actor: StaffActor }) {
+  assertStaff(actor);
   const [inReview, inGrace, issuedUnpaid, accounts, flagged] = await Promise.all([
     db.overageCase.count({ where: { status: "REVIEW" } }),
     db.overageCase.count({ where: { status: "GRACE" } }),

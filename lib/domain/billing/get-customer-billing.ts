@@ -1,9 +1,13 @@
 // The customer's side of billing: their invoices (issued and later, never drafts), the balance
 // due, and their open overage cases with grace dates. Always scoped by the caller's account.
 import { db } from "@/lib/db";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
+import { getBalancesDue } from "./balance-due";
 
-export async function getCustomerBilling(accountId: string) {
-  if (!accountId) throw new Error("getCustomerBilling: accountId is required");
+/** The actor's invoices (never drafts, newest 36), balance due and open overage cases. */
+export async function getCustomerBilling({ actor }: { actor: CustomerActor }) {
+  assertScope(actor);
+  const accountId = actor.accountId;
   const [invoices, openCases] = await Promise.all([
     db.invoice.findMany({
       where: { accountId, status: { not: "DRAFT" } },
@@ -11,16 +15,17 @@ export async function getCustomerBilling(accountId: string) {
       take: 36,
       select: { id: true, number: true, periodStart: true, status: true, totalCents: true, paidCents: true, issuedAt: true, dueAt: true },
     }),
-    listOpenOverageCases(accountId),
+    listOpenOverageCases({ actor }),
   ]);
-  const balanceCents = invoices.filter((i) => i.status === "ISSUED").reduce((s, i) => s + i.totalCents - i.paidCents, 0);
+  const balanceCents = (await getBalancesDue({ accountIds: [accountId] })).get(accountId) ?? 0;
   return { invoices, openCases, balanceCents };
 }
 
-export async function listOpenOverageCases(accountId: string) {
-  if (!accountId) throw new Error("listOpenOverageCases: accountId is required");
+/** The actor's overage cases still in grace or review, soonest grace end first. */
+export async function listOpenOverageCases({ actor }: { actor: CustomerActor }) {
+  assertScope(actor);
   return db.overageCase.findMany({
-    where: { accountId, status: { in: ["GRACE", "REVIEW"] } },
+    where: { accountId: actor.accountId, status: { in: ["GRACE", "REVIEW"] } },
     orderBy: { graceEndsAt: "asc" },
     select: { id: true, kind: true, status: true, limitMb: true, openedAt: true, graceEndsAt: true, jail: { select: { hostname: true } } },
   });

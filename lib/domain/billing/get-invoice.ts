@@ -3,6 +3,7 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { assertScope, assertStaff, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
 
 const include = {
   account: {
@@ -22,15 +23,18 @@ const include = {
   payments: { orderBy: { receivedAt: "asc" } },
 } satisfies Prisma.InvoiceInclude;
 
-export async function getInvoiceForStaff(invoiceId: string) {
+/** Any invoice, drafts included. @throws AppError NOT_FOUND. */
+export async function getInvoiceForStaff({ actor, invoiceId }: { actor: StaffActor; invoiceId: string }) {
+  assertStaff(actor);
   const inv = await db.invoice.findUnique({ where: { id: invoiceId }, include });
   if (!inv) throw notFound("That invoice");
   return inv;
 }
 
-export async function getInvoiceForCustomer(invoiceId: string, accountId: string) {
-  if (!accountId) throw new Error("getInvoiceForCustomer: accountId is required");
-  const inv = await db.invoice.findFirst({ where: { id: invoiceId, accountId, status: { not: "DRAFT" } }, include });
+/** One of the actor's issued (or later) invoices. @throws AppError NOT_FOUND for drafts and other accounts' invoices. */
+export async function getInvoiceForCustomer({ actor, invoiceId }: { actor: CustomerActor; invoiceId: string }) {
+  assertScope(actor, invoiceId);
+  const inv = await db.invoice.findFirst({ where: { id: invoiceId, accountId: actor.accountId, status: { not: "DRAFT" } }, include });
   if (!inv) throw notFound("That invoice");
   return inv;
 }

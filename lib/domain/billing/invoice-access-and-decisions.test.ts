@@ -12,7 +12,7 @@ import { getInvoiceForCustomer, getInvoiceForStaff } from "./get-invoice";
 import { issueInvoice } from "./issue-invoice";
 import { recordPayment } from "./record-payment";
 import { runInvoiceRun } from "./run-invoice-run";
-import { staffActor } from "./staff-actor";
+import { customerActor, staffActor } from "@/lib/domain/actor";
 import { voidInvoice } from "./void-invoice";
 
 serializeWithOtherBillingFiles();
@@ -47,25 +47,25 @@ describe("invoices across tenants, decisions on the invoice", () => {
     await createJailRow({ accountId: theirs.account.id, hostId: host.id, planId: plan.id, createdAt: at("2017-12-01T00:00:00Z") });
     const adjusted = await reviewCase(mine.account.id, j1.id, 50);
     const waived = await reviewCase(mine.account.id, j2.id, 30);
-    await decideOverageCase(
-      adjusted.id,
-      { decision: "ADJUST", amountCents: 199, reason: "Half price: first time" },
-      clerk,
-      at("2018-02-06T00:00:00Z"),
-    );
-    await decideOverageCase(
-      waived.id,
-      { decision: "WAIVE", reason: "Backup job misconfigured by our support" },
-      clerk,
-      at("2018-02-06T00:00:00Z"),
-    );
+    await decideOverageCase({
+      actor: clerk,
+      caseId: adjusted.id,
+      input: { decision: "ADJUST", amountCents: 199, reason: "Half price: first time" },
+      now: at("2018-02-06T00:00:00Z"),
+    });
+    await decideOverageCase({
+      actor: clerk,
+      caseId: waived.id,
+      input: { decision: "WAIVE", reason: "Backup job misconfigured by our support" },
+      now: at("2018-02-06T00:00:00Z"),
+    });
     expect(await db.overageCase.findUniqueOrThrow({ where: { id: waived.id } })).toMatchObject({
       status: "WAIVED",
       amountCents: 0,
-      decidedById: clerk.id,
+      decidedById: clerk.userId,
     });
 
-    await runInvoiceRun(at("2018-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-03-01T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z"), now: at("2018-03-01T00:00:00Z") });
     const inv = await db.invoice.findUniqueOrThrow({
       where: { accountId_periodStart: { accountId: mine.account.id, periodStart: at("2018-02-01T00:00:00Z") } },
       include: { lines: true },
@@ -76,22 +76,32 @@ describe("invoices across tenants, decisions on the invoice", () => {
     expect(inv.totalCents).toBe(2000 + 2000 + 199);
 
     // Drafts are invisible to the customer; issued ones visible to their account only.
-    await expect(getInvoiceForCustomer(inv.id, mine.account.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await getCustomerBilling(mine.account.id)).invoices).toHaveLength(0);
-    await issueInvoice(inv.id, clerk, at("2018-03-01T01:00:00Z"));
-    expect((await getInvoiceForCustomer(inv.id, mine.account.id)).id).toBe(inv.id);
-    await expect(getInvoiceForCustomer(inv.id, theirs.account.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(getInvoiceForCustomer(inv.id, "")).rejects.toThrow("getInvoiceForCustomer: accountId is required");
-    const billing = await getCustomerBilling(mine.account.id);
+    await expect(
+      getInvoiceForCustomer({ actor: customerActor({ id: mine.user.id, accountId: mine.account.id }), invoiceId: inv.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await getCustomerBilling({ actor: customerActor({ id: mine.user.id, accountId: mine.account.id }) })).invoices).toHaveLength(0);
+    await issueInvoice({ actor: clerk, invoiceId: inv.id, now: at("2018-03-01T01:00:00Z") });
+    expect(
+      (await getInvoiceForCustomer({ actor: customerActor({ id: mine.user.id, accountId: mine.account.id }), invoiceId: inv.id })).id,
+    ).toBe(inv.id);
+    await expect(
+      getInvoiceForCustomer({ actor: customerActor({ id: theirs.user.id, accountId: theirs.account.id }), invoiceId: inv.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      getInvoiceForCustomer({ actor: { kind: "customer", userId: mine.user.id, accountId: "", ip: null }, invoiceId: inv.id }),
+    ).rejects.toThrow(/account id is required/);
+    const billing = await getCustomerBilling({ actor: customerActor({ id: mine.user.id, accountId: mine.account.id }) });
     expect(billing.balanceCents).toBe(4199);
-    expect((await getCustomerBilling(theirs.account.id)).invoices.map((i) => i.id)).not.toContain(inv.id);
-    expect((await getInvoiceForStaff(inv.id)).lines).toHaveLength(3);
+    expect(
+      (await getCustomerBilling({ actor: customerActor({ id: theirs.user.id, accountId: theirs.account.id }) })).invoices.map((i) => i.id),
+    ).not.toContain(inv.id);
+    expect((await getInvoiceForStaff({ actor: clerk, invoiceId: inv.id })).lines).toHaveLength(3);
 
-    const csv = await exportInvoicesCsv(at("2018-02-01T00:00:00Z"));
+    const csv = await exportInvoicesCsv({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z") });
     expect(csv).toContain(`${inv.number},2018-02,${mine.account.id}`);
     expect(csv).toContain(",ISSUED,");
     expect(csv).toContain(",41.99,0.00,41.99,USD");
-    const decisions = await exportOverageDecisionsCsv(at("2018-02-01T00:00:00Z"));
+    const decisions = await exportOverageDecisionsCsv({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z") });
     expect(decisions).toContain(`${adjusted.id},2018-02-06T00:00:00.000Z,`);
     expect(decisions).toContain("ADJUSTED");
     expect(decisions).toContain(`,1.99,USD,Half price: first time,${inv.number}`);
@@ -111,11 +121,11 @@ describe("invoices across tenants, decisions on the invoice", () => {
         accountId: b.account.id,
         amountCents: -1000,
         reason: "Free month",
-        createdById: clerk.id,
+        createdById: clerk.userId,
         createdAt: at("2018-05-02T00:00:00Z"),
       },
     });
-    await runInvoiceRun(at("2018-05-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-06-01T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2018-05-01T00:00:00Z"), now: at("2018-06-01T00:00:00Z") });
     const invA = await db.invoice.findUniqueOrThrow({
       where: { accountId_periodStart: { accountId: a.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
     });
@@ -123,22 +133,32 @@ describe("invoices across tenants, decisions on the invoice", () => {
       where: { accountId_periodStart: { accountId: b.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
     });
     expect(invB.totalCents).toBe(0);
-    await issueInvoice(invB.id, clerk, at("2018-06-01T01:00:00Z"));
+    await issueInvoice({ actor: clerk, invoiceId: invB.id, now: at("2018-06-01T01:00:00Z") });
     expect((await db.invoice.findUniqueOrThrow({ where: { id: invB.id } })).status).toBe("PAID");
 
-    await issueInvoice(invA.id, clerk, at("2018-06-01T01:00:00Z"));
-    await recordPayment({ invoiceId: invA.id, amountCents: 100, method: "CASH", reference: "" }, clerk, at("2018-06-02T00:00:00Z"));
-    await expect(voidInvoice(invA.id, "Wrong customer", clerk, at("2018-06-03T00:00:00Z"))).rejects.toMatchObject({ code: "CONFLICT" });
+    await issueInvoice({ actor: clerk, invoiceId: invA.id, now: at("2018-06-01T01:00:00Z") });
+    await recordPayment({
+      actor: clerk,
+      input: { invoiceId: invA.id, amountCents: 100, method: "CASH", reference: "" },
+      now: at("2018-06-02T00:00:00Z"),
+    });
+    await expect(
+      voidInvoice({ actor: clerk, invoiceId: invA.id, reason: "Wrong customer", now: at("2018-06-03T00:00:00Z") }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     const fresh = await createCustomer();
     await createJailRow({ accountId: fresh.account.id, hostId: host.id, planId: plan.id, createdAt: at("2018-04-01T00:00:00Z") });
-    await runInvoiceRun(at("2018-05-01T00:00:00Z"), { kind: "user", ...clerk }, at("2018-06-04T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2018-05-01T00:00:00Z"), now: at("2018-06-04T00:00:00Z") });
     const invC = await db.invoice.findUniqueOrThrow({
       where: { accountId_periodStart: { accountId: fresh.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
     });
-    await voidInvoice(invC.id, "Made in error", clerk, at("2018-06-05T00:00:00Z"));
+    await voidInvoice({ actor: clerk, invoiceId: invC.id, reason: "Made in error", now: at("2018-06-05T00:00:00Z") });
     expect(await db.invoice.findUniqueOrThrow({ where: { id: invC.id } })).toMatchObject({ status: "VOID" });
     await expect(
-      recordPayment({ invoiceId: invC.id, amountCents: 100, method: "CASH", reference: "" }, clerk, at("2018-06-06T00:00:00Z")),
+      recordPayment({
+        actor: clerk,
+        input: { invoiceId: invC.id, amountCents: 100, method: "CASH", reference: "" },
+        now: at("2018-06-06T00:00:00Z"),
+      }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await db.auditLog.count({ where: { action: "invoice.void", targetId: invC.id } })).toBe(1);
   });

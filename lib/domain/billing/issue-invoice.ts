@@ -4,13 +4,22 @@ import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { webConfig } from "@/lib/config/server";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { deliverMail, queueMail } from "@/lib/mail/send-mail";
+import { deliverMail, queueMail } from "@/lib/domain/mail/send-mail";
 import { formatDate, formatMoney } from "@/lib/format";
 import { formatPeriod, monthStart } from "@/lib/calendar";
 import { billingConfig } from "@/lib/config/server";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
-export async function issueInvoice(invoiceId: string, actor: StaffActor, now: Date): Promise<void> {
+/** Issues one draft invoice (numbered, due date set, mailed). */
+export async function issueInvoice({
+  actor,
+  invoiceId,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  invoiceId: string;
+  now?: Date;
+}): Promise<void> {
   const mailId = await db.$transaction(async (tx) => {
     const inv = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { status: true } });
     if (!inv) throw notFound("That invoice");
@@ -21,7 +30,16 @@ export async function issueInvoice(invoiceId: string, actor: StaffActor, now: Da
 }
 
 /** Issues every draft of a month. Each invoice in its own small transaction. */
-export async function issueDraftInvoices(periodStart: Date, actor: StaffActor, now: Date): Promise<{ issued: number }> {
+/** Issues every draft of the month starting `periodStart`. */
+export async function issueDraftInvoices({
+  actor,
+  periodStart,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  periodStart: Date;
+  now?: Date;
+}): Promise<{ issued: number }> {
   const drafts = await db.invoice.findMany({
     where: { periodStart: monthStart(periodStart), status: "DRAFT" },
     select: { id: true },
@@ -50,17 +68,14 @@ async function issueInTx(tx: Tx, invoiceId: string, actor: StaffActor, now: Date
     data: { status: settled ? "PAID" : "ISSUED", issuedAt: now, dueAt, ...(settled ? { paidAt: now } : {}) },
   });
   if (r.count !== 1) return null;
-  await recordAudit(
-    tx,
-    { kind: "user", ...actor },
-    {
-      action: "invoice.issue",
-      targetType: "Invoice",
-      targetId: invoiceId,
-      accountId: inv.accountId,
-      data: { number: inv.number, totalCents: inv.totalCents, dueAt: dueAt.toISOString() },
-    },
-  );
+  await recordAudit(tx, {
+    actor,
+    action: "invoice.issue",
+    targetType: "Invoice",
+    targetId: invoiceId,
+    accountId: inv.accountId,
+    data: { number: inv.number, totalCents: inv.totalCents, dueAt: dueAt.toISOString() },
+  });
   const mail = await queueMail(tx, {
     to: inv.account.billingEmail,
     kind: "invoice-issued",

@@ -1,11 +1,21 @@
 import { db } from "@/lib/db";
 import type { InvoiceStatus, Prisma } from "@/lib/generated/prisma/client";
 import { monthStart } from "@/lib/calendar";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
 export const INVOICES_PAGE_SIZE = 25;
 
 /** Staff view: every account's invoices, by month and status. */
-export async function listInvoices(filter: { periodStart?: Date; status?: InvoiceStatus }, page: number) {
+export async function listInvoices({
+  actor,
+  filter,
+  page,
+}: {
+  actor: StaffActor;
+  filter: { periodStart?: Date; status?: InvoiceStatus };
+  page: number;
+}) {
+  assertStaff(actor);
   const where: Prisma.InvoiceWhereInput = {
     ...(filter.periodStart ? { periodStart: monthStart(filter.periodStart) } : {}),
     ...(filter.status ? { status: filter.status } : {}),

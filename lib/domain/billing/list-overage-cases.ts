@@ -1,15 +1,27 @@
 // The review queue (and the cases in grace), with what a clerk needs to decide: who, which
 // jail and plan, how much over, since when, and the daily usage behind the figure.
+import { MS_PER_DAY } from "@/lib/units";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 import { utc } from "./sql-time";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
 export const CASES_PAGE_SIZE = 20;
-const DAY = 86_400_000;
 
 /** One page of cases in `status`, each with the proposed charge, whole days since it opened (at `now`) and its daily series. */
-export async function listOverageCases(status: "REVIEW" | "GRACE", page: number, now = new Date()) {
+export async function listOverageCases({
+  actor,
+  status,
+  page,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  status: "REVIEW" | "GRACE";
+  page: number;
+  now?: Date;
+}) {
+  assertStaff(actor);
   const where = { status } satisfies Prisma.OverageCaseWhereInput;
   const [rows, total] = await Promise.all([
     db.overageCase.findMany({
@@ -36,7 +48,7 @@ export async function listOverageCases(status: "REVIEW" | "GRACE", page: number,
     rows: rows.map((c) => ({
       ...c,
       proposedCents: overageAmountCents(c.excessTenthsGb ?? 0, c.jail.plan.overagePricePerGbCents),
-      daysSinceOpened: Math.max(0, Math.floor((now.getTime() - c.openedAt.getTime()) / DAY)),
+      daysSinceOpened: Math.max(0, Math.floor((now.getTime() - c.openedAt.getTime()) / MS_PER_DAY)),
       series: series.get(c.id) ?? [],
     })),
   };
@@ -49,7 +61,7 @@ async function dailySeries(cases: Array<{ id: string; jailId: string; kind: "DIS
   const out = new Map<string, SeriesPoint[]>();
   if (cases.length === 0) return out;
   const windows = cases.map(
-    (c) => Prisma.sql`(${c.id}, ${c.jailId}, ${c.kind}, ${utc(new Date(c.openedAt.getTime() - 7 * DAY))}, ${utc(c.graceEndsAt)})`,
+    (c) => Prisma.sql`(${c.id}, ${c.jailId}, ${c.kind}, ${utc(new Date(c.openedAt.getTime() - 7 * MS_PER_DAY))}, ${utc(c.graceEndsAt)})`,
   );
   const rows = await db.$queryRaw<Array<{ caseId: string; day: Date; bytes: bigint }>>`
     SELECT w."caseId", r."bucketStart" AS "day",

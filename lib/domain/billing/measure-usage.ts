@@ -9,9 +9,9 @@
 //    within one month's allowance (graceTransferBytes), and goes to review otherwise.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { monthStart, nextMonthStart } from "@/lib/calendar";
+import { dayStart, monthStart, nextMonthStart } from "@/lib/calendar";
 import { billingConfig } from "@/lib/config/server";
-import { BYTES_PER_GIB_BIG, BYTES_PER_MIB_BIG } from "@/lib/units";
+import { BYTES_PER_GIB_BIG, BYTES_PER_MIB_BIG, MS_PER_HOUR } from "@/lib/units";
 import { utc } from "./sql-time";
 
 export type UsageLevel = {
@@ -26,12 +26,10 @@ export type UsageLevel = {
   under: boolean;
 };
 
-const HOUR = 3_600_000;
-
 /** Usage levels of live jails, optionally only some (for checking open cases). */
 export async function measureUsageLevels(now: Date, jailIds?: string[]): Promise<UsageLevel[]> {
   const cfg = billingConfig();
-  const windowStart = new Date(now.getTime() - cfg.OVERAGE_CONFIRM_HOURS * HOUR);
+  const windowStart = new Date(now.getTime() - cfg.OVERAGE_CONFIRM_HOURS * MS_PER_HOUR);
   const only = jailIds ? Prisma.sql`AND j."id" = ANY(${jailIds})` : Prisma.empty;
   const disk = await db.$queryRaw<Array<{ jailId: string; accountId: string; quotaMb: number; minAvg: bigint; maxMax: bigint }>>`
     SELECT j."id" AS "jailId", j."accountId", p."diskQuotaMb" AS "quotaMb", w."minAvg", w."maxMax"
@@ -99,7 +97,7 @@ export async function measureCasePeakBytes(c: {
   openedAt: Date;
   graceEndsAt: Date;
 }): Promise<bigint> {
-  const dayFrom = new Date(Math.floor(c.openedAt.getTime() / 86_400_000) * 86_400_000);
+  const dayFrom = dayStart(c.openedAt);
   if (c.kind === "DISK") {
     const [row] = await db.$queryRaw<Array<{ peak: bigint | null }>>`
       SELECT max("diskMaxBytes") AS "peak" FROM "UsageRollup"

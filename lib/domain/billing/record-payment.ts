@@ -7,11 +7,11 @@ import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { formatMoney } from "@/lib/format";
 import type { PaymentMethod } from "@/lib/generated/prisma/client";
 import { clearSettledFlags } from "./flag-past-due-accounts";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
 export type PaymentInput = { invoiceId: string; amountCents: number; method: PaymentMethod; reference: string; receivedAt?: Date };
 
-export async function recordPayment(input: PaymentInput, actor: StaffActor, now: Date) {
+export async function recordPayment({ actor, input, now = new Date() }: { actor: StaffActor; input: PaymentInput; now?: Date }) {
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) {
     throw new AppError("VALIDATION", "Enter an amount above zero.", { amount: ["Enter an amount above zero."] });
   }
@@ -38,7 +38,7 @@ export async function recordPayment(input: PaymentInput, actor: StaffActor, now:
         method: input.method,
         reference: input.reference,
         receivedAt: input.receivedAt ?? now,
-        recordedById: actor.id,
+        recordedById: actor.userId,
       },
     });
     const paidCents = inv.paidCents + input.amountCents;
@@ -47,24 +47,21 @@ export async function recordPayment(input: PaymentInput, actor: StaffActor, now:
       where: { id: input.invoiceId },
       data: { paidCents, ...(settled ? { status: "PAID", paidAt: now } : {}) },
     });
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: "payment.record",
-        targetType: "Invoice",
-        targetId: input.invoiceId,
-        accountId: inv.accountId,
-        data: {
-          paymentId: payment.id,
-          number: inv.number,
-          amountCents: input.amountCents,
-          method: input.method,
-          reference: input.reference,
-          balanceCents: inv.totalCents - paidCents,
-        },
+    await recordAudit(tx, {
+      actor,
+      action: "payment.record",
+      targetType: "Invoice",
+      targetId: input.invoiceId,
+      accountId: inv.accountId,
+      data: {
+        paymentId: payment.id,
+        number: inv.number,
+        amountCents: input.amountCents,
+        method: input.method,
+        reference: input.reference,
+        balanceCents: inv.totalCents - paidCents,
       },
-    );
+    });
     if (settled) await clearSettledFlags(tx, now, inv.accountId);
     return { payment, balanceCents: inv.totalCents - paidCents, status: settled ? "PAID" : "ISSUED" };
   });

@@ -6,7 +6,7 @@ import { addAccountAdjustment } from "./add-account-adjustment";
 import { createBillingPlan, serializeWithOtherBillingFiles } from "@/lib/test/billing-fixtures";
 import { issueInvoice } from "./issue-invoice";
 import { runInvoiceRun } from "./run-invoice-run";
-import { staffActor } from "./staff-actor";
+import { staffActor } from "@/lib/domain/actor";
 
 serializeWithOtherBillingFiles();
 
@@ -38,20 +38,24 @@ describe("runInvoiceRun", () => {
       where: { id: old.id },
       data: { cancelledAt: at("2015-02-20T00:00:00Z"), destroyedAt: at("2015-02-20T00:00:00Z") },
     });
-    await addAccountAdjustment(
-      { accountId: account.id, amountCents: -500, reason: "Goodwill credit for the outage" },
-      clerk,
-      at("2015-03-15T00:00:00Z"),
-    );
-    await addAccountAdjustment(
-      { accountId: account.id, amountCents: 2500, reason: "Extra IPv4 address" },
-      clerk,
-      at("2015-03-16T00:00:00Z"),
-    );
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: -500, reason: "Goodwill credit for the outage" },
+      now: at("2015-03-15T00:00:00Z"),
+    });
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: 2500, reason: "Extra IPv4 address" },
+      now: at("2015-03-16T00:00:00Z"),
+    });
     // Made after the month ended: belongs to the next invoice.
-    await addAccountAdjustment({ accountId: account.id, amountCents: -100, reason: "April credit" }, clerk, at("2015-04-02T00:00:00Z"));
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: -100, reason: "April credit" },
+      now: at("2015-04-02T00:00:00Z"),
+    });
 
-    await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-04-03T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: start, now: at("2015-04-03T00:00:00Z") });
     const inv = (await invoiceOf(account.id, start))!;
     const line = (key: string) => inv.lines.find((l) => l.sourceKey === key);
     expect(line(`plan:${full.id}`)).toMatchObject({ kind: "PLAN_FEE", amountCents: 3100, unitCents: 3100 });
@@ -82,7 +86,11 @@ describe("runInvoiceRun", () => {
       await createJailRow({ accountId: acc.id, hostId: host.id, planId: plan.id, createdAt: at("2015-05-03T00:00:00Z") });
       await createJailRow({ accountId: acc.id, hostId: host.id, planId: plan.id, createdAt: at("2015-06-11T12:00:00Z") });
     }
-    await addAccountAdjustment({ accountId: account.id, amountCents: -250, reason: "Credit" }, clerk, at("2015-06-20T00:00:00Z"));
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: -250, reason: "Credit" },
+      now: at("2015-06-20T00:00:00Z"),
+    });
     const snapshot = async () => {
       const invoices = await db.invoice.findMany({
         where: { periodStart: start },
@@ -91,9 +99,9 @@ describe("runInvoiceRun", () => {
       });
       return { invoices, lines: await db.invoiceLine.count({ where: { invoice: { periodStart: start } } }) };
     };
-    const first = await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-07-01T01:00:00Z"));
+    const first = await runInvoiceRun({ actor: clerk, periodStart: start, now: at("2015-07-01T01:00:00Z") });
     const before = await snapshot();
-    const second = await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-07-01T02:00:00Z"));
+    const second = await runInvoiceRun({ actor: clerk, periodStart: start, now: at("2015-07-01T02:00:00Z") });
     const after = await snapshot();
     expect(first.invoicesCreated).toBeGreaterThanOrEqual(2);
     expect(first.linesAdded).toBeGreaterThanOrEqual(5);
@@ -103,28 +111,34 @@ describe("runInvoiceRun", () => {
     expect(after).toEqual(before); // every column, updatedAt included
     for (const inv of after.invoices) expect(inv.totalCents).toBe(inv.lines.reduce((s, l) => s + l.amountCents, 0));
     expect(await db.invoice.count({ where: { accountId: { in: [account.id, other.account.id] }, periodStart: start } })).toBe(2);
-    expect(await db.auditLog.count({ where: { action: "invoice.run", targetId: "2015-06", actorId: clerk.id } })).toBe(2);
+    expect(await db.auditLog.count({ where: { action: "invoice.run", targetId: "2015-06", actorId: clerk.userId } })).toBe(2);
   });
 
   it("never changes an issued invoice: a charge approved later waits for the next month", async () => {
     const { plan, host, clerk, account, start } = await world("2015-09");
     await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2015-08-01T00:00:00Z") });
-    await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-10-01T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: start, now: at("2015-10-01T00:00:00Z") });
     const inv = (await invoiceOf(account.id, start))!;
-    await issueInvoice(inv.id, clerk, at("2015-10-01T01:00:00Z"));
-    await addAccountAdjustment({ accountId: account.id, amountCents: 900, reason: "Late charge" }, clerk, at("2015-09-30T00:00:00Z"));
-    await runInvoiceRun(start, { kind: "user", ...clerk }, at("2015-10-01T02:00:00Z"));
+    await issueInvoice({ actor: clerk, invoiceId: inv.id, now: at("2015-10-01T01:00:00Z") });
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: 900, reason: "Late charge" },
+      now: at("2015-09-30T00:00:00Z"),
+    });
+    await runInvoiceRun({ actor: clerk, periodStart: start, now: at("2015-10-01T02:00:00Z") });
     const again = (await invoiceOf(account.id, start))!;
     expect(again.lines).toHaveLength(inv.lines.length);
     expect(again.totalCents).toBe(inv.totalCents);
-    await runInvoiceRun(at("2015-10-01T00:00:00Z"), { kind: "user", ...clerk }, at("2015-11-01T00:00:00Z"));
+    await runInvoiceRun({ actor: clerk, periodStart: at("2015-10-01T00:00:00Z"), now: at("2015-11-01T00:00:00Z") });
     const next = (await invoiceOf(account.id, at("2015-10-01T00:00:00Z")))!;
     expect(next.lines.map((l) => l.amountCents)).toEqual(expect.arrayContaining([900]));
   });
 
   it("refuses a month that has not started", async () => {
     const clerk = staffActor(await createStaff("BILLING"));
-    await expect(runInvoiceRun(at("2016-02-01T00:00:00Z"), { kind: "user", ...clerk }, at("2016-01-31T23:00:00Z"))).rejects.toMatchObject({
+    await expect(
+      runInvoiceRun({ actor: clerk, periodStart: at("2016-02-01T00:00:00Z"), now: at("2016-01-31T23:00:00Z") }),
+    ).rejects.toMatchObject({
       code: "VALIDATION",
     });
   });

@@ -15,7 +15,8 @@
 // Set-based SQL, so a month for 10,000 accounts is a handful of statements (see bench/).
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type Actor } from "@/lib/domain/audit/record-audit";
+import { recordAudit } from "@/lib/domain/audit/record-audit";
+import type { Actor } from "@/lib/domain/actor";
 import { formatPeriod, monthStart, nextMonthStart } from "@/lib/calendar";
 import { utc } from "./sql-time";
 
@@ -27,7 +28,15 @@ export type InvoiceRunResult = {
   draftTotalCents: number;
 };
 
-export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date): Promise<InvoiceRunResult> {
+export async function runInvoiceRun({
+  actor,
+  periodStart,
+  now = new Date(),
+}: {
+  actor: Actor;
+  periodStart: Date;
+  now?: Date;
+}): Promise<InvoiceRunResult> {
   const ps = monthStart(periodStart);
   const pe = nextMonthStart(ps);
   if (ps > monthStart(now))
@@ -140,7 +149,13 @@ export async function runInvoiceRun(periodStart: Date, actor: Actor, now: Date):
         invoicesInPeriod: summary?.n ?? 0,
         draftTotalCents: Number(summary?.total ?? 0),
       };
-      await recordAudit(tx, actor, { action: "invoice.run", targetType: "InvoiceRun", targetId: period, data: result });
+      await recordAudit(tx, {
+        actor,
+        action: "invoice.run",
+        targetType: "InvoiceRun",
+        targetId: period,
+        data: result,
+      });
       return result;
     },
     { timeout: 600_000, maxWait: 30_000 },

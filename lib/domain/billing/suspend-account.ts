@@ -7,9 +7,19 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
-export async function suspendAccount(accountId: string, reason: string, actor: StaffActor, now: Date) {
+export async function suspendAccount({
+  actor,
+  accountId,
+  reason,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  accountId: string;
+  reason: string;
+  now?: Date;
+}) {
   if (!reason.trim()) throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   return db.$transaction(async (tx) => {
     const account = await tx.account.findUnique({ where: { id: accountId }, select: { status: true } });
@@ -30,21 +40,18 @@ export async function suspendAccount(accountId: string, reason: string, actor: S
         jailId: jail.id,
         type: "STOP",
         payload: { name: jail.name },
-        requestedById: actor.id,
+        requestedById: actor.userId,
         idempotencyKey: `suspend:${accountId}:${now.getTime()}:${jail.id}`,
       });
     }
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: "account.suspend",
-        targetType: "Account",
-        targetId: accountId,
-        accountId,
-        data: { reason: reason.trim(), stoppedJailIds: jails.map((j) => j.id) },
-      },
-    );
+    await recordAudit(tx, {
+      actor,
+      action: "account.suspend",
+      targetType: "Account",
+      targetId: accountId,
+      accountId,
+      data: { reason: reason.trim(), stoppedJailIds: jails.map((j) => j.id) },
+    });
     return { stopped: jails.length };
   });
 }

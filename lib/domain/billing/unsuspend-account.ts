@@ -5,9 +5,9 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
-export async function unsuspendAccount(accountId: string, actor: StaffActor, now: Date) {
+export async function unsuspendAccount({ actor, accountId, now = new Date() }: { actor: StaffActor; accountId: string; now?: Date }) {
   return db.$transaction(async (tx) => {
     const account = await tx.account.findUnique({ where: { id: accountId }, select: { status: true, suspendedAt: true } });
     if (!account) throw notFound("That account");
@@ -35,21 +35,18 @@ export async function unsuspendAccount(accountId: string, actor: StaffActor, now
         jailId: jail.id,
         type: "START",
         payload: { name: jail.name },
-        requestedById: actor.id,
+        requestedById: actor.userId,
         idempotencyKey: `unsuspend:${accountId}:${(account.suspendedAt ?? now).getTime()}:${jail.id}`,
       });
     }
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: "account.unsuspend",
-        targetType: "Account",
-        targetId: accountId,
-        accountId,
-        data: { startedJailIds: jails.map((j) => j.id) },
-      },
-    );
+    await recordAudit(tx, {
+      actor,
+      action: "account.unsuspend",
+      targetType: "Account",
+      targetId: accountId,
+      accountId,
+      data: { startedJailIds: jails.map((j) => j.id) },
+    });
     return { started: jails.length };
   });
 }

@@ -4,9 +4,19 @@
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import type { StaffActor } from "./staff-actor";
+import type { StaffActor } from "@/lib/domain/actor";
 
-export async function voidInvoice(invoiceId: string, reason: string, actor: StaffActor, now: Date): Promise<void> {
+export async function voidInvoice({
+  actor,
+  invoiceId,
+  reason,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  invoiceId: string;
+  reason: string;
+  now?: Date;
+}): Promise<void> {
   if (!reason.trim()) throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   await db.$transaction(async (tx) => {
     const inv = await tx.invoice.findUnique({
@@ -23,16 +33,13 @@ export async function voidInvoice(invoiceId: string, reason: string, actor: Staf
         "CONFLICT",
         inv.paidCents > 0 ? "This invoice has payments and cannot be voided." : `This invoice is already ${inv.status.toLowerCase()}.`,
       );
-    await recordAudit(
-      tx,
-      { kind: "user", ...actor },
-      {
-        action: "invoice.void",
-        targetType: "Invoice",
-        targetId: invoiceId,
-        accountId: inv.accountId,
-        data: { number: inv.number, reason: reason.trim() },
-      },
-    );
+    await recordAudit(tx, {
+      actor,
+      action: "invoice.void",
+      targetType: "Invoice",
+      targetId: invoiceId,
+      accountId: inv.accountId,
+      data: { number: inv.number, reason: reason.trim() },
+    });
   });
 }

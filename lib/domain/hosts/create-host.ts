@@ -1,17 +1,21 @@
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import { recordAudit, type Actor } from "@/lib/domain/audit/record-audit";
+import { recordAudit } from "@/lib/domain/audit/record-audit";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { MS_PER_HOUR } from "@/lib/units";
 import { populatePools } from "@/lib/domain/ipam/populate-pools";
 import type { CreateHostInput } from "@/lib/schemas/hosts";
 import { hashSecret, newSecret } from "./agent-secrets";
 
-export const ENROLL_TOKEN_TTL_MS = 24 * 3600_000;
+/** An enrolment token works once, within 24 hours (README). */
+export const ENROLL_TOKEN_TTL_MS = 24 * MS_PER_HOUR;
 
 /**
  * Adds a jailing host (PENDING until its agent enrols), creates its address pools, and returns
  * the one-time enrolment token. The token is shown once; only its hash is kept.
  */
-export async function createHost(input: CreateHostInput, actor: Actor, now = new Date()) {
+export async function createHost({ actor, input, now = new Date() }: { actor: StaffActor; input: CreateHostInput; now?: Date }) {
+  assertStaff(actor, "ADMIN");
   const token = newSecret();
   try {
     const host = await db.$transaction(async (tx) => {
@@ -25,12 +29,23 @@ export async function createHost(input: CreateHostInput, actor: Actor, now = new
           capacityMemoryMb: input.capacityMemoryMb,
           privateNetblock: input.privateNetblock,
           publicPoolCidr: input.publicPoolCidr,
+          ipv6Prefix: input.ipv6Prefix,
           enrollTokenHash: hashSecret(token),
           enrollTokenExpiresAt: new Date(now.getTime() + ENROLL_TOKEN_TTL_MS),
         },
       });
-      const addresses = await populatePools(tx, host.id, input.privateNetblock, input.publicPoolCidr);
-      await recordAudit(tx, actor, { action: "host.create", targetType: "Host", targetId: host.id, data: { ...input, addresses } });
+      const addresses = await populatePools(tx, {
+        hostId: host.id,
+        privateNetblock: input.privateNetblock,
+        publicPoolCidr: input.publicPoolCidr,
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "host.create",
+        targetType: "Host",
+        targetId: host.id,
+        data: { ...input, addresses },
+      });
       return host;
     });
     return { host, token };
@@ -42,7 +57,8 @@ export async function createHost(input: CreateHostInput, actor: Actor, now = new
 }
 
 /** A fresh enrolment token for a host (re-install of its agent). Old agent secrets stay valid until the new enrolment. */
-export async function issueEnrollToken(hostId: string, actor: Actor, now = new Date()) {
+export async function issueEnrollToken({ actor, hostId, now = new Date() }: { actor: StaffActor; hostId: string; now?: Date }) {
+  assertStaff(actor, "ADMIN");
   const token = newSecret();
   await db.$transaction(async (tx) => {
     const { count } = await tx.host.updateMany({
@@ -50,7 +66,12 @@ export async function issueEnrollToken(hostId: string, actor: Actor, now = new D
       data: { enrollTokenHash: hashSecret(token), enrollTokenExpiresAt: new Date(now.getTime() + ENROLL_TOKEN_TTL_MS) },
     });
     if (count !== 1) throw new AppError("NOT_FOUND", "That host was not found.");
-    await recordAudit(tx, actor, { action: "host.enroll-token", targetType: "Host", targetId: hostId });
+    await recordAudit(tx, {
+      actor,
+      action: "host.enroll-token",
+      targetType: "Host",
+      targetId: hostId,
+    });
   });
   return token;
 }

@@ -34,11 +34,13 @@ export async function enrollHost(token: string, agent: { agentVersion: string; d
       },
     });
     if (count !== 1) throw new AppError("UNAUTHENTICATED", "This enrolment token has already been used.");
-    await recordAudit(
-      tx,
-      { kind: "agent", hostId: host.id },
-      { action: "host.enroll", targetType: "Host", targetId: host.id, data: { agentVersion: agent.agentVersion } },
-    );
+    await recordAudit(tx, {
+      actor: { kind: "agent", hostId: host.id },
+      action: "host.enroll",
+      targetType: "Host",
+      targetId: host.id,
+      data: { agentVersion: agent.agentVersion },
+    });
     return { hostId: host.id, hostName: host.name, secret };
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { staffActor } from "@/lib/domain/actor";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow, createStaff, uid } from "@/lib/test/factories";
 import { authenticateAgent } from "./authenticate-agent";
@@ -28,6 +29,7 @@ function hostInput() {
     capacityMemoryMb: 1000,
     privateNetblock: `10.201.${n}.0/24`,
     publicPoolCidr: null,
+    ipv6Prefix: null,
   };
 }
 
@@ -50,7 +52,7 @@ const hb = (inventory: Array<{ name: string; jid: number | null; running: boolea
 describe("hosts", () => {
   it("enrols once with the token, stores only hashes, and authenticates the agent by its secret", async () => {
     const admin = await createStaff("ADMIN");
-    const { host, token } = await addHost(hostInput(), { kind: "user", id: admin.id, role: "ADMIN" });
+    const { host, token } = await addHost({ actor: staffActor(admin), input: hostInput() });
     const row = await db.host.findUniqueOrThrow({ where: { id: host.id }, omit: { enrollTokenHash: false } });
     expect(row.enrollTokenHash).not.toContain(token);
     const { secret } = await enrollHost(token, { agentVersion: "1", driver: "lxc" });
@@ -145,11 +147,11 @@ describe("hosts", () => {
 
   it("an enrolment token works until 24 hours after it was issued, and not from then on", async () => {
     const admin = await createStaff("ADMIN");
-    const actor = { kind: "user" as const, id: admin.id, role: "ADMIN" as const };
+    const actor = staffActor(admin);
     const agent = { agentVersion: "1", driver: "lxc" as const };
     const t0 = new Date("2030-03-01T12:00:00Z");
-    const a = await addHost(hostInput(), actor, t0);
-    const b = await addHost(hostInput(), actor, t0);
+    const a = await addHost({ actor, input: hostInput(), now: t0 });
+    const b = await addHost({ actor, input: hostInput(), now: t0 });
 
     expect((await enrollHost(a.token, agent, later(t0, 24 * HOUR - 1))).hostId).toBe(a.host.id);
     await expect(enrollHost(b.token, agent, later(t0, 24 * HOUR))).rejects.toMatchObject({
@@ -164,7 +166,7 @@ describe("hosts", () => {
 
     // A new token for the same host counts its 24 hours from when it was issued.
     const t1 = later(t0, 30 * HOUR);
-    const fresh = await issueEnrollToken(b.host.id, actor, t1);
+    const fresh = await issueEnrollToken({ actor, hostId: b.host.id, now: t1 });
     await expect(enrollHost(b.token, agent, t1)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     expect((await enrollHost(fresh, agent, later(t1, 24 * HOUR - 1))).hostId).toBe(b.host.id);
     expect(await db.host.findUniqueOrThrow({ where: { id: b.host.id } })).toMatchObject({ status: "ACTIVE" });
@@ -177,19 +179,21 @@ describe("hosts", () => {
     const host = await createHost({ heartbeat: t0 });
     const { account } = await createCustomer();
     const jail = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
-    const place = (now: Date) => db.$transaction((tx) => placeJail(tx, now));
+    const place = (now: Date) => db.$transaction((tx) => placeJail(tx, { now }));
+    const admin = staffActor(await createStaff("ADMIN"));
+    const health = async (now: Date) => (await getHost({ actor: admin, hostId: host.id, now })).health;
 
     expect(hostHealth(t0, later(t0, 30_000))).toBe("ONLINE");
-    expect((await getHost(host.id, later(t0, 30_000)))!.health).toBe("ONLINE");
+    expect(await health(later(t0, 30_000))).toBe("ONLINE");
     expect(await place(later(t0, 29_000))).toBe(host.id);
 
     expect(hostHealth(t0, later(t0, 30_001))).toBe("STALE");
-    expect((await getHost(host.id, later(t0, 31_000)))!.health).toBe("STALE");
+    expect(await health(later(t0, 31_000))).toBe("STALE");
     await expect(place(later(t0, 31_000))).rejects.toMatchObject({ code: "NO_CAPACITY" });
 
     expect(hostHealth(t0, later(t0, 120_000))).toBe("STALE");
     expect(hostHealth(t0, later(t0, 120_001))).toBe("OFFLINE");
-    expect((await getHost(host.id, later(t0, 121_000)))!.health).toBe("OFFLINE");
+    expect(await health(later(t0, 121_000))).toBe("OFFLINE");
     expect(hostHealth(null, t0)).toBe("NEVER");
 
     // Silence moves and destroys nothing: the jail is where it was, as it was, with no job.
@@ -203,7 +207,7 @@ describe("hosts", () => {
     // A heartbeat brings it back into placement at once.
     const t1 = later(t0, 600_000);
     await recordHeartbeat(host.id, hb([{ name: jail.name, jid: 1, running: true }]), t1);
-    expect((await getHost(host.id, later(t1, 1_000)))!.health).toBe("ONLINE");
+    expect(await health(later(t1, 1_000))).toBe("ONLINE");
     expect(await place(later(t1, 1_000))).toBe(host.id);
   });
 

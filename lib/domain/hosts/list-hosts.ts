@@ -1,10 +1,13 @@
 import { db } from "@/lib/db";
 import { hostHealth } from "./host-health";
+import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { notFound } from "@/lib/errors";
 
 export const HOSTS_PAGE_SIZE = 50;
 
 /** Hosts with their load and health, for the admin console. Counts are grouped queries, not N+1. */
-export async function listHosts(page: number, now = new Date()) {
+export async function listHosts({ actor, page, now = new Date() }: { actor: StaffActor; page: number; now?: Date }) {
+  assertStaff(actor);
   const [hosts, total] = await Promise.all([
     db.host.findMany({ orderBy: [{ name: "asc" }], skip: (page - 1) * HOSTS_PAGE_SIZE, take: HOSTS_PAGE_SIZE }),
     db.host.count(),
@@ -27,9 +30,11 @@ export async function listHosts(page: number, now = new Date()) {
   };
 }
 
-export async function getHost(hostId: string, now = new Date()) {
+/** One host with its jails, drift, address use and recent jobs. @throws AppError NOT_FOUND. */
+export async function getHost({ actor, hostId, now = new Date() }: { actor: StaffActor; hostId: string; now?: Date }) {
+  assertStaff(actor);
   const host = await db.host.findUnique({ where: { id: hostId } });
-  if (!host) return null;
+  if (!host) throw notFound("That host");
   const [jails, drift, addresses, recentJobs] = await Promise.all([
     db.jail.findMany({
       where: { hostId, destroyedAt: null },

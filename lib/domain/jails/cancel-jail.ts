@@ -3,22 +3,24 @@
 // queued. When the agent reports the jail destroyed, its addresses return to the pools.
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { cancelQueuedJobs } from "@/lib/domain/jobs/end-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertHostnameConfirmed } from "./confirm-hostname";
 import { assertCapability } from "./jail-capabilities";
 import { lockOwnedJail } from "./lock-owned-jail";
 
-export async function cancelJail(actor: CustomerActor, jailId: string, confirmHostname: string) {
+/**
+ * Cancels the jail: DESTROYING at once, queued work called off, a DESTROY job queued.
+ * @throws AppError VALIDATION when `confirmHostname` is not the jail's hostname.
+ */
+export async function cancelJail({ actor, jailId, confirmHostname }: { actor: CustomerActor; jailId: string; confirmHostname: string }) {
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.cancel);
     assertHostnameConfirmed(jail.hostname, confirmHostname);
     const now = new Date();
-    await tx.job.updateMany({
-      where: { jailId: jail.id, status: "QUEUED", jail: { accountId: actor.accountId } },
-      data: { status: "CANCELLED", finishedAt: now, error: "Cancelled: the jail was cancelled by its owner." },
-    });
+    await cancelQueuedJobs(tx, { jailId: jail.id, reason: "Cancelled: the jail was cancelled by its owner.", now });
     await tx.jail.updateMany({
       where: { id: jail.id, accountId: actor.accountId },
       data: { state: "DESTROYING", desiredState: "DESTROYED", cancelledAt: now },
@@ -31,7 +33,8 @@ export async function cancelJail(actor: CustomerActor, jailId: string, confirmHo
       requestedById: actor.userId,
       idempotencyKey: `destroy:${jail.id}`,
     });
-    await recordAudit(tx, auditActor(actor), {
+    await recordAudit(tx, {
+      actor,
       action: "jail.cancel",
       targetType: "Jail",
       targetId: jail.id,

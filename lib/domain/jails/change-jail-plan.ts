@@ -6,15 +6,19 @@ import { AppError } from "@/lib/errors";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { formatBytes, formatMb } from "@/lib/format";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertCapability } from "./jail-capabilities";
 import { planLimits } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
 import { mibToBytes } from "@/lib/units";
 
-export async function changeJailPlan(actor: CustomerActor, jailId: string, planSlug: string) {
+/**
+ * Moves the jail to the plan `planSlug` and queues SET_LIMITS when the jail is on its host.
+ * @throws AppError VALIDATION (plan not on sale or unchanged), PRECONDITION (disk in use above the new quota).
+ */
+export async function changeJailPlan({ actor, jailId, planSlug }: { actor: CustomerActor; jailId: string; planSlug: string }) {
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.changePlan);
     const plan = await tx.plan.findFirst({ where: { slug: planSlug, active: true } });
     if (!plan)
@@ -45,7 +49,8 @@ export async function changeJailPlan(actor: CustomerActor, jailId: string, planS
           requestedById: actor.userId,
         })
       : null;
-    await recordAudit(tx, auditActor(actor), {
+    await recordAudit(tx, {
+      actor,
       action: "jail.change-plan",
       targetType: "Jail",
       targetId: jail.id,

@@ -3,7 +3,7 @@
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertCapability } from "./jail-capabilities";
 import { lockOwnedJail } from "./lock-owned-jail";
 
@@ -11,9 +11,9 @@ type PowerVerb = "start" | "stop" | "restart";
 const JOB = { start: "START", stop: "STOP", restart: "RESTART" } as const;
 const DESIRED = { start: "RUNNING", stop: "STOPPED", restart: "RUNNING" } as const;
 
-async function changeJailPower(actor: CustomerActor, jailId: string, verb: PowerVerb) {
+async function changeJailPower({ actor, jailId }: JailRef, verb: PowerVerb) {
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities[verb]);
     await tx.jail.updateMany({ where: { id: jail.id, accountId: actor.accountId }, data: { desiredState: DESIRED[verb] } });
     const job = await enqueueJob(tx, {
@@ -23,11 +23,22 @@ async function changeJailPower(actor: CustomerActor, jailId: string, verb: Power
       payload: { name: jail.name },
       requestedById: actor.userId,
     });
-    await recordAudit(tx, auditActor(actor), { action: `jail.${verb}`, targetType: "Jail", targetId: jail.id, accountId: actor.accountId });
+    await recordAudit(tx, {
+      actor,
+      action: `jail.${verb}`,
+      targetType: "Jail",
+      targetId: jail.id,
+      accountId: actor.accountId,
+    });
     return { jobId: job.id };
   });
 }
 
-export const startJail = (actor: CustomerActor, jailId: string) => changeJailPower(actor, jailId, "start");
-export const stopJail = (actor: CustomerActor, jailId: string) => changeJailPower(actor, jailId, "stop");
-export const restartJail = (actor: CustomerActor, jailId: string) => changeJailPower(actor, jailId, "restart");
+type JailRef = { actor: CustomerActor; jailId: string };
+
+/** Sets the desired state to RUNNING and queues START. @throws AppError PRECONDITION when not allowed now. */
+export const startJail = (ref: JailRef) => changeJailPower(ref, "start");
+/** Sets the desired state to STOPPED and queues STOP. @throws AppError PRECONDITION when not allowed now. */
+export const stopJail = (ref: JailRef) => changeJailPower(ref, "stop");
+/** Queues RESTART (desired state RUNNING). @throws AppError PRECONDITION when not allowed now. */
+export const restartJail = (ref: JailRef) => changeJailPower(ref, "restart");

@@ -4,7 +4,7 @@
 // in for days not rolled up yet, so a fresh jail has a chart before the nightly rollup).
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { assertScope } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { monthStart } from "@/lib/calendar";
 import { BYTES_PER_GIB, BYTES_PER_MIB, MS_PER_HOUR } from "@/lib/units";
 
@@ -21,8 +21,10 @@ const toPoint = (r: Row): UsagePoint => ({
   netBytes: Number(r.net ?? 0),
 });
 
-export async function getJailUsage(accountId: string, jailId: string, now = new Date()) {
-  assertScope(accountId, jailId);
+/** Usage of one jail of the actor's account against its plan. @throws AppError NOT_FOUND for any other id. */
+export async function getJailUsage({ actor, jailId, now = new Date() }: { actor: CustomerActor; jailId: string; now?: Date }) {
+  assertScope(actor, jailId);
+  const accountId = actor.accountId;
   const jail = await db.jail.findFirst({ where: { id: jailId, accountId }, select: { id: true, plan: true } });
   if (!jail) throw notFound("That jail");
   const { plan } = jail;

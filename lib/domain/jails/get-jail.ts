@@ -2,11 +2,13 @@
 // jail id is "not found", like an id that does not exist.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { assertScope } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
 
-export async function getJail(accountId: string, jailId: string) {
-  assertScope(accountId, jailId);
+/** The jail page's view of one jail of the actor's account. @throws AppError NOT_FOUND for any other id. */
+export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId: string }) {
+  assertScope(actor, jailId);
+  const accountId = actor.accountId;
   const jail = await db.jail.findFirst({
     where: { id: jailId, accountId },
     include: {

@@ -19,13 +19,15 @@ import { getJail } from "./get-jail";
 import { listJails } from "./list-jails";
 import { listJailActivity } from "./list-jail-activity";
 import { getJailUsage } from "./get-jail-usage";
-import { getPortalDashboard } from "./get-portal-dashboard";
+import { getCustomerDashboard } from "@/lib/domain/accounts/get-customer-dashboard";
+import { customerActor, type CustomerActor } from "@/lib/domain/actor";
+import { agentCompletesJobs } from "@/lib/test/jobs";
 
 async function customerWithJail(state: "RUNNING" | "STOPPED" | "QUEUED" = "RUNNING") {
   const { user, account } = await createCustomer();
   const host = await createHost();
   const jail = await createJailRow({ accountId: account.id, hostId: host.id, state });
-  return { user, account, host, jail, actor: { userId: user.id, accountId: account.id } };
+  return { user, account, host, jail, actor: customerActor({ id: user.id, accountId: account.id }) };
 }
 
 function sshKey(type: "ed25519" | "rsa" | "ecdsa", bits?: number): { line: string; fingerprint: string } {
@@ -50,24 +52,13 @@ async function snapshot(jailId: string) {
   return JSON.stringify({ jail, jobs, keys, addrs, audit }, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
-/** The agent's side of a job, as the lead's agent API will apply it. */
-async function finishOpenJobs(jailId: string, outcome: { state?: "RUNNING" | "STOPPED"; failed?: string } = {}) {
-  await db.job.updateMany({
-    where: { jailId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: outcome.failed
-      ? { status: "FAILED", error: outcome.failed, finishedAt: new Date() }
-      : { status: "SUCCEEDED", finishedAt: new Date() },
-  });
-  if (outcome.state) await db.jail.update({ where: { id: jailId }, data: { state: outcome.state } });
-}
-
 describe("cross-account: another customer's jail id is not found and nothing changes", () => {
   it("holds for every read and every action", async () => {
     const a = await customerWithJail("RUNNING");
     const key = parseSshPublicKey(sshKey("ed25519").line);
     if (!key.ok) throw new Error(key.error);
-    const { keyId } = await addSshKey(a.actor, a.jail.id, key.key);
-    await finishOpenJobs(a.jail.id);
+    const { keyId } = await addSshKey({ actor: a.actor, jailId: a.jail.id, key: key.key });
+    await agentCompletesJobs(a.jail.id);
     await db.usageSample.create({
       data: {
         jailId: a.jail.id,
@@ -88,58 +79,69 @@ describe("cross-account: another customer's jail id is not found and nothing cha
     if (!otherKey.ok) throw new Error("test key did not parse");
 
     const attempts: Array<[string, () => Promise<unknown>]> = [
-      ["getJail", () => getJail(b.account.id, a.jail.id)],
-      ["listJailActivity", () => listJailActivity(b.account.id, a.jail.id)],
-      ["getJailUsage", () => getJailUsage(b.account.id, a.jail.id)],
-      ["startJail", () => startJail(b.actor, a.jail.id)],
-      ["stopJail", () => stopJail(b.actor, a.jail.id)],
-      ["restartJail", () => restartJail(b.actor, a.jail.id)],
-      ["reinstallJail", () => reinstallJail(b.actor, a.jail.id, a.jail.hostname)],
-      ["cancelJail", () => cancelJail(b.actor, a.jail.id, a.jail.hostname)],
-      ["changeJailPlan", () => changeJailPlan(b.actor, a.jail.id, block.slug)],
-      ["setRootPassword", () => setRootPassword(b.actor, a.jail.id, "a long enough password")],
-      ["addSshKey", () => addSshKey(b.actor, a.jail.id, otherKey.key)],
-      ["removeSshKey (A's jail)", () => removeSshKey(b.actor, a.jail.id, keyId)],
+      ["getJail", () => getJail({ actor: b.actor, jailId: a.jail.id })],
+      ["listJailActivity", () => listJailActivity({ actor: b.actor, jailId: a.jail.id })],
+      ["getJailUsage", () => getJailUsage({ actor: b.actor, jailId: a.jail.id })],
+      ["startJail", () => startJail({ actor: b.actor, jailId: a.jail.id })],
+      ["stopJail", () => stopJail({ actor: b.actor, jailId: a.jail.id })],
+      ["restartJail", () => restartJail({ actor: b.actor, jailId: a.jail.id })],
+      ["reinstallJail", () => reinstallJail({ actor: b.actor, jailId: a.jail.id, confirmHostname: a.jail.hostname })],
+      ["cancelJail", () => cancelJail({ actor: b.actor, jailId: a.jail.id, confirmHostname: a.jail.hostname })],
+      ["changeJailPlan", () => changeJailPlan({ actor: b.actor, jailId: a.jail.id, planSlug: block.slug })],
+      ["setRootPassword", () => setRootPassword({ actor: b.actor, jailId: a.jail.id, password: "a long enough password" })],
+      ["addSshKey", () => addSshKey({ actor: b.actor, jailId: a.jail.id, key: otherKey.key })],
+      ["removeSshKey (A's jail)", () => removeSshKey({ actor: b.actor, jailId: a.jail.id, keyId: keyId })],
       // B's own jail, but A's key id: still not found, A's key stays.
-      ["removeSshKey (B's jail, A's key)", () => removeSshKey(b.actor, b.jail.id, keyId)],
+      ["removeSshKey (B's jail, A's key)", () => removeSshKey({ actor: b.actor, jailId: b.jail.id, keyId: keyId })],
     ];
     for (const [name, attempt] of attempts) {
       await expect(attempt(), name).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
-    const listed = await listJails(b.account.id);
+    const listed = await listJails({ actor: b.actor });
     expect(listed.jails.map((j) => j.id)).toEqual([b.jail.id]);
-    const dash = await getPortalDashboard(b.account.id);
+    const dash = await getCustomerDashboard({ actor: b.actor });
     expect(dash.jails.map((j) => j.id)).toEqual([b.jail.id]);
     expect(await snapshot(a.jail.id)).toBe(before);
   });
 
   it("refuses to run a query without its account scope", async () => {
-    await expect(getJail("", "x")).rejects.toThrow(/accountId is required/);
-    await expect(listJails("")).rejects.toThrow(/accountId is required/);
+    const unscoped = { kind: "customer", userId: "u", accountId: "", ip: null } satisfies CustomerActor;
+    await expect(getJail({ actor: unscoped, jailId: "x" })).rejects.toThrow(/account id is required/);
+    await expect(listJails({ actor: unscoped })).rejects.toThrow(/account id is required/);
+    await expect(getJail({ actor: customerActor({ id: "u", accountId: "a" }), jailId: "" })).rejects.toThrow(
+      /id the query is scoped by is empty/,
+    );
   });
 });
 
 describe("power actions", () => {
   it("stop queues one STOP job; a second click while it is open is refused with the reason", async () => {
     const { actor, jail, user } = await customerWithJail("RUNNING");
-    await stopJail(actor, jail.id);
+    await stopJail({ actor, jailId: jail.id });
     const row = await db.jail.findUniqueOrThrow({ where: { id: jail.id }, include: { jobs: true } });
     expect(row.desiredState).toBe("STOPPED");
     expect(row.jobs).toMatchObject([{ type: "STOP", status: "QUEUED", requestedById: user.id, payload: { name: jail.name } }]);
-    await expect(stopJail(actor, jail.id)).rejects.toMatchObject({ code: "PRECONDITION", message: expect.stringMatching(/stopping/) });
-    await expect(restartJail(actor, jail.id)).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(stopJail({ actor, jailId: jail.id })).rejects.toMatchObject({
+      code: "PRECONDITION",
+      message: expect.stringMatching(/stopping/),
+    });
+    await expect(restartJail({ actor, jailId: jail.id })).rejects.toMatchObject({ code: "PRECONDITION" });
     expect(await db.job.count({ where: { jailId: jail.id } })).toBe(1);
-    const detail = await getJail(actor.accountId, jail.id);
+    const detail = await getJail({ actor, jailId: jail.id });
     expect(detail.openJobs.map((j) => j.label)).toEqual(["Stopping"]);
     expect(detail.capabilities.start).toMatchObject({ allowed: false });
-    await finishOpenJobs(jail.id, { state: "STOPPED" });
-    await startJail(actor, jail.id);
+    await agentCompletesJobs(jail.id);
+    await startJail({ actor, jailId: jail.id });
     expect(await db.job.count({ where: { jailId: jail.id, type: "START" } })).toBe(1);
   });
 
   it("double clicks at the same instant queue one job", async () => {
     const { actor, jail } = await customerWithJail("RUNNING");
-    const results = await Promise.allSettled([restartJail(actor, jail.id), restartJail(actor, jail.id), restartJail(actor, jail.id)]);
+    const results = await Promise.allSettled([
+      restartJail({ actor, jailId: jail.id }),
+      restartJail({ actor, jailId: jail.id }),
+      restartJail({ actor, jailId: jail.id }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await db.job.count({ where: { jailId: jail.id } })).toBe(1);
   });
@@ -147,12 +149,17 @@ describe("power actions", () => {
   it("a suspended account sees its jails, can stop them, but cannot start or restart them", async () => {
     const { actor, jail, account } = await customerWithJail("STOPPED");
     await db.account.update({ where: { id: account.id }, data: { status: "SUSPENDED" } });
-    await expect(getJail(actor.accountId, jail.id)).resolves.toMatchObject({ id: jail.id, accountStatus: "SUSPENDED" });
-    await expect(startJail(actor, jail.id)).rejects.toMatchObject({ code: "PRECONDITION", message: expect.stringMatching(/suspended/) });
+    await expect(getJail({ actor, jailId: jail.id })).resolves.toMatchObject({ id: jail.id, accountStatus: "SUSPENDED" });
+    await expect(startJail({ actor, jailId: jail.id })).rejects.toMatchObject({
+      code: "PRECONDITION",
+      message: expect.stringMatching(/suspended/),
+    });
     await db.jail.update({ where: { id: jail.id }, data: { state: "RUNNING", desiredState: "RUNNING" } });
-    await expect(restartJail(actor, jail.id)).rejects.toMatchObject({ message: expect.stringMatching(/suspended/) });
-    await expect(reinstallJail(actor, jail.id, jail.hostname)).rejects.toMatchObject({ message: expect.stringMatching(/suspended/) });
-    await stopJail(actor, jail.id);
+    await expect(restartJail({ actor, jailId: jail.id })).rejects.toMatchObject({ message: expect.stringMatching(/suspended/) });
+    await expect(reinstallJail({ actor, jailId: jail.id, confirmHostname: jail.hostname })).rejects.toMatchObject({
+      message: expect.stringMatching(/suspended/),
+    });
+    await stopJail({ actor, jailId: jail.id });
     expect(await db.job.findMany({ where: { jailId: jail.id }, select: { type: true } })).toEqual([{ type: "STOP" }]);
   });
 });
@@ -162,17 +169,17 @@ describe("reinstall and cancel", () => {
     const { actor, jail } = await customerWithJail("RUNNING");
     const key = parseSshPublicKey(sshKey("ed25519").line);
     if (!key.ok) throw new Error(key.error);
-    await addSshKey(actor, jail.id, key.key);
-    await finishOpenJobs(jail.id);
+    await addSshKey({ actor, jailId: jail.id, key: key.key });
+    await agentCompletesJobs(jail.id);
     await db.jail.update({ where: { id: jail.id }, data: { jid: 12, sshHostKeyFingerprint: "SHA256:old" } });
     const before = await snapshot(jail.id);
-    await expect(reinstallJail(actor, jail.id, "wrong.example.com")).rejects.toMatchObject({
+    await expect(reinstallJail({ actor, jailId: jail.id, confirmHostname: "wrong.example.com" })).rejects.toMatchObject({
       code: "VALIDATION",
       fieldErrors: { confirmHostname: expect.any(Array) },
     });
     expect(await snapshot(jail.id)).toBe(before);
 
-    await reinstallJail(actor, jail.id, jail.hostname.toUpperCase());
+    await reinstallJail({ actor, jailId: jail.id, confirmHostname: jail.hostname.toUpperCase() });
     const row = await db.jail.findUniqueOrThrow({ where: { id: jail.id } });
     expect(row).toMatchObject({ state: "QUEUED", jid: null, sshHostKeyFingerprint: null });
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "REINSTALL" } });
@@ -183,9 +190,9 @@ describe("reinstall and cancel", () => {
 
   it("cancel needs the hostname typed; then the jail is DESTROYING, queued work is called off and DESTROY is queued", async () => {
     const { actor, jail } = await customerWithJail("RUNNING");
-    await stopJail(actor, jail.id);
-    await expect(cancelJail(actor, jail.id, "")).rejects.toMatchObject({ code: "VALIDATION" });
-    await cancelJail(actor, jail.id, jail.hostname);
+    await stopJail({ actor, jailId: jail.id });
+    await expect(cancelJail({ actor, jailId: jail.id, confirmHostname: "" })).rejects.toMatchObject({ code: "VALIDATION" });
+    await cancelJail({ actor, jailId: jail.id, confirmHostname: jail.hostname });
     const row = await db.jail.findUniqueOrThrow({ where: { id: jail.id }, include: { jobs: { orderBy: { createdAt: "asc" } } } });
     expect(row).toMatchObject({ state: "DESTROYING", desiredState: "DESTROYED" });
     expect(row.cancelledAt).toBeInstanceOf(Date);
@@ -194,8 +201,8 @@ describe("reinstall and cancel", () => {
       ["DESTROY", "QUEUED"],
     ]);
     // Nothing more can be done to it, and cancelling twice is refused rather than doubled.
-    await expect(startJail(actor, jail.id)).rejects.toMatchObject({ code: "PRECONDITION" });
-    await expect(cancelJail(actor, jail.id, jail.hostname)).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(startJail({ actor, jailId: jail.id })).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(cancelJail({ actor, jailId: jail.id, confirmHostname: jail.hostname })).rejects.toMatchObject({ code: "PRECONDITION" });
     expect(await db.job.count({ where: { jailId: jail.id, type: "DESTROY" } })).toBe(1);
   });
 });
@@ -229,7 +236,7 @@ describe("change plan", () => {
         overagePricePerGbCents: 10,
       },
     });
-    const res = await changeJailPlan(actor, jail.id, big.slug);
+    const res = await changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug });
     expect(res.direction).toBe("upgrade");
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "SET_LIMITS" } });
     expect(jobPayloads.SET_LIMITS.parse(job.payload)).toEqual({
@@ -237,7 +244,7 @@ describe("change plan", () => {
       limits: { memoryMb: 512, maxProcesses: 100, cpuPercent: 100, diskQuotaMb: 20_000 },
     });
     expect((await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).planId).toBe(big.id);
-    await finishOpenJobs(jail.id);
+    await agentCompletesJobs(jail.id);
 
     await db.usageSample.create({
       data: {
@@ -253,12 +260,12 @@ describe("change plan", () => {
       },
     });
     const before = await snapshot(jail.id);
-    await expect(changeJailPlan(actor, jail.id, tiny.slug)).rejects.toMatchObject({
+    await expect(changeJailPlan({ actor, jailId: jail.id, planSlug: tiny.slug })).rejects.toMatchObject({
       code: "PRECONDITION",
       message: "Tiny allows 100 MB of disk, but this jail uses 150 MB. Delete files until it uses less, then change the plan.",
     });
     expect(await snapshot(jail.id)).toBe(before);
-    await expect(changeJailPlan(actor, jail.id, big.slug)).rejects.toMatchObject({
+    await expect(changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug })).rejects.toMatchObject({
       fieldErrors: { plan: ["The jail is already on Big."] },
     });
   });
@@ -280,7 +287,7 @@ describe("root password", () => {
     const { actor, jail } = await customerWithJail("RUNNING");
     const password = `Clear-${uid()}-secret`;
     expect(rootPasswordSchema.safeParse({ jailId: jail.id, password, confirm: "other" }).success).toBe(false);
-    await setRootPassword(actor, jail.id, password);
+    await setRootPassword({ actor, jailId: jail.id, password: password });
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "SET_PASSWORD" } });
     const payload = jobPayloads.SET_PASSWORD.parse(job.payload);
     expect(verify(password, payload.passwordHash)).toBe(true);
@@ -292,7 +299,7 @@ describe("root password", () => {
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: "jail.set-root-password", targetId: jail.id } });
     expect(JSON.stringify(audit.data)).not.toContain("$6$");
     // A second password before the first was picked up supersedes it (and drops its hash).
-    await setRootPassword(actor, jail.id, `${password}-2`);
+    await setRootPassword({ actor, jailId: jail.id, password: `${password}-2` });
     const jobs = await db.job.findMany({ where: { jailId: jail.id, type: "SET_PASSWORD" }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => j.status)).toEqual(["CANCELLED", "QUEUED"]);
     expect(JSON.stringify(jobs[0]!.payload)).not.toContain("$6$");
@@ -300,7 +307,9 @@ describe("root password", () => {
 
   it("is refused while the jail is not installed", async () => {
     const { actor, jail } = await customerWithJail("QUEUED");
-    await expect(setRootPassword(actor, jail.id, "long enough password")).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(setRootPassword({ actor, jailId: jail.id, password: "long enough password" })).rejects.toMatchObject({
+      code: "PRECONDITION",
+    });
   });
 });
 
@@ -335,26 +344,26 @@ describe("SSH keys", () => {
     const k1 = parseSshPublicKey(sshKey("ed25519").line);
     const k2 = parseSshPublicKey(sshKey("rsa", 2048).line);
     if (!k1.ok || !k2.ok) throw new Error("keys did not parse");
-    const { keyId } = await addSshKey(actor, jail.id, k1.key, "laptop");
-    await addSshKey(actor, jail.id, k2.key);
-    await expect(addSshKey(actor, jail.id, k1.key)).rejects.toMatchObject({
+    const { keyId } = await addSshKey({ actor, jailId: jail.id, key: k1.key, label: "laptop" });
+    await addSshKey({ actor, jailId: jail.id, key: k2.key });
+    await expect(addSshKey({ actor, jailId: jail.id, key: k1.key })).rejects.toMatchObject({
       code: "CONFLICT",
       fieldErrors: { publicKey: expect.any(Array) },
     });
     let jobs = await db.job.findMany({ where: { jailId: jail.id, type: "SET_SSH_KEYS" }, orderBy: { createdAt: "asc" } });
     expect(jobs.map((j) => j.status)).toEqual(["CANCELLED", "QUEUED"]); // the first list was superseded before it ran
     expect(jobPayloads.SET_SSH_KEYS.parse(jobs[1]!.payload).keys).toEqual([k1.key.line, k2.key.line]);
-    await finishOpenJobs(jail.id);
-    await removeSshKey(actor, jail.id, keyId);
+    await agentCompletesJobs(jail.id);
+    await removeSshKey({ actor, jailId: jail.id, keyId: keyId });
     jobs = await db.job.findMany({ where: { jailId: jail.id, type: "SET_SSH_KEYS", status: "QUEUED" } });
     expect(jobPayloads.SET_SSH_KEYS.parse(jobs[0]!.payload).keys).toEqual([k2.key.line]);
-    expect((await getJail(actor.accountId, jail.id)).sshKeys.map((k) => k.label)).toEqual([k2.key.comment]);
+    expect((await getJail({ actor, jailId: jail.id })).sshKeys.map((k) => k.label)).toEqual([k2.key.comment]);
   });
 });
 
 describe("usage, activity and dashboard", () => {
   it("buckets the last 24 h, fills 30 days from rollups and samples, and flags what is over the plan", async () => {
-    const { jail, host, account } = await customerWithJail("RUNNING");
+    const { jail, host, actor } = await customerWithJail("RUNNING");
     const plan = await db.plan.findUniqueOrThrow({ where: { id: jail.planId } });
     const now = new Date(Date.UTC(2026, 5, 15, 12, 7));
     const MB = 1024n * 1024n;
@@ -424,7 +433,7 @@ describe("usage, activity and dashboard", () => {
         netTxBytes: 0n,
       },
     });
-    const u = await getJailUsage(account.id, jail.id, now);
+    const u = await getJailUsage({ actor, jailId: jail.id, now });
     expect(u.current).toMatchObject({ diskBytes: (plan.diskQuotaMb + 10) * 1024 * 1024, processes: 5 });
     expect(u.over).toEqual(["disk"]);
     // 1 and 5 min ago share the 12:00 bucket; 120 min ago is its own; 30 h ago is outside 24 h.
@@ -433,7 +442,7 @@ describe("usage, activity and dashboard", () => {
     expect(u.series30d.map((p) => p.t)).toEqual(["2026-06-10T00:00:00.000Z", "2026-06-14T00:00:00.000Z", "2026-06-15T00:00:00.000Z"]);
     expect(u.transferThisMonthBytes).toBe(1_000_000 + 1610 + 7);
 
-    const dash = await getPortalDashboard(account.id, now);
+    const dash = await getCustomerDashboard({ actor, now });
     expect(dash.notices).toEqual([
       expect.objectContaining({ jailId: jail.id, tone: "warning", text: expect.stringMatching(/more disk than its plan/) }),
     ]);
@@ -441,16 +450,16 @@ describe("usage, activity and dashboard", () => {
 
   it("activity lists jobs newest first with who asked, a page at a time; the dashboard flags a failed job", async () => {
     const { actor, jail, user } = await customerWithJail("RUNNING");
-    await restartJail(actor, jail.id);
-    await finishOpenJobs(jail.id, { failed: "lxc-start: container did not come up" });
-    await stopJail(actor, jail.id);
-    const first = await listJailActivity(actor.accountId, jail.id, { pageSize: 1 });
+    await restartJail({ actor, jailId: jail.id });
+    await agentCompletesJobs(jail.id, { failed: "lxc-start: container did not come up" });
+    await stopJail({ actor, jailId: jail.id });
+    const first = await listJailActivity({ actor, jailId: jail.id, pageSize: 1 });
     expect(first).toMatchObject({ total: 2, page: 1 });
     expect(first.jobs).toMatchObject([{ type: "STOP", status: "QUEUED", requestedBy: user.name }]);
-    const second = await listJailActivity(actor.accountId, jail.id, { pageSize: 1, page: 2 });
+    const second = await listJailActivity({ actor, jailId: jail.id, pageSize: 1, page: 2 });
     expect(second.jobs).toMatchObject([{ type: "RESTART", status: "FAILED", error: "lxc-start: container did not come up" }]);
-    const dash = await getPortalDashboard(actor.accountId);
+    const dash = await getCustomerDashboard({ actor });
     expect(dash.notices).toEqual([expect.objectContaining({ tone: "error", text: expect.stringMatching(/container did not come up/) })]);
-    expect((await getJail(actor.accountId, jail.id)).failedJob).toMatchObject({ type: "RESTART" });
+    expect((await getJail({ actor, jailId: jail.id })).failedJob).toMatchObject({ type: "RESTART" });
   });
 });

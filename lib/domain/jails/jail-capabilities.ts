@@ -37,6 +37,7 @@ export const JOB_IN_PROGRESS: Record<JobType, string> = {
   SNAPSHOT: "Taking a snapshot",
   MIGRATE_OUT: "Moving to another host",
   MIGRATE_IN: "Moving to another host",
+  BUILD_TEMPLATE: "Preparing the template on the host",
 };
 
 export type Capability = { allowed: true } | { allowed: false; reason: string };

@@ -1,39 +1,67 @@
 // Builds the JailSpec a CREATE or REINSTALL job carries, from the rows the database holds:
-// the plan's limits, the template, and the addresses the jail was given.
-import { gatewayOf, parseCidr } from "@/lib/domain/ipam/cidr";
-import type { JailSpec } from "@/lib/schemas/jobs";
+// the plan's limits, the template (and its recipe for the lxc driver), and the addresses the
+// jail was given, IPv4 and IPv6.
+import { ipv4GatewayOf, ipv6GatewayOf, parseIpv4Cidr, parseIpv6Prefix } from "@/lib/domain/ipam/addresses";
+import { lxcRootfs, type JailSpec } from "@/lib/schemas/jobs";
 
-type SpecSource = {
+export type SpecSource = {
   name: string;
   hostname: string;
   plan: { memoryLimitMb: number; maxProcesses: number; cpuPercent: number; diskQuotaMb: number };
-  template: { slug: string; lxcTemplate: string; zfsSnapshot: string | null; tarballPath: string | null };
-  host: { privateNetblock: string };
-  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE"; address: string }>;
+  template: TemplateSource;
+  host: { privateNetblock: string; ipv6Prefix: string | null };
+  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE" | "IPV6"; address: string }>;
 };
 
+export type TemplateSource = {
+  slug: string;
+  version: number;
+  lxcTemplate: string;
+  lxcRootfs: unknown;
+  zfsSnapshot: string | null;
+  tarballPath: string | null;
+};
+
+/** The limits a plan gives a jail, in the units the drivers take. */
 export function planLimits(plan: SpecSource["plan"]) {
   return { memoryMb: plan.memoryLimitMb, maxProcesses: plan.maxProcesses, cpuPercent: plan.cpuPercent, diskQuotaMb: plan.diskQuotaMb };
 }
 
+/**
+ * The template as a job carries it. The stored recipe (JSON) is parsed with the same zod schema
+ * the agent uses, so a bad row fails here, not on a host.
+ * @throws ZodError when the stored lxcRootfs is not a valid recipe.
+ */
+export function templateSpecOf(t: TemplateSource): JailSpec["template"] {
+  return {
+    slug: t.slug,
+    version: t.version,
+    lxcTemplate: t.lxcTemplate,
+    lxcRootfs: t.lxcRootfs == null ? null : lxcRootfs.parse(t.lxcRootfs),
+    zfsSnapshot: t.zfsSnapshot,
+    tarballPath: t.tarballPath,
+  };
+}
+
+/** @throws Error when the jail has no private address (it always gets one when ordered). */
 export function jailSpecOf(j: SpecSource): JailSpec {
   const privateIp = j.ipAddresses.find((a) => a.kind === "PRIVATE")?.address;
   if (!privateIp) throw new Error(`jail ${j.name} has no private address`);
+  const ipv6 = j.ipAddresses.find((a) => a.kind === "IPV6")?.address ?? null;
+  const prefix = ipv6 && j.host.ipv6Prefix ? j.host.ipv6Prefix : null;
   return {
     name: j.name,
     hostname: j.hostname,
-    template: {
-      slug: j.template.slug,
-      lxcTemplate: j.template.lxcTemplate,
-      zfsSnapshot: j.template.zfsSnapshot,
-      tarballPath: j.template.tarballPath,
-    },
+    template: templateSpecOf(j.template),
     limits: planLimits(j.plan),
     network: {
       privateIp,
-      privatePrefix: parseCidr(j.host.privateNetblock).prefix,
-      privateGateway: gatewayOf(j.host.privateNetblock),
+      privatePrefix: parseIpv4Cidr(j.host.privateNetblock).prefix,
+      privateGateway: ipv4GatewayOf(j.host.privateNetblock),
       publicIp: j.ipAddresses.find((a) => a.kind === "PUBLIC")?.address ?? null,
+      ipv6: prefix ? ipv6 : null,
+      ipv6PrefixLength: prefix ? parseIpv6Prefix(prefix).length : null,
+      ipv6Gateway: prefix ? ipv6GatewayOf(prefix) : null,
     },
   };
 }

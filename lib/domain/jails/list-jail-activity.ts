@@ -1,16 +1,27 @@
 // A jail's history: every job asked of its host, newest first, with who asked for it.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { assertScope } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 
 export const ACTIVITY_PAGE_SIZE = 20;
 
-export async function listJailActivity(accountId: string, jailId: string, opts: { page?: number; pageSize?: number } = {}) {
-  assertScope(accountId, jailId);
+/** One page of the jail's jobs, newest first. @throws AppError NOT_FOUND for another account's jail. */
+export async function listJailActivity({
+  actor,
+  jailId,
+  page: requested = 1,
+  pageSize = ACTIVITY_PAGE_SIZE,
+}: {
+  actor: CustomerActor;
+  jailId: string;
+  page?: number;
+  pageSize?: number;
+}) {
+  assertScope(actor, jailId);
+  const accountId = actor.accountId;
   const jail = await db.jail.findFirst({ where: { id: jailId, accountId }, select: { id: true, hostname: true } });
   if (!jail) throw notFound("That jail");
-  const pageSize = opts.pageSize ?? ACTIVITY_PAGE_SIZE;
-  const page = Math.max(1, opts.page ?? 1);
+  const page = Math.max(1, requested);
   const where = { jailId: jail.id, jail: { accountId } };
   const [jobs, total] = await Promise.all([
     db.job.findMany({

@@ -1,14 +1,22 @@
 import { db } from "@/lib/db";
-import { assertScope } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { OPEN_JOB_STATUSES, JOB_IN_PROGRESS } from "./jail-capabilities";
 
 export const JAILS_PAGE_SIZE = 25;
 
 /** The caller's jails, newest first, live ones only unless asked; one page at a time. */
-export async function listJails(accountId: string, opts: { page?: number; includeDestroyed?: boolean } = {}) {
-  assertScope(accountId);
-  const page = Math.max(1, opts.page ?? 1);
-  const where = { accountId, ...(opts.includeDestroyed ? {} : { destroyedAt: null }) };
+export async function listJails({
+  actor,
+  page: requested = 1,
+  includeDestroyed = false,
+}: {
+  actor: CustomerActor;
+  page?: number;
+  includeDestroyed?: boolean;
+}) {
+  assertScope(actor);
+  const page = Math.max(1, requested);
+  const where = { accountId: actor.accountId, ...(includeDestroyed ? {} : { destroyedAt: null }) };
   const [rows, total] = await Promise.all([
     db.jail.findMany({
       where,

@@ -4,11 +4,17 @@
 // concurrent requests for one jail (a double click on Stop queues one job, not two).
 import type { Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { assertScope } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
 
-export async function lockOwnedJail(tx: Tx, accountId: string, jailId: string) {
-  assertScope(accountId, jailId);
+/**
+ * Locks the caller's jail row FOR UPDATE in `tx` and loads what a change needs (plan, template,
+ * host, addresses, account status, open jobs) with the capabilities that follow.
+ * @throws AppError NOT_FOUND when the id is not a live jail of the actor's account.
+ */
+export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: CustomerActor; jailId: string }) {
+  assertScope(actor, jailId);
+  const accountId = actor.accountId;
   const locked = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT "id" FROM "Jail"
     WHERE "id" = ${jailId} AND "accountId" = ${accountId} AND "destroyedAt" IS NULL
@@ -19,7 +25,7 @@ export async function lockOwnedJail(tx: Tx, accountId: string, jailId: string) {
     include: {
       plan: true,
       template: true,
-      host: { select: { id: true, privateNetblock: true } },
+      host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } },
       ipAddresses: { select: { kind: true, address: true } },
       account: { select: { status: true } },
       jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },

@@ -4,15 +4,16 @@
 import { db, type Tx } from "@/lib/db";
 import { AppError, isUniqueViolationOf, notFound } from "@/lib/errors";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { cancelQueuedJobs } from "@/lib/domain/jobs/end-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { ParsedSshKey } from "@/lib/schemas/ssh-public-key";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertCapability } from "./jail-capabilities";
 import { lockOwnedJail, type OwnedJail } from "./lock-owned-jail";
 
 export const MAX_SSH_KEYS = 50;
 
-async function queueKeyList(tx: Tx, actor: CustomerActor, jail: OwnedJail) {
+async function queueKeyList(tx: Tx, { actor, jail }: { actor: CustomerActor; jail: OwnedJail }) {
   // Not running (FAILED): the next REINSTALL job carries the keys.
   if (jail.state !== "RUNNING") return null;
   const keys = await tx.sshKey.findMany({
@@ -20,10 +21,7 @@ async function queueKeyList(tx: Tx, actor: CustomerActor, jail: OwnedJail) {
     orderBy: { createdAt: "asc" },
     select: { publicKey: true },
   });
-  await tx.job.updateMany({
-    where: { jailId: jail.id, type: "SET_SSH_KEYS", status: "QUEUED", jail: { accountId: actor.accountId } },
-    data: { status: "CANCELLED", finishedAt: new Date(), error: "Superseded by a newer key list." },
-  });
+  await cancelQueuedJobs(tx, { jailId: jail.id, types: ["SET_SSH_KEYS"], reason: "Superseded by a newer key list.", now: new Date() });
   return enqueueJob(tx, {
     hostId: jail.hostId,
     jailId: jail.id,
@@ -33,10 +31,24 @@ async function queueKeyList(tx: Tx, actor: CustomerActor, jail: OwnedJail) {
   });
 }
 
-export async function addSshKey(actor: CustomerActor, jailId: string, key: ParsedSshKey, label?: string) {
+/**
+ * Adds a parsed key to the jail and queues the whole key list when the jail runs.
+ * @throws AppError CONFLICT (key already there), PRECONDITION (MAX_SSH_KEYS reached, or not allowed now).
+ */
+export async function addSshKey({
+  actor,
+  jailId,
+  key,
+  label,
+}: {
+  actor: CustomerActor;
+  jailId: string;
+  key: ParsedSshKey;
+  label?: string;
+}) {
   try {
     return await db.$transaction(async (tx) => {
-      const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+      const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
       assertCapability(capabilities.sshKeys);
       const count = await tx.sshKey.count({ where: { jailId: jail.id, accountId: actor.accountId } });
       if (count >= MAX_SSH_KEYS) throw new AppError("PRECONDITION", `A jail can have at most ${MAX_SSH_KEYS} keys. Remove one first.`);
@@ -51,8 +63,9 @@ export async function addSshKey(actor: CustomerActor, jailId: string, key: Parse
           fingerprint: key.fingerprint,
         },
       });
-      const job = await queueKeyList(tx, actor, jail);
-      await recordAudit(tx, auditActor(actor), {
+      const job = await queueKeyList(tx, { actor, jail });
+      await recordAudit(tx, {
+        actor,
         action: "jail.ssh-key.add",
         targetType: "Jail",
         targetId: jail.id,
@@ -71,14 +84,16 @@ export async function addSshKey(actor: CustomerActor, jailId: string, key: Parse
   }
 }
 
-export async function removeSshKey(actor: CustomerActor, jailId: string, keyId: string) {
+/** Removes one key and queues the remaining list. @throws AppError NOT_FOUND for a key not on this jail. */
+export async function removeSshKey({ actor, jailId, keyId }: { actor: CustomerActor; jailId: string; keyId: string }) {
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.sshKeys);
     const { count } = await tx.sshKey.deleteMany({ where: { id: keyId, jailId: jail.id, accountId: actor.accountId } });
     if (count === 0) throw notFound("That key");
-    const job = await queueKeyList(tx, actor, jail);
-    await recordAudit(tx, auditActor(actor), {
+    const job = await queueKeyList(tx, { actor, jail });
+    await recordAudit(tx, {
+      actor,
       action: "jail.ssh-key.remove",
       targetType: "Jail",
       targetId: jail.id,

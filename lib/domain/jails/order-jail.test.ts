@@ -6,6 +6,18 @@ import { jobPayloads } from "@/lib/schemas/jobs";
 import { orderJailSchema } from "@/lib/schemas/jails";
 import { orderJail } from "./order-jail";
 import { NO_CAPACITY_MESSAGE } from "./place-jail";
+import { customerActor, type CustomerActor } from "@/lib/domain/actor";
+
+/** Every row an order could write for this customer: jails, jobs, claimed addresses, audit entries. */
+async function footprint(actor: CustomerActor) {
+  const [jails, jobs, addresses, audit] = await Promise.all([
+    db.jail.count({ where: { accountId: actor.accountId } }),
+    db.job.count({ where: { requestedById: actor.userId } }),
+    db.ipAddress.count({ where: { jail: { accountId: actor.accountId } } }),
+    db.auditLog.count({ where: { accountId: actor.accountId } }),
+  ]);
+  return { jails, jobs, addresses, audit };
+}
 
 // Placement looks at every host in the shared test database. Each test here lives at its own
 // moment far in the future: only the hosts it made have heartbeats fresh at that moment, so
@@ -20,7 +32,7 @@ async function setup() {
   const plan = await getOrCreatePlan();
   const template = await getOrCreateTemplate();
   const { user, account } = await createCustomer();
-  return { plan, template, user, account, actor: { userId: user.id, accountId: account.id } };
+  return { plan, template, user, account, actor: customerActor({ id: user.id, accountId: account.id }) };
 }
 
 const input = (plan: string, template: string, hostname = `www.${uid()}.example.test`) =>
@@ -31,13 +43,13 @@ describe("orderJail", () => {
     const now = futureNow();
     const { plan, template, actor, user } = await setup();
     const host = await createHost({ heartbeat: now });
-    const res = await orderJail(actor, input(plan.slug, template.slug, `Shop.${uid()}.Example.TEST`), { now });
+    const res = await orderJail({ actor, input: input(plan.slug, template.slug, `Shop.${uid()}.Example.TEST`), now });
     expect(res.created).toBe(true);
     const jail = await db.jail.findUniqueOrThrow({ where: { id: res.jailId }, include: { ipAddresses: true, jobs: true } });
     expect(jail).toMatchObject({ hostId: host.id, accountId: actor.accountId, planId: plan.id, state: "QUEUED", desiredState: "RUNNING" });
     expect(jail.hostname).toBe(jail.hostname.toLowerCase());
     expect(jail.name).toMatch(/^cb[a-z0-9]{12}$/);
-    expect(jail.ipAddresses.map((a) => a.kind).sort()).toEqual(["PRIVATE", "PUBLIC"]);
+    expect(jail.ipAddresses.map((a) => a.kind).sort()).toEqual(["IPV6", "PRIVATE", "PUBLIC"]);
     expect(jail.jobs).toHaveLength(1);
     const job = jail.jobs[0]!;
     expect(job).toMatchObject({ type: "CREATE", status: "QUEUED", hostId: host.id, requestedById: user.id });
@@ -49,6 +61,11 @@ describe("orderJail", () => {
       diskQuotaMb: plan.diskQuotaMb,
     });
     expect(payload.jail.network.publicIp).toBe(jail.ipAddresses.find((a) => a.kind === "PUBLIC")!.address);
+    expect(payload.jail.network).toMatchObject({
+      ipv6: jail.ipAddresses.find((a) => a.kind === "IPV6")!.address,
+      ipv6PrefixLength: 64,
+      ipv6Gateway: expect.stringMatching(/::1$/),
+    });
     expect(payload.jail.hostname).toBe(jail.hostname);
     expect(payload.start).toBe(true);
     expect(await db.auditLog.count({ where: { action: "jail.order", targetId: jail.id, actorId: user.id } })).toBe(1);
@@ -67,10 +84,10 @@ describe("orderJail", () => {
     await createJailRow({ accountId: account.id, hostId: busy.id });
     await createJailRow({ accountId: account.id, hostId: idle.id });
 
-    const a = await orderJail(actor, input(plan.slug, template.slug), { now });
+    const a = await orderJail({ actor, input: input(plan.slug, template.slug), now });
     expect((await db.jail.findUniqueOrThrow({ where: { id: a.jailId } })).hostId).toBe(idle.id); // 1/10 < 2/10
-    const b = await orderJail(actor, input(plan.slug, template.slug), { now });
-    const c = await orderJail(actor, input(plan.slug, template.slug), { now });
+    const b = await orderJail({ actor, input: input(plan.slug, template.slug), now });
+    const c = await orderJail({ actor, input: input(plan.slug, template.slug), now });
     const hosts = await db.jail.findMany({ where: { id: { in: [b.jailId, c.jailId] } }, select: { hostId: true } });
     // idle had 2, busy 2: one goes to each (ties broken by id), never to the draining, silent or zero-capacity hosts.
     expect(hosts.map((h) => h.hostId).sort()).toEqual([busy.id, idle.id].sort());
@@ -80,27 +97,30 @@ describe("orderJail", () => {
     const now = futureNow();
     const { plan, template, actor } = await setup();
     const full = await createHost({ heartbeat: now, capacityJails: 1 });
-    const first = await orderJail(actor, input(plan.slug, template.slug), { now });
+    const first = await orderJail({ actor, input: input(plan.slug, template.slug), now });
     expect((await db.jail.findUniqueOrThrow({ where: { id: first.jailId } })).hostId).toBe(full.id);
-    const before = await db.jail.count({ where: { accountId: actor.accountId } });
-    await expect(orderJail(actor, input(plan.slug, template.slug), { now })).rejects.toMatchObject({
+    const before = await footprint(actor);
+    await expect(orderJail({ actor, input: input(plan.slug, template.slug), now })).rejects.toMatchObject({
       code: "NO_CAPACITY",
       message: NO_CAPACITY_MESSAGE,
     });
-    expect(await db.jail.count({ where: { accountId: actor.accountId } })).toBe(before);
+    expect(await footprint(actor)).toEqual(before);
+    expect(before).toEqual({ jails: 1, jobs: 1, addresses: 3, audit: 1 }); // the first order's rows, and only those
   });
 
   it("never fills a host past its capacity, even when orders race for the last slots", async () => {
     const now = futureNow();
     const { plan, template, actor } = await setup();
     const host = await createHost({ heartbeat: now, capacityJails: 3 });
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => orderJail(actor, input(plan.slug, template.slug), { now })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => orderJail({ actor, input: input(plan.slug, template.slug), now })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "NO_CAPACITY" });
     expect(await db.jail.count({ where: { hostId: host.id } })).toBe(3);
     const addrs = await db.ipAddress.findMany({ where: { hostId: host.id, jailId: { not: null } } });
-    expect(addrs).toHaveLength(6);
-    expect(new Set(addrs.map((a) => a.address)).size).toBe(6);
+    expect(addrs).toHaveLength(9); // a private, a public and an IPv6 address each
+    expect(new Set(addrs.map((a) => a.address)).size).toBe(9);
   });
 
   it("of two concurrent orders for one hostname, exactly one succeeds; the other is told why", async () => {
@@ -111,8 +131,12 @@ describe("orderJail", () => {
     await createHost({ heartbeat: now });
     const hostname = `race.${uid()}.example.test`;
     const results = await Promise.allSettled([
-      orderJail(actor, input(plan.slug, template.slug, hostname), { now }),
-      orderJail({ userId: other.user.id, accountId: other.account.id }, input(plan.slug, template.slug, hostname.toUpperCase()), { now }),
+      orderJail({ actor, input: input(plan.slug, template.slug, hostname), now }),
+      orderJail({
+        actor: customerActor({ id: other.user.id, accountId: other.account.id }),
+        input: input(plan.slug, template.slug, hostname.toUpperCase()),
+        now,
+      }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -122,7 +146,7 @@ describe("orderJail", () => {
     });
     expect(await db.jail.count({ where: { hostname } })).toBe(1);
     // The loser's addresses went back with its rolled-back transaction.
-    expect(await db.ipAddress.count({ where: { jail: { hostname } } })).toBe(2);
+    expect(await db.ipAddress.count({ where: { jail: { hostname } } })).toBe(3);
   });
 
   it("refuses a hostname that is live, and allows it again once that jail is destroyed", async () => {
@@ -130,10 +154,10 @@ describe("orderJail", () => {
     const { plan, template, actor } = await setup();
     await createHost({ heartbeat: now });
     const hostname = `again.${uid()}.example.test`;
-    const first = await orderJail(actor, input(plan.slug, template.slug, hostname), { now });
-    await expect(orderJail(actor, input(plan.slug, template.slug, hostname), { now })).rejects.toMatchObject({ code: "CONFLICT" });
+    const first = await orderJail({ actor, input: input(plan.slug, template.slug, hostname), now });
+    await expect(orderJail({ actor, input: input(plan.slug, template.slug, hostname), now })).rejects.toMatchObject({ code: "CONFLICT" });
     await db.jail.update({ where: { id: first.jailId }, data: { state: "DESTROYED", destroyedAt: new Date() } });
-    await expect(orderJail(actor, input(plan.slug, template.slug, hostname), { now })).resolves.toMatchObject({ created: true });
+    await expect(orderJail({ actor, input: input(plan.slug, template.slug, hostname), now })).resolves.toMatchObject({ created: true });
   });
 
   it("is idempotent: the same order form submitted twice, even at once, makes one jail", async () => {
@@ -141,15 +165,17 @@ describe("orderJail", () => {
     const { plan, template, actor } = await setup();
     await createHost({ heartbeat: now });
     const form = input(plan.slug, template.slug);
-    const [a, b] = await Promise.all([orderJail(actor, form, { now }), orderJail(actor, form, { now })]);
+    const [a, b] = await Promise.all([orderJail({ actor, input: form, now }), orderJail({ actor, input: form, now })]);
     expect(a.jailId).toBe(b.jailId);
-    const again = await orderJail(actor, form, { now });
+    const again = await orderJail({ actor, input: form, now });
     expect(again).toEqual({ jailId: a.jailId, created: false });
     expect(await db.jail.count({ where: { orderKey: form.orderKey } })).toBe(1);
     expect(await db.job.count({ where: { jailId: a.jailId } })).toBe(1);
     // The same key from another account learns nothing and makes nothing.
     const other = await createCustomer();
-    await expect(orderJail({ userId: other.user.id, accountId: other.account.id }, form, { now })).rejects.toMatchObject({
+    await expect(
+      orderJail({ actor: customerActor({ id: other.user.id, accountId: other.account.id }), input: form, now }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     expect(await db.jail.count({ where: { accountId: other.account.id } })).toBe(0);
@@ -159,11 +185,11 @@ describe("orderJail", () => {
     const now = futureNow();
     const { plan, template, actor } = await setup();
     await createHost({ heartbeat: now });
-    await expect(orderJail(actor, input("no-such-plan", template.slug), { now })).rejects.toMatchObject({
+    await expect(orderJail({ actor, input: input("no-such-plan", template.slug), now })).rejects.toMatchObject({
       code: "VALIDATION",
       fieldErrors: { plan: expect.any(Array) },
     });
-    await expect(orderJail(actor, input(plan.slug, "no-such-template"), { now })).rejects.toMatchObject({
+    await expect(orderJail({ actor, input: input(plan.slug, "no-such-template"), now })).rejects.toMatchObject({
       fieldErrors: { template: expect.any(Array) },
     });
     // Extra fields a hostile form might carry are stripped by the schema.
@@ -175,7 +201,7 @@ describe("orderJail", () => {
     });
     expect(Object.keys(parsed).sort()).toEqual(["hostname", "orderKey", "plan", "template"]);
     await db.account.update({ where: { id: actor.accountId }, data: { status: "SUSPENDED" } });
-    await expect(orderJail(actor, input(plan.slug, template.slug), { now })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(await db.jail.count({ where: { accountId: actor.accountId } })).toBe(0);
+    await expect(orderJail({ actor, input: input(plan.slug, template.slug), now })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await footprint(actor)).toEqual({ jails: 0, jobs: 0, addresses: 0, audit: 0 });
   });
 });

@@ -9,11 +9,12 @@
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolationOf, notFound } from "@/lib/errors";
-import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
+import { allocateAddress, allocateIpv6 } from "@/lib/domain/ipam/allocate-address";
+import { ensureTemplateBuild } from "@/lib/domain/templates/ensure-template-build";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { OrderJailInput } from "@/lib/schemas/jails";
-import { assertScope, auditActor, type CustomerActor } from "./customer-actor";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
 
@@ -28,8 +29,21 @@ function newJailName(): string {
 
 export type OrderJailResult = { jailId: string; created: boolean };
 
-export async function orderJail(actor: CustomerActor, input: OrderJailInput, opts: { now?: Date } = {}): Promise<OrderJailResult> {
-  assertScope(actor.accountId);
+/**
+ * Orders a jail for the actor's account (see the header for what the database guarantees).
+ * @throws AppError FORBIDDEN (suspended account), VALIDATION (plan / template not on sale),
+ *   CONFLICT (hostname taken, or an order key used by another account), NO_CAPACITY.
+ */
+export async function orderJail({
+  actor,
+  input,
+  now = new Date(),
+}: {
+  actor: CustomerActor;
+  input: OrderJailInput;
+  now?: Date;
+}): Promise<OrderJailResult> {
+  assertScope(actor);
   const previous = await findOrder(actor.accountId, input.orderKey);
   if (previous) return previous;
   try {
@@ -52,7 +66,7 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
       if (taken) throw hostnameTaken(input.hostname);
 
-      const hostId = await placeJail(tx, opts.now ?? new Date());
+      const hostId = await placeJail(tx, { now });
       const jail = await tx.jail.create({
         data: {
           hostname: input.hostname,
@@ -65,12 +79,15 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
           state: "QUEUED",
           orderKey: input.orderKey,
         },
-        include: { host: { select: { privateNetblock: true } } },
+        include: { host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } } },
       });
-      await allocateAddress(tx, hostId, "PRIVATE", jail.id);
-      await allocateAddress(tx, hostId, "PUBLIC", jail.id);
+      await allocateAddress(tx, { hostId, kind: "PRIVATE", jailId: jail.id });
+      await allocateAddress(tx, { hostId, kind: "PUBLIC", jailId: jail.id });
+      if (jail.host.ipv6Prefix) await allocateIpv6(tx, { hostId, prefix: jail.host.ipv6Prefix, jailId: jail.id });
       const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, select: { kind: true, address: true } });
 
+      // A host that does not have the template yet builds it first; the CREATE waits for that.
+      const build = await ensureTemplateBuild(tx, { host: jail.host, template, requestedById: actor.userId });
       await enqueueJob(tx, {
         hostId,
         jailId: jail.id,
@@ -78,8 +95,10 @@ export async function orderJail(actor: CustomerActor, input: OrderJailInput, opt
         payload: { jail: jailSpecOf({ ...jail, plan, template, ipAddresses }), sshKeys: [], start: true },
         requestedById: actor.userId,
         idempotencyKey: `create:${jail.id}`,
+        dependsOnId: build?.jobId ?? null,
       });
-      await recordAudit(tx, auditActor(actor), {
+      await recordAudit(tx, {
+        actor,
         action: "jail.order",
         targetType: "Jail",
         targetId: jail.id,

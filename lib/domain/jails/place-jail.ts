@@ -11,7 +11,11 @@ export const NO_CAPACITY_MESSAGE =
 
 type Candidate = { id: string; live: number; capacityJails: number };
 
-export async function placeJail(tx: Tx, now = new Date()): Promise<string> {
+/**
+ * The id of the host a new jail goes to, its row locked in `tx`.
+ * @throws AppError NO_CAPACITY (NO_CAPACITY_MESSAGE) when no host can take it.
+ */
+export async function placeJail(tx: Tx, { now = new Date() }: { now?: Date } = {}): Promise<string> {
   const since = onlineSince(now);
   const candidates = await tx.$queryRaw<Candidate[]>`
     WITH loads AS (

@@ -6,8 +6,9 @@ import crypto from "node:crypto";
 import { encrypt } from "unixcrypt";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { cancelQueuedJobs } from "@/lib/domain/jobs/end-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { auditActor, type CustomerActor } from "./customer-actor";
+import type { CustomerActor } from "@/lib/domain/actor";
 import { assertCapability } from "./jail-capabilities";
 import { lockOwnedJail } from "./lock-owned-jail";
 
@@ -18,16 +19,14 @@ export function sha512Crypt(password: string): string {
   return encrypt(password, `$6$${salt}`);
 }
 
-export async function setRootPassword(actor: CustomerActor, jailId: string, password: string) {
+/** Queues SET_PASSWORD with the SHA-512 crypt hash of `password`; a still-queued older one is called off. */
+export async function setRootPassword({ actor, jailId, password }: { actor: CustomerActor; jailId: string; password: string }) {
   const passwordHash = sha512Crypt(password);
   return db.$transaction(async (tx) => {
-    const { jail, capabilities } = await lockOwnedJail(tx, actor.accountId, jailId);
+    const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.setPassword);
     // A newer password makes a still-queued older one pointless: call it off.
-    await tx.job.updateMany({
-      where: { jailId: jail.id, type: "SET_PASSWORD", status: "QUEUED", jail: { accountId: actor.accountId } },
-      data: { status: "CANCELLED", finishedAt: new Date(), error: "Superseded by a newer password.", payload: { name: jail.name } },
-    });
+    await cancelQueuedJobs(tx, { jailId: jail.id, types: ["SET_PASSWORD"], reason: "Superseded by a newer password.", now: new Date() });
     const job = await enqueueJob(tx, {
       hostId: jail.hostId,
       jailId: jail.id,
@@ -35,7 +34,8 @@ export async function setRootPassword(actor: CustomerActor, jailId: string, pass
       payload: { name: jail.name, passwordHash },
       requestedById: actor.userId,
     });
-    await recordAudit(tx, auditActor(actor), {
+    await recordAudit(tx, {
+      actor,
       action: "jail.set-root-password",
       targetType: "Jail",
       targetId: jail.id,

@@ -47,15 +47,20 @@ describe("backoffMs", () => {
       [2, 7_500, 12_500],
       [3, 15_000, 25_000],
     ] as const) {
-      const leased = await leaseJobs(host.id, "agent", 1, now);
+      const leased = await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now });
       expect(leased.map((j) => [j.id, j.attempts])).toEqual([[job.id, attempt]]);
-      await completeJob(host.id, job.id, { status: "FAILED", error: `attempt ${attempt} failed`, retryable: true }, now);
+      await completeJob({
+        hostId: host.id,
+        jobId: job.id,
+        report: { status: "FAILED", error: `attempt ${attempt} failed`, retryable: true },
+        now,
+      });
       const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
       expect(row.status).toBe("QUEUED");
       const wait = row.runAfter.getTime() - now.getTime();
       expect(wait).toBeGreaterThanOrEqual(lo);
       expect(wait).toBeLessThanOrEqual(hi);
-      expect(await leaseJobs(host.id, "agent", 1, new Date(row.runAfter.getTime() - 1))).toEqual([]);
+      expect(await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: new Date(row.runAfter.getTime() - 1) })).toEqual([]);
       now = row.runAfter;
     }
   });

@@ -15,8 +15,15 @@ export type EnqueueJobInput<T extends JobType> = {
   /** Same key → same job: a resubmitted request finds the job it already queued. */
   idempotencyKey?: string;
   maxAttempts?: number;
+  /** Not before this job has succeeded (a CREATE waiting for its template's build). */
+  dependsOnId?: string | null;
 };
 
+/**
+ * Queues a job in the caller's transaction after checking its payload against the job type's
+ * schema; a known idempotency key returns the job it already made.
+ * @throws ZodError when the payload does not fit the job type.
+ */
 export async function enqueueJob<T extends JobType>(tx: Tx, input: EnqueueJobInput<T>) {
   if (!input.hostId) throw new Error("enqueueJob: hostId is required");
   const payload = jobPayloads[input.type].parse(input.payload) as Prisma.InputJsonValue;
@@ -32,6 +39,7 @@ export async function enqueueJob<T extends JobType>(tx: Tx, input: EnqueueJobInp
       idempotencyKey,
       requestedById: input.requestedById ?? null,
       maxAttempts: input.maxAttempts ?? 5,
+      dependsOnId: input.dependsOnId ?? null,
     },
   });
 }

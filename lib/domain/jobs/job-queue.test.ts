@@ -18,14 +18,23 @@ describe("job queue", () => {
   it("leases a host's jobs once, marks the jail provisioning, and applies success to the jail", async () => {
     const { host, jail } = await setup();
     const job = await queueCreate(jail);
-    const [a, b] = await Promise.all([leaseJobs(host.id, "agent-a", 5), leaseJobs(host.id, "agent-b", 5)]);
+    const [a, b] = await Promise.all([
+      leaseJobs({ hostId: host.id, leasedBy: "agent-a", max: 5 }),
+      leaseJobs({ hostId: host.id, leasedBy: "agent-b", max: 5 }),
+    ]);
     expect([...a, ...b].map((j) => j.id)).toEqual([job.id]); // SKIP LOCKED: handed out once
     expect((await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).state).toBe("PROVISIONING");
-    await completeJob(host.id, job.id, { status: "SUCCEEDED", result: { jid: 42, running: true, sshHostKeyFingerprint: "SHA256:abc" } });
+    await completeJob({
+      hostId: host.id,
+      jobId: job.id,
+      report: { status: "SUCCEEDED", result: { jid: 42, running: true, sshHostKeyFingerprint: "SHA256:abc" } },
+    });
     const after = await db.jail.findUniqueOrThrow({ where: { id: jail.id } });
     expect(after).toMatchObject({ state: "RUNNING", jid: 42, sshHostKeyFingerprint: "SHA256:abc" });
     // A repeated report (agent retrying after a lost response) changes nothing.
-    await expect(completeJob(host.id, job.id, { status: "FAILED", error: "late", retryable: false })).resolves.toMatchObject({
+    await expect(
+      completeJob({ hostId: host.id, jobId: job.id, report: { status: "FAILED", error: "late", retryable: false } }),
+    ).resolves.toMatchObject({
       duplicate: true,
     });
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("SUCCEEDED");
@@ -35,9 +44,11 @@ describe("job queue", () => {
     const { host, jail } = await setup();
     const other = await createHost();
     const job = await queueCreate(jail);
-    expect(await leaseJobs(other.id, "intruder", 10)).toEqual([]);
-    await leaseJobs(host.id, "agent", 10);
-    await expect(completeJob(other.id, job.id, { status: "SUCCEEDED", result: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await leaseJobs({ hostId: other.id, leasedBy: "intruder", max: 10 })).toEqual([]);
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 10 });
+    await expect(completeJob({ hostId: other.id, jobId: job.id, report: { status: "SUCCEEDED", result: {} } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("RUNNING");
   });
 
@@ -47,10 +58,10 @@ describe("job queue", () => {
     const stop = await db.$transaction((tx) =>
       enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "STOP", payload: { name: jail.name } }),
     );
-    const first = await leaseJobs(host.id, "agent", 10);
+    const first = await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 10 });
     expect(first.map((j) => j.id)).toEqual([create.id]); // the STOP waits for the CREATE
-    await completeJob(host.id, create.id, { status: "SUCCEEDED", result: { running: true } });
-    expect((await leaseJobs(host.id, "agent", 10)).map((j) => j.id)).toEqual([stop.id]);
+    await completeJob({ hostId: host.id, jobId: create.id, report: { status: "SUCCEEDED", result: { running: true } } });
+    expect((await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 10 })).map((j) => j.id)).toEqual([stop.id]);
   });
 
   it("retries a retryable failure with backoff, and gives up with the reason after the last attempt", async () => {
@@ -58,15 +69,20 @@ describe("job queue", () => {
     const job = await queueCreate(jail);
     await db.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
     let now = new Date();
-    await leaseJobs(host.id, "agent", 1, now);
-    await completeJob(host.id, job.id, { status: "FAILED", error: "lxc-create timed out", retryable: true }, now);
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: now });
+    await completeJob({
+      hostId: host.id,
+      jobId: job.id,
+      report: { status: "FAILED", error: "lxc-create timed out", retryable: true },
+      now: now,
+    });
     const queued = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(queued.status).toBe("QUEUED");
     expect(queued.runAfter.getTime()).toBeGreaterThan(now.getTime());
-    expect(await leaseJobs(host.id, "agent", 1, now)).toEqual([]); // not before the backoff
+    expect(await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: now })).toEqual([]); // not before the backoff
     now = new Date(queued.runAfter.getTime() + 1);
-    expect(await leaseJobs(host.id, "agent", 1, now)).toHaveLength(1);
-    await completeJob(host.id, job.id, { status: "FAILED", error: "disk full", retryable: true }, now);
+    expect(await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: now })).toHaveLength(1);
+    await completeJob({ hostId: host.id, jobId: job.id, report: { status: "FAILED", error: "disk full", retryable: true }, now: now });
     expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "FAILED", error: "disk full", attempts: 2 });
     expect(await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "FAILED", lastError: "disk full" });
   });
@@ -76,12 +92,12 @@ describe("job queue", () => {
     const job = await queueCreate(jail);
     await db.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
     const t0 = new Date();
-    await leaseJobs(host.id, "agent-1", 1, t0);
+    await leaseJobs({ hostId: host.id, leasedBy: "agent-1", max: 1, now: t0 });
     const later = new Date(t0.getTime() + 3600_000);
-    const again = await leaseJobs(host.id, "agent-2", 1, later);
+    const again = await leaseJobs({ hostId: host.id, leasedBy: "agent-2", max: 1, now: later });
     expect(again.map((j) => [j.id, j.attempts])).toEqual([[job.id, 2]]);
     const muchLater = new Date(later.getTime() + 3600_000);
-    await sweepExpiredLeases(muchLater);
+    await sweepExpiredLeases({ now: muchLater });
     const failed = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toMatch(/stopped reporting/);
@@ -93,8 +109,8 @@ describe("job queue", () => {
     const job = await db.$transaction((tx) =>
       enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "SET_PASSWORD", payload: { name: jail.name, passwordHash: hash } }),
     );
-    await leaseJobs(host.id, "agent", 1);
-    await completeJob(host.id, job.id, { status: "SUCCEEDED", result: {} });
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1 });
+    await completeJob({ hostId: host.id, jobId: job.id, report: { status: "SUCCEEDED", result: {} } });
     const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(JSON.stringify(row.payload)).not.toContain(hash);
     expect(row.payload).toMatchObject({ passwordHash: "[removed]" });
@@ -105,8 +121,8 @@ describe("job queue", () => {
     const job = await db.$transaction((tx) =>
       enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "DESTROY", payload: { name: jail.name } }),
     );
-    await leaseJobs(host.id, "agent", 1);
-    await completeJob(host.id, job.id, { status: "SUCCEEDED", result: { destroyed: true } });
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1 });
+    await completeJob({ hostId: host.id, jobId: job.id, report: { status: "SUCCEEDED", result: { destroyed: true } } });
     expect(await db.jail.findUniqueOrThrow({ where: { id: jail.id } })).toMatchObject({ state: "DESTROYED" });
     expect(await db.ipAddress.count({ where: { jailId: jail.id } })).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { leaseMs } from "./job-config";
+import { settleExpiredLeases } from "./end-job";
 
 /**
  * Hands the host's next jobs to its agent. A job is leasable when it is QUEUED and due, or
@@ -9,21 +10,30 @@ import { leaseMs } from "./job-config";
  * a job waits while an earlier job of its jail is still open. FOR UPDATE SKIP LOCKED lets
  * concurrent lease requests never hand out the same job twice.
  */
-export async function leaseJobs(hostId: string, leasedBy: string, max: number, now = new Date()): Promise<Job[]> {
+export async function leaseJobs({
+  hostId,
+  leasedBy,
+  max,
+  now = new Date(),
+}: {
+  hostId: string;
+  leasedBy: string;
+  max: number;
+  now?: Date;
+}): Promise<Job[]> {
   if (!hostId) throw new Error("leaseJobs: hostId is required");
   const leaseUntil = new Date(now.getTime() + leaseMs());
   return db.$transaction(async (tx) => {
-    // Expired leases that have used every attempt end here, with a reason a human can read.
-    await tx.$executeRaw`
-      UPDATE "Job" SET "status" = 'FAILED', "finishedAt" = ${now}, "leasedBy" = NULL, "leaseExpiresAt" = NULL,
-        "error" = COALESCE("error" || ' — ', '') || 'The host agent stopped reporting on this job ' || "attempts" || ' times; giving up.'
-      WHERE "hostId" = ${hostId} AND "status" = 'RUNNING' AND "leaseExpiresAt" < ${now} AND "attempts" >= "maxAttempts"`;
+    // Expired leases that have used every attempt end here (their jails converge); the
+    // others are handed out again below.
+    await settleExpiredLeases(tx, { now, hostId, requeue: false });
     const jobs = await tx.$queryRaw<Job[]>`
       WITH picked AS (
         SELECT j."id" FROM "Job" j
         WHERE j."hostId" = ${hostId}
           AND j."runAfter" <= ${now}
           AND (j."status" = 'QUEUED' OR (j."status" = 'RUNNING' AND j."leaseExpiresAt" < ${now}))
+          AND (j."dependsOnId" IS NULL OR EXISTS (SELECT 1 FROM "Job" d WHERE d."id" = j."dependsOnId" AND d."status" = 'SUCCEEDED'))
           AND NOT EXISTS (
             SELECT 1 FROM "Job" e
             WHERE j."jailId" IS NOT NULL AND e."jailId" = j."jailId" AND e."id" <> j."id"
@@ -41,6 +51,8 @@ export async function leaseJobs(hostId: string, leasedBy: string, max: number, n
     if (provisioning.length) {
       await tx.jail.updateMany({ where: { id: { in: provisioning }, hostId, destroyedAt: null }, data: { state: "PROVISIONING" } });
     }
+    const builds = jobs.filter((j) => j.type === "BUILD_TEMPLATE").map((j) => j.id);
+    if (builds.length) await tx.templateBuild.updateMany({ where: { jobId: { in: builds } }, data: { status: "BUILDING" } });
     return jobs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   });
 }

@@ -6,13 +6,12 @@
 // (jail, sampledAt) because that is UsageSample's primary key, and network figures are
 // per-interval deltas (reset-safe, made by the agent), so sums never double count; a negative
 // delta (a counter the agent failed to see reset) counts as zero rather than eating real usage.
+import { dayStart } from "@/lib/calendar";
+import { MS_PER_HOUR, MS_PER_DAY } from "@/lib/units";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { billingConfig } from "@/lib/config/server";
 import { utc } from "@/lib/domain/billing/sql-time";
-
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 export type RollupResult = { hourBuckets: number; dayBuckets: number; from: Date };
 
@@ -23,10 +22,10 @@ export type RollupResult = { hourBuckets: number; dayBuckets: number; from: Date
  */
 export async function rollupUsage(now: Date, opts: { from?: Date } = {}): Promise<RollupResult> {
   const cfg = billingConfig();
-  const earliest = new Date(Math.ceil((now.getTime() - cfg.USAGE_SAMPLE_RETENTION_DAYS * DAY) / HOUR) * HOUR);
-  const requested = opts.from ?? new Date(now.getTime() - cfg.USAGE_ROLLUP_LOOKBACK_HOURS * HOUR);
-  const from = new Date(Math.floor(Math.max(requested.getTime(), earliest.getTime()) / HOUR) * HOUR);
-  const dayFrom = new Date(Math.floor(from.getTime() / DAY) * DAY);
+  const earliest = new Date(Math.ceil((now.getTime() - cfg.USAGE_SAMPLE_RETENTION_DAYS * MS_PER_DAY) / MS_PER_HOUR) * MS_PER_HOUR);
+  const requested = opts.from ?? new Date(now.getTime() - cfg.USAGE_ROLLUP_LOOKBACK_HOURS * MS_PER_HOUR);
+  const from = new Date(Math.floor(Math.max(requested.getTime(), earliest.getTime()) / MS_PER_HOUR) * MS_PER_HOUR);
+  const dayFrom = dayStart(from);
 
   const hourBuckets = await db.$executeRaw`
     INSERT INTO "UsageRollup" ("jailId", "period", "bucketStart", "samples", "diskMaxBytes", "diskAvgBytes",
@@ -76,8 +75,8 @@ const upsert = Prisma.sql`
 export async function pruneUsage(now: Date): Promise<{ samples: number; hours: number }> {
   const cfg = billingConfig();
   const samples = await db.$executeRaw`
-    DELETE FROM "UsageSample" WHERE "sampledAt" < ${utc(new Date(now.getTime() - cfg.USAGE_SAMPLE_RETENTION_DAYS * DAY))}`;
+    DELETE FROM "UsageSample" WHERE "sampledAt" < ${utc(new Date(now.getTime() - cfg.USAGE_SAMPLE_RETENTION_DAYS * MS_PER_DAY))}`;
   const hours = await db.$executeRaw`
-    DELETE FROM "UsageRollup" WHERE "period" = 'HOUR' AND "bucketStart" < ${utc(new Date(now.getTime() - cfg.USAGE_HOURLY_RETENTION_DAYS * DAY))}`;
+    DELETE FROM "UsageRollup" WHERE "period" = 'HOUR' AND "bucketStart" < ${utc(new Date(now.getTime() - cfg.USAGE_HOURLY_RETENTION_DAYS * MS_PER_DAY))}`;
   return { samples, hours };
 }

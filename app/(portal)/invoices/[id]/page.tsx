@@ -1,24 +1,17 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { InvoiceDocument } from "@/components/billing/invoice-document";
 import { PrintButton } from "@/components/billing/print-button";
 import { LinkButton } from "@/components/ui/button";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getInvoiceForCustomer } from "@/lib/domain/billing/get-invoice";
-import { AppError } from "@/lib/errors";
-import { id as idSchema } from "@/lib/schemas/common";
+import { readForPage } from "@/lib/http/page-read";
 
 export const metadata: Metadata = { title: "Invoice" };
 
 export default async function CustomerInvoicePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireCustomerPage();
-  const parsed = idSchema.safeParse((await params).id);
-  if (!parsed.success) notFound();
   // Scoped by the caller's account in the query: another account's invoice is "not found".
-  const invoice = await getInvoiceForCustomer(parsed.data, user.accountId).catch((e) => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  });
+  const invoice = await readForPage((await params).id, (invoiceId) => getInvoiceForCustomer({ actor: user.actor, invoiceId }));
   return (
     <>
       {/* Printing the invoice prints the invoice, not the portal around it. */}

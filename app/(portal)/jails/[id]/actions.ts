@@ -3,7 +3,6 @@
 // session, and hands both to one domain function, which scopes every read and write to that
 // account: another customer's jail id is "not found" and changes nothing.
 import { refresh } from "next/cache";
-import { actorOf } from "@/lib/actions/customer-actor";
 import { customerAction } from "@/lib/actions/safe-action";
 import { startJail, stopJail, restartJail } from "@/lib/domain/jails/change-jail-power";
 import { reinstallJail } from "@/lib/domain/jails/reinstall-jail";
@@ -20,38 +19,38 @@ import {
   rootPasswordSchema,
 } from "@/lib/schemas/jails";
 
-export const startJailAction = customerAction(jailRefSchema, async ({ jailId }, { user, ip }) => {
-  await startJail(actorOf(user, ip), jailId);
+export const startJailAction = customerAction(jailRefSchema, async ({ jailId }, { actor }) => {
+  await startJail({ actor, jailId });
   refresh();
   return { ok: true, message: "Starting the jail…" };
 });
 
-export const stopJailAction = customerAction(jailRefSchema, async ({ jailId }, { user, ip }) => {
-  await stopJail(actorOf(user, ip), jailId);
+export const stopJailAction = customerAction(jailRefSchema, async ({ jailId }, { actor }) => {
+  await stopJail({ actor, jailId });
   refresh();
   return { ok: true, message: "Stopping the jail…" };
 });
 
-export const restartJailAction = customerAction(jailRefSchema, async ({ jailId }, { user, ip }) => {
-  await restartJail(actorOf(user, ip), jailId);
+export const restartJailAction = customerAction(jailRefSchema, async ({ jailId }, { actor }) => {
+  await restartJail({ actor, jailId });
   refresh();
   return { ok: true, message: "Restarting the jail…" };
 });
 
-export const reinstallJailAction = customerAction(confirmedJailSchema, async ({ jailId, confirmHostname }, { user, ip }) => {
-  await reinstallJail(actorOf(user, ip), jailId, confirmHostname);
+export const reinstallJailAction = customerAction(confirmedJailSchema, async ({ jailId, confirmHostname }, { actor }) => {
+  await reinstallJail({ actor, jailId, confirmHostname });
   refresh();
   return { ok: true, message: "Reinstalling from the template…" };
 });
 
-export const cancelJailAction = customerAction(confirmedJailSchema, async ({ jailId, confirmHostname }, { user, ip }) => {
-  await cancelJail(actorOf(user, ip), jailId, confirmHostname);
+export const cancelJailAction = customerAction(confirmedJailSchema, async ({ jailId, confirmHostname }, { actor }) => {
+  await cancelJail({ actor, jailId, confirmHostname });
   refresh();
   return { ok: true, message: "The jail is being cancelled." };
 });
 
-export const changePlanAction = customerAction(changePlanSchema, async ({ jailId, plan }, { user, ip }) => {
-  const res = await changeJailPlan(actorOf(user, ip), jailId, plan);
+export const changePlanAction = customerAction(changePlanSchema, async ({ jailId, plan }, { actor }) => {
+  const res = await changeJailPlan({ actor, jailId, planSlug: plan });
   refresh();
   return {
     ok: true,
@@ -59,20 +58,20 @@ export const changePlanAction = customerAction(changePlanSchema, async ({ jailId
   };
 });
 
-export const setRootPasswordAction = customerAction(rootPasswordSchema, async ({ jailId, password }, { user, ip }) => {
-  await setRootPassword(actorOf(user, ip), jailId, password);
+export const setRootPasswordAction = customerAction(rootPasswordSchema, async ({ jailId, password }, { actor }) => {
+  await setRootPassword({ actor, jailId, password });
   refresh();
   return { ok: true, message: "The new root password is on its way to the jail." };
 });
 
-export const addSshKeyAction = customerAction(addSshKeySchema, async ({ jailId, publicKey, label }, { user, ip }) => {
-  await addSshKey(actorOf(user, ip), jailId, publicKey, label);
+export const addSshKeyAction = customerAction(addSshKeySchema, async ({ jailId, publicKey, label }, { actor }) => {
+  await addSshKey({ actor, jailId, key: publicKey, label });
   refresh();
   return { ok: true, message: `Key ${publicKey.fingerprint} added.` };
 });
 
-export const removeSshKeyAction = customerAction(removeSshKeySchema, async ({ jailId, keyId }, { user, ip }) => {
-  await removeSshKey(actorOf(user, ip), jailId, keyId);
+export const removeSshKeyAction = customerAction(removeSshKeySchema, async ({ jailId, keyId }, { actor }) => {
+  await removeSshKey({ actor, jailId, keyId });
   refresh();
   return { ok: true, message: "Key removed." };
 });

@@ -1,21 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { AddSshKeyForm, ChangePlanForm, ConfirmDestroyForm, JailActionButton, RootPasswordForm } from "@/components/jails/jail-forms";
 import { LiveRefresh } from "@/components/jails/live-refresh";
 import { UsageCharts } from "@/components/jails/usage-charts";
 import { UsageMeter } from "@/components/jails/usage-meter";
-import { JobStatusBadge, JobTypeLabel } from "@/components/jails/job-labels";
+import { JobStatusBadge, JobTypeLabel } from "@/components/jobs/job-labels";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getJailPage } from "@/lib/domain/jails/get-jail-page";
-import { AppError } from "@/lib/errors";
+import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatBytes, formatDate, formatDateTime, formatMb, formatMoney } from "@/lib/format";
-import { jailId as jailIdSchema } from "@/lib/schemas/jails";
 import {
   addSshKeyAction,
   cancelJailAction,
@@ -32,21 +30,10 @@ export const metadata: Metadata = { title: "Jail" };
 
 const reason = (c: { allowed: boolean; reason?: string }) => (c.allowed ? undefined : c.reason);
 
-async function load(accountId: string, rawId: string) {
-  const id = jailIdSchema.safeParse(rawId);
-  if (!id.success) notFound();
-  try {
-    return await getJailPage(accountId, id.data);
-  } catch (err) {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
-}
-
 export default async function JailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireCustomerPage();
   const { id } = await params;
-  const { jail, usage, activity, plans } = await load(user.accountId, id);
+  const { jail, usage, activity, plans } = await readForPage(id, (jailId) => getJailPage({ actor: user.actor, jailId }));
   const caps = jail.capabilities;
   const transitional = jail.state === "QUEUED" || jail.state === "PROVISIONING" || jail.state === "DESTROYING";
   const live = jail.openJobs.length > 0 || transitional;

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { HealthBadge } from "@/components/admin/health-badge";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -10,15 +9,15 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getHost } from "@/lib/domain/hosts/list-hosts";
+import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatDateTime, formatMb } from "@/lib/format";
 import { HostActions } from "./host-actions";
 
 export const metadata: Metadata = { title: "Host" };
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdminPage();
-  const data = await getHost((await params).id.slice(0, 64));
-  if (!data) notFound();
+  const { actor } = await requireAdminPage();
+  const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
   const { host, health, jails, liveJails, drift, addresses, recentJobs } = data;
   const facts = (host.facts ?? {}) as Record<string, unknown>;
   const pool = (kind: string) => addresses.find((a) => a.kind === kind);

@@ -1,20 +1,19 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { JobButtons } from "@/components/admin/job-buttons";
-import { JobStatusBadge } from "@/components/admin/job-status-badge";
+import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getJob } from "@/lib/domain/jobs/list-jobs";
-import { scrubbed } from "@/lib/domain/jobs/complete-job";
+import { scrubbed } from "@/lib/domain/jobs/end-job";
+import { readForPage } from "@/lib/http/page-read";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Job" };
 
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireAdminPage();
-  const job = await getJob((await params).id.slice(0, 64));
-  if (!job) notFound();
+  const { actor } = await requireAdminPage();
+  const job = await readForPage((await params).id, (jobId) => getJob({ actor, jobId }));
   return (
     <>
       <PageHeader

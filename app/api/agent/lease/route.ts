@@ -17,7 +17,7 @@ export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, bo
   const subscription = await jobNotifier.subscribe(host.id);
   try {
     for (;;) {
-      const jobs = await leaseJobs(host.id, leasedBy, body.max);
+      const jobs = await leaseJobs({ hostId: host.id, leasedBy, max: body.max });
       const remaining = deadline - Date.now();
       if (jobs.length || remaining <= 0 || req.signal.aborted) {
         return {

@@ -1,31 +1,24 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
-import { invoiceStatusTone } from "@/components/billing/invoice-document";
+import { InvoicesTable } from "@/components/billing/invoices-table";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
-import { formatPeriod } from "@/lib/calendar";
 import { getBillingAccount } from "@/lib/domain/billing/list-billing-accounts";
 import { formatDate, formatMoney } from "@/lib/format";
-import { id as idSchema } from "@/lib/schemas/common";
+import { readForPage } from "@/lib/http/page-read";
 import { addAdjustmentAction, suspendAccountAction, unsuspendAccountAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function BillingAccountPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireBillingPage();
-  const parsed = idSchema.safeParse((await params).id);
-  if (!parsed.success) notFound();
-  const account = await getBillingAccount(parsed.data);
-  if (!account) notFound();
-  const balance = account.invoices.filter((i) => i.status === "ISSUED").reduce((s, i) => s + i.totalCents - i.paidCents, 0);
+  const { actor } = await requireBillingPage();
+  const account = await readForPage((await params).id, (accountId) => getBillingAccount({ actor, accountId }));
+  const balance = account.balanceCents;
   return (
     <>
       <PageHeader
@@ -50,34 +43,7 @@ export default async function BillingAccountPage({ params }: { params: Promise<{
             {account.invoices.length === 0 ? (
               <p className="text-sm text-zinc-500">No invoices yet.</p>
             ) : (
-              <Table className="rounded-none border-0 shadow-none">
-                <THead>
-                  <tr>
-                    <Th>Number</Th>
-                    <Th>Month</Th>
-                    <Th>Status</Th>
-                    <Th className="text-right">Total</Th>
-                    <Th className="text-right">Balance</Th>
-                  </tr>
-                </THead>
-                <TBody>
-                  {account.invoices.map((i) => (
-                    <tr key={i.id}>
-                      <Td>
-                        <Link className="font-mono text-brand-700 hover:underline" href={`/billing/invoices/${i.id}`}>
-                          {i.number}
-                        </Link>
-                      </Td>
-                      <Td>{formatPeriod(i.periodStart)}</Td>
-                      <Td>
-                        <Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge>
-                      </Td>
-                      <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-                      <Td className="text-right tabular-nums">{formatMoney(i.status === "ISSUED" ? i.totalCents - i.paidCents : 0)}</Td>
-                    </tr>
-                  ))}
-                </TBody>
-              </Table>
+              <InvoicesTable invoices={account.invoices} basePath="/billing/invoices" />
             )}
           </CardBody>
         </Card>

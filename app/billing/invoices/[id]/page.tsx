@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
 import { InvoiceDocument } from "@/components/billing/invoice-document";
@@ -9,22 +8,16 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireBillingPage } from "@/lib/auth/session";
 import { getInvoiceForStaff } from "@/lib/domain/billing/get-invoice";
-import { AppError } from "@/lib/errors";
 import { centsToDecimal } from "@/lib/domain/billing/csv";
-import { id as idSchema } from "@/lib/schemas/common";
+import { readForPage } from "@/lib/http/page-read";
 import { PAYMENT_METHODS } from "@/lib/schemas/billing";
 import { issueInvoiceAction, recordPaymentAction, voidInvoiceAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Invoice" };
 
 export default async function StaffInvoicePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireBillingPage();
-  const parsed = idSchema.safeParse((await params).id);
-  if (!parsed.success) notFound();
-  const invoice = await getInvoiceForStaff(parsed.data).catch((e) => {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  });
+  const { actor } = await requireBillingPage();
+  const invoice = await readForPage((await params).id, (invoiceId) => getInvoiceForStaff({ actor, invoiceId }));
   const balance = invoice.totalCents - invoice.paidCents;
   return (
     <>

@@ -1,17 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { JobStatusBadge, JobTypeLabel } from "@/components/jails/job-labels";
+import { JobStatusBadge, JobTypeLabel } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { listJailActivity } from "@/lib/domain/jails/list-jail-activity";
-import { AppError } from "@/lib/errors";
+import { readForPage } from "@/lib/http/page-read";
 import { formatDateTime } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
-import { jailId as jailIdSchema } from "@/lib/schemas/jails";
 
 export const metadata: Metadata = { title: "Jail activity" };
 
@@ -23,16 +21,8 @@ export default async function JailActivityPage({
   searchParams: Promise<{ page?: string }>;
 }) {
   const user = await requireCustomerPage();
-  const id = jailIdSchema.safeParse((await params).id);
-  if (!id.success) notFound();
   const page = pageSchema.parse((await searchParams).page);
-  let activity;
-  try {
-    activity = await listJailActivity(user.accountId, id.data, { page });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
-    throw err;
-  }
+  const activity = await readForPage((await params).id, (jailId) => listJailActivity({ actor: user.actor, jailId, page }));
   return (
     <>
       <PageHeader

@@ -8,6 +8,15 @@ import { AppError } from "@/lib/errors";
 const emailKey = (email: string) => `email:${email.toLowerCase()}`;
 const ipKey = (ip: string) => `ip:${ip}`;
 
+/** The LoginAttempt keys a sign-in is counted under: its e-mail address and, when known, its client address. */
+export function loginAttemptKeys(email: string, ip: string | null): { email: string; ip: string | null } {
+  return { email: emailKey(email), ip: ip ? ipKey(ip) : null };
+}
+
+/**
+ * Refuses a sign-in when its address or IP has too many recent failures.
+ * @throws AppError RATE_LIMITED saying when to try again.
+ */
 export async function assertLoginAllowed(email: string, ip: string | null, now = new Date()): Promise<void> {
   const e = authConfig();
   const since = new Date(now.getTime() - e.LOGIN_WINDOW_SECONDS * 1000);
@@ -32,6 +41,7 @@ export async function assertLoginAllowed(email: string, ip: string | null, now =
   }
 }
 
+/** Counts one sign-in under both keys; a success forgives the address's earlier failures. */
 export async function recordLoginAttempt(email: string, ip: string | null, success: boolean): Promise<void> {
   const keys = [emailKey(email), ...(ip ? [ipKey(ip)] : [])];
   await db.loginAttempt.createMany({ data: keys.map((key) => ({ key, success })) });

@@ -62,9 +62,3 @@ export async function deliverMail(id: string): Promise<void> {
     console.warn(`[mail] delivery of ${id} failed: ${(err as Error).message}`);
   }
 }
-
-/** Queues and, after the transaction commits, delivers. For callers outside a transaction. */
-export async function sendMail(mail: OutgoingMail): Promise<void> {
-  const { id } = await db.$transaction((tx) => queueMail(tx, mail));
-  await deliverMail(id);
-}

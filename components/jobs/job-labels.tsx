@@ -13,10 +13,12 @@ const TYPES: Record<string, string> = {
   SNAPSHOT: "Snapshot",
   MIGRATE_OUT: "Move out",
   MIGRATE_IN: "Move in",
+  BUILD_TEMPLATE: "Build template",
 };
+// One wording and one colour per job status, for customers and staff alike.
 const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
   QUEUED: { label: "Queued", tone: "blue" },
-  RUNNING: { label: "In progress", tone: "blue" },
+  RUNNING: { label: "In progress", tone: "yellow" },
   SUCCEEDED: { label: "Done", tone: "green" },
   FAILED: { label: "Failed", tone: "red" },
   CANCELLED: { label: "Called off", tone: "gray" },

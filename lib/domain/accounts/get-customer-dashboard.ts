@@ -1,8 +1,8 @@
 // The customer's dashboard: every live jail with its status at a glance, and the things that
 // need the customer's attention — a jail over a limit, a failed job, a failed install.
 import { db } from "@/lib/db";
-import { assertScope } from "./customer-actor";
-import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "./jail-capabilities";
+import { assertScope, type CustomerActor } from "@/lib/domain/actor";
+import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "@/lib/domain/jails/jail-capabilities";
 import { monthStart } from "@/lib/calendar";
 import { gibToBytes, mibToBytes } from "@/lib/units";
 
@@ -10,9 +10,15 @@ export const DASHBOARD_JAIL_LIMIT = 50;
 
 export type Notice = { jailId: string; hostname: string; tone: "error" | "warning"; text: string };
 
-export async function getPortalDashboard(accountId: string, now = new Date()) {
-  assertScope(accountId);
-  const [jails, total] = await Promise.all([
+/**
+ * What the customer dashboard shows: the account, its live jails at a glance (at most
+ * DASHBOARD_JAIL_LIMIT, newest first; `jailCount` is all of them) and what needs attention.
+ */
+export async function getCustomerDashboard({ actor, now = new Date() }: { actor: CustomerActor; now?: Date }) {
+  assertScope(actor);
+  const accountId = actor.accountId;
+  const [account, jails, total] = await Promise.all([
+    db.account.findUniqueOrThrow({ where: { id: accountId }, select: { name: true, status: true } }),
     db.jail.findMany({
       where: { accountId, destroyedAt: null },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -101,5 +107,5 @@ export async function getPortalDashboard(accountId: string, now = new Date()) {
       attention: overDisk || overMemory || overTransfer || j.state === "FAILED" || lastJob?.status === "FAILED",
     };
   });
-  return { jails: rows, total, notices };
+  return { accountName: account.name, accountStatus: account.status, jailCount: total, jails: rows, notices };
 }

@@ -5,7 +5,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { uid } from "@/lib/test/factories";
-import { deliverMail, queueMail, sendMail } from "./send-mail";
+import { deliverMail, queueMail, type OutgoingMail } from "./send-mail";
 
 type Received = { from: string; to: string[]; raw: string };
 const received: Received[] = [];
@@ -46,6 +46,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
+
+/** Queue in a transaction of its own, then deliver: what every caller of the mail module does. */
+async function sendMail(mail: OutgoingMail) {
+  const { id } = await db.$transaction((tx) => queueMail(tx, mail));
+  await deliverMail(id);
+}
 
 const mailTo = (to: string) => ({
   to,
