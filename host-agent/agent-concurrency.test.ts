@@ -29,7 +29,29 @@ class GatedDriver implements Driver {
   started: string[] = [];
 
   async fingerprint() {
-    return { driver: "lxc" as const, ready: true, facts: {} };
+    return {
+      driver: "lxc" as const,
+      ready: true,
+      facts: {},
+      capabilities: {
+        snapshots: false,
+        diskQuota: false,
+        memoryLimit: true,
+        processLimit: true,
+        cpuLimit: true,
+        network: false,
+        publicIpv4: false,
+        ipv6: false,
+        hostnameLockdown: true,
+        rootPassword: true,
+        sshKeys: true,
+        migration: false,
+        limits: { maxJailNameLength: 42, maxHostnameLength: 64, maxJails: null, maxCpuPercent: 200 },
+      },
+    };
+  }
+  async recover() {
+    return { started: [], converged: [], failed: [] };
   }
   async start(name: string): Promise<JailInfo> {
     this.started.push(name);

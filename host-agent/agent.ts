@@ -1,21 +1,32 @@
 // The agent's main loop: heartbeat, lease, execute, report; usage and hog checks on their own
 // timers. The control plane may vanish at any moment: results, usage and hog events go to the
 // on-disk spool first and are delivered when it answers again; nothing is lost or doubled.
+//
+// After a restart of the agent or of the host, the first heartbeat the control plane accepts
+// triggers one recovery (Driver.recover) of the jails the agent last knew should run, before any
+// job is leased. Waiting for that heartbeat keeps a host the admin has fenced (whose agent the
+// control plane no longer accepts) from starting jails that were restored elsewhere.
 import os from "node:os";
 import type { z } from "zod";
 import type { leasedJob } from "@/lib/schemas/agent";
+import type { DriverCapabilities } from "@/lib/schemas/capabilities";
+import { typedJob } from "@/lib/schemas/jobs";
 import { AgentApi, ApiError } from "./api-client";
 import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
 import { runJob, type Completion } from "./run-job";
-import { Spool } from "./spool";
+import { DesiredState } from "./desired-state";
+import { Spool, type SpoolItem, type SpoolKind } from "./spool";
 import { UsageMeter } from "./usage-meter";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
 import { USAGE_DEFAULTS } from "@/lib/config/shared";
 
 type Leased = z.infer<typeof leasedJob>;
+
+/** How often the host is fingerprinted again while the agent runs. */
+const FINGERPRINT_EVERY_MS = 60_000;
 
 export class Agent {
   private readonly api: AgentApi;
@@ -37,6 +48,10 @@ export class Agent {
   private ready = true;
   private reason: string | null = null;
   private facts: Record<string, string | number | boolean | null> = {};
+  private capabilities: DriverCapabilities | undefined;
+  private readonly desired: DesiredState;
+  private recovered = false;
+  private fingerprintedAt = 0;
 
   constructor(
     private readonly config: AgentConfig,
@@ -44,16 +59,26 @@ export class Agent {
     private readonly log: (line: string) => void = (l) => console.log(`[agent] ${l}`),
   ) {
     this.api = new AgentApi(config.url, config.secret);
-    this.spool = new Spool(config.stateDir);
+    this.spool = new Spool(config.stateDir, log);
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
+    this.desired = new DesiredState(config.stateDir, log);
   }
 
-  async run(): Promise<void> {
+  /** Fingerprints the host again, so what the admin sees follows it (pf unloaded, an interface gone). */
+  private async refreshFingerprint() {
     const fp = await this.driver.fingerprint();
+    if (fp.ready !== this.ready || (fp.reason ?? null) !== this.reason) this.log(`host ${fp.ready ? "ready" : `not ready: ${fp.reason}`}`);
     this.ready = fp.ready;
     this.reason = fp.reason ?? null;
     this.facts = fp.facts;
+    this.capabilities = fp.capabilities;
+    this.fingerprintedAt = Date.now();
+    return fp;
+  }
+
+  async run(): Promise<void> {
+    const fp = await this.refreshFingerprint();
     this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
     await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop()]);
   }
@@ -81,8 +106,35 @@ export class Agent {
 
   private async heartbeatLoop() {
     while (!this.stopped) {
-      await this.heartbeatOnce().catch((err) => this.noteOutage(err));
+      if (Date.now() - this.fingerprintedAt > FINGERPRINT_EVERY_MS) {
+        await this.refreshFingerprint().catch((err) => this.log(`fingerprint failed: ${(err as Error).message}`));
+      }
+      const accepted = await this.heartbeatOnce().then(
+        () => true,
+        (err) => {
+          this.noteOutage(err);
+          return false;
+        },
+      );
+      if (accepted && !this.recovered && this.ready) await this.recoverOnce();
       await this.sleep(this.heartbeatMs);
+    }
+  }
+
+  /** Starts what should run after a restart and restores running jails' limits and rules (Driver.recover). */
+  async recoverOnce() {
+    try {
+      const desired = this.desired.list();
+      const r = await this.driver.recover(desired);
+      this.recovered = true;
+      this.log(
+        `recovery: ${r.started.length} started${r.started.length ? ` (${r.started.join(", ")})` : ""}, ${r.converged.length} running jails checked` +
+          (r.failed.length ? `; failed: ${r.failed.map((f) => `${f.name}: ${f.error}`).join("; ")}` : ""),
+      );
+    } catch (err) {
+      // Jobs must not wait forever behind a recovery that cannot run; the admin sees the drift.
+      this.recovered = true;
+      this.log(`recovery failed: ${(err as Error).message}`);
     }
   }
 
@@ -93,9 +145,12 @@ export class Agent {
       driver: this.config.driver,
       loadAverage: os.loadavg()[0] ?? 0,
       ready: this.ready,
-      reason: this.reason,
-      facts: { ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") },
-      inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, running: i.running })) ?? null,
+      reason: clip(this.reason),
+      facts: Object.fromEntries(
+        Object.entries({ ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") }).map(([k, v]) => [k, clip(v)]),
+      ),
+      capabilities: this.capabilities,
+      inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, initPid: i.initPid ?? null, running: i.running })) ?? null,
     });
     this.noteBack();
     this.settings = {
@@ -111,7 +166,8 @@ export class Agent {
     let backoff = 1000;
     while (!this.stopped) {
       const free = this.maxConcurrent - this.running.size;
-      if (free <= 0 || !this.ready) {
+      // Jobs wait for the recovery, so that neither undoes what the other just did.
+      if (free <= 0 || !this.ready || !this.recovered) {
         await this.sleep(200);
         continue;
       }
@@ -137,6 +193,10 @@ export class Agent {
     const subject = describe(job);
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
     const completion = await runJob(this.driver, job);
+    if (completion.status === "SUCCEEDED") {
+      const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
+      if (parsed.success) this.desired.record(parsed.data);
+    }
     const took = ((Date.now() - started) / 1000).toFixed(1);
     this.log(
       `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
@@ -208,22 +268,24 @@ export class Agent {
     }
   }
 
-  private flushing = new Set<string>();
+  private flushing = new Set<SpoolKind>();
 
-  async flush(kind: "results" | "usage" | "hogs") {
+  /** Delivery of one spooled item, by kind; each endpoint is idempotent (see spool.ts). */
+  private readonly deliver: { [K in SpoolKind]: (item: SpoolItem<K>) => Promise<unknown> } = {
+    results: ({ jobId, completion }) => this.api.complete(jobId, completion),
+    usage: (item) => this.api.usage(item),
+    hogs: (item) => this.api.hogs(item),
+  };
+
+  /** Sends the spooled items of one kind in order, stopping at the first the server does not answer. */
+  async flush<K extends SpoolKind>(kind: K) {
     if (this.flushing.has(kind)) return;
     this.flushing.add(kind);
     try {
+      const send = this.deliver[kind] as (item: SpoolItem<K>) => Promise<unknown>;
       for (const { file, item } of this.spool.list(kind)) {
         try {
-          if (kind === "results") {
-            const { jobId, completion } = item as { jobId: string; completion: Completion };
-            await this.api.complete(jobId, completion);
-          } else if (kind === "usage") {
-            await this.api.usage(item as { samples: [] });
-          } else {
-            await this.api.hogs(item as { events: [] });
-          }
+          await send(item);
           this.spool.remove(file);
           this.noteBack();
         } catch (err) {
@@ -242,7 +304,18 @@ export class Agent {
   }
 }
 
+/**
+ * A string cut to the heartbeat schema's 500 characters (lib/schemas/agent.ts): a long reason or
+ * fact must shorten the message, not get the whole heartbeat refused and the host shown offline.
+ */
+function clip<T>(value: T): T {
+  return (typeof value === "string" && value.length > 500 ? `${value.slice(0, 497)}...` : value) as T;
+}
+
+/** The jail a job is about, for the log line ("" if its payload does not parse: runJob says why). */
 function describe(job: Leased): string {
-  const p = job.payload as { name?: string; jail?: { name?: string } };
-  return p?.name ?? p?.jail?.name ?? "";
+  const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
+  if (!parsed.success) return "";
+  const p = parsed.data.payload;
+  return "jail" in p ? p.jail.name : "template" in p ? `template ${p.template.slug}` : p.name;
 }

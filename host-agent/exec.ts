@@ -1,6 +1,7 @@
 // The one way the agent runs a command: an argv array, no shell, a timeout, output capped.
 // Secrets go on stdin (`input`), never on argv, and `redact` keeps them out of the log line.
 import { spawn } from "node:child_process";
+import { BYTES_PER_MIB } from "@/lib/units";
 
 export type ExecOptions = {
   timeoutMs?: number;
@@ -35,7 +36,7 @@ export interface Runner {
   run(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
 }
 
-const MAX_OUTPUT = 4 * 1024 * 1024;
+const MAX_OUTPUT = 4 * BYTES_PER_MIB;
 
 export const systemRunner: Runner = {
   run(argv, opts = {}) {

@@ -1,9 +1,11 @@
 // The seed ISP's hog rule, made a feature: a process above its CPU threshold for long enough
 // (default 80 % for 5 minutes) is reniced, and the event is reported. Measured from the host
 // (the driver reads the jail's processes from outside), so a tenant cannot hide a hog.
-import type { Driver } from "./drivers/driver";
+import type { z } from "zod";
+import type { hogEvent } from "@/lib/schemas/agent";
+import { ProcessNotFoundError, type Driver } from "./drivers/driver";
 
-export type HogEvent = { key: string; jail: string; pid: number; command: string; cpuPercent: number; action: string; detectedAt: string };
+export type HogEvent = z.infer<typeof hogEvent>;
 
 export const HOG_NICE = 10;
 
@@ -12,6 +14,11 @@ export class HogWatch {
 
   constructor(private readonly driver: Driver) {}
 
+  /**
+   * Looks at the running jails' processes once; renices (to HOG_NICE) each process that has been
+   * at or above `cpuPercent` % for `seconds` s of consecutive checks, and returns one event per
+   * renice. A process that exits meanwhile is skipped; other driver errors are thrown.
+   */
   async check(jails: string[], opts: { cpuPercent: number; seconds: number }, now = Date.now()): Promise<HogEvent[]> {
     const events: HogEvent[] = [];
     const live = new Set<string>();
@@ -26,7 +33,13 @@ export class HogWatch {
         const since = this.hotSince.get(key) ?? now;
         this.hotSince.set(key, since);
         if (now - since >= opts.seconds * 1000 && p.nice < HOG_NICE) {
-          await this.driver.renice(jail, p.pid, HOG_NICE);
+          try {
+            await this.driver.renice(jail, p.pid, HOG_NICE);
+          } catch (err) {
+            // It exited between the listing and the renice: nothing to slow down, nothing to report.
+            if (err instanceof ProcessNotFoundError) continue;
+            throw err;
+          }
           events.push({
             key: `${key}:${since}`,
             jail,

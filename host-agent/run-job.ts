@@ -4,75 +4,76 @@
 import type { z } from "zod";
 import { ZodError } from "zod";
 import type { completeRequest, leasedJob } from "@/lib/schemas/agent";
-import { jobPayloads, type ParsedJobPayload as JobPayload } from "@/lib/schemas/jobs";
+import { typedJob } from "@/lib/schemas/jobs";
 import { CommandError } from "./exec";
-import { NotFoundError, UnsupportedError, type Driver } from "./drivers/driver";
+import { NotFoundError, PreconditionError, UnsupportedError, type Driver } from "./drivers/driver";
 
 type Leased = z.infer<typeof leasedJob>;
 export type Completion = z.infer<typeof completeRequest>;
 
-export async function runJob(driver: Driver, job: Leased): Promise<Completion> {
-  let payload: unknown;
-  try {
-    payload = jobPayloads[job.type].parse(job.payload);
-  } catch (err) {
-    return {
-      status: "FAILED",
-      retryable: false,
-      error: `The job's payload is invalid: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err)}`,
-    };
+/**
+ * Runs `job` and says how it ended. Never throws: a payload that does not match its type's schema,
+ * an unsupported operation, a missing jail and an unmet precondition ("the jail must be running")
+ * fail for good (retryable: false) with the reason in words; a command that failed or timed out
+ * is retryable.
+ */
+export async function runJob(driver: Driver, leased: Leased): Promise<Completion> {
+  const parsed = typedJob.safeParse({ type: leased.type, payload: leased.payload });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.slice(1).join(".")}: ${i.message}`).join("; ");
+    return { status: "FAILED", retryable: false, error: `The job's payload is invalid: ${issues}`.slice(0, 2000) };
   }
+  const job = parsed.data;
   try {
     switch (job.type) {
       case "CREATE":
       case "REINSTALL": {
-        const p = payload as JobPayload<"CREATE">;
+        const p = job.payload;
         if (job.type === "REINSTALL") await driver.destroy(p.jail.name);
         const r = await driver.create(p.jail, { sshKeys: p.sshKeys, start: p.start });
         return ok({
           jid: r.jid,
+          initPid: r.initPid ?? null,
           running: r.running,
           sshHostKeyFingerprint: r.sshHostKeyFingerprint,
           note: r.adopted ? "adopted an existing jail of that name" : undefined,
         });
       }
       case "START": {
-        const info = await driver.start((payload as JobPayload<"START">).name);
-        return ok({ jid: info.jid, running: info.running });
+        const info = await driver.start(job.payload.name);
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "STOP": {
-        const info = await driver.stop((payload as JobPayload<"STOP">).name);
-        return ok({ jid: null, running: info.running });
+        const info = await driver.stop(job.payload.name);
+        return ok({ jid: null, initPid: null, running: info.running });
       }
       case "RESTART": {
-        const info = await driver.restart((payload as JobPayload<"RESTART">).name);
-        return ok({ jid: info.jid, running: info.running });
+        const info = await driver.restart(job.payload.name);
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "DESTROY":
-        await driver.destroy((payload as JobPayload<"DESTROY">).name);
+        await driver.destroy(job.payload.name);
         return ok({ destroyed: true, running: false });
-      case "SET_LIMITS": {
-        const p = payload as JobPayload<"SET_LIMITS">;
-        await driver.setLimits(p.name, p.limits);
+      case "SET_LIMITS":
+        await driver.setLimits(job.payload.name, job.payload.limits);
         return ok({});
-      }
-      case "SET_PASSWORD": {
-        const p = payload as JobPayload<"SET_PASSWORD">;
-        await driver.setRootPasswordHash(p.name, p.passwordHash);
+      case "SET_PASSWORD":
+        await driver.setRootPasswordHash(job.payload.name, job.payload.passwordHash);
         return ok({});
-      }
-      case "SET_SSH_KEYS": {
-        const p = payload as JobPayload<"SET_SSH_KEYS">;
-        await driver.setAuthorizedKeys(p.name, p.keys);
+      case "SET_SSH_KEYS":
+        await driver.setAuthorizedKeys(job.payload.name, job.payload.keys);
         return ok({});
-      }
-      case "SNAPSHOT": {
-        const p = payload as JobPayload<"SNAPSHOT">;
-        await driver.snapshot(p.name, p.snapshot);
+      case "SNAPSHOT":
+        await driver.snapshot(job.payload.name, job.payload.snapshot);
         return ok({});
-      }
-      default:
+      case "MIGRATE_OUT":
+      case "MIGRATE_IN":
+      case "BUILD_TEMPLATE":
         return { status: "FAILED", retryable: false, error: `This agent does not run ${job.type} jobs yet.` };
+      default: {
+        const unknownJob: never = job; // every parsed type is handled above
+        return { status: "FAILED", retryable: false, error: `Unknown job type ${String((unknownJob as { type: unknown }).type)}.` };
+      }
     }
   } catch (err) {
     return failure(err);
@@ -81,9 +82,10 @@ export async function runJob(driver: Driver, job: Leased): Promise<Completion> {
 
 const ok = (result: Extract<Completion, { status: "SUCCEEDED" }>["result"]): Completion => ({ status: "SUCCEEDED", result });
 
+/** The one place that decides whether an error is worth another attempt. */
 function failure(err: unknown): Completion {
-  if (err instanceof UnsupportedError || err instanceof NotFoundError || err instanceof ZodError) {
-    return { status: "FAILED", retryable: false, error: errorMessage(err) };
+  if (err instanceof UnsupportedError || err instanceof NotFoundError || err instanceof PreconditionError || err instanceof ZodError) {
+    return { status: "FAILED", retryable: false, error: errorMessage(err).slice(0, 2000) };
   }
   if (err instanceof CommandError) {
     // A timeout is not a verdict: the next attempt finds (and adopts) whatever was made.

@@ -48,6 +48,7 @@ export function ConfirmDestroyForm({
   pendingLabel,
   explanation,
   disabledReason,
+  children,
 }: {
   action: Action;
   jailId: string;
@@ -56,6 +57,8 @@ export function ConfirmDestroyForm({
   pendingLabel: string;
   explanation: string;
   disabledReason?: string;
+  /** More fields, between the explanation and the confirmation. */
+  children?: React.ReactNode;
 }) {
   const [typed, setTyped] = useState("");
   const input = useRef<HTMLInputElement>(null);
@@ -66,6 +69,7 @@ export function ConfirmDestroyForm({
     <ActionForm action={action} aria-label={label} onSuccess={() => setTyped("")} resetOnSuccess>
       <input type="hidden" name="jailId" value={jailId} />
       <p className="text-sm text-zinc-600">{explanation}</p>
+      {children}
       <TextField
         id={`confirm-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`}
         name="confirmHostname"
@@ -85,6 +89,24 @@ export function ConfirmDestroyForm({
       </SubmitButton>
       {disabledReason && <p className="text-xs text-zinc-500">{disabledReason}</p>}
     </ActionForm>
+  );
+}
+
+/** The optional root password a reinstall sets on the new root. */
+export function ReinstallPasswordFields({ disabled }: { disabled?: boolean }) {
+  return (
+    <fieldset className="space-y-3 rounded-md border border-zinc-200 p-3">
+      <legend className="px-1 text-xs font-medium text-zinc-600">Root password for the new install (optional)</legend>
+      <TextField
+        name="rootPassword"
+        label="Root password"
+        type="password"
+        autoComplete="new-password"
+        hint="Leave empty to log in with your SSH keys only; you can set one later."
+        disabled={disabled}
+      />
+      <TextField name="rootPasswordConfirm" label="Root password again" type="password" autoComplete="new-password" disabled={disabled} />
+    </fieldset>
   );
 }
 

@@ -2,13 +2,15 @@ import type { AgentConfig } from "../config";
 import { agentEnv } from "@/lib/config/agent";
 import { systemRunner } from "../exec";
 import type { Driver } from "./driver";
-import { FreeBsdDriver, nodeDriverFs } from "./freebsd";
-import { LxcDriver } from "./lxc";
+import { nodeDriverFs } from "./driver-fs";
+import { FreeBsdDriver } from "./freebsd/driver";
+import { LxcDriver } from "./lxc/driver";
 
+/** The driver the agent's configuration names, on the real host: system runner, node file system. */
 export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath">): Promise<Driver> {
   switch (config.driver) {
     case "lxc":
-      return new LxcDriver({ runner: systemRunner, bridge: config.bridge, lxcPath: config.lxcPath });
+      return new LxcDriver({ runner: systemRunner, fs: await nodeDriverFs(), bridge: config.bridge, lxcPath: config.lxcPath });
     case "freebsd":
       // Host specifics come from the environment of the agent's service (rc.conf):
       // the interface that carries the public pool, and the jails' ZFS dataset.

@@ -1,6 +1,7 @@
 // The host-agent API: request and response bodies, shared by the route handlers and the agent.
 import { z } from "zod";
 import { jailName } from "./net";
+import { driverCapabilities } from "./capabilities";
 import { JOB_TYPES, jobResult } from "./jobs";
 
 export const AGENT_BODY_LIMIT = 64 * 1024;
@@ -13,7 +14,12 @@ export const enrollRequest = z.object({
 });
 export const enrollResponse = z.object({ hostId: z.string(), hostName: z.string(), secret: z.string() });
 
-export const inventoryItem = z.object({ name: z.string().max(64), jid: z.number().int().nullable(), running: z.boolean() });
+export const inventoryItem = z.object({
+  name: z.string().max(64),
+  jid: z.number().int().nullable(),
+  initPid: z.number().int().nullable().optional(),
+  running: z.boolean(),
+});
 
 export const heartbeatRequest = z.object({
   agentVersion: z.string().max(40),
@@ -22,6 +28,9 @@ export const heartbeatRequest = z.object({
   ready: z.boolean(),
   reason: z.string().max(500).nullable(),
   facts: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])),
+  // What the host's driver can do and its limits; stored as facts.capabilities. Optional so that
+  // an agent older than capabilities still heartbeats (its host's capabilities are then unknown).
+  capabilities: driverCapabilities.optional(),
   // null when the inventory could not be read this time (the driver failed): no drift then.
   inventory: z.array(inventoryItem).max(10_000).nullable(),
 });

@@ -40,17 +40,29 @@ export const confirmedJailSchema = z.object({
 
 export const changePlanSchema = z.object({ jailId, plan: slug("plan") });
 
+/** A root password as customers type it: what /etc/shadow can hold, long enough to matter. */
+const rootPassword = z
+  .string({ error: "Enter a password." })
+  .min(12, "Use at least 12 characters.")
+  .max(200, "Use at most 200 characters.")
+  .refine((v) => !/[\0\n\r]/.test(v), "The password cannot contain line breaks.");
+
 export const rootPasswordSchema = z
+  .object({ jailId, password: rootPassword, confirm: z.string().max(200) })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match." });
+
+/** Reinstall: the hostname typed to confirm, and optionally a root password for the new root (both fields empty = none). */
+export const reinstallJailSchema = z
   .object({
     jailId,
-    password: z
-      .string({ error: "Enter a password." })
-      .min(12, "Use at least 12 characters.")
-      .max(200, "Use at most 200 characters.")
-      .refine((v) => !/[\0\n\r]/.test(v), "The password cannot contain line breaks."),
-    confirm: z.string().max(200),
+    confirmHostname: confirmedJailSchema.shape.confirmHostname,
+    rootPassword: z.union([z.literal("").transform(() => null), rootPassword]).default(null),
+    rootPasswordConfirm: z.string().max(200).default(""),
   })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match." });
+  .refine((v) => (v.rootPassword ?? "") === v.rootPasswordConfirm, {
+    path: ["rootPasswordConfirm"],
+    message: "The passwords do not match.",
+  });
 
 export const addSshKeySchema = z.object({
   jailId,

@@ -131,6 +131,31 @@ export type JobPayload<T extends JobType> = z.input<(typeof jobPayloads)[T]>;
 /** A job's payload as it reaches the agent: parsed, defaults filled in. */
 export type ParsedJobPayload<T extends JobType> = z.output<(typeof jobPayloads)[T]>;
 
+const typed = <T extends JobType>(type: T) => z.object({ type: z.literal(type), payload: jobPayloads[type] });
+
+/**
+ * A job's type and payload checked together, as a union discriminated on `type`: after parsing,
+ * `switch (job.type)` narrows `job.payload` to that type's shape with no cast.
+ */
+export const typedJob = z.discriminatedUnion("type", [
+  typed("CREATE"),
+  typed("START"),
+  typed("STOP"),
+  typed("RESTART"),
+  typed("REINSTALL"),
+  typed("DESTROY"),
+  typed("SET_LIMITS"),
+  typed("SET_PASSWORD"),
+  typed("SET_SSH_KEYS"),
+  typed("SNAPSHOT"),
+  typed("MIGRATE_OUT"),
+  typed("MIGRATE_IN"),
+  typed("BUILD_TEMPLATE"),
+]);
+export type TypedJob = z.infer<typeof typedJob>;
+// Every job type is in the union: a type missing above fails to compile here.
+export const _everyJobTypeTyped: [JobType] extends [TypedJob["type"]] ? true : never = true;
+
 /** Payload fields that are secret: stripped from the row once the job ends, never logged. */
 /**
  * Payload fields that are secret, and what replaces each once the job ends: "[removed]" where the
@@ -145,7 +170,10 @@ export const SECRET_PAYLOAD_FIELDS: Partial<Record<JobType, Record<string, "[rem
 
 /** What the agent reports when a job succeeds. */
 export const jobResult = z.object({
+  /** FreeBSD: the jail id (jls(8)). */
   jid: z.number().int().nullable().optional(),
+  /** Linux: the host pid of the container's init (lxc-info(1)). */
+  initPid: z.number().int().nullable().optional(),
   running: z.boolean().optional(),
   sshHostKeyFingerprint: z.string().max(200).nullable().optional(),
   destroyed: z.boolean().optional(),

@@ -97,6 +97,9 @@ export async function createHost(
     publicPool?: boolean;
     /** An IPv6 prefix for the host (a fresh ULA /64 by default), or null for none. */
     ipv6Prefix?: string | null;
+    driver?: "LXC" | "FREEBSD";
+    /** What the host's agent reported (e.g. { capabilities }). */
+    facts?: Record<string, unknown>;
   } = {},
 ) {
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
@@ -110,8 +113,9 @@ export async function createHost(
       data: {
         name: `host-${tag}`,
         fqdn: `host-${tag}.test.cellblock`,
-        driver: "LXC",
+        driver: overrides.driver ?? "LXC",
         status: overrides.status ?? "ACTIVE",
+        ...(overrides.facts ? { facts: overrides.facts as object } : {}),
         capacityJails: overrides.capacityJails ?? 50,
         capacityDiskMb: 500_000,
         capacityMemoryMb: 64_000,

@@ -4,6 +4,8 @@ import { db } from "@/lib/db";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "@/lib/domain/jails/jail-capabilities";
 import { monthStart } from "@/lib/calendar";
+import { explainJobFailure } from "@/lib/domain/jobs/explain-job-failure";
+import type { JobType } from "@/lib/generated/prisma/enums";
 import { gibToBytes, mibToBytes } from "@/lib/units";
 
 export const DASHBOARD_JAIL_LIMIT = 50;
@@ -71,13 +73,13 @@ export async function getCustomerDashboard({ actor, now = new Date() }: { actor:
       notices.push({
         ...base,
         tone: "error",
-        text: `Installing ${j.hostname} failed: ${j.lastError ?? "the host gave no reason"}. Reinstall it from its page, or cancel it.`,
+        text: `Installing ${j.hostname} failed: ${explainJobFailure({ type: "CREATE", error: j.lastError })} You can reinstall it from its page, or cancel it.`,
       });
     else if (lastJob?.status === "FAILED")
       notices.push({
         ...base,
         tone: "error",
-        text: `The last task on ${j.hostname} failed: ${lastJob.error ?? "the host gave no reason"}.`,
+        text: `The last task on ${j.hostname} failed: ${explainJobFailure({ type: lastJob.type as JobType, error: lastJob.error })}`,
       });
     if (overDisk)
       notices.push({

@@ -9,6 +9,7 @@ import { hostHealth, onlineSince } from "./host-health";
 import { getHost } from "./list-hosts";
 import { recordHeartbeat } from "./record-heartbeat";
 import { ingestUsage, recordHogEvents } from "@/lib/domain/usage/ingest-usage";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 // Read lazily on first use: pin the thresholds this file's clock arithmetic relies on.
 process.env.HOST_STALE_AFTER_SECONDS = "30";
@@ -60,6 +61,29 @@ describe("hosts", () => {
     await expect(authenticateAgent(`Bearer ${secret}x`)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     expect((await db.host.findUniqueOrThrow({ where: { id: host.id } })).status).toBe("ACTIVE");
     expect(await db.auditLog.count({ where: { action: "host.create", targetId: host.id } })).toBe(1);
+  });
+
+  it("stores the driver's capabilities from the heartbeat in the host's facts", async () => {
+    const host = await createHost();
+    const capabilities = {
+      snapshots: false,
+      diskQuota: false,
+      memoryLimit: true,
+      processLimit: true,
+      cpuLimit: true,
+      network: false,
+      publicIpv4: false,
+      ipv6: false,
+      hostnameLockdown: true,
+      rootPassword: true,
+      sshKeys: true,
+      migration: false,
+      limits: { maxJailNameLength: 42, maxHostnameLength: 64, maxJails: null, maxCpuPercent: 200 },
+    };
+    await recordHeartbeat(host.id, { ...hb(null), facts: { kernel: "6.1" }, capabilities });
+    const row = await db.host.findUniqueOrThrow({ where: { id: host.id } });
+    expect(row.facts).toEqual({ kernel: "6.1", capabilities });
+    expect(hostCapabilities(row.facts)).toEqual(capabilities);
   });
 
   it("records drift only when it changes: missing, unexpected, state mismatch, then resolved", async () => {

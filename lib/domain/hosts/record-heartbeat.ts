@@ -20,7 +20,8 @@ export async function recordHeartbeat(hostId: string, hb: Heartbeat, now = new D
       lastHeartbeatAt: now,
       agentVersion: hb.agentVersion,
       loadAverage: hb.loadAverage,
-      facts: hb.facts as Prisma.InputJsonValue,
+      // Capabilities ride in the facts JSON (read back with hostCapabilities()), no new column.
+      facts: { ...hb.facts, ...(hb.capabilities ? { capabilities: hb.capabilities } : {}) } as Prisma.InputJsonValue,
       unavailableReason: hb.ready ? null : (hb.reason ?? "The agent reports that this host cannot run jails."),
     },
   });

@@ -11,6 +11,7 @@ import { assertCapability } from "./jail-capabilities";
 import { planLimits } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
 import { mibToBytes } from "@/lib/units";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 /**
  * Moves the jail to the plan `planSlug` and queues SET_LIMITS when the jail is on its host.
@@ -25,6 +26,12 @@ export async function changeJailPlan({ actor, jailId, planSlug }: { actor: Custo
       throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
     if (plan.id === jail.planId)
       throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: [`The jail is already on ${plan.name}.`] });
+
+    const cpuLimit = hostCapabilities(jail.host.facts)?.limits.maxCpuPercent ?? null;
+    if (cpuLimit !== null && plan.cpuPercent > cpuLimit) {
+      const msg = `${plan.name} is not available on the host this jail runs on. Choose another plan.`;
+      throw new AppError("PRECONDITION", msg, { plan: [msg] });
+    }
 
     const latest = await tx.usageSample.findFirst({
       where: { jailId: jail.id, jail: { accountId: actor.accountId } },

@@ -4,6 +4,8 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
+import { explainJobFailure } from "@/lib/domain/jobs/explain-job-failure";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 /** The jail page's view of one jail of the actor's account. @throws AppError NOT_FOUND for any other id. */
 export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId: string }) {
@@ -14,7 +16,7 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     include: {
       plan: true,
       template: { select: { slug: true, name: true, description: true } },
-      host: { select: { name: true, fqdn: true } },
+      host: { select: { name: true, fqdn: true, facts: true } },
       account: { select: { status: true } },
       ipAddresses: { select: { kind: true, address: true } },
       sshKeys: {
@@ -24,7 +26,16 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
       jobs: {
         where: { status: { in: OPEN_JOB_STATUSES } },
         orderBy: { createdAt: "asc" },
-        select: { id: true, type: true, status: true, createdAt: true, startedAt: true, attempts: true, error: true },
+        select: {
+          id: true,
+          type: true,
+          status: true,
+          createdAt: true,
+          startedAt: true,
+          attempts: true,
+          error: true,
+          dependsOn: { select: { type: true, status: true, progressPercent: true, progressMessage: true } },
+        },
       },
     },
   });
@@ -39,16 +50,44 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     orderBy: { finishedAt: "desc" },
     select: { id: true },
   });
-  const { account, jobs, ipAddresses, ...rest } = jail;
+  // The host's raw words (lastError, job errors) stay with staff; the customer reads explainJobFailure's.
+  const { account, jobs, ipAddresses, lastError, host, ...rest } = jail;
+  const failedJob = lastFailed && lastFinished?.id === lastFailed.id ? lastFailed : null;
   return {
     ...rest,
+    // Not the host's facts (kernel, tools, capabilities): those are the provider's business.
+    host: { name: host.name, fqdn: host.fqdn },
     accountStatus: account.status,
     publicIp: ipAddresses.find((a) => a.kind === "PUBLIC")?.address ?? null,
     privateIp: ipAddresses.find((a) => a.kind === "PRIVATE")?.address ?? null,
-    openJobs: jobs.map((j) => ({ ...j, label: JOB_IN_PROGRESS[j.type] })),
+    ipv6: ipAddresses.find((a) => a.kind === "IPV6")?.address ?? null,
+    /** Why the jail is FAILED, in words. */
+    failureText: jail.state === "FAILED" ? explainJobFailure({ type: lastFailed?.type ?? "CREATE", error: lastError }) : null,
+    openJobs: jobs.map(({ error, dependsOn, ...j }) => ({
+      ...j,
+      label: JOB_IN_PROGRESS[j.type],
+      lastTryText: error ? explainJobFailure({ type: j.type, error }) : null,
+      // A CREATE / REINSTALL waiting for its host to build the template.
+      waitingFor:
+        dependsOn && dependsOn.status !== "SUCCEEDED"
+          ? {
+              label: JOB_IN_PROGRESS[dependsOn.type],
+              status: dependsOn.status,
+              percent: dependsOn.progressPercent,
+              message: dependsOn.progressMessage,
+            }
+          : null,
+    })),
     // A failed job is news only until a later job finishes.
-    failedJob: lastFailed && lastFinished?.id === lastFailed.id ? lastFailed : null,
-    capabilities: jailCapabilities({ state: jail.state, accountStatus: account.status, openJobs: jobs }),
+    failedJob: failedJob
+      ? { id: failedJob.id, type: failedJob.type, finishedAt: failedJob.finishedAt, text: explainJobFailure(failedJob) }
+      : null,
+    capabilities: jailCapabilities({
+      state: jail.state,
+      accountStatus: account.status,
+      openJobs: jobs,
+      host: hostCapabilities(host.facts),
+    }),
   };
 }
 

@@ -457,9 +457,45 @@ describe("usage, activity and dashboard", () => {
     expect(first).toMatchObject({ total: 2, page: 1 });
     expect(first.jobs).toMatchObject([{ type: "STOP", status: "QUEUED", requestedBy: user.name }]);
     const second = await listJailActivity({ actor, jailId: jail.id, pageSize: 1, page: 2 });
-    expect(second.jobs).toMatchObject([{ type: "RESTART", status: "FAILED", error: "lxc-start: container did not come up" }]);
+    // The customer reads what happened in words; the host's own output stays with staff.
+    expect(second.jobs).toMatchObject([
+      { type: "RESTART", status: "FAILED", errorText: expect.stringMatching(/while restarting the jail/) },
+    ]);
+    expect(JSON.stringify(second)).not.toContain("lxc-start");
     const dash = await getCustomerDashboard({ actor });
-    expect(dash.notices).toEqual([expect.objectContaining({ tone: "error", text: expect.stringMatching(/container did not come up/) })]);
+    expect(dash.notices).toEqual([expect.objectContaining({ tone: "error", text: expect.stringMatching(/while restarting the jail/) })]);
+    expect(JSON.stringify(dash)).not.toContain("lxc-start");
     expect((await getJail({ actor, jailId: jail.id })).failedJob).toMatchObject({ type: "RESTART" });
+  });
+});
+
+describe("what the host declared it cannot do", () => {
+  it("disables (and refuses) setting a password or keys on a host that cannot, with the reason", async () => {
+    const { jailCapabilities } = await import("./jail-capabilities");
+    const host = {
+      snapshots: false,
+      diskQuota: true,
+      memoryLimit: true,
+      processLimit: true,
+      cpuLimit: true,
+      network: true,
+      publicIpv4: true,
+      ipv6: false,
+      hostnameLockdown: true,
+      rootPassword: false,
+      sshKeys: false,
+      migration: false,
+      limits: { maxJailNameLength: 64, maxHostnameLength: 64, maxJails: null, maxCpuPercent: null },
+    };
+    const caps = jailCapabilities({ state: "RUNNING", accountStatus: "ACTIVE", openJobs: [], host });
+    expect(caps.setPassword).toEqual({
+      allowed: false,
+      reason: "This jail's host cannot set a root password. Log in with an SSH key instead.",
+    });
+    expect(caps.sshKeys).toEqual({ allowed: false, reason: "This jail's host cannot install SSH keys." });
+    // Not declared: taken on trust.
+    expect(jailCapabilities({ state: "RUNNING", accountStatus: "ACTIVE", openJobs: [], host: null }).setPassword).toEqual({
+      allowed: true,
+    });
   });
 });

@@ -1,6 +1,7 @@
 // A jail's history: every job asked of its host, newest first, with who asked for it.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { explainJobFailure } from "@/lib/domain/jobs/explain-job-failure";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 
 export const ACTIVITY_PAGE_SIZE = 20;
@@ -49,8 +50,10 @@ export async function listJailActivity({
     page,
     pageSize,
     total,
-    jobs: jobs.map(({ requestedBy, ...j }) => ({
+    jobs: jobs.map(({ requestedBy, error, ...j }) => ({
       ...j,
+      // The host's raw words stay with staff; the customer reads what happened, in words.
+      errorText: j.status === "FAILED" ? explainJobFailure({ type: j.type, error }) : null,
       // Staff names are not shown to customers; jobs without a requester come from Cellblock itself.
       requestedBy: !requestedBy ? "Cellblock" : requestedBy.role === "CUSTOMER" ? requestedBy.name : "Cellblock staff",
     })),

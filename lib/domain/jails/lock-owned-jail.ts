@@ -6,6 +6,7 @@ import type { Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 /**
  * Locks the caller's jail row FOR UPDATE in `tx` and loads what a change needs (plan, template,
@@ -25,14 +26,19 @@ export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: Customer
     include: {
       plan: true,
       template: true,
-      host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } },
+      host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true, facts: true } },
       ipAddresses: { select: { kind: true, address: true } },
       account: { select: { status: true } },
       jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },
     },
   });
   if (!jail) throw notFound("That jail");
-  const capabilities = jailCapabilities({ state: jail.state, accountStatus: jail.account.status, openJobs: jail.jobs });
+  const capabilities = jailCapabilities({
+    state: jail.state,
+    accountStatus: jail.account.status,
+    openJobs: jail.jobs,
+    host: hostCapabilities(jail.host.facts),
+  });
   return { jail, capabilities };
 }
 

@@ -66,7 +66,7 @@ export async function orderJail({
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
       if (taken) throw hostnameTaken(input.hostname);
 
-      const hostId = await placeJail(tx, { now });
+      const hostId = await placeJail(tx, { now, needs: { hostname: input.hostname, plan, template } });
       const jail = await tx.jail.create({
         data: {
           hostname: input.hostname,

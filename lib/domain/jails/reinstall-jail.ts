@@ -41,7 +41,7 @@ export async function reinstallJail({
     });
     await tx.jail.updateMany({
       where: { id: jail.id, accountId: actor.accountId },
-      data: { state: "QUEUED", jid: null, sshHostKeyFingerprint: null, rootPasswordSetAt: null, lastError: null },
+      data: { state: "QUEUED", jid: null, initPid: null, sshHostKeyFingerprint: null, rootPasswordSetAt: null, lastError: null },
     });
     const build = await ensureTemplateBuild(tx, { host: jail.host, template: jail.template, requestedById: actor.userId });
     const job = await enqueueJob(tx, {

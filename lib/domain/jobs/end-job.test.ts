@@ -21,7 +21,8 @@ async function queuedCreate(maxAttempts = 5) {
   const { user, account } = await createCustomer();
   const jail = await createJailRow({ accountId: account.id, hostId: host.id, state: "QUEUED" });
   const job = await queueCreate(jail);
-  await db.job.update({ where: { id: job.id }, data: { maxAttempts } });
+  // Due since two hours ago, so a test may lease it "in the past" (see the sweep tests).
+  await db.job.update({ where: { id: job.id }, data: { maxAttempts, runAfter: new Date(Date.now() - 2 * HOUR) } });
   return { host, jail, job, actor: customerActor({ id: user.id, accountId: account.id }) };
 }
 
@@ -82,9 +83,10 @@ describe("how a job ends, and what its jail says afterwards", () => {
 
   it("lease given up by the worker's sweep (the host never asks again): job and jail FAILED, in one transaction", async () => {
     const { host, jail, job } = await queuedCreate(1);
-    const t0 = new Date();
-    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: t0 });
-    const swept = await sweepExpiredLeases({ now: new Date(t0.getTime() + HOUR) });
+    // Leased an hour ago, so its lease has really expired: the sweep runs at the real now and
+    // touches no other test's live leases (it is fleet-wide by design).
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: new Date(Date.now() - HOUR) });
+    const swept = await sweepExpiredLeases();
     expect(swept.failed).toBeGreaterThanOrEqual(1);
     expect(await jobOf(job.id)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/giving up/) });
     expect(await jailOf(jail.id)).toMatchObject({ state: "FAILED", lastError: expect.stringMatching(/stopped reporting/) });
@@ -92,9 +94,8 @@ describe("how a job ends, and what its jail says afterwards", () => {
 
   it("an expired lease with attempts left goes back to the queue by the sweep; the jail waits in QUEUED", async () => {
     const { host, jail, job } = await queuedCreate(3);
-    const t0 = new Date();
-    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: t0 });
-    await sweepExpiredLeases({ now: new Date(t0.getTime() + HOUR) });
+    await leaseJobs({ hostId: host.id, leasedBy: "agent", max: 1, now: new Date(Date.now() - HOUR) });
+    await sweepExpiredLeases();
     expect(await jobOf(job.id)).toMatchObject({ status: "QUEUED", leasedBy: null, attempts: 1 });
     expect(await jailOf(jail.id)).toMatchObject({ state: "QUEUED" });
   });

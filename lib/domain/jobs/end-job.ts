@@ -127,6 +127,7 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
         data: {
           state: result.running === false ? "STOPPED" : "RUNNING",
           jid: result.jid ?? null,
+          initPid: result.initPid ?? null,
           sshHostKeyFingerprint: result.sshHostKeyFingerprint ?? null,
           // A new root has root's password only if the job carried one and set it.
           rootPasswordSetAt: result.rootPasswordSet ? now : null,
@@ -139,15 +140,18 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
       return;
     case "START":
     case "RESTART":
-      await tx.jail.updateMany({ where: live, data: { state: "RUNNING", jid: result.jid ?? null, lastError: null } });
+      await tx.jail.updateMany({
+        where: live,
+        data: { state: "RUNNING", jid: result.jid ?? null, initPid: result.initPid ?? null, lastError: null },
+      });
       return;
     case "STOP":
-      await tx.jail.updateMany({ where: live, data: { state: "STOPPED", jid: null, lastError: null } });
+      await tx.jail.updateMany({ where: live, data: { state: "STOPPED", jid: null, initPid: null, lastError: null } });
       return;
     case "DESTROY": {
       const { count } = await tx.jail.updateMany({
         where: live,
-        data: { state: "DESTROYED", destroyedAt: now, jid: null, rootPasswordSetAt: null },
+        data: { state: "DESTROYED", destroyedAt: now, jid: null, initPid: null, rootPasswordSetAt: null },
       });
       if (count) {
         await releaseAddresses(tx, { jailId: job.jailId });

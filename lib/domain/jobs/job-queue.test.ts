@@ -90,14 +90,15 @@ describe("job queue", () => {
   it("hands an expired lease out again, and fails it once its attempts are used up", async () => {
     const { host, jail } = await setup();
     const job = await queueCreate(jail);
-    await db.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
-    const t0 = new Date();
+    await db.job.update({ where: { id: job.id }, data: { maxAttempts: 2, runAfter: new Date(Date.now() - 3 * 3600_000) } });
+    // In the past, so the leases have really expired by now: the fleet-wide sweep below runs at
+    // the real now and leaves other tests' live leases alone.
+    const t0 = new Date(Date.now() - 2 * 3600_000);
     await leaseJobs({ hostId: host.id, leasedBy: "agent-1", max: 1, now: t0 });
     const later = new Date(t0.getTime() + 3600_000);
     const again = await leaseJobs({ hostId: host.id, leasedBy: "agent-2", max: 1, now: later });
     expect(again.map((j) => [j.id, j.attempts])).toEqual([[job.id, 2]]);
-    const muchLater = new Date(later.getTime() + 3600_000);
-    await sweepExpiredLeases({ now: muchLater });
+    await sweepExpiredLeases();
     const failed = await db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toMatch(/stopped reporting/);

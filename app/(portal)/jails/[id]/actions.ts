@@ -15,6 +15,7 @@ import {
   changePlanSchema,
   confirmedJailSchema,
   jailRefSchema,
+  reinstallJailSchema,
   removeSshKeySchema,
   rootPasswordSchema,
 } from "@/lib/schemas/jails";
@@ -37,8 +38,8 @@ export const restartJailAction = customerAction(jailRefSchema, async ({ jailId }
   return { ok: true, message: "Restarting the jail…" };
 });
 
-export const reinstallJailAction = customerAction(confirmedJailSchema, async ({ jailId, confirmHostname }, { actor }) => {
-  await reinstallJail({ actor, jailId, confirmHostname });
+export const reinstallJailAction = customerAction(reinstallJailSchema, async ({ jailId, confirmHostname, rootPassword }, { actor }) => {
+  await reinstallJail({ actor, jailId, confirmHostname, rootPassword });
   refresh();
   return { ok: true, message: "Reinstalling from the template…" };
 });

@@ -1,7 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
-import { AddSshKeyForm, ChangePlanForm, ConfirmDestroyForm, JailActionButton, RootPasswordForm } from "@/components/jails/jail-forms";
+import {
+  AddSshKeyForm,
+  ChangePlanForm,
+  ConfirmDestroyForm,
+  JailActionButton,
+  ReinstallPasswordFields,
+  RootPasswordForm,
+} from "@/components/jails/jail-forms";
 import { LiveRefresh } from "@/components/jails/live-refresh";
 import { UsageCharts } from "@/components/jails/usage-charts";
 import { UsageMeter } from "@/components/jails/usage-meter";
@@ -57,24 +64,25 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                 <Spinner />
                 <span>
                   <strong>{j.label}…</strong>{" "}
-                  {j.status === "QUEUED"
-                    ? `waiting for the host (asked ${formatAge(j.createdAt)})`
-                    : `the host is on it (started ${formatAge(j.startedAt)})`}
+                  {j.waitingFor
+                    ? `waiting for the host to prepare the template first (${j.waitingFor.status === "RUNNING" ? `${j.waitingFor.percent ?? 0}% done${j.waitingFor.message ? `: ${j.waitingFor.message}` : ""}` : "queued"}). The first jail from a template on a host takes a minute or two; later ones start at once.`
+                    : j.status === "QUEUED"
+                      ? `waiting for the host (asked ${formatAge(j.createdAt)})`
+                      : `the host is on it (started ${formatAge(j.startedAt)})`}
                   {j.attempts > 1 && `, attempt ${j.attempts}`}
-                  {j.error && ` — last try: ${j.error}`}
+                  {j.lastTryText && ` — last try: ${j.lastTryText}`}
                 </span>
               </span>
             </Alert>
           ))}
           {jail.state === "FAILED" && (
             <Alert tone="error" title="The jail could not be installed.">
-              <span data-testid="jail-failure">{jail.lastError ?? "The host did not say why."}</span> Reinstall it from its template below,
-              or cancel it.
+              <span data-testid="jail-failure">{jail.failureText}</span> Reinstall it from its template below, or cancel it.
             </Alert>
           )}
           {jail.state !== "FAILED" && jail.failedJob && (
             <Alert tone="error" title="The last task failed.">
-              <JobTypeLabel type={jail.failedJob.type} />: {jail.failedJob.error ?? "the host did not say why."}
+              <JobTypeLabel type={jail.failedJob.type} />: <span data-testid="job-failure">{jail.failedJob.text}</span>
             </Alert>
           )}
           {usage.over.length > 0 && (
@@ -108,6 +116,12 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                     </span>,
                   ],
                   [
+                    "IPv6 address",
+                    <span key="6" className="break-all font-mono" data-testid="ipv6">
+                      {jail.ipv6 ?? "—"}
+                    </span>,
+                  ],
+                  [
                     "Private address",
                     <span key="v" className="font-mono">
                       {jail.privateIp ?? "—"}
@@ -131,6 +145,14 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
               ) : (
                 <p className="text-zinc-500">The address appears once the jail is placed.</p>
               )}
+              {jail.ipv6 && (
+                <pre
+                  className="overflow-x-auto rounded-md bg-zinc-900 px-3 py-2 font-mono text-sm text-zinc-100"
+                  data-testid="ssh-command-ipv6"
+                >
+                  ssh root@{jail.ipv6}
+                </pre>
+              )}
               <div>
                 <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">Host key fingerprint</p>
                 {jail.sshHostKeyFingerprint ? (
@@ -141,7 +163,13 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                   <p className="mt-0.5 text-zinc-500">Shown once the jail is running. Compare it with what ssh shows on first connect.</p>
                 )}
               </div>
-              <p className="text-xs text-zinc-500">Log in with a key you add below, or with the root password you set.</p>
+              {jail.state === "RUNNING" && !jail.rootPasswordSetAt ? (
+                <p className="text-xs text-zinc-700" data-testid="no-root-password">
+                  Root has no password yet: log in with an SSH key you add below, or set a root password.
+                </p>
+              ) : (
+                <p className="text-xs text-zinc-500">Log in with a key you add below, or with the root password you set.</p>
+              )}
             </CardBody>
           </Card>
         </div>
@@ -302,9 +330,11 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
                 hostname={jail.hostname}
                 label="Reinstall from template"
                 pendingLabel="Reinstalling…"
-                explanation={`Wipes the jail and installs ${jail.template.name} again. Hostname, addresses, plan and SSH keys stay; all files are lost.`}
+                explanation={`Wipes the jail and installs ${jail.template.name} again. Hostname, addresses, plan and SSH keys stay; all files and the root password are lost.`}
                 disabledReason={reason(caps.reinstall)}
-              />
+              >
+                <ReinstallPasswordFields disabled={!caps.reinstall.allowed} />
+              </ConfirmDestroyForm>
               <ConfirmDestroyForm
                 action={cancelJailAction}
                 jailId={jail.id}

@@ -62,7 +62,7 @@ export default async function JailActivityPage({
                   <Td className="whitespace-nowrap">{formatDateTime(j.finishedAt)}</Td>
                   <Td>
                     <JobStatusBadge status={j.status} />
-                    {j.error && <p className="mt-1 max-w-md text-xs text-red-700">{j.error}</p>}
+                    {j.errorText && <p className="mt-1 max-w-md text-xs text-red-700">{j.errorText}</p>}
                   </Td>
                 </tr>
               ))}

@@ -1,0 +1,49 @@
+// runJob on the freebsd driver over its fake host (the driver's own code, not a mock): which
+// failures are worth another attempt and which are reported at once, in words.
+import { describe, expect, it } from "vitest";
+import { runJob } from "./run-job";
+import { HASH, NAME, existingJail, setup, spec } from "./drivers/freebsd/fake-host";
+
+const leased = (type: string, payload: unknown) =>
+  ({ id: "job1", type, jailId: "jail1", payload, attempt: 1, leaseExpiresAt: new Date().toISOString() }) as Parameters<typeof runJob>[1];
+
+describe("runJob", () => {
+  it("runs a typed payload and reports the result", async () => {
+    const { driver } = await existingJail(false);
+    expect(await runJob(driver, leased("START", { name: NAME }))).toEqual({
+      status: "SUCCEEDED",
+      result: { jid: 1, initPid: null, running: true },
+    });
+    const limits = { memoryMb: 1024, maxProcesses: 10, cpuPercent: 100, diskQuotaMb: 10240 };
+    expect(await runJob(driver, leased("SET_LIMITS", { name: NAME, limits }))).toEqual({ status: "SUCCEEDED", result: {} });
+  });
+
+  it("an unmet precondition fails for good with the reason in words (not retried with backoff)", async () => {
+    const { driver } = await existingJail(false);
+    expect(await runJob(driver, leased("SET_PASSWORD", { name: NAME, passwordHash: HASH }))).toEqual({
+      status: "FAILED",
+      retryable: false,
+      error: "The jail must be running to set the root password. Start it and try again.",
+    });
+  });
+
+  it("a missing jail and an unsupported operation fail for good; a failed command is retried", async () => {
+    const missing = await runJob(setup().driver, leased("STOP", { name: NAME }));
+    expect(missing).toMatchObject({ status: "FAILED", retryable: false, error: `jail ${NAME} does not exist on this host` });
+    const tarball = await existingJail(false, "tarball");
+    expect(await runJob(tarball.driver, leased("SNAPSHOT", { name: NAME, snapshot: "s1" }))).toMatchObject({ retryable: false });
+
+    const { host, driver } = setup("tarball");
+    host.failTar = true;
+    const failed = await runJob(driver, leased("CREATE", { jail: spec(), sshKeys: [], start: true }));
+    expect(failed).toMatchObject({ status: "FAILED", retryable: true, output: "tar: Error opening archive\n" });
+  });
+
+  it("refuses a payload that does not match its type, naming the field, before touching the host", async () => {
+    const { host, driver } = setup();
+    const r = await runJob(driver, leased("SET_LIMITS", { name: "../etc", limits: { memoryMb: 1 } }));
+    expect(r).toMatchObject({ status: "FAILED", retryable: false });
+    expect(r.status === "FAILED" && r.error).toMatch(/^The job's payload is invalid: name: Invalid jail name\.; limits\.maxProcesses: /);
+    expect(host.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Jail" ADD COLUMN     "initPid" INTEGER;
+
