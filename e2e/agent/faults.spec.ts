@@ -22,12 +22,14 @@ test("an agent killed with SIGKILL in the middle of a create is restarted, and t
   const { jail, job } = await orderJailOn(host.id);
   await until("the container to be made", async () => fs.existsSync(`/var/lib/lxc/${jail.name}/cellblock-created`), 90_000);
   kill(first, "SIGKILL");
-  expect((await prisma().job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("RUNNING");
+  // Not finished. (RUNNING, or already back in the queue: on a loaded machine the 12 s lease
+  // can run out while lxc-create is still working, and the worker's sweep requeues it.)
+  expect(["RUNNING", "QUEUED"]).toContain((await prisma().job.findUniqueOrThrow({ where: { id: job.id } })).status);
 
   children.push(startAgent(config));
   const done = await waitForJob(job.id, 120_000); // the lease (12 s here) expires, the job is handed out again
   expect(done.status, done.error ?? "").toBe("SUCCEEDED");
-  expect(done.attempts).toBe(2);
+  expect(done.attempts).toBeGreaterThanOrEqual(2);
   expect(JSON.stringify(done.result)).toContain("adopted an existing jail");
 
   // Exactly one of everything: one container of that name, running; one CREATE job; one
