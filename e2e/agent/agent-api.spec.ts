@@ -4,10 +4,10 @@
 import { expect, test } from "@playwright/test";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { AgentProtocol, enrolHost } from "../helpers/hosts";
-import { prisma } from "../helpers/jobs";
+import { LOADED_MACHINE, prisma } from "../helpers/jobs";
 
 const queueStart = (hostId: string, name = `cbapi${Date.now()}`) =>
-  prisma().$transaction((tx) => enqueueJob(tx, { hostId, type: "START", payload: { name } }));
+  prisma().$transaction((tx) => enqueueJob(tx, { hostId, type: "START", payload: { name } }), LOADED_MACHINE);
 
 test("a host's secret cannot lease or complete another host's jobs", async () => {
   const a = new AgentProtocol(await enrolHost({ tag: "api" }));

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { hashSecret, newSecret } from "@/lib/domain/hosts/agent-secrets";
 import { populatePools } from "@/lib/domain/ipam/populate-pools";
 import { requireEnv } from "./env";
-import { prisma } from "./jobs";
+import { LOADED_MACHINE, prisma } from "./jobs";
 
 export type EnrolledHost = { id: string; name: string; secret: string };
 
@@ -41,7 +41,7 @@ export async function enrolHost(opts: { tag?: string; url?: string } = {}): Prom
     });
     await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr });
     return host;
-  });
+  }, LOADED_MACHINE);
   const res = await fetch(new URL("/api/agent/enroll", url), {
     method: "POST",
     headers: { "content-type": "application/json" },

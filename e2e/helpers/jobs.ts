@@ -14,6 +14,8 @@ import { requireEnv } from "./env";
 
 export const exec = promisify(execFile);
 let client: ReturnType<typeof createPrismaClient> | undefined;
+/** Prisma's 5 s default for an interactive transaction is too short on a loaded two-core machine. */
+export const LOADED_MACHINE = { timeout: 60_000, maxWait: 30_000 };
 export const prisma = () => (client ??= createPrismaClient(requireEnv("E2E_DATABASE_URL")));
 const rand = () => crypto.randomBytes(5).toString("hex");
 
@@ -63,11 +65,11 @@ export async function orderJailOn(hostId: string, opts: { accountId?: string; pl
       payload: { jail: jailSpecOf({ ...jail, plan, template, host, ipAddresses }), sshKeys: [], start: true },
     });
     return { jail, job };
-  });
+  }, LOADED_MACHINE);
 }
 
 export async function queueJob(hostId: string, jailId: string, type: "DESTROY" | "STOP" | "START", name: string) {
-  return prisma().$transaction((tx) => enqueueJob(tx, { hostId, jailId, type, payload: { name } }));
+  return prisma().$transaction((tx) => enqueueJob(tx, { hostId, jailId, type, payload: { name } }), LOADED_MACHINE);
 }
 
 export async function waitForJob(jobId: string, timeoutMs = 60_000) {

@@ -70,12 +70,16 @@ test("status follows the host without a reload: queued → provisioning → runn
   // Due again after the backoff (about a second here): a long-poll lease picks it up.
   const second = await agent.leaseWhenDue(jail.id);
   expect(second).toMatchObject({ id: first.id, attempt: 2 });
-  const reason = "lxc-create: the template busybox could not be found";
+  const reason = "tar: ./usr/lib/libc.so: Wrote only 512 of 10240 bytes: No space left on device";
   expect(await agent.complete(second.id, { status: "FAILED", error: reason, retryable: false })).toMatchObject({ status: "FAILED" });
   await page.reload(); // an idle page refreshes only once a minute; do not wait for it
-  await expect(page.getByTestId("jail-failure")).toHaveText(reason);
+  // The customer reads what happened in words, not the host's raw output.
+  await expect(page.getByTestId("jail-failure")).toHaveText(
+    "The jail's disk is full, which stopped reinstalling the jail. Delete files or move to a larger plan, then try again.",
+  );
+  await expect(page.getByText("Wrote only 512")).toHaveCount(0);
   await page.goto("/dashboard");
-  await expect(page.getByTestId("notices")).toContainText(`Installing ${jail.hostname} failed: ${reason}`);
+  await expect(page.getByTestId("notices")).toContainText(`Installing ${jail.hostname} failed: The jail's disk is full`);
 });
 
 test("stop, start, password, keys, plan, reinstall and cancel from the page, each with its job and its refusals", async ({ page }) => {
