@@ -109,9 +109,10 @@ test("stop, start, password, keys, plan, reinstall and cancel from the page, eac
   // Root password: only a $6$ hash leaves the request; the password is in no table and no log,
   // and the hash itself leaves the job's row once the host has applied it.
   const password = `Root-${Date.now()}-pw!`;
-  await page.getByLabel("New root password").fill(password);
-  await page.getByLabel("Root password again").fill(password);
-  await page.getByRole("button", { name: "Set root password" }).click();
+  const setPassword = page.getByRole("form", { name: "Set root password" }); // the reinstall form has its own
+  await setPassword.getByLabel("New root password").fill(password);
+  await setPassword.getByLabel("Root password again").fill(password);
+  await setPassword.getByRole("button", { name: "Set root password" }).click();
   await expect(page.getByText("The new root password is on its way to the jail.")).toBeVisible();
   const [pw] = await sql<{ id: string; payload: { passwordHash: string } }>(
     `SELECT "id", "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'SET_PASSWORD'`,

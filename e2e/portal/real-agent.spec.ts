@@ -148,9 +148,10 @@ test("order → running on the host with the plan's limits; stop, start, restart
 
   // Root password: the jail's /etc/shadow gets a hash of exactly what was typed.
   const password = `Real-root-${Date.now()}`;
-  await page.getByLabel("New root password").fill(password);
-  await page.getByLabel("Root password again").fill(password);
-  await page.getByRole("button", { name: "Set root password" }).click();
+  const setPassword = page.getByRole("form", { name: "Set root password" }); // the reinstall form has its own
+  await setPassword.getByLabel("New root password").fill(password);
+  await setPassword.getByLabel("Root password again").fill(password);
+  await setPassword.getByRole("button", { name: "Set root password" }).click();
   await expect(page.getByText("The new root password is on its way to the jail.")).toBeVisible();
   await settled(page, id);
   const shadow = await onHost(name, "/bin/cat", "/etc/shadow");
