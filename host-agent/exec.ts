@@ -57,6 +57,10 @@ export const systemRunner: Runner = {
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill("SIGKILL");
+        // A child of the command (sh → sleep, lxc-attach → its payload) may still hold the
+        // pipes open; stop reading them so the caller gets its timeout now, not when that ends.
+        child.stdout.destroy();
+        child.stderr.destroy();
       }, opts.timeoutMs ?? 60_000);
       child.stdout.on("data", (d: Buffer) => {
         if (stdout.length < MAX_OUTPUT) stdout += d.toString();

@@ -251,4 +251,32 @@ describe("pruneUsage (in this file: it deletes every era before its clock)", () 
       (await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).samples,
     ).toBe(5);
   });
+
+  it("keeps hourly rollups for 90 days (USAGE_HOURLY_RETENTION_DAYS) to the hour, and daily rollups after that", async () => {
+    const { pruneUsage, rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
+    const { a } = await setUp(at("2004-02-01T00:00:00Z"));
+    await writeSamples(a, at("2004-02-01T10:00:00Z"), at("2004-02-01T11:50:00Z"), 10, () => ({ diskBytes: GB }));
+    await rollupUsage(at("2004-02-01T12:00:00Z"));
+    const hours = async () =>
+      (await db.usageRollup.findMany({ where: { jailId: a.id, period: "HOUR" }, orderBy: { bucketStart: "asc" } })).map((r) =>
+        r.bucketStart.toISOString(),
+      );
+    const days = () => db.usageRollup.findMany({ where: { jailId: a.id, period: "DAY" } });
+    expect(await hours()).toEqual(["2004-02-01T10:00:00.000Z", "2004-02-01T11:00:00.000Z"]);
+
+    // 2004 is a leap year: 1 February + 90 days is 1 May.
+    await pruneUsage(at("2004-05-01T10:00:00Z"));
+    expect(await hours()).toEqual(["2004-02-01T10:00:00.000Z", "2004-02-01T11:00:00.000Z"]);
+    await pruneUsage(at("2004-05-01T11:00:00Z"));
+    expect(await hours()).toEqual(["2004-02-01T11:00:00.000Z"]);
+    await pruneUsage(at("2004-05-01T12:00:00Z"));
+    expect(await hours()).toEqual([]);
+    expect(await db.usageSample.count({ where: { jailId: a.id } })).toBe(0); // 7-day raw retention
+    const [day] = await days();
+    expect(day).toMatchObject({ bucketStart: at("2004-02-01T00:00:00Z"), samples: 12, diskMaxBytes: BigInt(GB) });
+    // A later pass neither rebuilds the pruned hours nor shrinks the day.
+    await rollupUsage(at("2004-05-01T12:00:00Z"), { from: at("2004-01-01T00:00:00Z") });
+    expect(await hours()).toEqual([]);
+    expect((await days())[0]).toMatchObject({ samples: 12 });
+  });
 });

@@ -132,7 +132,7 @@ describe("job queue", () => {
     const { host, jail } = await setup();
     await expect(
       db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "STOP", payload: { name: "bad name; rm -rf /" } })),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["name"] })] });
     expect(await db.job.count({ where: { jailId: jail.id } })).toBe(0);
   });
 });
