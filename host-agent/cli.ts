@@ -1,4 +1,4 @@
-// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
 // host-agent run [--config FILE]
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
 
 const USAGE = `usage:
-  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
   host-agent run [--config FILE]`;
 
 async function main() {
@@ -26,6 +26,7 @@ async function main() {
       driver: { type: "string", default: process.platform === "freebsd" ? "freebsd" : "lxc" },
       bridge: { type: "string" },
       "lxc-path": { type: "string" },
+      "template-cache": { type: "string" },
     },
   });
   const configFile = path.resolve(values.config!);
@@ -45,6 +46,7 @@ async function main() {
       stateDir,
       bridge: values.bridge ?? null,
       lxcPath: values["lxc-path"] ?? "/var/lib/lxc",
+      templateCache: path.resolve(values["template-cache"] ?? "/var/cache/cellblock/templates"),
     });
     console.log(`[agent] enrolled as host ${res.hostName}; configuration written to ${configFile} (mode 0600)`);
     return;
