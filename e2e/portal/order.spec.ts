@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { count, sql } from "../helpers/db";
 import { randomHostname, signUp, fillSignUp } from "../helpers/portal";
 import { randomEmail } from "../helpers/auth";
+import { chooseTemplate } from "../helpers/templates";
 
 // Orders go to the real host "local" that `npm test` runs an agent for (and become real
 // containers there); the specs here check the order path, not the host.
@@ -20,6 +21,7 @@ test("from the plans page through sign-up to a queued jail with its create job",
   await page.screenshot({ path: "test-results/portal-order-page.png", fullPage: true });
 
   const hostname = randomHostname("shop");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname.toUpperCase());
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
@@ -47,6 +49,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
   await signUp(page);
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/order");
+  await chooseTemplate(page);
   const hostname = randomHostname("twice");
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   // Submit the same form three times as fast as the browser allows.
@@ -60,6 +63,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
 
   // And an impatient double click on the button itself.
   await page.goto("/order");
+  await chooseTemplate(page);
   const second = randomHostname("dbl");
   await page.getByLabel("Fully-qualified hostname").fill(second);
   await page.getByRole("button", { name: "Order jail" }).dblclick();
@@ -76,6 +80,7 @@ test("two customers order the same hostname at the same moment: one gets it, the
   const hostname = randomHostname("race");
   for (const p of pages) {
     await p.goto("/order");
+    await chooseTemplate(p);
     await p.getByLabel("Fully-qualified hostname").fill(hostname);
   }
   await Promise.all(pages.map((p) => p.getByRole("button", { name: "Order jail" }).click()));

@@ -8,6 +8,7 @@ import { requireEnv } from "../helpers/env";
 import { exec, lxcState } from "../helpers/jobs";
 import { randomHostname, signUp } from "../helpers/portal";
 import { makeSshKey } from "../helpers/ssh-keys";
+import { chooseTemplate } from "../helpers/templates";
 
 test.setTimeout(6 * 60_000);
 
@@ -35,6 +36,7 @@ test("order → running on the host with the plan's limits; stop, start, restart
   await signUp(page, "/order?plan=cell");
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   const hostname = randomHostname("real");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/, { timeout: 30_000 });
