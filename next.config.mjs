@@ -3,7 +3,7 @@ const nextConfig = {
   // The web tier is stateless and self-hosted: `next start` behind the operator's proxy.
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer", "prom-client"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a 403 for a signed-in user in the wrong console.
     authInterrupts: true,

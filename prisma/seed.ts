@@ -107,18 +107,41 @@ export const TEMPLATES = [
   },
 ];
 
+export const RESERVED_NAMES = [
+  { kind: "SUFFIX" as const, value: "cellblock.local", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "cellblock.internal", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "localhost", reason: "Names that resolve to the machine itself" },
+  ...["paypal", "apple", "google", "microsoft", "amazon", "icloud", "netflix", "facebook"].map((value) => ({
+    kind: "LABEL" as const,
+    value,
+    reason: "Brand names phishing pages pose as",
+  })),
+];
+
 export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string; password?: string; created: boolean };
 
 const generate = () => crypto.randomBytes(12).toString("base64url");
 
 export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<SeedLogin[]> {
   for (const plan of PLANS) {
-    await db.plan.upsert({ where: { slug: plan.slug }, create: plan, update: {} });
+    const row = await db.plan.upsert({ where: { slug: plan.slug }, create: plan, update: {} });
+    // The price history the invoice run reads: this price since the beginning.
+    await db.planPrice.upsert({
+      where: { planId_effectiveFrom: { planId: row.id, effectiveFrom: new Date(0) } },
+      create: { planId: row.id, priceCents: row.priceCents, effectiveFrom: new Date(0) },
+      update: {},
+    });
   }
   for (const t of TEMPLATES) {
     // The recipe is checked with the schema the agent uses before it is stored.
     const data = { ...t, lxcRootfs: t.lxcRootfs === null ? Prisma.JsonNull : lxcRootfs.parse(t.lxcRootfs) };
     await db.template.upsert({ where: { slug: t.slug }, create: data, update: {} });
+  }
+
+  // The hostname policy's starting list (staff edit it at /admin/reserved-names): the provider's
+  // own names, and brand labels phishing pages pose as.
+  for (const r of RESERVED_NAMES) {
+    await db.reservedName.upsert({ where: { kind_value: { kind: r.kind, value: r.value } }, create: r, update: {} });
   }
 
   const logins: SeedLogin[] = [];

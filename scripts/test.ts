@@ -114,6 +114,7 @@ async function e2e() {
   });
 
   const port = await freePort();
+  const metricsToken = crypto.randomBytes(24).toString("hex");
   const baseUrl = `http://127.0.0.1:${port}`;
   const webLog = path.join(tmp!, "web.log");
   const env: NodeJS.ProcessEnv = {
@@ -135,6 +136,7 @@ async function e2e() {
     USAGE_INTERVAL: "2",
     HOST_STALE_AFTER_SECONDS: "15",
     HOST_OFFLINE_AFTER_SECONDS: "60",
+    METRICS_TOKEN: metricsToken,
   };
   log(`serving the app at ${baseUrl}`);
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
@@ -189,6 +191,7 @@ async function e2e() {
         E2E_BASE_URL: baseUrl,
         E2E_DATABASE_URL: databaseUrl,
         E2E_WEB_LOG: webLog,
+        E2E_METRICS_TOKEN: metricsToken,
         E2E_AGENT_LOG: agentLog,
         E2E_LOCAL_HOST_ID: agent.hostId,
         E2E_ADMIN_PASSWORD: passwords.admin,

@@ -97,6 +97,9 @@ export async function createHost(
     publicPool?: boolean;
     /** An IPv6 prefix for the host (a fresh ULA /64 by default), or null for none. */
     ipv6Prefix?: string | null;
+    driver?: "LXC" | "FREEBSD";
+    /** What the host's agent reported (e.g. { capabilities }). */
+    facts?: Record<string, unknown>;
   } = {},
 ) {
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
@@ -110,8 +113,9 @@ export async function createHost(
       data: {
         name: `host-${tag}`,
         fqdn: `host-${tag}.test.cellblock`,
-        driver: "LXC",
+        driver: overrides.driver ?? "LXC",
         status: overrides.status ?? "ACTIVE",
+        ...(overrides.facts ? { facts: overrides.facts as object } : {}),
         capacityJails: overrides.capacityJails ?? 50,
         capacityDiskMb: 500_000,
         capacityMemoryMb: 64_000,
@@ -157,6 +161,8 @@ export async function createJailRow(opts: {
         ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
       },
     });
+    const { switchPlanPeriod } = await import("@/lib/domain/jails/plan-periods");
+    await switchPlanPeriod(tx, { jailId: jail.id, planId, at: jail.createdAt });
     await allocateAddress(tx, { hostId: opts.hostId, kind: "PRIVATE", jailId: jail.id });
     await allocateAddress(tx, { hostId: opts.hostId, kind: "PUBLIC", jailId: jail.id });
     return jail;

@@ -10,13 +10,25 @@ import type { CustomerActor } from "@/lib/domain/actor";
 import { assertCapability } from "./jail-capabilities";
 import { planLimits } from "./jail-spec";
 import { lockOwnedJail } from "./lock-owned-jail";
+import { switchPlanPeriod } from "./plan-periods";
 import { mibToBytes } from "@/lib/units";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 /**
  * Moves the jail to the plan `planSlug` and queues SET_LIMITS when the jail is on its host.
  * @throws AppError VALIDATION (plan not on sale or unchanged), PRECONDITION (disk in use above the new quota).
  */
-export async function changeJailPlan({ actor, jailId, planSlug }: { actor: CustomerActor; jailId: string; planSlug: string }) {
+export async function changeJailPlan({
+  actor,
+  jailId,
+  planSlug,
+  now = new Date(),
+}: {
+  actor: CustomerActor;
+  jailId: string;
+  planSlug: string;
+  now?: Date;
+}) {
   return db.$transaction(async (tx) => {
     const { jail, capabilities } = await lockOwnedJail(tx, { actor, jailId });
     assertCapability(capabilities.changePlan);
@@ -25,6 +37,12 @@ export async function changeJailPlan({ actor, jailId, planSlug }: { actor: Custo
       throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: ["That plan is not on sale. Choose another."] });
     if (plan.id === jail.planId)
       throw new AppError("VALIDATION", "Please correct the highlighted fields.", { plan: [`The jail is already on ${plan.name}.`] });
+
+    const cpuLimit = hostCapabilities(jail.host.facts)?.limits.maxCpuPercent ?? null;
+    if (cpuLimit !== null && plan.cpuPercent > cpuLimit) {
+      const msg = `${plan.name} is not available on the host this jail runs on. Choose another plan.`;
+      throw new AppError("PRECONDITION", msg, { plan: [msg] });
+    }
 
     const latest = await tx.usageSample.findFirst({
       where: { jailId: jail.id, jail: { accountId: actor.accountId } },
@@ -38,6 +56,8 @@ export async function changeJailPlan({ actor, jailId, planSlug }: { actor: Custo
     }
 
     await tx.jail.updateMany({ where: { id: jail.id, accountId: actor.accountId }, data: { planId: plan.id } });
+    // From this second on the jail is billed at the new plan (pro-rated from the periods).
+    await switchPlanPeriod(tx, { jailId: jail.id, planId: plan.id, at: now });
     // A jail that is not on its host yet (FAILED) gets the new limits with its next reinstall.
     const onHost = jail.state === "RUNNING" || jail.state === "STOPPED";
     const job = onHost

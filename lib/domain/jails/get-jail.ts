@@ -5,6 +5,7 @@ import { notFound } from "@/lib/errors";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
 import { explainJobFailure } from "@/lib/domain/jobs/explain-job-failure";
+import { hostCapabilities } from "@/lib/schemas/capabilities";
 
 /** The jail page's view of one jail of the actor's account. @throws AppError NOT_FOUND for any other id. */
 export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId: string }) {
@@ -15,7 +16,7 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     include: {
       plan: true,
       template: { select: { slug: true, name: true, description: true } },
-      host: { select: { name: true, fqdn: true } },
+      host: { select: { name: true, fqdn: true, facts: true } },
       account: { select: { status: true } },
       ipAddresses: { select: { kind: true, address: true } },
       sshKeys: {
@@ -50,10 +51,12 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     select: { id: true },
   });
   // The host's raw words (lastError, job errors) stay with staff; the customer reads explainJobFailure's.
-  const { account, jobs, ipAddresses, lastError, ...rest } = jail;
+  const { account, jobs, ipAddresses, lastError, host, ...rest } = jail;
   const failedJob = lastFailed && lastFinished?.id === lastFailed.id ? lastFailed : null;
   return {
     ...rest,
+    // Not the host's facts (kernel, tools, capabilities): those are the provider's business.
+    host: { name: host.name, fqdn: host.fqdn },
     accountStatus: account.status,
     publicIp: ipAddresses.find((a) => a.kind === "PUBLIC")?.address ?? null,
     privateIp: ipAddresses.find((a) => a.kind === "PRIVATE")?.address ?? null,
@@ -79,7 +82,12 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     failedJob: failedJob
       ? { id: failedJob.id, type: failedJob.type, finishedAt: failedJob.finishedAt, text: explainJobFailure(failedJob) }
       : null,
-    capabilities: jailCapabilities({ state: jail.state, accountStatus: account.status, openJobs: jobs }),
+    capabilities: jailCapabilities({
+      state: jail.state,
+      accountStatus: account.status,
+      openJobs: jobs,
+      host: hostCapabilities(host.facts),
+    }),
   };
 }
 

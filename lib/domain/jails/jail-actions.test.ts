@@ -236,8 +236,15 @@ describe("change plan", () => {
         overagePricePerGbCents: 10,
       },
     });
-    const res = await changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug });
+    const switchedAt = new Date(Date.UTC(2031, 2, 29, 12));
+    const res = await changeJailPlan({ actor, jailId: jail.id, planSlug: big.slug, now: switchedAt });
     expect(res.direction).toBe("upgrade");
+    // The periods plan fees are pro-rated from: the old plan up to the second, the new one from it.
+    const periods = await db.jailPlanPeriod.findMany({ where: { jailId: jail.id }, orderBy: { startsAt: "asc" } });
+    expect(periods.map((p) => [p.planId, p.startsAt.toISOString(), p.endsAt?.toISOString() ?? null])).toEqual([
+      [jail.planId, jail.createdAt.toISOString(), switchedAt.toISOString()],
+      [big.id, switchedAt.toISOString(), null],
+    ]);
     const job = await db.job.findFirstOrThrow({ where: { jailId: jail.id, type: "SET_LIMITS" } });
     expect(jobPayloads.SET_LIMITS.parse(job.payload)).toEqual({
       name: jail.name,
@@ -466,5 +473,36 @@ describe("usage, activity and dashboard", () => {
     expect(dash.notices).toEqual([expect.objectContaining({ tone: "error", text: expect.stringMatching(/while restarting the jail/) })]);
     expect(JSON.stringify(dash)).not.toContain("lxc-start");
     expect((await getJail({ actor, jailId: jail.id })).failedJob).toMatchObject({ type: "RESTART" });
+  });
+});
+
+describe("what the host declared it cannot do", () => {
+  it("disables (and refuses) setting a password or keys on a host that cannot, with the reason", async () => {
+    const { jailCapabilities } = await import("./jail-capabilities");
+    const host = {
+      snapshots: false,
+      diskQuota: true,
+      memoryLimit: true,
+      processLimit: true,
+      cpuLimit: true,
+      network: true,
+      publicIpv4: true,
+      ipv6: false,
+      hostnameLockdown: true,
+      rootPassword: false,
+      sshKeys: false,
+      migration: false,
+      limits: { maxJailNameLength: 64, maxHostnameLength: 64, maxJails: null, maxCpuPercent: null },
+    };
+    const caps = jailCapabilities({ state: "RUNNING", accountStatus: "ACTIVE", openJobs: [], host });
+    expect(caps.setPassword).toEqual({
+      allowed: false,
+      reason: "This jail's host cannot set a root password. Log in with an SSH key instead.",
+    });
+    expect(caps.sshKeys).toEqual({ allowed: false, reason: "This jail's host cannot install SSH keys." });
+    // Not declared: taken on trust.
+    expect(jailCapabilities({ state: "RUNNING", accountStatus: "ACTIVE", openJobs: [], host: null }).setPassword).toEqual({
+      allowed: true,
+    });
   });
 });

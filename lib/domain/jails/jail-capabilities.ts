@@ -3,6 +3,7 @@
 // the two can never disagree.
 import { AppError } from "@/lib/errors";
 import type { JailState, JobStatus, JobType } from "@/lib/generated/prisma/enums";
+import type { DriverCapabilities } from "@/lib/schemas/capabilities";
 
 export type OpenJob = { id: string; type: JobType; status: JobStatus; createdAt: Date; startedAt: Date | null };
 
@@ -49,12 +50,17 @@ export type JailCapabilities = Record<
 const yes: Capability = { allowed: true };
 const no = (reason: string): Capability => ({ allowed: false, reason });
 
+/**
+ * What the customer may do to a jail now, each with the reason when not. `host` is what the
+ * jail's host declared it can do (null: not declared, taken on trust).
+ */
 export function jailCapabilities(input: {
   state: JailState;
   accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED";
   openJobs: Pick<OpenJob, "type">[];
+  host?: DriverCapabilities | null;
 }): JailCapabilities {
-  const { state, accountStatus, openJobs } = input;
+  const { state, accountStatus, openJobs, host = null } = input;
   const gone = state === "DESTROYING" || state === "DESTROYED";
   const lifecycleJob = openJobs.find((j) => LIFECYCLE.has(j.type));
   const buildingJob = openJobs.find((j) => BUILDING.has(j.type));
@@ -80,14 +86,20 @@ export function jailCapabilities(input: {
     // The host writes /etc/shadow and authorized_keys from inside the running jail.
     setPassword: gone
       ? cancelled
-      : (building ??
-        (state === "RUNNING"
-          ? yes
-          : no(
-              state === "STOPPED" ? "Start the jail to set its root password." : "The root password can be set once the jail is running.",
-            ))),
+      : host && !host.rootPassword
+        ? no("This jail's host cannot set a root password. Log in with an SSH key instead.")
+        : (building ??
+          (state === "RUNNING"
+            ? yes
+            : no(
+                state === "STOPPED" ? "Start the jail to set its root password." : "The root password can be set once the jail is running.",
+              ))),
     // A FAILED jail keeps its keys in the panel for the next reinstall.
-    sshKeys: gone ? cancelled : (building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes)),
+    sshKeys: gone
+      ? cancelled
+      : host && !host.sshKeys
+        ? no("This jail's host cannot install SSH keys.")
+        : (building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes)),
   };
 }
 

@@ -205,3 +205,52 @@ describe("orderJail", () => {
     expect(await footprint(actor)).toEqual({ jails: 0, jobs: 0, addresses: 0, audit: 0 });
   });
 });
+
+describe("placement by what hosts declared they can do", () => {
+  const caps = (limits: Partial<{ maxHostnameLength: number; maxJails: number | null; maxCpuPercent: number | null }> = {}) => ({
+    capabilities: {
+      snapshots: false,
+      diskQuota: true,
+      memoryLimit: true,
+      processLimit: true,
+      cpuLimit: true,
+      network: true,
+      publicIpv4: true,
+      ipv6: true,
+      hostnameLockdown: true,
+      rootPassword: true,
+      sshKeys: true,
+      migration: false,
+      limits: { maxJailNameLength: 64, maxHostnameLength: 64, maxJails: null, maxCpuPercent: null, ...limits },
+    },
+  });
+
+  it("refuses a hostname longer than the hosts accept, naming the limit, and writes nothing", async () => {
+    const now = futureNow();
+    const { plan, template, actor } = await setup();
+    await createHost({ heartbeat: now, facts: caps({ maxHostnameLength: 30 }) });
+    const long = `a-rather-long-name-${uid()}.example.test`;
+    expect(long.length).toBeGreaterThan(30);
+    await expect(orderJail({ actor, input: input(plan.slug, template.slug, long), now })).rejects.toMatchObject({
+      code: "VALIDATION",
+      fieldErrors: { hostname: ["Use a hostname of at most 30 characters."] },
+    });
+    expect(await footprint(actor)).toEqual({ jails: 0, jobs: 0, addresses: 0, audit: 0 });
+  });
+
+  it("never places a template on a driver it has no source for, and respects the driver's own jail limit", async () => {
+    const now = futureNow();
+    const { plan, actor } = await setup();
+    // A template that exists only as a Linux root: a FreeBSD host cannot make it.
+    const linuxOnly = await db.template.create({ data: { slug: `lx-${uid()}`, name: "Linux only", lxcTemplate: "busybox" } });
+    await createHost({ heartbeat: now, driver: "FREEBSD" });
+    await expect(orderJail({ actor, input: input(plan.slug, linuxOnly.slug), now })).rejects.toMatchObject({
+      fieldErrors: { template: ["Linux only is not available right now. Choose another template."] },
+    });
+    // A host whose driver holds at most one jail (pf's anchor limit, say) takes one, then no more.
+    const small = await createHost({ heartbeat: now, facts: caps({ maxJails: 1 }), capacityJails: 50 });
+    const first = await orderJail({ actor, input: input(plan.slug, linuxOnly.slug), now });
+    expect((await db.jail.findUniqueOrThrow({ where: { id: first.jailId } })).hostId).toBe(small.id);
+    await expect(orderJail({ actor, input: input(plan.slug, linuxOnly.slug), now })).rejects.toMatchObject({ code: "NO_CAPACITY" });
+  });
+});

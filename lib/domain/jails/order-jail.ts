@@ -17,6 +17,9 @@ import type { OrderJailInput } from "@/lib/schemas/jails";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
+import { findReservation, reservedMessage } from "@/lib/domain/hostnames/reserved-names";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
+import { switchPlanPeriod } from "./plan-periods";
 
 export const hostnameTakenMessage = (hostname: string) => `${hostname} is already taken. Choose another hostname.`;
 
@@ -48,9 +51,9 @@ export async function orderJail({
   if (previous) return previous;
   try {
     return await db.$transaction(async (tx) => {
-      const account = await tx.account.findUnique({ where: { id: actor.accountId }, select: { status: true } });
-      if (!account) throw notFound("Your account");
-      if (account.status !== "ACTIVE")
+      const status = await lockAccount(tx, { accountId: actor.accountId, mode: "share" });
+      if (!status) throw notFound("Your account");
+      if (status !== "ACTIVE")
         throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
 
       const plan = await tx.plan.findFirst({ where: { slug: input.plan, active: true } });
@@ -62,11 +65,14 @@ export async function orderJail({
           template: ["That template is not available. Choose another."],
         });
 
+      const reserved = await findReservation(tx, { hostname: input.hostname });
+      if (reserved) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { hostname: [reservedMessage(reserved)] });
+
       // A friendly early answer; the unique index below is what actually guarantees it.
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });
       if (taken) throw hostnameTaken(input.hostname);
 
-      const hostId = await placeJail(tx, { now });
+      const hostId = await placeJail(tx, { now, needs: { hostname: input.hostname, plan, template } });
       const jail = await tx.jail.create({
         data: {
           hostname: input.hostname,
@@ -81,6 +87,7 @@ export async function orderJail({
         },
         include: { host: { select: { id: true, driver: true, privateNetblock: true, ipv6Prefix: true } } },
       });
+      await switchPlanPeriod(tx, { jailId: jail.id, planId: plan.id, at: jail.createdAt });
       await allocateAddress(tx, { hostId, kind: "PRIVATE", jailId: jail.id });
       await allocateAddress(tx, { hostId, kind: "PUBLIC", jailId: jail.id });
       if (jail.host.ipv6Prefix) await allocateIpv6(tx, { hostId, prefix: jail.host.ipv6Prefix, jailId: jail.id });
