@@ -218,7 +218,8 @@ export class Agent {
     this.log(
       `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
     );
-    await this.report(job.id, completion);
+    // The attempt that held the lease: the server refuses a result from one whose lease was handed on.
+    await this.report(job.id, { ...completion, attempt: job.attempt });
   }
 
   private async report(jobId: string, completion: Completion) {
