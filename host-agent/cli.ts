@@ -1,4 +1,4 @@
-// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
 // host-agent run [--config FILE]
 import fs from "node:fs";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { agentEnv } from "@/lib/config/agent";
 import { superviseFromLauncher } from "@/lib/process/supervised";
 
 const USAGE = `usage:
-  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
   host-agent run [--config FILE]`;
 
 async function main() {
@@ -27,6 +27,7 @@ async function main() {
       driver: { type: "string", default: process.platform === "freebsd" ? "freebsd" : "lxc" },
       bridge: { type: "string" },
       "lxc-path": { type: "string" },
+      "template-cache": { type: "string" },
     },
   });
   const configFile = path.resolve(values.config!);
@@ -46,6 +47,7 @@ async function main() {
       stateDir,
       bridge: values.bridge ?? null,
       lxcPath: values["lxc-path"] ?? "/var/lib/lxc",
+      templateCache: path.resolve(values["template-cache"] ?? "/var/cache/cellblock/templates"),
     });
     console.log(`[agent] enrolled as host ${res.hostName}; configuration written to ${configFile} (mode 0600)`);
     return;

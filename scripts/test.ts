@@ -155,7 +155,10 @@ async function e2e() {
   children.push(worker);
 
   // A real agent for the host "local", enrolled through the real endpoint. Each run gets its
-  // own private netblock and bridge address, so parallel runs on one machine do not collide.
+  // own private netblock, loopback public pool and IPv6 prefix (see scripts/lib/local-agent.ts),
+  // so parallel runs on one machine do not collide. Templates come from the machine-wide cache
+  // (keyed by a digest of each recipe): the first run on a machine builds Debian once, later
+  // runs unpack it at once; CELLBLOCK_TEMPLATE_CACHE=<empty dir> forces a fresh build.
   const agentLog = path.join(tmp!, "agent.log");
   const subnet = 100 + (process.pid % 150);
   const agent = await startLocalAgent({
@@ -163,8 +166,10 @@ async function e2e() {
     appUrl: baseUrl,
     stateDir: path.join(tmp!, "agent"),
     privateNetblock: `10.${subnet}.0.0/24`,
-    publicPoolCidr: `198.18.${subnet}.0/28`,
+    publicPoolCidr: `127.77.${subnet}.0/28`,
+    ipv6Prefix: `fd0c:b10c:ce11:${subnet.toString(16)}::/64`,
     bridge: "cbbr0",
+    templateCache: process.env.CELLBLOCK_TEMPLATE_CACHE ? path.resolve(process.env.CELLBLOCK_TEMPLATE_CACHE) : undefined,
     env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4", HOG_CPU_PERCENT: "15" },
     logFile: fs.createWriteStream(agentLog),
     silent: !process.env.E2E_VERBOSE,
@@ -210,15 +215,22 @@ function tail(file: string, lines: number): string {
 
 let e2eDatabaseUrl: string | undefined;
 
-/** Containers this run's jails made on this machine: destroyed at the end, whatever happened. */
+/**
+ * Containers this run's jails made on this machine: destroyed at the end, whatever happened, by
+ * the lxc driver itself, so their disk images are unmounted and their NAT elements removed too.
+ */
 async function destroyTestContainers() {
   if (!e2eDatabaseUrl) return;
   const pgc = new (await import("pg")).default.Client({ connectionString: e2eDatabaseUrl });
   try {
     await pgc.connect();
     const { rows } = await pgc.query<{ name: string }>(`SELECT "name" FROM "Jail"`);
+    const { LxcDriver } = await import("../host-agent/drivers/lxc/driver");
+    const { systemRunner } = await import("../host-agent/exec");
+    const { nodeDriverFs } = await import("../host-agent/drivers/driver-fs");
+    const driver = new LxcDriver({ runner: systemRunner, fs: await nodeDriverFs(), bridge: "cbbr0" });
     for (const { name } of rows) {
-      await run("lxc-destroy", ["-f", "-n", name], { quiet: true }).catch(() => {});
+      await driver.destroy(name).catch(() => {});
     }
   } catch {
     // the database is already gone: nothing we can look up

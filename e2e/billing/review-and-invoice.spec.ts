@@ -29,7 +29,7 @@ async function seedBillingWorld(accountId: string) {
      VALUES ($1, $2, $3, 'LXC', 'DRAINING', 10, 100000, 10000, '10.250.0.0/24', now()) RETURNING "id"`,
     [`host${t}`, `host-${t}`, `host-${t}.e2e.test`],
   );
-  const [template] = await sql<{ id: string }>(`SELECT "id" FROM "Template" ORDER BY "sortOrder" LIMIT 1`);
+  const [template] = await sql<{ id: string }>(`SELECT "id" FROM "Template" WHERE "slug" = 'freebsd-base'`);
   const jails = [];
   for (const n of [1, 2]) {
     const hostname = `over${n}-${t}.example.test`;

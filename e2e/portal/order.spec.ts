@@ -5,6 +5,7 @@ import { count, sql } from "../helpers/db";
 import { randomHostname, signUp, fillSignUp } from "../helpers/portal";
 import { randomEmail } from "../helpers/auth";
 import { requireEnv } from "../helpers/env";
+import { chooseTemplate } from "../helpers/templates";
 
 // Orders go to the real host "local" that `npm test` runs an agent for (and become real
 // containers there): every other host a spec makes is DRAINING. The specs here check the
@@ -22,6 +23,7 @@ test("from the plans page through sign-up to a queued jail with its create job",
   await page.screenshot({ path: "test-results/portal-order-page.png", fullPage: true });
 
   const hostname = randomHostname("shop");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname.toUpperCase());
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
@@ -62,6 +64,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
   await signUp(page);
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/order");
+  await chooseTemplate(page);
   const hostname = randomHostname("twice");
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   // Submit the same form three times as fast as the browser allows.
@@ -75,6 +78,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
 
   // And an impatient double click on the button itself.
   await page.goto("/order");
+  await chooseTemplate(page);
   const second = randomHostname("dbl");
   await page.getByLabel("Fully-qualified hostname").fill(second);
   await page.getByRole("button", { name: "Order jail" }).dblclick();
@@ -91,6 +95,7 @@ test("two customers order the same hostname at the same moment: one gets it, the
   const hostname = randomHostname("race");
   for (const p of pages) {
     await p.goto("/order");
+    await chooseTemplate(p);
     await p.getByLabel("Fully-qualified hostname").fill(hostname);
   }
   await Promise.all(pages.map((p) => p.getByRole("button", { name: "Order jail" }).click()));

@@ -9,6 +9,7 @@ import { requireEnv } from "../helpers/env";
 import { exec, expectGoneFromHost, lxcState } from "../helpers/jobs";
 import { randomHostname, signUp } from "../helpers/portal";
 import { makeSshKey } from "../helpers/ssh-keys";
+import { chooseTemplate } from "../helpers/templates";
 
 test.setTimeout(10 * 60_000);
 
@@ -89,6 +90,7 @@ test("order → running on the host with the plan's limits; stop, start, restart
   await signUp(page, "/order?plan=cell");
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   const hostname = randomHostname("real");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/, { timeout: 30_000 });
