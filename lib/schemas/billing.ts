@@ -1,29 +1,13 @@
-// Forms of the billing console. Money is typed in dollars and cents ("12.50") and parsed to
-// integer cents as a string, never through a float.
+// Forms of the billing console. Every amount goes through the one money parser
+// (lib/schemas/money.ts) and is bounded by what its column and its meaning allow.
 import { z } from "zod";
 import { id, text } from "./common";
+import { moneyField } from "./money";
 
-/** "12", "12.5", "12.50", "-3.00" → cents. */
-export function parseMoneyToCents(input: string): number | null {
-  const m = /^(-)?(\d{1,9})(?:\.(\d{1,2}))?$/.exec(input.trim().replace(/^\$/, "").replace(/,/g, ""));
-  if (!m) return null;
-  const cents = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0") || 0);
-  return m[1] ? -cents : cents;
-}
-
-const money = (label: string) =>
-  z
-    .string({ error: `${label} is required.` })
-    .trim()
-    .min(1, `${label} is required.`)
-    .transform((v, ctx) => {
-      const cents = parseMoneyToCents(v);
-      if (cents === null) {
-        ctx.addIssue({ code: "custom", message: `${label} must be an amount like 12.50.` });
-        return z.NEVER;
-      }
-      return cents;
-    });
+/** Largest credit, one-off charge or overage adjustment a clerk may enter: $10,000.00 either way. */
+export const MAX_ADJUSTMENT_CENTS = 1_000_000;
+/** Largest single payment: $1,000,000.00 (the invoice's balance is the real limit, checked in the domain). */
+export const MAX_PAYMENT_CENTS = 100_000_000;
 
 export const periodSchema = z
   .string()
@@ -37,7 +21,7 @@ export const decideOverageSchema = z.discriminatedUnion("decision", [
     caseId: id,
     decision: z.literal("ADJUST"),
     reason: text("Reason", 500, 3),
-    amount: money("Amount").refine((c) => c >= 0, "Amount cannot be negative."),
+    amount: moneyField("Amount", { min: 0, max: MAX_ADJUSTMENT_CENTS }),
   }),
 ]);
 
@@ -48,14 +32,14 @@ export const voidInvoiceSchema = z.object({ invoiceId: id, reason: text("Reason"
 export const PAYMENT_METHODS = ["BANK_TRANSFER", "CARD", "CHECK", "CASH", "OTHER"] as const;
 export const recordPaymentSchema = z.object({
   invoiceId: id,
-  amount: money("Amount").refine((c) => c > 0, "Amount must be above zero."),
+  amount: moneyField("Amount", { min: 1, max: MAX_PAYMENT_CENTS }),
   method: z.enum(PAYMENT_METHODS, { error: "Pick a payment method." }),
   reference: z.string().trim().max(200, "Reference must be at most 200 characters.").default(""),
 });
 
 export const adjustmentSchema = z.object({
   accountId: id,
-  amount: money("Amount").refine((c) => c !== 0, "Amount cannot be zero."),
+  amount: moneyField("Amount", { min: -MAX_ADJUSTMENT_CENTS, max: MAX_ADJUSTMENT_CENTS, nonZero: true }),
   // Shown on the invoice line.
   description: text("Description", 300, 3),
 });
