@@ -45,11 +45,10 @@ export function parseMoney(input: string): MoneyParse {
   const decimal = /^(.*\d)([.,])(\d{1,3})$/.exec(s);
   if (decimal) {
     const [, head, mark, tail] = decimal as unknown as [string, string, string, string];
-    const headSeparators = head.match(/[,.' \u00a0\u202f]/g) ?? [];
+    const headSeparators: string[] = head.match(/[,.' \u00a0\u202f]/g) ?? [];
     if (tail.length === 3) {
-      // "1,234" / "1.234": a thousands group or three decimals. Only when another separator
-      // (a different one) stands before it is it clearly a group, e.g. "1.234,567" is refused
-      // below anyway, and "1,234,567" is a run of groups.
+      // "1,234" / "1.234": a thousands group or three decimals, so refused; "1,234,567" is a
+      // run of groups (a decimal mark cannot repeat); "1.234,567" has three decimals.
       if (headSeparators.length === 0 || headSeparators.every((c) => c === mark)) {
         if (headSeparators.length === 0)
           return {
