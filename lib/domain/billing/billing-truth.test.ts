@@ -11,6 +11,8 @@ import { addAccountAdjustment } from "./add-account-adjustment";
 import { getAccountBalances } from "./balance-due";
 import { decideOverageCase } from "./decide-overage-case";
 import { getInvoiceForCustomer } from "./get-invoice";
+import { getBillingAttention } from "./get-billing-attention";
+import { pdfText, renderInvoicePdf } from "./render-invoice-pdf";
 import { invoiceBalanceCents, invoiceClosingLine } from "./invoice-balance";
 import { issueDraftInvoices, issueInvoice } from "./issue-invoice";
 import { getPlanPriceInForce } from "./plan-price";
@@ -443,5 +445,53 @@ describe("tax: rate by the customer's country, reverse charge for EU businesses,
     expect(mine.every((i) => i.status === "ISSUED" && /^CB-\d{6}$/.test(i.number!))).toBe(true);
     await setTaxRate({ actor: clerk, input: { country: "LU", name: "TVA", rateBp: 1700 } });
     expect(await db.auditLog.count({ where: { action: "tax-rate.set", actorId: clerk.userId, targetId: "LU" } })).toBe(1);
+  });
+});
+
+describe("who may see and change the new billing records", () => {
+  it("keeps each customer to their own billing contact, balance and invoices; tax rates are staff-only", async () => {
+    const { clerk, account, user } = await world();
+    const other = await createCustomer();
+    const me = customerActor({ id: user.id, accountId: account.id });
+    const them = customerActor({ id: other.user.id, accountId: other.account.id });
+    const contact = billingContactSchema.parse({
+      name: "Mine",
+      billingEmail: "mine@example.test",
+      addressLine1: "1 Road",
+      city: "Town",
+      postalCode: "1",
+      country: "DE",
+    });
+    await updateBillingContact({ actor: them, contact });
+    expect(await db.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ name: account.name, country: "US" });
+    expect(await db.account.findUniqueOrThrow({ where: { id: other.account.id } })).toMatchObject({ name: "Mine", country: "DE" });
+    await expect(updateBillingContact({ actor: { ...me, accountId: "" }, contact })).rejects.toThrow(/account id is required/);
+
+    // An issued invoice of mine: past due shows on my dashboard only, and its PDF only to me.
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: 500, reason: "Fee" },
+      now: at("2024-05-02T00:00:00Z"),
+    });
+    await runInvoiceRun({ actor: clerk, periodStart: at("2024-05-01T00:00:00Z"), now: at("2024-06-01T00:00:00Z") });
+    const inv = (await invoiceOf(account.id, at("2024-05-01T00:00:00Z")))!;
+    await issueInvoice({ actor: clerk, invoiceId: inv.id, now: at("2024-06-01T01:00:00Z") });
+    const mine = await getBillingAttention({ actor: me, now: at("2024-07-01T00:00:00Z") });
+    expect(mine).toMatchObject({ dueCents: 500, creditCents: 0 });
+    expect(mine.notices.map((n) => n.text)).toEqual([expect.stringMatching(/^Invoice CB-\d{6} is past due\.$/)]);
+    expect(await getBillingAttention({ actor: them, now: at("2024-07-01T00:00:00Z") })).toMatchObject({ dueCents: 0, notices: [] });
+    await expect(getInvoiceForCustomer({ actor: them, invoiceId: inv.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const pdf = await renderInvoicePdf(await getInvoiceForCustomer({ actor: me, invoiceId: inv.id }));
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+
+    const customerAsStaff = me as unknown as Parameters<typeof setTaxRate>[0]["actor"];
+    await expect(setTaxRate({ actor: customerAsStaff, input: { country: "DE", name: "VAT", rateBp: 1 } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(removeTaxRate({ actor: customerAsStaff, country: "DE" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("folds invoice text into what the PDF's standard fonts can draw", () => {
+    expect(pdfText("Jürgen – €5 − 2 · 北京")).toBe("Jürgen – €5 - 2 · ??");
   });
 });
