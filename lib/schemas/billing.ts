@@ -67,7 +67,7 @@ export const taxRatePercent = z
   .trim()
   .max(10, "Rate is far too long.")
   .transform((v, ctx) => {
-    const m = /^(\d{1,2})(?:[.,](\d{1,2}))?$/.exec(v.replace(/\s*%$/, ""));
+    const m = /^(\d{1,3})(?:[.,](\d{1,2}))?$/.exec(v.replace(/\s*%$/, ""));
     if (!m) {
       ctx.addIssue({ code: "custom", message: "Enter a percentage like 19 or 7.7 (at most two decimals)." });
       return z.NEVER;

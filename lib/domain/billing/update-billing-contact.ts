@@ -2,7 +2,8 @@
 // VAT number (format-checked by the schema). Drafts use it when they are issued; issued
 // invoices keep the contact they were issued to (Invoice.billTo).
 import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
+import { checkVatNumber } from "./tax-rules";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 
@@ -17,9 +18,14 @@ export type BillingContact = {
   vatNumber: string | null;
 };
 
-/** Replaces the actor's account's billing contact. @throws AppError NOT_FOUND. */
+/** Replaces the actor's account's billing contact. @throws AppError VALIDATION (VAT number), NOT_FOUND. */
 export async function updateBillingContact({ actor, contact }: { actor: CustomerActor; contact: BillingContact }) {
   assertScope(actor);
+  if (contact.vatNumber) {
+    // The schema checked it; the tax treatment depends on it, so the domain checks again.
+    const check = checkVatNumber(contact.vatNumber, contact.country);
+    if (!check.ok) throw new AppError("VALIDATION", check.reason, { vatNumber: [check.reason] });
+  }
   await db.$transaction(async (tx) => {
     const before = await tx.account.findUnique({
       where: { id: actor.accountId },
