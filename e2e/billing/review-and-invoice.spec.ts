@@ -11,7 +11,7 @@ import { count, sql } from "../helpers/db";
 import { seeded } from "../helpers/env";
 
 // Sign-ups hash passwords and the clerk walks many pages: slow on a busy two-core machine.
-test.setTimeout(3 * 60_000);
+test.setTimeout(6 * 60_000);
 
 const tag = () => crypto.randomBytes(4).toString("hex");
 const GB = 2 ** 30;
