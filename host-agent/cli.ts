@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
+import { superviseFromLauncher } from "@/lib/process/supervised";
 
 const USAGE = `usage:
   host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
@@ -52,6 +53,8 @@ async function main() {
   if (command === "run") {
     const config = readConfig(configFile);
     const agent = new Agent(config, await createDriver(config));
+    // Under npm start / npm test: stop with the launcher, however it ends.
+    superviseFromLauncher({ launched: agentEnv().CELLBLOCK_SUPERVISED === "1", onParentGone: () => agent.stop(), graceMs: 15_000 });
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       process.on(sig, () => {
         console.log(`[agent] ${sig}: finishing running jobs, then stopping`);

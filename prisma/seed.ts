@@ -73,6 +73,17 @@ export const TEMPLATES = [
   },
 ] as const;
 
+export const RESERVED_NAMES = [
+  { kind: "SUFFIX" as const, value: "cellblock.local", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "cellblock.internal", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "localhost", reason: "Names that resolve to the machine itself" },
+  ...["paypal", "apple", "google", "microsoft", "amazon", "icloud", "netflix", "facebook"].map((value) => ({
+    kind: "LABEL" as const,
+    value,
+    reason: "Brand names phishing pages pose as",
+  })),
+];
+
 export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string; password?: string; created: boolean };
 
 const generate = () => crypto.randomBytes(12).toString("base64url");
@@ -89,6 +100,12 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
   }
   for (const t of TEMPLATES) {
     await db.template.upsert({ where: { slug: t.slug }, create: t, update: {} });
+  }
+
+  // The hostname policy's starting list (staff edit it at /admin/reserved-names): the provider's
+  // own names, and brand labels phishing pages pose as.
+  for (const r of RESERVED_NAMES) {
+    await db.reservedName.upsert({ where: { kind_value: { kind: r.kind, value: r.value } }, create: r, update: {} });
   }
 
   const logins: SeedLogin[] = [];

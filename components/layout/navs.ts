@@ -13,6 +13,7 @@ export const adminNav: NavItem[] = [
   { href: "/admin/hosts", label: "Hosts" },
   { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/outbox", label: "Mail outbox" },
+  { href: "/admin/reserved-names", label: "Reserved names" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 

@@ -32,6 +32,9 @@ export const authConfig = configSection(
     LOGIN_MAX_FAILURES_PER_IP: intVar(1, 1_000_000, 20, "failed sign-ins per client address per window"),
     LOGIN_WINDOW_SECONDS: intVar(1, 86_400, 900, "sign-in rate-limit window"),
     PASSWORD_RESET_TTL_MINUTES: intVar(1, 10_080, 60, "lifetime of a mailed password-reset link"),
+    PASSWORD_RESET_MAX_PER_ADDRESS: intVar(1, 1000, 3, "password-reset requests per e-mail address per window"),
+    PASSWORD_RESET_MAX_PER_IP: intVar(1, 100_000, 10, "password-reset requests per client address per window"),
+    PASSWORD_RESET_WINDOW_SECONDS: intVar(60, 86_400, 3600, "password-reset rate-limit window"),
   }),
 );
 
@@ -118,7 +121,11 @@ export const workerConfig = configSection(
 /** `npm start` on one machine. */
 export const launcherConfig = configSection(
   "launcher",
-  z.object({ EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset") }),
+  z.object({
+    EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset"),
+    // Set by our launcher for the processes it starts: exit when the launcher's pipe closes.
+    CELLBLOCK_SUPERVISED: z.enum(["0", "1"]).default("0").describe("set by npm start / npm test for their children"),
+  }),
 );
 
 export type BillingConfig = ReturnType<typeof billingConfig>;
