@@ -11,6 +11,7 @@ import { addAccountAdjustment } from "./add-account-adjustment";
 import { getAccountBalances } from "./balance-due";
 import { decideOverageCase } from "./decide-overage-case";
 import { getInvoiceForCustomer } from "./get-invoice";
+import { getCustomerBilling } from "./get-customer-billing";
 import { getBillingAttention } from "./get-billing-attention";
 import { pdfText, renderInvoicePdf } from "./render-invoice-pdf";
 import { invoiceBalanceCents, invoiceClosingLine } from "./invoice-balance";
@@ -489,6 +490,27 @@ describe("who may see and change the new billing records", () => {
       code: "FORBIDDEN",
     });
     await expect(removeTaxRate({ actor: customerAsStaff, country: "DE" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("never shows the customer a draft voided before it was issued", async () => {
+    const { clerk, account, user } = await world();
+    const me = customerActor({ id: user.id, accountId: account.id });
+    await addAccountAdjustment({
+      actor: clerk,
+      input: { accountId: account.id, amountCents: 900, reason: "Fee" },
+      now: at("2024-06-02T00:00:00Z"),
+    });
+    await runInvoiceRun({ actor: clerk, periodStart: at("2024-06-01T00:00:00Z"), now: at("2024-07-01T00:00:00Z") });
+    const draft = (await invoiceOf(account.id, at("2024-06-01T00:00:00Z")))!;
+    await voidInvoice({
+      actor: clerk,
+      invoiceId: draft.id,
+      reason: "Made by mistake",
+      disposition: "FINAL",
+      now: at("2024-07-01T01:00:00Z"),
+    });
+    await expect(getInvoiceForCustomer({ actor: me, invoiceId: draft.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await getCustomerBilling({ actor: me })).invoices).toEqual([]);
   });
 
   it("folds invoice text into what the PDF's standard fonts can draw", () => {

@@ -10,7 +10,8 @@ export async function getCustomerBilling({ actor }: { actor: CustomerActor }) {
   const accountId = actor.accountId;
   const [invoices, openCases] = await Promise.all([
     db.invoice.findMany({
-      where: { accountId, status: { not: "DRAFT" } },
+      // Never drafts, nor a draft voided before it was issued (it has no number): the customer never received those.
+      where: { accountId, status: { not: "DRAFT" }, number: { not: null } },
       orderBy: { periodStart: "desc" },
       take: 36,
       select: { id: true, number: true, periodStart: true, status: true, totalCents: true, paidCents: true, issuedAt: true, dueAt: true },

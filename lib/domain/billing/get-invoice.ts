@@ -57,10 +57,16 @@ export async function getInvoiceForStaff({ actor, invoiceId }: { actor: StaffAct
   return view(inv);
 }
 
-/** One of the actor's issued (or later) invoices. @throws AppError NOT_FOUND for drafts and other accounts' invoices. */
+/**
+ * One of the actor's issued (or later) invoices.
+ * @throws AppError NOT_FOUND for drafts (voided ones too) and other accounts' invoices.
+ */
 export async function getInvoiceForCustomer({ actor, invoiceId }: { actor: CustomerActor; invoiceId: string }) {
   assertScope(actor, invoiceId);
-  const inv = await db.invoice.findFirst({ where: { id: invoiceId, accountId: actor.accountId, status: { not: "DRAFT" } }, include });
+  const inv = await db.invoice.findFirst({
+    where: { id: invoiceId, accountId: actor.accountId, status: { not: "DRAFT" }, number: { not: null } },
+    include,
+  });
   if (!inv) throw notFound("That invoice");
   return view(inv);
 }
