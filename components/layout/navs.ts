@@ -22,4 +22,5 @@ export const billingNav: NavItem[] = [
   { href: "/billing/reviews", label: "Overage review" },
   { href: "/billing/invoices", label: "Invoices" },
   { href: "/billing/accounts", label: "Accounts" },
+  { href: "/billing/tax", label: "Tax rates" },
 ];

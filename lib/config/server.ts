@@ -80,7 +80,33 @@ export const billingConfig = configSection(
     BILLING_SUSPEND_AFTER_DAYS_PAST_DUE: intVar(0, 365, 14, "days past due before an account is flagged for suspension"),
     USAGE_SAMPLE_RETENTION_DAYS: intVar(2, 400, 7, "raw usage samples older than this are pruned"),
     USAGE_HOURLY_RETENTION_DAYS: intVar(2, 3650, 90, "hourly rollups older than this are pruned"),
-    USAGE_ROLLUP_LOOKBACK_HOURS: intVar(1, 48, 6, "trailing window each rollup pass recomputes"),
+    USAGE_ROLLUP_OVERLAP_MINUTES: intVar(
+      1,
+      1440,
+      10,
+      "each rollup pass also re-reads samples received this long before its watermark (a batch whose transaction committed late)",
+    ),
+    INVOICE_ISSUER_NAME: z.string().max(200).default("Cellblock Hosting").describe("the seller named on every invoice"),
+    INVOICE_ISSUER_ADDRESS: z
+      .string()
+      .max(500)
+      .default("1 Example Street, 10115 Berlin, Germany")
+      .describe("the seller's postal address on every invoice (commas start new lines)"),
+    INVOICE_ISSUER_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as DE")
+      .default("DE")
+      .describe("the seller's country: decides what is domestic and what is an EU reverse charge"),
+    INVOICE_ISSUER_VAT_ID: z
+      .string()
+      .max(30)
+      .optional()
+      .describe("the seller's VAT number, printed on every invoice (required for reverse charge)"),
+    INVOICE_NUMBER_PREFIX: z
+      .string()
+      .regex(/^[A-Z0-9]{1,10}$/, "expected 1–10 capital letters or digits")
+      .default("CB")
+      .describe("the issuer's invoice number prefix; each prefix has its own gapless sequence"),
   }),
 );
 
