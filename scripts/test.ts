@@ -145,7 +145,14 @@ async function e2e() {
     silent: !process.env.E2E_VERBOSE,
   });
   children.push(web);
-  await waitForHttp(`${baseUrl}/login`, 60_000);
+  try {
+    await waitForHttp(`${baseUrl}/login`, 120_000);
+  } catch (err) {
+    // The web log is otherwise silent: a start that fails must say why, in CI too.
+    await new Promise((r) => setTimeout(r, 500));
+    const tail = fs.existsSync(webLog) ? fs.readFileSync(webLog, "utf8").split("\n").slice(-60).join("\n") : "(no web log)";
+    throw new Error(`${(err as Error).message}\n--- last lines of the web log ---\n${tail}`);
+  }
 
   const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     env: { ...env, WORKER_INTERVAL_SECONDS: "5" },

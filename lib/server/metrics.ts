@@ -1,8 +1,9 @@
 // Prometheus metrics of the control plane (prom-client, the standard Node client). One registry
 // per process, kept on globalThis: the front door (scripts/serve.ts) and the Next.js route
-// handlers load this module separately and must count into the same one.
+// handlers load this module separately and must count into the same one. It imports nothing
+// that reaches the database: the front door runs outside Next.js's server-only graph, and the
+// fleet gauges are added by the scrape route (lib/server/fleet-metrics.ts).
 import client from "prom-client";
-import { getFleetFigures, type FleetFigures } from "@/lib/domain/metrics/fleet-figures";
 
 type Metrics = {
   registry: client.Registry;
@@ -10,6 +11,8 @@ type Metrics = {
   leaseLatency: client.Histogram;
   usageSamples: client.Counter;
   heartbeats: client.Counter;
+  /** Set once the fleet gauges are registered (lib/server/fleet-metrics.ts). */
+  fleetGauges?: boolean;
 };
 
 const g = globalThis as unknown as { cellblockMetrics?: Metrics };
@@ -39,39 +42,6 @@ function create(): Metrics {
     }),
     heartbeats: new client.Counter({ name: "cellblock_heartbeats_total", help: "Heartbeats received from agents.", registers: [registry] }),
   };
-  // Figures read from the database at scrape time, so every web process reports the fleet's
-  // truth. The registry collects metrics concurrently: the three gauges share one read per scrape.
-  let pending: { at: number; figures: Promise<FleetFigures> } | null = null;
-  const figures = () => {
-    if (!pending || Date.now() - pending.at > 1000) pending = { at: Date.now(), figures: getFleetFigures() };
-    return pending.figures;
-  };
-  new client.Gauge({
-    name: "cellblock_jobs",
-    help: "Jobs by status (open ones exactly; ended ones over the last 24 h).",
-    labelNames: ["status"],
-    registers: [registry],
-    async collect() {
-      for (const [status, n] of Object.entries((await figures()).jobsByStatus)) this.set({ status }, n);
-    },
-  });
-  new client.Gauge({
-    name: "cellblock_job_oldest_queued_seconds",
-    help: "How long the oldest due queued job has waited.",
-    registers: [registry],
-    async collect() {
-      this.set((await figures()).oldestQueuedSeconds);
-    },
-  });
-  new client.Gauge({
-    name: "cellblock_hosts",
-    help: "Hosts by heartbeat health.",
-    labelNames: ["health"],
-    registers: [registry],
-    async collect() {
-      for (const [health, n] of Object.entries((await figures()).hostsByHealth)) this.set({ health }, n);
-    },
-  });
   return metrics;
 }
 

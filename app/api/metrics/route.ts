@@ -1,7 +1,7 @@
 // GET /api/metrics — Prometheus text format, for a scraper holding METRICS_TOKEN (off when unset).
 import { timingSafeEqual } from "node:crypto";
 import { metricsConfig } from "@/lib/config/server";
-import { metrics } from "@/lib/server/metrics";
+import { metricsWithFleetGauges } from "@/lib/server/fleet-metrics";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +17,6 @@ export async function GET(req: Request): Promise<Response> {
   if (!authorised(req.headers.get("authorization"), token)) {
     return new Response("A bearer token is required.\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
-  const registry = metrics().registry;
+  const registry = metricsWithFleetGauges();
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 }
