@@ -181,7 +181,17 @@ describe("agent lease loop", () => {
     cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
     const driver = new GatedDriver();
     const agent = new Agent(
-      { url: cp.url, hostId: host.id, hostName: host.name, secret: "s".repeat(43), driver: "lxc", stateDir, bridge: null, lxcPath: "/x" },
+      {
+        url: cp.url,
+        hostId: host.id,
+        hostName: host.name,
+        secret: "s".repeat(43),
+        driver: "lxc",
+        stateDir,
+        bridge: null,
+        lxcPath: "/x",
+        templateCache: "/x",
+      },
       driver,
       () => {},
     );
