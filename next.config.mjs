@@ -3,7 +3,8 @@ const nextConfig = {
   // The web tier is stateless and self-hosted: `next start` behind the operator's proxy.
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer"],
+  // pdfkit reads its font metrics from its own package directory at run time.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer", "prom-client", "pdfkit"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with a 403 for a signed-in user in the wrong console.
     authInterrupts: true,

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: "Your own FreeBSD jail: root, your hostname, your addresses.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: each response carries its own CSP nonce (proxy.ts),
+  // which a prerendered page could not.
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen">{children}</body>

@@ -86,7 +86,9 @@ async function main() {
       SELECT (SELECT count(*) FROM "Invoice" WHERE "periodStart" = $1)::int AS invoices,
              (SELECT count(*) FROM "InvoiceLine" l JOIN "Invoice" i ON i."id" = l."invoiceId" WHERE i."periodStart" = $1)::int AS lines,
              (SELECT count(*) FROM "Invoice" i WHERE i."periodStart" = $1 AND i."totalCents" <>
-                (SELECT COALESCE(sum(l."amountCents"), 0) FROM "InvoiceLine" l WHERE l."invoiceId" = i."id"))::int AS "badTotals"`,
+                (SELECT COALESCE(sum(l."amountCents"), 0) FROM "InvoiceLine" l WHERE l."invoiceId" = i."id"))::int AS "badTotals",
+             (SELECT count(*) FROM "InvoiceLine" l JOIN "Invoice" i ON i."id" = l."invoiceId" WHERE i."periodStart" = $1 AND l."kind" = 'TAX')::int AS "taxLines",
+             (SELECT count(*) FROM "Invoice" i WHERE i."periodStart" = $1 AND i."taxTreatment" = 'REVERSE_CHARGE')::int AS "reverseCharge"`,
         [PERIOD_START],
       )
     ).rows;
@@ -102,7 +104,9 @@ async function main() {
     console.log(
       `second run of the same month (adds ${second.invoicesCreated} invoices, ${second.linesAdded} lines): ${rerunMs.toFixed(0)} ms`,
     );
-    console.log(`check: ${check.invoices} invoices, ${check.lines} lines, ${check.badTotals} totals differing from their lines`);
+    console.log(
+      `check: ${check.invoices} invoices, ${check.lines} lines (${check.taxLines} tax lines, ${check.reverseCharge} reverse charge), ${check.badTotals} totals differing from their lines`,
+    );
     if (check.badTotals !== 0 || second.linesAdded !== 0 || check.invoices !== ACCOUNTS) process.exitCode = 1;
   } finally {
     await pgServer?.stop().catch(() => {});
@@ -110,16 +114,31 @@ async function main() {
   }
 }
 
-/** 10,000 accounts × 2 jails (one in ten created mid-month), 30 daily rollups each, some approved overage and credits. */
+/**
+ * 10,000 accounts × 2 jails (one in ten created mid-month, one in five upgraded mid-month, so
+ * two plan periods), 30 daily rollups each, some approved overage and credits; plan prices from
+ * PlanPrice (one changed at the period's start); accounts in the US (no tax), Germany (19 %)
+ * and France (20 %, every other one a business with a VAT number: reverse charge).
+ */
 async function seed(c: pg.Client) {
   await c.query(`INSERT INTO "Plan" ("id", "slug", "name", "priceCents", "diskQuotaMb", "memoryLimitMb", "maxProcesses", "cpuPercent", "bandwidthGb", "overagePricePerGbCents", "updatedAt")
-                 VALUES ('plan1', 'bench', 'Bench', 1000, 4096, 128, 40, 25, 50, 50, now())`);
+                 VALUES ('plan1', 'bench', 'Bench', 1000, 4096, 128, 40, 25, 50, 50, now()),
+                        ('plan2', 'bench-big', 'Bench Big', 4000, 8192, 256, 80, 50, 100, 50, now())`);
+  await c.query(
+    `INSERT INTO "PlanPrice" ("id", "planId", "priceCents", "effectiveFrom") VALUES
+       ('pp1', 'plan1', 900, '1970-01-01'), ('pp2', 'plan1', 1000, $1::timestamp), ('pp3', 'plan2', 4000, '1970-01-01')`,
+    [PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(
+    `INSERT INTO "TaxRate" ("id", "country", "name", "rateBp", "updatedAt") VALUES ('tr1', 'DE', 'VAT', 1900, now()), ('tr2', 'FR', 'TVA', 2000, now())`,
+  );
   await c.query(`INSERT INTO "Template" ("id", "slug", "name", "updatedAt") VALUES ('tpl1', 'bench', 'Bench', now())`);
   await c.query(`INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb", "privateNetblock", "updatedAt")
                  VALUES ('host1', 'bench', 'bench.test', 'LXC', 'ACTIVE', 100000, 100000000, 10000000, '10.0.0.0/8', now())`);
   await c.query(
     `INSERT INTO "Account" ("id", "name", "billingEmail", "addressLine1", "city", "postalCode", "country", "updatedAt")
-                 SELECT 'acc' || g, 'Account ' || g, 'acc' || g || '@bench.test', '1 Street', 'City', '00000', 'US', now()
+                 SELECT 'acc' || g, 'Account ' || g, 'acc' || g || '@bench.test', '1 Street', 'City', '00000',
+                        CASE g % 3 WHEN 0 THEN 'US' WHEN 1 THEN 'DE' ELSE 'FR' END, now()
                  FROM generate_series(1, $1::int) g`,
     [ACCOUNTS],
   );
@@ -130,6 +149,24 @@ async function seed(c: pg.Client) {
                  FROM generate_series(1, $1::int) g`,
     [ACCOUNTS * JAILS_PER_ACCOUNT, JAILS_PER_ACCOUNT, PERIOD_START.toISOString().slice(0, 19)],
   );
+  await c.query(
+    `UPDATE "Account" SET "vatNumber" = 'FR40303265045' WHERE "country" = 'FR' AND right("id", 1) IN ('0', '2', '4', '6', '8')`,
+  );
+  // Plan periods as ordering and plan changes write them: every jail from creation, one in five
+  // upgraded to the big plan on the 20th at noon.
+  await c.query(
+    `INSERT INTO "JailPlanPeriod" ("id", "jailId", "planId", "startsAt", "endsAt")
+     SELECT 'jpp' || j."id", j."id", 'plan1', j."createdAt", CASE WHEN substr(j."id", 5)::int % 5 = 1 THEN $1::timestamp + interval '19 days 12 hours' END
+     FROM "Jail" j`,
+    [PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(
+    `INSERT INTO "JailPlanPeriod" ("id", "jailId", "planId", "startsAt", "endsAt")
+     SELECT 'jpq' || j."id", j."id", 'plan2', $1::timestamp + interval '19 days 12 hours', NULL
+     FROM "Jail" j WHERE substr(j."id", 5)::int % 5 = 1`,
+    [PERIOD_START.toISOString().slice(0, 19)],
+  );
+  await c.query(`UPDATE "Jail" SET "planId" = 'plan2' WHERE substr("id", 5)::int % 5 = 1`);
   await c.query(
     `INSERT INTO "UsageRollup" ("jailId", "period", "bucketStart", "samples", "diskMaxBytes", "diskAvgBytes", "memoryMaxBytes", "memoryAvgBytes",
                    "cpuMaxPercent", "cpuAvgPercent", "processesMax", "netRxBytes", "netTxBytes", "updatedAt")

@@ -15,6 +15,7 @@ import { AgentApi, ApiError } from "./api-client";
 import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
+import { JobProgress } from "./job-progress";
 import { runJob, type Completion } from "./run-job";
 import { DesiredState } from "./desired-state";
 import { Spool, type SpoolItem, type SpoolKind } from "./spool";
@@ -192,16 +193,33 @@ export class Agent {
     const started = Date.now();
     const subject = describe(job);
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
-    const completion = await runJob(this.driver, job);
+    const progress = new JobProgress(this.api, job, this.log);
+    progress.start();
+    let completion: Completion;
+    try {
+      completion = await runJob(this.driver, job, progress.context());
+    } finally {
+      progress.stop();
+    }
+    if (progress.aborted) {
+      this.log(`job ${job.id} ${job.type} ${subject}: its lease was handed to another attempt; this one stopped and reports nothing`);
+      return;
+    }
     if (completion.status === "SUCCEEDED") {
       const parsed = typedJob.safeParse({ type: job.type, payload: job.payload });
       if (parsed.success) this.desired.record(parsed.data);
+      // Usage from the first minute: a jail that now runs is measured at once, not at the next interval.
+      if (completion.result.running && parsed.success && this.ready) {
+        const p = parsed.data.payload;
+        void this.sampleNow(["jail" in p ? p.jail.name : "name" in p ? p.name : ""].filter(Boolean));
+      }
     }
     const took = ((Date.now() - started) / 1000).toFixed(1);
     this.log(
       `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
     );
-    await this.report(job.id, completion);
+    // The attempt that held the lease: the server refuses a result from one whose lease was handed on.
+    await this.report(job.id, { ...completion, attempt: job.attempt });
   }
 
   private async report(jobId: string, completion: Completion) {
@@ -223,21 +241,33 @@ export class Agent {
   // ─── usage and hogs ───
 
   private async usageLoop() {
+    // The first round right away: an agent that (re)starts measures at once.
+    let first = true;
     while (!this.stopped) {
-      await this.sleep(this.settings.usageIntervalSeconds * 1000);
+      if (!first) await this.sleep(this.settings.usageIntervalSeconds * 1000);
+      first = false;
       if (this.stopped || !this.ready) continue;
       try {
-        const names = (await this.driver.list()).map((j) => j.name);
-        const samples = this.meter.sample(await this.driver.usage(names));
-        if (samples.length) {
-          // Sampling never waits for delivery: a slow or absent control plane must not
-          // leave holes in the measurements.
-          this.spool.put("usage", { samples });
-          void this.flush("usage");
-        }
+        await this.sampleNow((await this.driver.list()).map((j) => j.name));
       } catch (err) {
         this.log(`usage collection failed: ${(err as Error).message}`);
       }
+    }
+  }
+
+  /** Measures the named jails now and spools the samples for delivery. */
+  async sampleNow(names: string[]) {
+    if (names.length === 0) return;
+    try {
+      const samples = this.meter.sample(await this.driver.usage(names));
+      if (samples.length) {
+        // Sampling never waits for delivery: a slow or absent control plane must not
+        // leave holes in the measurements.
+        this.spool.put("usage", { samples });
+        void this.flush("usage");
+      }
+    } catch (err) {
+      this.log(`usage collection failed: ${(err as Error).message}`);
     }
   }
 

@@ -1,8 +1,8 @@
 // HTTP to the control plane, the agent's only channel: it never touches the database.
 import crypto from "node:crypto";
 import type { z } from "zod";
-import type { completeRequest, heartbeatRequest, hogsRequest, usageRequest } from "@/lib/schemas/agent";
-import { heartbeatResponse, leaseResponse } from "@/lib/schemas/agent";
+import type { completeRequest, heartbeatRequest, hogsRequest, jobProgressRequest, usageRequest } from "@/lib/schemas/agent";
+import { heartbeatResponse, jobProgressResponse, leaseResponse } from "@/lib/schemas/agent";
 
 export class ApiError extends Error {
   constructor(
@@ -51,6 +51,13 @@ export class AgentApi {
   }
   complete(jobId: string, body: z.input<typeof completeRequest>) {
     return this.post<{ status: string }>(`/api/agent/jobs/${encodeURIComponent(jobId)}/complete`, body, 20_000);
+  }
+  /**
+   * How far a running job got; also renews its lease. A 409 (ApiError.status) means the lease
+   * was handed to another attempt: this one should stop.
+   */
+  async progress(jobId: string, body: z.input<typeof jobProgressRequest>) {
+    return jobProgressResponse.parse(await this.post(`/api/agent/jobs/${encodeURIComponent(jobId)}/progress`, body, 15_000));
   }
   usage(body: z.input<typeof usageRequest>) {
     return this.post<{ accepted: number; duplicates: number; rejected: number }>("/api/agent/usage", body, 30_000);

@@ -1,4 +1,4 @@
-// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+// host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
 // host-agent run [--config FILE]
 import fs from "node:fs";
 import path from "node:path";
@@ -9,9 +9,10 @@ import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
+import { superviseFromLauncher } from "@/lib/process/supervised";
 
 const USAGE = `usage:
-  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME]
+  host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
   host-agent run [--config FILE]`;
 
 async function main() {
@@ -26,6 +27,7 @@ async function main() {
       driver: { type: "string", default: process.platform === "freebsd" ? "freebsd" : "lxc" },
       bridge: { type: "string" },
       "lxc-path": { type: "string" },
+      "template-cache": { type: "string" },
     },
   });
   const configFile = path.resolve(values.config!);
@@ -45,6 +47,7 @@ async function main() {
       stateDir,
       bridge: values.bridge ?? null,
       lxcPath: values["lxc-path"] ?? "/var/lib/lxc",
+      templateCache: path.resolve(values["template-cache"] ?? "/var/cache/cellblock/templates"),
     });
     console.log(`[agent] enrolled as host ${res.hostName}; configuration written to ${configFile} (mode 0600)`);
     return;
@@ -52,6 +55,8 @@ async function main() {
   if (command === "run") {
     const config = readConfig(configFile);
     const agent = new Agent(config, await createDriver(config));
+    // Under npm start / npm test: stop with the launcher, however it ends.
+    superviseFromLauncher({ launched: agentEnv().CELLBLOCK_SUPERVISED === "1", onParentGone: () => agent.stop(), graceMs: 15_000 });
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       process.on(sig, () => {
         console.log(`[agent] ${sig}: finishing running jobs, then stopping`);

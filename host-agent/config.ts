@@ -19,6 +19,8 @@ export const agentConfigSchema = z.object({
     .nullable()
     .default(null),
   lxcPath: z.string().default("/var/lib/lxc"),
+  /** lxc: where built templates are cached, one tarball per template version (shared by the host's agents). */
+  templateCache: z.string().startsWith("/").default("/var/cache/cellblock/templates"),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 

@@ -10,6 +10,10 @@ export type ExecOptions = {
   okCodes?: number[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Called with each chunk of stdout and stderr as it arrives (a long build's progress). */
+  onOutput?: (chunk: string) => void;
+  /** Aborting kills the command (SIGKILL): the job's lease was handed to another attempt. */
+  signal?: AbortSignal;
 };
 
 export type ExecResult = { code: number; stdout: string; stderr: string; durationMs: number };
@@ -54,23 +58,39 @@ export const systemRunner: Runner = {
       let stdout = "";
       let stderr = "";
       let timedOut = false;
+      let aborted = false;
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill("SIGKILL");
+        // A child of the command (sh → sleep, lxc-attach → its payload) may still hold the
+        // pipes open; stop reading them so the caller gets its timeout now, not when that ends.
+        child.stdout.destroy();
+        child.stderr.destroy();
       }, opts.timeoutMs ?? 60_000);
+      const abort = () => {
+        aborted = true;
+        child.kill("SIGKILL");
+      };
+      if (opts.signal?.aborted) abort();
+      else opts.signal?.addEventListener("abort", abort, { once: true });
       child.stdout.on("data", (d: Buffer) => {
         if (stdout.length < MAX_OUTPUT) stdout += d.toString();
+        opts.onOutput?.(d.toString());
       });
       child.stderr.on("data", (d: Buffer) => {
         if (stderr.length < MAX_OUTPUT) stderr += d.toString();
+        opts.onOutput?.(d.toString());
       });
       child.on("error", (err) => {
         clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", abort);
         reject(new CommandError(argv, null, `${argv[0]}: ${err.message}`));
       });
       child.on("close", (code) => {
         clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", abort);
         const result = { code: code ?? -1, stdout, stderr, durationMs: Date.now() - started };
+        if (aborted) return reject(new CommandError(argv, result, `${argv[0]} was stopped: the job's lease was handed on`));
         if (timedOut) return reject(new CommandError(argv, result, `${argv[0]} timed out after ${opts.timeoutMs ?? 60_000} ms`, true));
         if (result.code !== 0 && !(opts.okCodes ?? []).includes(result.code)) {
           const why = (stderr || stdout).trim().split("\n").slice(-3).join(" / ");

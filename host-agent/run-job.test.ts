@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { runJob } from "./run-job";
 import { HASH, NAME, existingJail, setup, spec } from "./drivers/freebsd/fake-host";
+import { DEBIAN, setup as lxcSetup, spec as lxcSpec } from "./drivers/lxc/fake-lxc";
 
 const leased = (type: string, payload: unknown) =>
   ({ id: "job1", type, jailId: "jail1", payload, attempt: 1, leaseExpiresAt: new Date().toISOString() }) as Parameters<typeof runJob>[1];
@@ -45,5 +46,32 @@ describe("runJob", () => {
     expect(r).toMatchObject({ status: "FAILED", retryable: false });
     expect(r.status === "FAILED" && r.error).toMatch(/^The job's payload is invalid: name: Invalid jail name\.; limits\.maxProcesses: /);
     expect(host.calls).toEqual([]);
+  });
+});
+
+describe("runJob BUILD_TEMPLATE", () => {
+  it("builds the template on an lxc host and reports its size; a second run finds it in the cache", async () => {
+    const { driver, host } = lxcSetup();
+    expect(await runJob(driver, leased("BUILD_TEMPLATE", { template: DEBIAN }))).toEqual({
+      status: "SUCCEEDED",
+      result: { templateBytes: 233_277_440 },
+    });
+    host.reset();
+    expect(await runJob(driver, leased("BUILD_TEMPLATE", { template: DEBIAN }))).toEqual({
+      status: "SUCCEEDED",
+      result: { templateBytes: 233_277_440, note: "the template was already in this host's cache" },
+    });
+    expect(host.calls).toEqual([]);
+  });
+
+  it("CREATE on an lxc host sets root's password from the payload's hash and says so", async () => {
+    const { driver } = lxcSetup();
+    const r = await runJob(driver, leased("CREATE", { jail: lxcSpec(), sshKeys: [], start: true, rootPasswordHash: HASH }));
+    expect(r).toMatchObject({ status: "SUCCEEDED", result: { running: true, rootPasswordSet: true } });
+  });
+
+  it("fails for good on a driver whose templates the admin prepares", async () => {
+    const { driver } = setup();
+    expect(await runJob(driver, leased("BUILD_TEMPLATE", { template: DEBIAN }))).toMatchObject({ status: "FAILED", retryable: false });
   });
 });

@@ -6,7 +6,7 @@ import { ZodError } from "zod";
 import type { completeRequest, leasedJob } from "@/lib/schemas/agent";
 import { typedJob } from "@/lib/schemas/jobs";
 import { CommandError } from "./exec";
-import { NotFoundError, PreconditionError, UnsupportedError, type Driver } from "./drivers/driver";
+import { NO_JOB, NotFoundError, PreconditionError, UnsupportedError, type Driver, type JobContext } from "./drivers/driver";
 
 type Leased = z.infer<typeof leasedJob>;
 export type Completion = z.infer<typeof completeRequest>;
@@ -17,61 +17,67 @@ export type Completion = z.infer<typeof completeRequest>;
  * fail for good (retryable: false) with the reason in words; a command that failed or timed out
  * is retryable.
  */
-export async function runJob(driver: Driver, leased: Leased): Promise<Completion> {
+export async function runJob(driver: Driver, leased: Leased, job: JobContext = NO_JOB): Promise<Completion> {
   const parsed = typedJob.safeParse({ type: leased.type, payload: leased.payload });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.slice(1).join(".")}: ${i.message}`).join("; ");
     return { status: "FAILED", retryable: false, error: `The job's payload is invalid: ${issues}`.slice(0, 2000) };
   }
-  const job = parsed.data;
+  const typed = parsed.data;
   try {
-    switch (job.type) {
+    switch (typed.type) {
       case "CREATE":
       case "REINSTALL": {
-        const p = job.payload;
-        if (job.type === "REINSTALL") await driver.destroy(p.jail.name);
-        const r = await driver.create(p.jail, { sshKeys: p.sshKeys, start: p.start });
+        const p = typed.payload;
+        if (typed.type === "REINSTALL") await driver.destroy(p.jail.name);
+        const r = await driver.create(p.jail, { sshKeys: p.sshKeys, start: p.start, rootPasswordHash: p.rootPasswordHash, job });
         return ok({
           jid: r.jid,
           initPid: r.initPid ?? null,
           running: r.running,
           sshHostKeyFingerprint: r.sshHostKeyFingerprint,
+          rootPasswordSet: r.rootPasswordSet ?? false,
           note: r.adopted ? "adopted an existing jail of that name" : undefined,
         });
       }
+      case "BUILD_TEMPLATE": {
+        if (!driver.buildTemplate)
+          throw new UnsupportedError(driver.name, "building templates on the host (its templates are prepared by the admin)");
+        const r = await driver.buildTemplate(typed.payload.template, job);
+        return ok({ templateBytes: r.bytes, note: r.cached ? "the template was already in this host's cache" : undefined });
+      }
       case "START": {
-        const info = await driver.start(job.payload.name);
+        const info = await driver.start(typed.payload.name);
         return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "STOP": {
-        const info = await driver.stop(job.payload.name);
+        const info = await driver.stop(typed.payload.name);
         return ok({ jid: null, initPid: null, running: info.running });
       }
       case "RESTART": {
-        const info = await driver.restart(job.payload.name);
+        const info = await driver.restart(typed.payload.name);
         return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running });
       }
       case "DESTROY":
-        await driver.destroy(job.payload.name);
+        await driver.destroy(typed.payload.name);
         return ok({ destroyed: true, running: false });
       case "SET_LIMITS":
-        await driver.setLimits(job.payload.name, job.payload.limits);
+        await driver.setLimits(typed.payload.name, typed.payload.limits);
         return ok({});
       case "SET_PASSWORD":
-        await driver.setRootPasswordHash(job.payload.name, job.payload.passwordHash);
+        await driver.setRootPasswordHash(typed.payload.name, typed.payload.passwordHash);
         return ok({});
       case "SET_SSH_KEYS":
-        await driver.setAuthorizedKeys(job.payload.name, job.payload.keys);
+        await driver.setAuthorizedKeys(typed.payload.name, typed.payload.keys);
         return ok({});
       case "SNAPSHOT":
-        await driver.snapshot(job.payload.name, job.payload.snapshot);
+        await driver.snapshot(typed.payload.name, typed.payload.snapshot);
         return ok({});
       case "MIGRATE_OUT":
       case "MIGRATE_IN":
-      case "BUILD_TEMPLATE":
-        return { status: "FAILED", retryable: false, error: `This agent does not run ${job.type} jobs yet.` };
+        return { status: "FAILED", retryable: false, error: `This agent does not run ${typed.type} jobs yet.` };
       default: {
-        const unknownJob: never = job; // every parsed type is handled above
+        const unknownJob: never = typed; // every parsed type is handled above
         return { status: "FAILED", retryable: false, error: `Unknown job type ${String((unknownJob as { type: unknown }).type)}.` };
       }
     }

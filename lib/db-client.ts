@@ -12,6 +12,10 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
   if (!connectionString) throw new Error("DATABASE_URL is not set");
   return new PrismaClient({
     adapter: new PrismaPg({ connectionString, max: poolMax }),
+    // Prisma's default 5 s for an interactive transaction is a timeout our writes hit on a
+    // loaded machine (populating a host's pools, an invoice run's batch), not a sign of a bug;
+    // 20 s still ends one that hangs. Waiting for a connection is bounded the same way.
+    transactionOptions: { timeout: 20_000, maxWait: 10_000 },
     omit: {
       user: { passwordHash: true },
       host: { agentTokenHash: true, enrollTokenHash: true },

@@ -1,11 +1,13 @@
 // Seed data that makes a fresh install explorable: plans modelled on the iMeme figures
-// (4 GB disk, 100 MB "process space", $10 a month), two templates, and one login for each
-// role. Idempotent: plans and templates are upserted by slug, users created only if missing.
+// (4 GB disk, 100 MB "process space", $10 a month), templates (a real Debian 12 server first,
+// then the small busybox ones the fast tests use), and one login for each role. Idempotent: plans and templates are upserted by slug, users created only if missing.
 //
 // Passwords come from SEED_ADMIN_PASSWORD / SEED_BILLING_PASSWORD / SEED_CUSTOMER_PASSWORD;
 // any not given is generated and returned once, for the caller to print. None is in the repo.
 import crypto from "node:crypto";
 import { hashPassword } from "@/lib/auth/password";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { lxcRootfs } from "@/lib/schemas/jobs";
 import type { createPrismaClient } from "@/lib/db-client";
 
 type Db = ReturnType<typeof createPrismaClient>;
@@ -52,7 +54,35 @@ export const PLANS = [
   },
 ] as const;
 
+/**
+ * What the Debian template's root holds besides Debian's minimal base: sshd and what a customer
+ * expects on a small server (systemd, the ip and ps tools, ping, a pager, an editor, CA
+ * certificates). Changing it means a new `version`: every host builds the new one once.
+ */
+export const DEBIAN_PACKAGES = [
+  "systemd-sysv",
+  "openssh-server",
+  "iproute2",
+  "iputils-ping",
+  "procps",
+  "less",
+  "nano",
+  "ca-certificates",
+  "netbase",
+];
+
 export const TEMPLATES = [
+  {
+    slug: "debian-12",
+    name: "Debian 12",
+    description: "A minimal Debian 12 (bookworm) server: systemd, OpenSSH, ip, ps, ping, less, nano. Add what you need with apt.",
+    zfsSnapshot: null,
+    tarballPath: null,
+    lxcTemplate: "busybox",
+    lxcRootfs: { kind: "mmdebstrap", suite: "bookworm", variant: "minbase", packages: DEBIAN_PACKAGES },
+    version: 1,
+    sortOrder: 0,
+  },
   {
     slug: "freebsd-base",
     name: "FreeBSD base",
@@ -60,6 +90,8 @@ export const TEMPLATES = [
     zfsSnapshot: "zroot/cellblock/templates/base@current",
     tarballPath: "/usr/local/cellblock/templates/base.txz",
     lxcTemplate: "busybox",
+    lxcRootfs: null,
+    version: 1,
     sortOrder: 1,
   },
   {
@@ -69,9 +101,22 @@ export const TEMPLATES = [
     zfsSnapshot: "zroot/cellblock/templates/web@current",
     tarballPath: "/usr/local/cellblock/templates/web.txz",
     lxcTemplate: "busybox",
+    lxcRootfs: null,
+    version: 1,
     sortOrder: 2,
   },
-] as const;
+];
+
+export const RESERVED_NAMES = [
+  { kind: "SUFFIX" as const, value: "cellblock.local", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "cellblock.internal", reason: "The panel's own names" },
+  { kind: "SUFFIX" as const, value: "localhost", reason: "Names that resolve to the machine itself" },
+  ...["paypal", "apple", "google", "microsoft", "amazon", "icloud", "netflix", "facebook"].map((value) => ({
+    kind: "LABEL" as const,
+    value,
+    reason: "Brand names phishing pages pose as",
+  })),
+];
 
 export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string; password?: string; created: boolean };
 
@@ -88,7 +133,15 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
     });
   }
   for (const t of TEMPLATES) {
-    await db.template.upsert({ where: { slug: t.slug }, create: t, update: {} });
+    // The recipe is checked with the schema the agent uses before it is stored.
+    const data = { ...t, lxcRootfs: t.lxcRootfs === null ? Prisma.JsonNull : lxcRootfs.parse(t.lxcRootfs) };
+    await db.template.upsert({ where: { slug: t.slug }, create: data, update: {} });
+  }
+
+  // The hostname policy's starting list (staff edit it at /admin/reserved-names): the provider's
+  // own names, and brand labels phishing pages pose as.
+  for (const r of RESERVED_NAMES) {
+    await db.reservedName.upsert({ where: { kind_value: { kind: r.kind, value: r.value } }, create: r, update: {} });
   }
 
   const logins: SeedLogin[] = [];

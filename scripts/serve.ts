@@ -11,10 +11,16 @@
 import http from "node:http";
 import next from "next";
 import { checkSameOrigin } from "@/lib/http/same-origin";
-import { checkServerConfig, webConfig } from "@/lib/config/server";
+import { checkServerConfig, launcherConfig, webConfig } from "@/lib/config/server";
+import { superviseFromLauncher } from "@/lib/process/supervised";
+import { metrics, routeLabel } from "@/lib/server/metrics";
 
 // Every setting is checked before the server starts: a bad value stops it here, by name.
 checkServerConfig();
+superviseFromLauncher({
+  launched: launcherConfig().CELLBLOCK_SUPERVISED === "1",
+  onParentGone: () => new Promise<void>((r) => server.close(() => r())),
+});
 const { PORT: port, HOST: hostname, NODE_ENV, TRUST_PROXY_HOPS: trustedHops } = webConfig();
 const dev = NODE_ENV !== "production";
 
@@ -25,6 +31,11 @@ function rewriteForwardedFor(req: http.IncomingMessage) {
   const socketAddr = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
   const prior = trustedHops > 0 ? String(req.headers["x-forwarded-for"] ?? "") : "";
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${socketAddr}` : socketAddr;
+  // With no trusted proxy, forwarded headers are the client's own words: drop them so nothing
+  // downstream (Next.js, the origin check) can take them for a proxy's.
+  if (trustedHops === 0) {
+    for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded"]) delete req.headers[h];
+  }
 }
 
 await app.prepare();
@@ -49,6 +60,14 @@ function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): b
 }
 
 const server = http.createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  res.once("finish", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics().httpDuration.observe(
+      { method: req.method ?? "GET", route: routeLabel(req.url ?? "/"), status: String(res.statusCode) },
+      seconds,
+    );
+  });
   rewriteForwardedFor(req);
   if (refuseCrossSite(req, res)) return;
   handle(req, res).catch((err) => {
@@ -60,6 +79,16 @@ const server = http.createServer((req, res) => {
 // Agents long-poll for up to ~25 s; keep idle sockets a bit longer than that.
 server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
+server.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EADDRINUSE") {
+    console.error(
+      `[web] port ${port} on ${hostname} is already in use — most likely an earlier Cellblock that is still running. ` +
+        `Find it with: ss -ltnp 'sport = :${port}'   and stop it, or set PORT to another port.`,
+    );
+    process.exit(1);
+  }
+  throw err;
+});
 server.listen(port, hostname, () => {
   console.log(
     `[web] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (${dev ? "development" : "production"})`,

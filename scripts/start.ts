@@ -7,6 +7,7 @@
 //      otherwise "local" is marked unavailable with the reason, shown in the admin console.
 //   5. The URL and the seeded logins, printed.
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
@@ -63,6 +64,7 @@ async function main() {
     writeBuildStamp();
   }
 
+  await assertPortFree(port);
   const children: ChildProcess[] = [];
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     env: { ...env, NODE_ENV: "production", PORT: String(port) },
@@ -113,6 +115,22 @@ async function seedAndRememberLogins(databaseUrl: string, externalDb: boolean) {
   fs.writeFileSync(file, [...known].map(([e, p]) => `${e}\t${p}`).join("\n") + "\n", { mode: 0o600 });
   for (const l of logins) l.password ??= known.get(l.email);
   return logins;
+}
+
+/** Refuses to start (in words) when something already listens on the web port: waiting for "our" server would find the old one. */
+async function assertPortFree(port: number): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "EADDRINUSE"));
+    probe.listen(port, "0.0.0.0", () => probe.close(() => resolve(false)));
+  });
+  if (inUse) {
+    console.error(
+      `[start] port ${port} is already in use — most likely an earlier Cellblock that is still running.\n` +
+        `        Find it with:  ss -ltnp 'sport = :${port}'   then stop that process, or start with PORT=<another port>.`,
+    );
+    process.exit(1);
+  }
 }
 
 function printBanner(appUrl: string, databaseUrl: string, logins: Array<{ role: string; email: string; password?: string }>) {

@@ -116,6 +116,7 @@ async function e2e() {
   });
 
   const port = await freePort();
+  const metricsToken = crypto.randomBytes(24).toString("hex");
   const baseUrl = `http://127.0.0.1:${port}`;
   const webLog = path.join(tmp!, "web.log");
   // Mail goes out over SMTP to a sink on 127.0.0.1 that writes each message to a file: a spec
@@ -141,6 +142,7 @@ async function e2e() {
     USAGE_INTERVAL: "2",
     HOST_STALE_AFTER_SECONDS: "15",
     HOST_OFFLINE_AFTER_SECONDS: "60",
+    METRICS_TOKEN: metricsToken,
     SMTP_URL: smtp.url,
   };
   log(`serving the app at ${baseUrl}`);
@@ -150,7 +152,13 @@ async function e2e() {
     silent: !process.env.E2E_VERBOSE,
   });
   children.push(web);
-  await waitForHttp(`${baseUrl}/login`, 60_000);
+  try {
+    await waitForHttp(`${baseUrl}/login`, 120_000);
+  } catch (err) {
+    // The web log is otherwise silent: a start that fails must say why, in CI too.
+    await new Promise((r) => setTimeout(r, 500));
+    throw new Error(`${(err as Error).message}\n--- last lines of the web log ---\n${tail(webLog, 60)}`);
+  }
 
   const worker = startService("[worker]", process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     env: { ...env, WORKER_INTERVAL_SECONDS: "5" },
@@ -160,7 +168,10 @@ async function e2e() {
   children.push(worker);
 
   // A real agent for the host "local", enrolled through the real endpoint. Each run gets its
-  // own private netblock and bridge address, so parallel runs on one machine do not collide.
+  // own private netblock, loopback public pool and IPv6 prefix (see scripts/lib/local-agent.ts),
+  // so parallel runs on one machine do not collide. Templates come from the machine-wide cache
+  // (keyed by a digest of each recipe): the first run on a machine builds Debian once, later
+  // runs unpack it at once; CELLBLOCK_TEMPLATE_CACHE=<empty dir> forces a fresh build.
   const agentLog = path.join(tmp!, "agent.log");
   const subnet = 100 + (process.pid % 150);
   const agent = await startLocalAgent({
@@ -168,8 +179,10 @@ async function e2e() {
     appUrl: baseUrl,
     stateDir: path.join(tmp!, "agent"),
     privateNetblock: `10.${subnet}.0.0/24`,
-    publicPoolCidr: `198.18.${subnet}.0/28`,
+    publicPoolCidr: `127.77.${subnet}.0/28`,
+    ipv6Prefix: `fd0c:b10c:ce11:${subnet.toString(16)}::/64`,
     bridge: "cbbr0",
+    templateCache: process.env.CELLBLOCK_TEMPLATE_CACHE ? path.resolve(process.env.CELLBLOCK_TEMPLATE_CACHE) : undefined,
     env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4", HOG_CPU_PERCENT: "15" },
     logFile: fs.createWriteStream(agentLog),
     silent: !process.env.E2E_VERBOSE,
@@ -191,6 +204,7 @@ async function e2e() {
         E2E_BASE_URL: baseUrl,
         E2E_DATABASE_URL: databaseUrl,
         E2E_WEB_LOG: webLog,
+        E2E_METRICS_TOKEN: metricsToken,
         E2E_AGENT_LOG: agentLog,
         E2E_MAILBOX: mailbox,
         E2E_LOCAL_HOST_ID: agent.hostId,
@@ -215,15 +229,22 @@ function tail(file: string, lines: number): string {
 
 let e2eDatabaseUrl: string | undefined;
 
-/** Containers this run's jails made on this machine: destroyed at the end, whatever happened. */
+/**
+ * Containers this run's jails made on this machine: destroyed at the end, whatever happened, by
+ * the lxc driver itself, so their disk images are unmounted and their NAT elements removed too.
+ */
 async function destroyTestContainers() {
   if (!e2eDatabaseUrl) return;
   const pgc = new (await import("pg")).default.Client({ connectionString: e2eDatabaseUrl });
   try {
     await pgc.connect();
     const { rows } = await pgc.query<{ name: string }>(`SELECT "name" FROM "Jail"`);
+    const { LxcDriver } = await import("../host-agent/drivers/lxc/driver");
+    const { systemRunner } = await import("../host-agent/exec");
+    const { nodeDriverFs } = await import("../host-agent/drivers/driver-fs");
+    const driver = new LxcDriver({ runner: systemRunner, fs: await nodeDriverFs(), bridge: "cbbr0" });
     for (const { name } of rows) {
-      await run("lxc-destroy", ["-f", "-n", name], { quiet: true }).catch(() => {});
+      await driver.destroy(name).catch(() => {});
     }
   } catch {
     // the database is already gone: nothing we can look up

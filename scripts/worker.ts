@@ -4,10 +4,18 @@
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
+import { processPasswordResetRequests } from "@/lib/domain/accounts/password-reset";
 import { applyDuePlanPrices } from "@/lib/domain/plans/plan-prices";
-import { checkServerConfig, workerConfig } from "@/lib/config/server";
+import { checkServerConfig, launcherConfig, workerConfig } from "@/lib/config/server";
+import { superviseFromLauncher } from "@/lib/process/supervised";
 
 checkServerConfig();
+superviseFromLauncher({
+  launched: launcherConfig().CELLBLOCK_SUPERVISED === "1",
+  onParentGone: () => {
+    stopping = true;
+  },
+});
 const intervalMs = workerConfig().WORKER_INTERVAL_SECONDS * 1000;
 let stopping = false;
 
@@ -16,6 +24,8 @@ async function tick() {
   const leases = await sweepExpiredLeases({ now });
   if (leases.failed || leases.requeued) console.log(`[worker] expired leases: ${leases.requeued} requeued, ${leases.failed} failed`);
   await pruneLoginAttempts(now);
+  // Reset links the web process did not get to send (it sends right after answering).
+  await processPasswordResetRequests({ now });
   // A plan's list price follows its price history when a scheduled change's period begins.
   const prices = await applyDuePlanPrices({ now });
   if (prices) console.log(`[worker] ${prices} plan price(s) took effect`);

@@ -12,10 +12,13 @@ import { runInvoiceRun } from "@/lib/domain/billing/run-invoice-run";
 import { suspendAccount } from "@/lib/domain/billing/suspend-account";
 import { unsuspendAccount } from "@/lib/domain/billing/unsuspend-account";
 import { voidInvoice } from "@/lib/domain/billing/void-invoice";
+import { removeTaxRate, setTaxRate } from "@/lib/domain/billing/set-tax-rate";
 import { formatMoney } from "@/lib/format";
 import {
   adjustmentSchema,
   decideOverageSchema,
+  deleteTaxRateSchema,
+  taxRateSchema,
   invoiceRunSchema,
   issueInvoiceSchema,
   recordPaymentSchema,
@@ -59,9 +62,27 @@ export const issueInvoiceAction = billingAction(issueInvoiceSchema, async (input
 });
 
 export const voidInvoiceAction = billingAction(voidInvoiceSchema, async (input, { actor }) => {
-  await voidInvoice({ actor, invoiceId: input.invoiceId, reason: input.reason });
+  await voidInvoice({ actor, invoiceId: input.invoiceId, reason: input.reason, disposition: input.disposition });
   revalidatePath("/billing", "layout");
-  return { ok: true, message: "Invoice voided." };
+  return {
+    ok: true,
+    message:
+      input.disposition === "REBILL"
+        ? "Invoice voided. Run its month again to bill its charges on a new invoice."
+        : "Invoice voided for good: its charges will not be billed.",
+  };
+});
+
+export const setTaxRateAction = billingAction(taxRateSchema, async (input, { actor }) => {
+  await setTaxRate({ actor, input: { country: input.country, name: input.name, rateBp: input.rate } });
+  revalidatePath("/billing/tax");
+  return { ok: true, message: `Tax rate for ${input.country} saved.` };
+});
+
+export const removeTaxRateAction = billingAction(deleteTaxRateSchema, async (input, { actor }) => {
+  await removeTaxRate({ actor, country: input.country });
+  revalidatePath("/billing/tax");
+  return { ok: true, message: `Tax rate for ${input.country} removed.` };
 });
 
 export const recordPaymentAction = billingAction(recordPaymentSchema, async (input, { actor }) => {

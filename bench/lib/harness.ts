@@ -13,7 +13,16 @@ import { run, startService, stopService, waitForHttp } from "../../scripts/lib/r
 import { seedDatabase } from "../../scripts/lib/seed-database";
 import { startLocalAgent } from "../../scripts/lib/local-agent";
 
-export async function startHarness(opts: { agentEnv?: Record<string, string> } = {}) {
+export async function startHarness(
+  opts: {
+    agentEnv?: Record<string, string>;
+    /** The agent's jail network: null (default) for none, or a bridge with these pools (loopback and ULA only). */
+    bridge?: string | null;
+    publicPoolCidr?: string;
+    ipv6Prefix?: string | null;
+    templateCache?: string;
+  } = {},
+) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellblock-bench-"));
   fs.chmodSync(tmp, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), persistent: false });
@@ -58,8 +67,10 @@ export async function startHarness(opts: { agentEnv?: Record<string, string> } =
     stateDir: path.join(tmp, "agent"),
     name: "bench",
     privateNetblock: "10.199.0.0/24",
-    publicPoolCidr: "198.18.199.0/28",
-    bridge: null,
+    publicPoolCidr: opts.publicPoolCidr ?? "127.77.254.0/28",
+    ipv6Prefix: opts.ipv6Prefix ?? null,
+    bridge: opts.bridge ?? null,
+    templateCache: opts.templateCache,
     env: opts.agentEnv,
     silent: true,
   });

@@ -1,32 +1,31 @@
 // The invoice as the customer receives it: printable HTML (print styles hide the app frame's
-// navigation via the `print:hidden` classes on the page around it).
+// navigation via the `print:hidden` classes on the page around it). The PDF
+// (lib/domain/billing/render-invoice-pdf.ts) lays out the same parts from the same view.
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { formatDate, formatMoney } from "@/lib/format";
-import { invoiceBalanceCents } from "@/lib/domain/billing/invoice-balance";
+import { invoiceClosingLine } from "@/lib/domain/billing/invoice-balance";
+import { REVERSE_CHARGE_WORDING } from "@/lib/domain/billing/tax-rules";
+import type { InvoiceWithParties } from "@/lib/domain/billing/get-invoice";
 
-type Line = { id: string; kind: string; description: string; quantity: unknown; unitCents: number; amountCents: number };
-type Payment = { id: string; amountCents: number; method: string; reference: string; receivedAt: Date };
-export type InvoiceView = {
-  number: string;
-  status: "DRAFT" | "ISSUED" | "PAID" | "VOID";
-  periodStart: Date;
-  periodEnd: Date;
-  issuedAt: Date | null;
-  dueAt: Date | null;
-  totalCents: number;
-  paidCents: number;
-  account: {
-    name: string;
-    billingEmail: string;
-    addressLine1: string;
-    addressLine2: string | null;
-    city: string;
-    postalCode: string;
-    country: string;
-  };
-  lines: Line[];
-  payments: Payment[];
-};
+export type InvoiceView = Pick<
+  InvoiceWithParties,
+  | "number"
+  | "status"
+  | "periodStart"
+  | "periodEnd"
+  | "issuedAt"
+  | "dueAt"
+  | "totalCents"
+  | "paidCents"
+  | "taxCents"
+  | "taxTreatment"
+  | "voidDisposition"
+  | "voidReason"
+  | "billTo"
+  | "issuer"
+  | "lines"
+  | "payments"
+>;
 
 export const invoiceStatusTone: Record<InvoiceView["status"], BadgeTone> = {
   DRAFT: "gray",
@@ -34,23 +33,50 @@ export const invoiceStatusTone: Record<InvoiceView["status"], BadgeTone> = {
   PAID: "green",
   VOID: "neutral",
 };
-const kindLabel: Record<string, string> = { PLAN_FEE: "Plan", OVERAGE: "Overage", CREDIT: "Credit", ADJUSTMENT: "Charge" };
+export const lineKindLabel: Record<string, string> = {
+  PLAN_FEE: "Plan",
+  OVERAGE: "Overage",
+  CREDIT: "Credit",
+  ADJUSTMENT: "Charge",
+  TAX: "Tax",
+  CREDIT_BROUGHT: "Credit",
+  CREDIT_CARRIED: "Credit",
+};
 
 export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
-  const balance = invoiceBalanceCents(invoice);
+  const closing = invoiceClosingLine(invoice);
   const month = new Date(invoice.periodStart).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+  const items = invoice.lines.filter((l) => l.kind !== "TAX" && l.kind !== "CREDIT_CARRIED");
+  const tax = invoice.lines.filter((l) => l.kind === "TAX");
+  const carried = invoice.lines.filter((l) => l.kind === "CREDIT_CARRIED");
+  const subtotal = items.reduce((s, l) => s + l.amountCents, 0);
+  const b = invoice.billTo;
   return (
     <article
       className="rounded-lg border border-zinc-200 bg-white p-8 shadow-sm print:border-0 print:p-0 print:shadow-none"
       data-testid="invoice"
     >
+      {invoice.status === "DRAFT" && (
+        <p className="mb-4 rounded-md bg-zinc-100 px-3 py-2 text-sm font-medium text-zinc-700" data-testid="draft-notice">
+          Draft — not issued yet. Lines may still be added until it is issued; the customer cannot see it.
+        </p>
+      )}
+      {invoice.status === "VOID" && (
+        <p className="mb-4 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700" data-testid="void-notice">
+          Void{invoice.voidDisposition === "REBILL" ? " — its charges are billed again on a new invoice" : " — its charges are cancelled"}
+          {invoice.voidReason ? `: ${invoice.voidReason}` : "."}
+        </p>
+      )}
       <header className="flex flex-wrap items-start justify-between gap-6 border-b border-zinc-200 pb-6">
-        <div>
-          <p className="text-lg font-semibold text-zinc-900">Cellblock</p>
-          <p className="text-sm text-zinc-500">Jail hosting</p>
+        <div className="text-sm text-zinc-600">
+          <p className="text-lg font-semibold text-zinc-900">{invoice.issuer.name}</p>
+          {invoice.issuer.addressLines.map((l) => (
+            <p key={l}>{l}</p>
+          ))}
+          {invoice.issuer.vatId && <p>VAT number {invoice.issuer.vatId}</p>}
         </div>
         <div className="text-right">
-          <h2 className="text-xl font-semibold text-zinc-900">Invoice {invoice.number}</h2>
+          <h2 className="text-xl font-semibold text-zinc-900">{invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}</h2>
           <p className="mt-1 text-sm text-zinc-600">{month}</p>
           <p className="mt-2">
             <Badge tone={invoiceStatusTone[invoice.status]}>{invoice.status.toLowerCase()}</Badge>
@@ -58,15 +84,16 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
         </div>
       </header>
       <section className="grid gap-6 border-b border-zinc-200 py-6 sm:grid-cols-2">
-        <div className="text-sm text-zinc-700">
+        <div className="text-sm text-zinc-700" data-testid="bill-to">
           <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">Billed to</p>
-          <p className="mt-1 font-medium text-zinc-900">{invoice.account.name}</p>
-          <p>{invoice.account.addressLine1}</p>
-          {invoice.account.addressLine2 && <p>{invoice.account.addressLine2}</p>}
+          <p className="mt-1 font-medium text-zinc-900">{b.name}</p>
+          <p>{b.addressLine1}</p>
+          {b.addressLine2 && <p>{b.addressLine2}</p>}
           <p>
-            {invoice.account.postalCode} {invoice.account.city}, {invoice.account.country}
+            {b.postalCode} {b.city}, {b.country}
           </p>
-          <p>{invoice.account.billingEmail}</p>
+          <p>{b.billingEmail}</p>
+          {b.vatNumber && <p>VAT number {b.vatNumber}</p>}
         </div>
         <dl className="grid grid-cols-2 gap-y-1 text-sm sm:text-right">
           <dt className="text-zinc-500">Period</dt>
@@ -90,9 +117,9 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
-          {invoice.lines.map((l) => (
+          {items.map((l) => (
             <tr key={l.id} data-kind={l.kind}>
-              <td className="py-2 pr-4 text-zinc-500">{kindLabel[l.kind] ?? l.kind}</td>
+              <td className="py-2 pr-4 text-zinc-500">{lineKindLabel[l.kind] ?? l.kind}</td>
               <td className="py-2 pr-4 text-zinc-900">{l.description}</td>
               <td className="py-2 pr-4 text-right tabular-nums">
                 {Number(String(l.quantity)).toLocaleString("en-US", { maximumFractionDigits: 4 })}
@@ -102,8 +129,36 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
             </tr>
           ))}
         </tbody>
-        <tfoot className="border-t-2 border-zinc-300 font-medium">
-          <tr>
+        <tfoot className="border-t-2 border-zinc-300">
+          {tax.length > 0 && (
+            <tr>
+              <td colSpan={4} className="py-1 pr-4 text-right">
+                Subtotal
+              </td>
+              <td className="py-1 text-right tabular-nums" data-testid="invoice-subtotal">
+                {formatMoney(subtotal)}
+              </td>
+            </tr>
+          )}
+          {tax.map((l) => (
+            <tr key={l.id} data-kind="TAX">
+              <td colSpan={4} className="py-1 pr-4 text-right">
+                {l.description} of {formatMoney(l.unitCents)}
+              </td>
+              <td className="py-1 text-right tabular-nums" data-testid="invoice-tax">
+                {formatMoney(l.amountCents)}
+              </td>
+            </tr>
+          ))}
+          {carried.map((l) => (
+            <tr key={l.id} data-kind={l.kind}>
+              <td colSpan={4} className="py-1 pr-4 text-right">
+                {l.description}
+              </td>
+              <td className="py-1 text-right tabular-nums">{formatMoney(l.amountCents)}</td>
+            </tr>
+          ))}
+          <tr className="font-medium">
             <td colSpan={4} className="py-2 pr-4 text-right">
               Total
             </td>
@@ -112,7 +167,7 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
             </td>
           </tr>
           {invoice.payments.map((p) => (
-            <tr key={p.id} className="font-normal text-zinc-600">
+            <tr key={p.id} className="text-zinc-600">
               <td colSpan={4} className="py-1 pr-4 text-right">
                 Paid {formatDate(p.receivedAt)} by {p.method.toLowerCase().replace("_", " ")}
                 {p.reference ? ` (${p.reference})` : ""}
@@ -120,18 +175,21 @@ export function InvoiceDocument({ invoice }: { invoice: InvoiceView }) {
               <td className="whitespace-nowrap py-1 text-right tabular-nums">−{formatMoney(p.amountCents)}</td>
             </tr>
           ))}
-          {invoice.status !== "VOID" && (
-            <tr>
-              <td colSpan={4} className="py-2 pr-4 text-right">
-                Balance due
-              </td>
-              <td className="py-2 text-right tabular-nums" data-testid="invoice-balance">
-                {formatMoney(balance)}
-              </td>
-            </tr>
-          )}
+          <tr className="font-medium">
+            <td colSpan={4} className="py-2 pr-4 text-right">
+              {closing.label}
+            </td>
+            <td className="py-2 text-right tabular-nums" data-testid={`invoice-${closing.key}`}>
+              {formatMoney(closing.cents)}
+            </td>
+          </tr>
         </tfoot>
       </table>
+      {invoice.taxTreatment === "REVERSE_CHARGE" && (
+        <p className="mt-6 text-sm text-zinc-700" data-testid="reverse-charge">
+          {REVERSE_CHARGE_WORDING}
+        </p>
+      )}
     </article>
   );
 }

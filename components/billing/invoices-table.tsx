@@ -9,7 +9,7 @@ import { invoiceBalanceCents } from "@/lib/domain/billing/invoice-balance";
 
 export type InvoicesTableRow = {
   id: string;
-  number: string;
+  number: string | null;
   periodStart: Date;
   status: InvoiceStatus;
   dueAt: Date | null;
@@ -49,7 +49,7 @@ export function InvoicesTable({
           <tr key={i.id}>
             <Td>
               <Link className="font-mono text-brand-700 hover:underline" href={`${basePath}/${i.id}`}>
-                {i.number}
+                {i.number ?? "Draft"}
               </Link>
             </Td>
             {showAccount && (
@@ -67,7 +67,9 @@ export function InvoicesTable({
             </Td>
             <Td>{formatDate(i.dueAt)}</Td>
             <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-            <Td className="text-right tabular-nums">{formatMoney(invoiceBalanceCents(i))}</Td>
+            <Td className="text-right tabular-nums">
+              {i.status === "DRAFT" ? <span className="text-zinc-500">draft</span> : formatMoney(invoiceBalanceCents(i))}
+            </Td>
           </tr>
         ))}
       </TBody>

@@ -30,7 +30,7 @@ export function MonthSelect({
         {months.map((m) => (
           <option key={m} value={m}>
             {m}
-            {m === current ? " (this month)" : ""}
+            {m === current ? " (this month, not ended)" : ""}
           </option>
         ))}
       </select>

@@ -19,6 +19,7 @@ export const adminNav: NavItem[] = [
   { href: "/admin/jobs", label: "Jobs" },
   { href: "/admin/staff", label: "Staff" },
   { href: "/admin/outbox", label: "Mail outbox" },
+  { href: "/admin/reserved-names", label: "Reserved names" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 
@@ -27,4 +28,5 @@ export const billingNav: NavItem[] = [
   { href: "/billing/reviews", label: "Overage review" },
   { href: "/billing/invoices", label: "Invoices" },
   { href: "/billing/accounts", label: "Accounts" },
+  { href: "/billing/tax", label: "Tax rates" },
 ];

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { logIn } from "../helpers/auth";
 import { seeded } from "../helpers/env";
-import { exec, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
+import { exec, expectGoneFromHost, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
 
 let agent: ChildProcess | undefined;
 test.afterAll(() => {
@@ -41,6 +41,17 @@ test("an admin enrols a host in the console, runs the shown command, and the age
     .map((a, i, all) => (all[i - 1] === "--config" ? config : a));
   await exec(argv[0]!, argv.slice(1), { cwd: process.cwd() });
   expect(fs.statSync(config).mode & 0o777).toBe(0o600);
+
+  // Enrolled (ACTIVE) but not heard from yet, so not yet a candidate for new jails. The admin
+  // drains it before its agent starts: orders placed by the other worker's specs must keep
+  // going to the host "local", and this one's job below is queued for it directly.
+  const host = await prisma().host.findUniqueOrThrow({ where: { name: `e2e-${suffix}` } });
+  expect(host).toMatchObject({ status: "ACTIVE", lastHeartbeatAt: null });
+  await page.goto(`/admin/hosts/${host.id}`);
+  await page.getByRole("button", { name: "Drain (take no new jails)" }).click();
+  await expect(page.getByText("draining", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Activate" })).toBeVisible();
+  expect((await prisma().host.findUniqueOrThrow({ where: { id: host.id } })).status).toBe("DRAINING");
   const runArgv = runLine!
     .trim()
     .split(/\s+/)
@@ -52,8 +63,6 @@ test("an admin enrols a host in the console, runs the shown command, and the age
     env: { ...process.env, AGENT_HEARTBEAT_SECONDS: "1" },
   });
 
-  const host = await prisma().host.findUniqueOrThrow({ where: { name: `e2e-${suffix}` } });
-  await page.goto(`/admin/hosts/${host.id}`);
   await expect(async () => {
     await page.reload();
     await expect(page.getByText("online", { exact: true })).toBeVisible({ timeout: 1000 });
@@ -75,6 +84,6 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   // Destroy: gone from the host, addresses back in the pool.
   const destroy = await queueJob(host.id, jail.id, "DESTROY", jail.name);
   expect((await waitForJob(destroy.id)).status).toBe("SUCCEEDED");
-  expect(await lxcState(jail.name)).toBeNull();
+  await expectGoneFromHost(jail.name);
   expect(await prisma().ipAddress.count({ where: { jailId: jail.id } })).toBe(0);
 });

@@ -3,39 +3,28 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { hashSecret, newSecret } from "@/lib/domain/hosts/agent-secrets";
-import { populatePools } from "@/lib/domain/ipam/populate-pools";
-import { prisma } from "./jobs";
+import { enrolHost } from "./hosts";
 
+/**
+ * A host enrolled at `url` (see hosts.ts: DRAINING, never chosen by placement) with an agent
+ * configuration file for startAgent: lxc driver, no bridge (so its jails have no network).
+ */
 export async function enrolledHost(url: string) {
-  const secret = newSecret();
-  const tag = Math.random().toString(36).slice(2, 8);
-  const octet = 10 + Math.floor(Math.random() * 200);
-  const host = await prisma().$transaction(async (tx) => {
-    const host = await tx.host.create({
-      data: {
-        name: `fault-${tag}`,
-        fqdn: `fault-${tag}.example.test`,
-        driver: "LXC",
-        status: "ACTIVE",
-        capacityJails: 5,
-        capacityDiskMb: 10_000,
-        capacityMemoryMb: 10_000,
-        privateNetblock: `10.241.${octet}.0/24`,
-        agentTokenHash: hashSecret(secret),
-        enrolledAt: new Date(),
-        lastHeartbeatAt: new Date(),
-      },
-    });
-    const publicPoolCidr = `198.19.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 15) * 16}/28`;
-    await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr });
-    return host;
-  });
+  const host = await enrolHost({ tag: "fault", url });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fault-agent-"));
   const config = path.join(stateDir, "agent.json");
   fs.writeFileSync(
     config,
-    JSON.stringify({ url, hostId: host.id, hostName: host.name, secret, driver: "lxc", stateDir, bridge: null, lxcPath: "/var/lib/lxc" }),
+    JSON.stringify({
+      url,
+      hostId: host.id,
+      hostName: host.name,
+      secret: host.secret,
+      driver: "lxc",
+      stateDir,
+      bridge: null,
+      lxcPath: "/var/lib/lxc",
+    }),
     { mode: 0o600 },
   );
   return { host, config, stateDir };

@@ -1,87 +1,19 @@
-// Portal fixtures for specs that run without a host agent: a stand-in host row with address
-// pools, and the agent's side of a job applied directly in the database (what the agent API
-// does when a real agent reports back). Specs that need real containers use the real agent.
+// Portal fixtures: signing up and ordering through the forms, a jail placed on a spec's own
+// host (its agent's side then comes through the agent API: see hosts.ts), and reads of what a
+// flow wrote.
 import crypto from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import { fillSignUpForm, PASSWORD, randomEmail } from "./auth";
-import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
-import { populatePools } from "@/lib/domain/ipam/populate-pools";
 import { sql } from "./db";
-import { prisma } from "./jobs";
+import { orderJailOn, prisma } from "./jobs";
 
 const hex = (n: number) => crypto.randomBytes(n).toString("hex");
 
-/**
- * A stand-in host made only of rows: a /24 private netblock and a /28 public pool (from the
- * 100.64/10 range, clear of the agents' own pools). It is DRAINING from the start and only
- * holds jails a spec writes directly, so it never catches an order meant for the real agent.
- */
-export async function createFakeHost(): Promise<{ id: string; stop: () => Promise<void> }> {
-  const id = `e2ehost${hex(6)}`;
-  const a = crypto.randomInt(0, 60);
-  const b = crypto.randomInt(0, 250);
-  const c = crypto.randomInt(0, 15) * 16;
-  const privatePrefix = `10.${200 + (a % 50)}.${b}.`;
-  const publicPrefix = `100.${64 + a}.${b}.`;
-  await sql(
-    `INSERT INTO "Host" ("id", "name", "fqdn", "driver", "status", "capacityJails", "capacityDiskMb", "capacityMemoryMb",
-       "privateNetblock", "lastHeartbeatAt", "updatedAt")
-     VALUES ($1, $1, $1 || '.e2e.test', 'LXC', 'DRAINING', 100, 500000, 64000, $2, now(), now())`,
-    [id, `${privatePrefix}0/24`],
-  );
-  await prisma().$transaction((tx) =>
-    populatePools(tx, { hostId: id, privateNetblock: `${privatePrefix}0/24`, publicPoolCidr: `${publicPrefix}${c}/28` }),
-  );
-  return {
-    id,
-    stop: async () => {
-      await sql(`UPDATE "Host" SET "status" = 'DRAINING', "lastHeartbeatAt" = NULL WHERE "id" = $1`, [id]);
-    },
-  };
-}
-
-/** A jail row written the way ordering writes it (addresses claimed), without placement. */
-export async function seedJail(email: string, hostId: string, state: "RUNNING" | "STOPPED" = "RUNNING", plan = "cell") {
-  const db = prisma();
-  const user = await db.user.findUniqueOrThrow({ where: { email } });
-  const planRow = await db.plan.findFirstOrThrow({ where: { slug: plan } });
-  const template = await db.template.findFirstOrThrow({ where: { slug: "freebsd-base" } });
-  const hostname = randomHostname("seed");
-  return db.$transaction(async (tx) => {
-    const jail = await tx.jail.create({
-      data: {
-        hostname,
-        name: `cbe2e${hex(5)}`,
-        accountId: user.accountId!,
-        planId: planRow.id,
-        templateId: template.id,
-        hostId,
-        state,
-        desiredState: state,
-        jid: state === "RUNNING" ? 3 : null,
-      },
-    });
-    await allocateAddress(tx, { hostId: hostId, kind: "PRIVATE", jailId: jail.id });
-    await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
-    return { id: jail.id, hostname, name: jail.name };
-  });
-}
-
-/** What the agent API does when a jail's open jobs succeed. */
-export async function agentFinishes(jailId: string, state: "RUNNING" | "STOPPED" | "DESTROYED", extra: { fingerprint?: string } = {}) {
-  await sql(
-    `UPDATE "Job" SET "status" = 'SUCCEEDED', "finishedAt" = now(), "startedAt" = coalesce("startedAt", now()) WHERE "jailId" = $1 AND "status" IN ('QUEUED', 'RUNNING')`,
-    [jailId],
-  );
-  if (state === "DESTROYED") {
-    await sql(`UPDATE "Jail" SET "state" = 'DESTROYED', "destroyedAt" = now() WHERE "id" = $1`, [jailId]);
-    await sql(`UPDATE "IpAddress" SET "jailId" = NULL, "assignedAt" = NULL WHERE "jailId" = $1`, [jailId]);
-  } else {
-    await sql(
-      `UPDATE "Jail" SET "state" = $2, "jid" = 7, "sshHostKeyFingerprint" = coalesce($3, "sshHostKeyFingerprint") WHERE "id" = $1`,
-      [jailId, state, extra.fingerprint ?? null],
-    );
-  }
+/** A QUEUED jail with its CREATE job for the customer with this e-mail, on the given host. */
+export async function orderFor(email: string, hostId: string, plan = "cell") {
+  const user = await prisma().user.findUniqueOrThrow({ where: { email } });
+  const { jail, job } = await orderJailOn(hostId, { accountId: user.accountId!, plan, hostname: randomHostname("seed") });
+  return { id: jail.id, hostname: jail.hostname, name: jail.name, createJobId: job.id };
 }
 
 export const randomHostname = (tag = "www") => `${tag}.${hex(4)}.example.test`;

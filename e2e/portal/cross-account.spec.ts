@@ -3,27 +3,31 @@
 // they were.
 import { expect, test, type Page } from "@playwright/test";
 import { sql } from "../helpers/db";
-import { agentFinishes, createFakeHost, jailSnapshot, seedJail, signUp } from "../helpers/portal";
+import { AgentProtocol, enrolHost } from "../helpers/hosts";
+import { jailSnapshot, orderFor, signUp } from "../helpers/portal";
 import { makeSshKey } from "../helpers/ssh-keys";
 
-// Jails written directly on a stand-in host: this spec is about who may touch them, not
-// about containers (the real-agent spec checks that the host matches the page).
-let host: Awaited<ReturnType<typeof createFakeHost>>;
+test.setTimeout(180_000);
+
+// Both customers' jails on this spec's own host, whose agent side the spec plays through the
+// agent API: this spec is about who may touch a jail, not about containers (real-agent.spec.ts
+// has those).
+let agent: AgentProtocol;
 test.beforeAll(async () => {
-  host = await createFakeHost();
+  agent = new AgentProtocol(await enrolHost({ tag: "xacct" }));
 });
-test.afterAll(async () => host.stop());
 
 async function customerWithRunningJail(page: Page) {
   const { email } = await signUp(page);
   await expect(page).toHaveURL(/\/dashboard$/);
-  const { id, hostname } = await seedJail(email, host.id, "RUNNING");
+  const { id, hostname } = await orderFor(email, agent.host.id);
+  expect(await agent.runOpenJobs(id)).toEqual(["CREATE"]);
   await page.goto(`/jails/${id}`);
   await expect(page.getByTestId("jail-state").first()).toHaveText("Running");
   await page.getByLabel("Public key").fill(makeSshKey().line);
   await page.getByRole("button", { name: "Add key" }).click();
   await expect(page.getByTestId("ssh-keys")).toBeVisible();
-  await agentFinishes(id, "RUNNING");
+  expect(await agent.runOpenJobs(id)).toEqual(["SET_SSH_KEYS"]);
   const [key] = await sql<{ id: string }>(`SELECT "id" FROM "SshKey" WHERE "jailId" = $1`, [id]);
   return { id, hostname, keyId: key!.id };
 }

@@ -4,9 +4,12 @@ import { expect, test } from "@playwright/test";
 import { count, sql } from "../helpers/db";
 import { randomHostname, signUp, fillSignUp } from "../helpers/portal";
 import { randomEmail } from "../helpers/auth";
+import { requireEnv } from "../helpers/env";
+import { chooseTemplate } from "../helpers/templates";
 
 // Orders go to the real host "local" that `npm test` runs an agent for (and become real
-// containers there); the specs here check the order path, not the host.
+// containers there): every other host a spec makes is DRAINING. The specs here check the
+// order path, not the host.
 
 test("from the plans page through sign-up to a queued jail with its create job", async ({ page }) => {
   await page.goto("/plans");
@@ -20,21 +23,35 @@ test("from the plans page through sign-up to a queued jail with its create job",
   await page.screenshot({ path: "test-results/portal-order-page.png", fullPage: true });
 
   const hostname = randomHostname("shop");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname.toUpperCase());
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/);
   const id = page.url().split("/").pop()!;
 
   await expect(page.getByTestId("jail-hostname")).toHaveText(hostname);
-  const [jail] = await sql<{ state: string; hostId: string; plan: string; public: string }>(
-    `SELECT j."state", j."hostId", p."slug" AS plan,
-       (SELECT "address" FROM "IpAddress" a WHERE a."jailId" = j."id" AND a."kind" = 'PUBLIC') AS public
-     FROM "Jail" j JOIN "Plan" p ON p."id" = j."planId" WHERE j."id" = $1`,
+  const [jail] = await sql<{ hostId: string; hostname: string; plan: string; public: string; publicHostId: string }>(
+    `SELECT j."hostId", j."hostname", p."slug" AS plan, a."address" AS public, a."hostId" AS "publicHostId"
+     FROM "Jail" j JOIN "Plan" p ON p."id" = j."planId"
+       JOIN "IpAddress" a ON a."jailId" = j."id" AND a."kind" = 'PUBLIC'
+     WHERE j."id" = $1`,
     [id],
   );
-  expect(jail).toMatchObject({ plan: "block" });
+  // Specs' own hosts are DRAINING, so the only host taking orders is "local".
+  const local = requireEnv("E2E_LOCAL_HOST_ID");
+  expect(jail).toEqual({
+    hostId: local,
+    hostname,
+    plan: "block",
+    public: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+    publicHostId: local,
+  });
   await expect(page.getByTestId("ssh-command")).toHaveText(`ssh root@${jail!.public}`);
-  expect(await count("Job", `"jailId" = $1 AND "type" = 'CREATE'`, [id])).toBe(1);
+  const jobs = await sql<{ payload: { jail: { hostname: string; limits: { memoryMb: number } } } }>(
+    `SELECT "payload" FROM "Job" WHERE "jailId" = $1 AND "type" = 'CREATE'`,
+    [id],
+  );
+  expect(jobs.map((j) => [j.payload.jail.hostname, j.payload.jail.limits.memoryMb])).toEqual([[hostname, 256]]);
 
   // The dashboard and the jails list show it.
   await page.goto("/dashboard");
@@ -47,6 +64,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
   await signUp(page);
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/order");
+  await chooseTemplate(page);
   const hostname = randomHostname("twice");
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   // Submit the same form three times as fast as the browser allows.
@@ -60,6 +78,7 @@ test("a double click or a resubmitted form makes one jail", async ({ page }) => 
 
   // And an impatient double click on the button itself.
   await page.goto("/order");
+  await chooseTemplate(page);
   const second = randomHostname("dbl");
   await page.getByLabel("Fully-qualified hostname").fill(second);
   await page.getByRole("button", { name: "Order jail" }).dblclick();
@@ -76,6 +95,7 @@ test("two customers order the same hostname at the same moment: one gets it, the
   const hostname = randomHostname("race");
   for (const p of pages) {
     await p.goto("/order");
+    await chooseTemplate(p);
     await p.getByLabel("Fully-qualified hostname").fill(hostname);
   }
   await Promise.all(pages.map((p) => p.getByRole("button", { name: "Order jail" }).click()));

@@ -1,18 +1,73 @@
 // The customer portal against a real host: the agent `npm test` starts for the host "local"
 // runs every job in a real LXC container on this machine, and each step is checked twice —
 // on the page (without reloading it) and on the host (lxc-info, lxc-cgroup, lxc-attach).
+import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { verify } from "unixcrypt";
 import { count, sql } from "../helpers/db";
 import { requireEnv } from "../helpers/env";
-import { exec, lxcState } from "../helpers/jobs";
+import { exec, expectGoneFromHost, lxcState } from "../helpers/jobs";
 import { randomHostname, signUp } from "../helpers/portal";
 import { makeSshKey } from "../helpers/ssh-keys";
+import { chooseTemplate } from "../helpers/templates";
 
-test.setTimeout(6 * 60_000);
+test.setTimeout(10 * 60_000);
 
 const onHost = async (name: string, ...argv: string[]) => (await exec("lxc-attach", ["-n", name, "--", ...argv])).stdout;
 const cgroup = async (name: string, key: string) => (await exec("lxc-cgroup", ["-n", name, key])).stdout.trim();
+
+/**
+ * The container's config as the driver keeps it: exactly one managed block at the end, one
+ * line per key in it however often it was rewritten, and none of those keys (but the
+ * capability drop the distribution's own include also sets) left in the base part above it.
+ * Returns the block's settings.
+ */
+function managedSettings(name: string): Record<string, string> {
+  const lines = fs
+    .readFileSync(`/var/lib/lxc/${name}/config`, "utf8")
+    .split("\n")
+    .map((l) => l.trim());
+  const marker = lines.findIndex((l) => l.startsWith("# --- cellblock managed"));
+  expect(marker, "managed block").toBeGreaterThanOrEqual(0);
+  expect(
+    lines.filter((l) => l.startsWith("# --- cellblock managed")),
+    "managed blocks",
+  ).toHaveLength(1);
+  const keyOf = (l: string) => l.split("=")[0]!.trim();
+  const base = lines.slice(0, marker);
+  const block = lines.slice(marker + 1).filter(Boolean);
+  const settings: Record<string, string> = {};
+  for (const key of [
+    "lxc.uts.name",
+    "lxc.net.0.type",
+    "lxc.cgroup.memory.limit_in_bytes",
+    "lxc.cgroup.pids.max",
+    "lxc.cgroup.cpu.cfs_period_us",
+    "lxc.cgroup.cpu.cfs_quota_us",
+    "lxc.cap.drop",
+  ]) {
+    const found = block.filter((l) => keyOf(l) === key);
+    expect(found, `${key} in the managed block`).toHaveLength(1);
+    if (key !== "lxc.cap.drop")
+      expect(
+        base.filter((l) => keyOf(l) === key),
+        `${key} above the managed block`,
+      ).toEqual([]);
+    settings[key] = found[0]!.split("=").slice(1).join("=").trim();
+  }
+  expect(new Set(block.map(keyOf)).size, "one line per key in the managed block").toBe(block.length);
+  return settings;
+}
+
+/** The plan's limits, read back from the running container's cgroups. */
+async function limitsOnHost(name: string) {
+  return {
+    memory: await cgroup(name, "memory.limit_in_bytes"),
+    pids: await cgroup(name, "pids.max"),
+    cpuPeriod: await cgroup(name, "cpu.cfs_period_us"),
+    cpuQuota: await cgroup(name, "cpu.cfs_quota_us"),
+  };
+}
 
 async function state(page: Page) {
   return page.getByTestId("jail-state").first();
@@ -35,6 +90,7 @@ test("order → running on the host with the plan's limits; stop, start, restart
   await signUp(page, "/order?plan=cell");
   await expect(page).toHaveURL(/\/order\?plan=cell$/);
   const hostname = randomHostname("real");
+  await chooseTemplate(page);
   await page.getByLabel("Fully-qualified hostname").fill(hostname);
   await page.getByRole("button", { name: "Order jail" }).click();
   await expect(page).toHaveURL(/\/jails\/[a-z0-9]+$/, { timeout: 30_000 });
@@ -51,8 +107,25 @@ test("order → running on the host with the plan's limits; stop, start, restart
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   expect(await lxcState(name)).toBe("RUNNING");
   expect((await onHost(name, "/bin/hostname")).trim()).toBe(hostname);
-  expect(await cgroup(name, "memory.limit_in_bytes")).toBe(String(100 * 1024 * 1024)); // Cell: 100 MB process space
-  expect(await cgroup(name, "pids.max")).toBe("40");
+  // Cell: 100 MB process space, 40 processes, a quarter of one core.
+  expect(await limitsOnHost(name)).toEqual({ memory: String(100 * 1024 * 1024), pids: "40", cpuPeriod: "100000", cpuQuota: "25000" });
+  expect(managedSettings(name)).toMatchObject({
+    "lxc.uts.name": hostname,
+    "lxc.cgroup.cpu.cfs_quota_us": "25000",
+    "lxc.cap.drop": "sys_admin",
+  });
+
+  // Hostname lockdown: root inside the jail cannot rename it (CAP_SYS_ADMIN is not in the
+  // jail's bounding set), so the name the panel shows stays the truth.
+  const rename = await exec("lxc-attach", ["-n", name, "--", "/bin/hostname", "renamed.example.test"]).then(
+    () => "renamed",
+    (err: { stderr?: string }) => err.stderr ?? "refused",
+  );
+  expect(rename).toMatch(/not permitted/i);
+  expect((await onHost(name, "/bin/hostname")).trim()).toBe(hostname);
+  const capBnd = /^CapBnd:\s*([0-9a-f]+)$/m.exec(await onHost(name, "/bin/cat", "/proc/1/status"))?.[1];
+  expect(capBnd, "init's capability bounding set").toBeDefined();
+  expect(BigInt(`0x${capBnd}`) & (1n << 21n), "CAP_SYS_ADMIN (21) in the bounding set").toBe(0n);
   const publicIp = (await sql<{ address: string }>(`SELECT "address" FROM "IpAddress" WHERE "jailId" = $1 AND "kind" = 'PUBLIC'`, [id]))[0]!
     .address;
   await expect(page.getByTestId("ssh-command")).toHaveText(`ssh root@${publicIp}`);
@@ -77,9 +150,10 @@ test("order → running on the host with the plan's limits; stop, start, restart
 
   // Root password: the jail's /etc/shadow gets a hash of exactly what was typed.
   const password = `Real-root-${Date.now()}`;
-  await page.getByLabel("New root password").fill(password);
-  await page.getByLabel("Root password again").fill(password);
-  await page.getByRole("button", { name: "Set root password" }).click();
+  const setPassword = page.getByRole("form", { name: "Set root password" }); // the reinstall form has its own
+  await setPassword.getByLabel("New root password").fill(password);
+  await setPassword.getByLabel("Root password again").fill(password);
+  await setPassword.getByRole("button", { name: "Set root password" }).click();
   await expect(page.getByText("The new root password is on its way to the jail.")).toBeVisible();
   await settled(page, id);
   const shadow = await onHost(name, "/bin/cat", "/etc/shadow");
@@ -100,8 +174,23 @@ test("order → running on the host with the plan's limits; stop, start, restart
   await page.getByRole("button", { name: "Change plan" }).click();
   await expect(page.getByText("Upgraded: the new limits are being applied.")).toBeVisible();
   await settled(page, id);
-  expect(await cgroup(name, "memory.limit_in_bytes")).toBe(String(256 * 1024 * 1024));
-  expect(await cgroup(name, "pids.max")).toBe("80");
+  expect(await limitsOnHost(name)).toEqual({ memory: String(256 * 1024 * 1024), pids: "80", cpuPeriod: "100000", cpuQuota: "50000" });
+
+  // And again to Yard: still one managed block with one line per setting, holding Yard's values.
+  await page.getByLabel("New plan").selectOption("yard");
+  await page.getByRole("button", { name: "Change plan" }).click();
+  // The same message is still on the page from the first upgrade: wait for the second job.
+  await expect.poll(() => count("Job", `"jailId" = $1 AND "type" = 'SET_LIMITS'`, [id])).toBe(2);
+  await settled(page, id);
+  const yard = { memory: String(1024 * 1024 * 1024), pids: "256", cpuPeriod: "100000", cpuQuota: "100000" };
+  expect(await limitsOnHost(name)).toEqual(yard);
+  expect(managedSettings(name)).toMatchObject({
+    "lxc.uts.name": hostname,
+    "lxc.cgroup.memory.limit_in_bytes": yard.memory,
+    "lxc.cgroup.pids.max": "256",
+    "lxc.cgroup.cpu.cfs_quota_us": "100000",
+    "lxc.cap.drop": "sys_admin",
+  });
 
   // Usage samples from the agent reach the page's charts.
   await expect(async () => {
@@ -122,7 +211,8 @@ test("order → running on the host with the plan's limits; stop, start, restart
   expect(await lxcState(name)).toBe("RUNNING");
   await expect(onHost(name, "/bin/ls", "/root/customer-file")).rejects.toThrow();
   expect((await onHost(name, "/bin/hostname")).trim()).toBe(hostname);
-  expect(await cgroup(name, "memory.limit_in_bytes")).toBe(String(256 * 1024 * 1024));
+  expect(await limitsOnHost(name)).toEqual(yard);
+  expect(managedSettings(name)["lxc.cgroup.memory.limit_in_bytes"]).toBe(yard.memory);
   expect(await onHost(name, "/bin/cat", "/root/.ssh/authorized_keys")).toContain(key.line);
 
   // Cancel: gone from the host, addresses back in the pool.
@@ -130,6 +220,6 @@ test("order → running on the host with the plan's limits; stop, start, restart
   await cancel.getByLabel(/Type .* to confirm/).fill(hostname);
   await cancel.getByRole("button", { name: "Cancel this jail" }).click();
   await expect(await state(page)).toHaveText("Destroyed", { timeout: 90_000 });
-  expect(await lxcState(name)).toBeNull();
+  await expectGoneFromHost(name);
   expect(await count("IpAddress", `"jailId" = $1`, [id])).toBe(0);
 });

@@ -17,6 +17,8 @@ export interface DriverFs {
   exists(path: string): Promise<boolean>;
   /** Entry names in a directory; [] if it does not exist. */
   readdir(path: string): Promise<string[]>;
+  /** The size of a file in bytes (a sparse disk image's apparent size). Throws (ENOENT) if it does not exist. */
+  size(path: string): Promise<number>;
 }
 
 /** Reads a file that may be absent: its text, or null. */
@@ -59,5 +61,6 @@ export async function nodeDriverFs(): Promise<DriverFs> {
         return [];
       }
     },
+    size: async (p) => (await fsp.stat(p)).size,
   };
 }

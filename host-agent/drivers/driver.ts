@@ -8,7 +8,7 @@
 //     (not retryable: the same job would fail the same way until someone changes the state);
 //   - anything else (a command that failed or timed out): retryable.
 import type { DriverCapabilities } from "@/lib/schemas/capabilities";
-import type { JailLimits, JailSpec } from "@/lib/schemas/jobs";
+import type { JailLimits, JailSpec, JailTemplate } from "@/lib/schemas/jobs";
 
 export type { DriverCapabilities };
 
@@ -108,14 +108,45 @@ export type CreateResult = {
   running: boolean;
   sshHostKeyFingerprint: string | null;
   adopted: boolean;
+  /** Root's password was set in the new root from the job's hash. */
+  rootPasswordSet?: boolean;
 };
+
+/** How far a long step got, for the job's progress report (which also renews its lease). */
+export type ProgressReport = { percent?: number; message?: string; output?: string };
+
+/**
+ * What a running job gives the driver: a way to say how far it got, and a signal that is
+ * aborted when the job's lease was handed to another attempt (the driver should stop: its
+ * commands are killed through the runner).
+ */
+export type JobContext = { progress: (report: ProgressReport) => void; signal?: AbortSignal };
+
+/** For callers with no job around them (tests, benches): progress goes nowhere. */
+export const NO_JOB: JobContext = { progress: () => {} };
+
+export type CreateOptions = {
+  sshKeys: string[];
+  start: boolean;
+  /** Root's password for the new root, a SHA-512 crypt hash (never the password). */
+  rootPasswordHash?: string | null;
+  job?: JobContext;
+};
+
+/** What BUILD_TEMPLATE made (or found in the host's cache). */
+export type TemplateBuildResult = { bytes: number; cached: boolean };
 
 export interface Driver {
   readonly name: "lxc" | "freebsd";
   /** What this host is, whether it can run jails at all, and what its driver can do. */
   fingerprint(): Promise<Fingerprint>;
   /** Builds the jail from its template (or adopts an existing one of that name), applies limits, keys, and starts it if asked. */
-  create(spec: JailSpec, opts: { sshKeys: string[]; start: boolean }): Promise<CreateResult>;
+  create(spec: JailSpec, opts: CreateOptions): Promise<CreateResult>;
+  /**
+   * Builds the template's root into the host's cache (once per template version), or finds it
+   * there. Absent on drivers whose templates are prepared by the admin (ZFS snapshots, tarballs).
+   */
+  buildTemplate?(template: JailTemplate, job?: JobContext): Promise<TemplateBuildResult>;
   /** Throws NotFoundError for a jail that does not exist; a running jail is left as it is. */
   start(name: string): Promise<JailInfo>;
   /** Throws NotFoundError for a jail that does not exist; a stopped jail is left as it is. */

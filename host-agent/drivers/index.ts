@@ -7,10 +7,16 @@ import { FreeBsdDriver } from "./freebsd/driver";
 import { LxcDriver } from "./lxc/driver";
 
 /** The driver the agent's configuration names, on the real host: system runner, node file system. */
-export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath">): Promise<Driver> {
+export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath" | "templateCache">): Promise<Driver> {
   switch (config.driver) {
     case "lxc":
-      return new LxcDriver({ runner: systemRunner, fs: await nodeDriverFs(), bridge: config.bridge, lxcPath: config.lxcPath });
+      return new LxcDriver({
+        runner: systemRunner,
+        fs: await nodeDriverFs(),
+        bridge: config.bridge,
+        lxcPath: config.lxcPath,
+        templateCache: config.templateCache,
+      });
     case "freebsd":
       // Host specifics come from the environment of the agent's service (rc.conf):
       // the interface that carries the public pool, and the jails' ZFS dataset.

@@ -7,6 +7,8 @@ export class MemoryFs implements DriverFs {
   files = new Map<string, string>();
   dirs = new Set<string>();
   modes = new Map<string, number>();
+  /** Apparent sizes of files that are bigger than their text (sparse disk images), by path. */
+  sizes = new Map<string, number>();
 
   async readFile(p: string) {
     const f = this.files.get(p);
@@ -34,10 +36,18 @@ export class MemoryFs implements DriverFs {
     if (f !== undefined) {
       this.files.delete(from);
       this.files.set(to, f);
+      const size = this.sizes.get(from);
+      this.sizes.delete(from);
+      if (size !== undefined) this.sizes.set(to, size);
     }
   }
   async exists(p: string) {
     return this.files.has(p) || this.dirs.has(p);
+  }
+  async size(p: string) {
+    const f = this.files.get(p);
+    if (f === undefined) throw Object.assign(new Error(`ENOENT: no such file, stat '${p}'`), { code: "ENOENT" });
+    return this.sizes.get(p) ?? Buffer.byteLength(f);
   }
   async readdir(dir: string) {
     const names = new Set<string>();

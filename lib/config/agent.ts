@@ -11,6 +11,8 @@ export const agentEnv = configSection(
     AGENT_HEARTBEAT_SECONDS: intVar(1, 3600, 5, "seconds between heartbeats"),
     AGENT_MAX_JOBS: intVar(1, 64, 2, "jobs the agent runs at once"),
     CELLBLOCK_AGENT_CONFIG: z.string().optional().describe("path of the enrolment file"),
+    // Set by npm start / npm test: exit when the launcher's pipe closes (lib/process/supervised.ts).
+    CELLBLOCK_SUPERVISED: z.enum(["0", "1"]).default("0"),
     // Optional overrides of what the server sends (absent → the server decides).
     USAGE_INTERVAL: usageSettingsSchema.shape.USAGE_INTERVAL.unwrap().optional(),
     HOG_CPU_PERCENT: usageSettingsSchema.shape.HOG_CPU_PERCENT.unwrap().optional(),

@@ -32,6 +32,9 @@ export const authConfig = configSection(
     LOGIN_MAX_FAILURES_PER_IP: intVar(1, 1_000_000, 20, "failed sign-ins per client address per window"),
     LOGIN_WINDOW_SECONDS: intVar(1, 86_400, 900, "sign-in rate-limit window"),
     PASSWORD_RESET_TTL_MINUTES: intVar(1, 10_080, 60, "lifetime of a mailed password-reset link"),
+    PASSWORD_RESET_MAX_PER_ADDRESS: intVar(1, 1000, 3, "password-reset requests per e-mail address per window"),
+    PASSWORD_RESET_MAX_PER_IP: intVar(1, 100_000, 10, "password-reset requests per client address per window"),
+    PASSWORD_RESET_WINDOW_SECONDS: intVar(60, 86_400, 3600, "password-reset rate-limit window"),
   }),
 );
 
@@ -77,7 +80,45 @@ export const billingConfig = configSection(
     BILLING_SUSPEND_AFTER_DAYS_PAST_DUE: intVar(0, 365, 14, "days past due before an account is flagged for suspension"),
     USAGE_SAMPLE_RETENTION_DAYS: intVar(2, 400, 7, "raw usage samples older than this are pruned"),
     USAGE_HOURLY_RETENTION_DAYS: intVar(2, 3650, 90, "hourly rollups older than this are pruned"),
-    USAGE_ROLLUP_LOOKBACK_HOURS: intVar(1, 48, 6, "trailing window each rollup pass recomputes"),
+    USAGE_ROLLUP_OVERLAP_MINUTES: intVar(
+      1,
+      1440,
+      10,
+      "each rollup pass also re-reads samples received this long before its watermark (a batch whose transaction committed late)",
+    ),
+    INVOICE_ISSUER_NAME: z.string().max(200).default("Cellblock Hosting").describe("the seller named on every invoice"),
+    INVOICE_ISSUER_ADDRESS: z
+      .string()
+      .max(500)
+      .default("1 Example Street, 10115 Berlin, Germany")
+      .describe("the seller's postal address on every invoice (commas start new lines)"),
+    INVOICE_ISSUER_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as DE")
+      .default("DE")
+      .describe("the seller's country: decides what is domestic and what is an EU reverse charge"),
+    INVOICE_ISSUER_VAT_ID: z
+      .string()
+      .max(30)
+      .optional()
+      .describe("the seller's VAT number, printed on every invoice (required for reverse charge)"),
+    INVOICE_NUMBER_PREFIX: z
+      .string()
+      .regex(/^[A-Z0-9]{1,10}$/, "expected 1–10 capital letters or digits")
+      .default("CB")
+      .describe("the issuer's invoice number prefix; each prefix has its own gapless sequence"),
+  }),
+);
+
+/** Prometheus scraping of /api/metrics. */
+export const metricsConfig = configSection(
+  "metrics",
+  z.object({
+    METRICS_TOKEN: z
+      .string()
+      .min(20, "expected at least 20 characters")
+      .optional()
+      .describe("bearer token for /api/metrics; unset → the endpoint is off"),
   }),
 );
 
@@ -92,7 +133,11 @@ export const workerConfig = configSection(
 /** `npm start` on one machine. */
 export const launcherConfig = configSection(
   "launcher",
-  z.object({ EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset") }),
+  z.object({
+    EMBEDDED_PG_PORT: intVar(1, 65_535, 54320, "port of the embedded PostgreSQL when DATABASE_URL is unset"),
+    // Set by our launcher for the processes it starts: exit when the launcher's pipe closes.
+    CELLBLOCK_SUPERVISED: z.enum(["0", "1"]).default("0").describe("set by npm start / npm test for their children"),
+  }),
 );
 
 export type BillingConfig = ReturnType<typeof billingConfig>;
@@ -102,7 +147,17 @@ export type BillingConfig = ReturnType<typeof billingConfig>;
  * @throws ConfigError (all sections' problems, first section first).
  */
 export function checkServerConfig(): void {
-  for (const section of [webConfig, authConfig, databaseConfig, databasePoolConfig, jobsConfig, hostsConfig, billingConfig, workerConfig])
+  for (const section of [
+    webConfig,
+    authConfig,
+    databaseConfig,
+    databasePoolConfig,
+    metricsConfig,
+    jobsConfig,
+    hostsConfig,
+    billingConfig,
+    workerConfig,
+  ])
     section();
 }
 

@@ -9,11 +9,17 @@
 import { webConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 
+/**
+ * The origins a state-changing request may come from: APP_URL's, and the host the request was
+ * addressed to. X-Forwarded-Host / -Proto name that host only when a trusted proxy set them
+ * (TRUST_PROXY_HOPS > 0); from anyone else they are the client's own words and are ignored.
+ */
 export function expectedOrigins(headers: Headers): Set<string> {
   const origins = new Set<string>([new URL(webConfig().APP_URL).origin]);
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  const trusted = webConfig().TRUST_PROXY_HOPS > 0;
+  const host = (trusted ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
   if (host) {
-    const proto = (headers.get("x-forwarded-proto") ?? "http").split(",")[0]!.trim();
+    const proto = ((trusted ? headers.get("x-forwarded-proto") : null) ?? "http").split(",")[0]!.trim();
     origins.add(`${proto}://${host}`);
   }
   return origins;

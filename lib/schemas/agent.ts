@@ -58,10 +58,18 @@ export const leasedJob = z.object({
 });
 export const leaseResponse = z.object({ jobs: z.array(leasedJob) });
 
+/**
+ * The attempt a report comes from (the lease's `attempt`). A lease belongs to one attempt: a
+ * report from an attempt whose lease was handed on is refused (409), as graphile-worker checks
+ * `locked_by`. Optional so that an agent older than this field is still heard.
+ */
+const reportingAttempt = z.number().int().min(1).optional();
+
 export const completeRequest = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("SUCCEEDED"), result: jobResult, output: z.string().max(8000).optional() }),
+  z.object({ status: z.literal("SUCCEEDED"), attempt: reportingAttempt, result: jobResult, output: z.string().max(8000).optional() }),
   z.object({
     status: z.literal("FAILED"),
+    attempt: reportingAttempt,
     error: z.string().min(1).max(2000),
     output: z.string().max(8000).optional(),
     /** false: running it again cannot help (bad payload, unsupported) — fail at once. */

@@ -58,3 +58,22 @@ export const removeHostSchema = z.object({
 export const hostIdSchema = z.object({ hostId: z.string().min(1).max(64) });
 export const jobIdSchema = z.object({ jobId: z.string().min(1).max(64) });
 export const hostStatusSchema = z.object({ hostId: z.string().min(1).max(64), status: z.enum(["ACTIVE", "DRAINING", "DISABLED"]) });
+
+/** A reserved hostname label ("paypal") or suffix ("cellblock.example"), as staff type it. */
+export const reservedNameSchema = z
+  .object({
+    kind: z.enum(["LABEL", "SUFFIX"], { error: "Choose label or suffix." }),
+    value: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1, "Enter a name.")
+      .max(253, "At most 253 characters.")
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, "Letters, digits, hyphens and dots only."),
+    reason: z.string().trim().max(200, "At most 200 characters.").default(""),
+  })
+  .refine((v) => v.kind === "SUFFIX" || !v.value.includes("."), {
+    path: ["value"],
+    message: "A label has no dots; use a suffix for a name with dots.",
+  });
+export const reservedNameIdSchema = z.object({ id: z.string().min(1).max(64) });

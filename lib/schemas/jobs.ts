@@ -67,6 +67,8 @@ export const jailTemplate = z.object({
     .nullable(),
 });
 
+export type JailTemplate = z.infer<typeof jailTemplate>;
+
 export const jailNetwork = z.object({
   privateIp: ipv4,
   privatePrefix: z.number().int().min(8).max(30),

@@ -3,6 +3,7 @@
 // job arrives.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { idnRefusal } from "./hostname-policy";
 
 /** An RFC 1123 fully-qualified hostname, lower-cased: `www.example.com`. */
 export const fqdn = z
@@ -14,7 +15,11 @@ export const fqdn = z
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
     "Use a fully-qualified name such as www.example.com: letters, digits and hyphens, separated by dots.",
   )
-  .refine((v) => !/^\d+(\.\d+)*$/.test(v), "A hostname cannot be only digits.");
+  .refine((v) => !/^\d+(\.\d+)*$/.test(v), "A hostname cannot be only digits.")
+  .superRefine((v, ctx) => {
+    const why = idnRefusal(v);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
 
 /** Dotted-quad IPv4 only (no octal, hex or short forms, which some tools read differently). */
 export function isIpv4(v: string): boolean {

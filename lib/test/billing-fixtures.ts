@@ -1,8 +1,9 @@
-// Test fixtures for billing: a plan with small, round limits and raw usage samples written the
-// way the agent's ingestion writes them (primary key (jailId, sampledAt), resends skipped).
+// Test fixtures for billing: a plan with small, round limits and raw usage samples stored
+// through the agent's ingestion (primary key (jailId, sampledAt), resends skipped).
 import { afterAll, beforeAll } from "vitest";
 import { db } from "@/lib/db";
 import { uid } from "@/lib/test/factories";
+import { ingestUsage } from "@/lib/domain/usage/ingest-usage";
 
 export const GB = 2 ** 30;
 
@@ -24,9 +25,13 @@ export async function createBillingPlan(
   });
 }
 
-/** Samples every `stepMinutes` in [from, to], with the figures `at(t)` returns. */
+/**
+ * Samples every `stepMinutes` in [from, to], with the figures `at(t)` returns, stored through
+ * ingestUsage — the agent API's own path — so a resend in a test meets the real duplicate rule.
+ * Returns how many were accepted (new).
+ */
 export async function writeSamples(
-  jail: { id: string; hostId: string },
+  jail: { id: string; hostId: string; name: string },
   from: Date,
   to: Date,
   stepMinutes: number,
@@ -34,23 +39,23 @@ export async function writeSamples(
     t: Date,
   ) => Partial<{ diskBytes: number; memoryBytes: number; cpuPercent: number; processes: number; netRxBytes: number; netTxBytes: number }>,
 ): Promise<number> {
-  const rows = [];
+  const samples = [];
   for (let t = from.getTime(); t <= to.getTime(); t += stepMinutes * 60_000) {
     const v = at(new Date(t));
-    rows.push({
-      jailId: jail.id,
-      hostId: jail.hostId,
-      sampledAt: new Date(t),
-      diskBytes: BigInt(Math.round(v.diskBytes ?? 0)),
-      memoryBytes: BigInt(Math.round(v.memoryBytes ?? 0)),
+    samples.push({
+      jail: jail.name,
+      sampledAt: new Date(t).toISOString(),
+      diskBytes: Math.round(v.diskBytes ?? 0),
+      memoryBytes: Math.round(v.memoryBytes ?? 0),
       cpuPercent: v.cpuPercent ?? 0,
       processes: v.processes ?? 1,
-      netRxBytes: BigInt(Math.round(v.netRxBytes ?? 0)),
-      netTxBytes: BigInt(Math.round(v.netTxBytes ?? 0)),
+      netRxBytes: Math.round(v.netRxBytes ?? 0),
+      netTxBytes: Math.round(v.netTxBytes ?? 0),
     });
   }
-  const r = await db.usageSample.createMany({ data: rows, skipDuplicates: true });
-  return r.count;
+  const { accepted, rejected } = await ingestUsage(jail.hostId, { samples });
+  if (rejected) throw new Error(`writeSamples: ${rejected} samples refused (wrong host for ${jail.name}?)`);
+  return accepted;
 }
 
 export const hoursBefore = (d: Date, h: number) => new Date(d.getTime() - h * 3_600_000);

@@ -85,6 +85,23 @@ export async function createOsTemplate() {
 }
 
 let hostCounter = 0;
+
+/**
+ * A number no other host made by this test run has: a sequence in the test database, shared by
+ * every worker and every file. (Derived from the process id and a per-file counter, two files run
+ * by one worker got the same public /28; public addresses are unique across hosts, so the second
+ * host silently got none and its first jail failed with "no free public address".)
+ */
+async function nextHostNumber(): Promise<number> {
+  try {
+    await db.$executeRawUnsafe(`CREATE SEQUENCE IF NOT EXISTS "cellblock_test_host_number"`);
+  } catch {
+    // a concurrent worker created it first
+  }
+  const [row] = await db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT nextval('"cellblock_test_host_number"') AS n`);
+  return Number(row!.n);
+}
+
 /**
  * An ACTIVE host with a fresh heartbeat and populated pools. Each call gets its own private
  * /24 and public /28 so concurrent tests never compete for addresses.
@@ -103,7 +120,8 @@ export async function createHost(
   } = {},
 ) {
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
-  const n = (process.pid % 200) * 50 + (hostCounter++ % 50);
+  const n = (await nextHostNumber()) % 245_760;
+  hostCounter++;
   const tag = uid();
   const privateNetblock = `10.${100 + (Math.floor(n / 256) % 100)}.${n % 256}.0/24`;
   const publicPoolCidr =

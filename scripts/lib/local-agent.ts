@@ -2,11 +2,25 @@
 // lxc driver, enrolled through the real enrolment endpoint and served by a real agent process.
 // When this machine cannot run containers (no lxc tools, not root), the host is marked
 // DISABLED with the reason, which the admin console shows.
+//
+// Its addresses are chosen so that everything stays on this machine (DESIGN.md, "Network rule"):
+//   - public pool 127.77.0.0/28, a loopback range: the agent DNATs each address to its jail
+//     (nftables, with route_localnet on the jails' bridge), so `ssh root@127.77.0.2`, the command
+//     the jail page shows, works when typed on this machine and reaches nothing beyond it;
+//   - IPv6 prefix fd0c:b10c:ce11::/64, a ULA on the jails' bridge: the host holds ::1, each jail
+//     one address, reachable from this machine only (nothing routes it elsewhere).
+// Test runs pass their own (127.77.<n>.0/28, fd0c:b10c:ce11:<n>::/64), so a test run beside
+// `npm start` never hands out an address the other uses.
 import fs from "node:fs";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { run, startService } from "./run";
+
+/** The default install's public pool: loopback addresses the agent NATs to the jails (see the header). */
+export const LOCAL_PUBLIC_POOL = "127.77.0.0/28";
+/** The default install's IPv6 prefix: a ULA (RFC 4193) on the jails' bridge. */
+export const LOCAL_IPV6_PREFIX = "fd0c:b10c:ce11::/64";
 
 export type LocalAgent = { child: ChildProcess | null; hostId: string; unavailable: string | null; configFile: string };
 
@@ -20,6 +34,8 @@ export function localHostUnavailableReason(): string | null {
   }
   if (!fs.existsSync("/usr/share/lxc/templates/lxc-busybox") || !fs.existsSync("/bin/busybox"))
     problems.push("busybox-static is not installed");
+  // Every jail's disk is an xfs image (host-agent/drivers/lxc/disk-image.ts).
+  if (!["/usr/sbin/mkfs.xfs", "/sbin/mkfs.xfs"].some((f) => fs.existsSync(f))) problems.push("xfsprogs is not installed");
   return problems.length ? `The local host cannot run jails: ${problems.join("; ")}.` : null;
 }
 
@@ -30,14 +46,18 @@ export async function startLocalAgent(opts: {
   name?: string;
   privateNetblock?: string;
   publicPoolCidr?: string;
+  ipv6Prefix?: string | null;
   bridge?: string | null;
+  /** Where the agent caches built templates (default: the machine-wide /var/cache/cellblock/templates). */
+  templateCache?: string;
   env?: Record<string, string>;
   logFile?: NodeJS.WritableStream;
   silent?: boolean;
 }): Promise<LocalAgent> {
   const name = opts.name ?? "local";
   const privateNetblock = opts.privateNetblock ?? "10.77.0.0/24";
-  const publicPoolCidr = opts.publicPoolCidr ?? "198.51.100.0/28";
+  const publicPoolCidr = opts.publicPoolCidr ?? LOCAL_PUBLIC_POOL;
+  const ipv6Prefix = opts.ipv6Prefix === undefined ? LOCAL_IPV6_PREFIX : opts.ipv6Prefix;
   const { createPrismaClient } = await import("@/lib/db-client");
   const { populatePools } = await import("@/lib/domain/ipam/populate-pools");
   const { hashSecret, newSecret } = await import("@/lib/domain/hosts/agent-secrets");
@@ -61,8 +81,10 @@ export async function startLocalAgent(opts: {
         },
         update: unavailable ? { status: "DISABLED", unavailableReason: unavailable } : {},
       });
-      // The host's own pools (re-running adds only what is missing).
-      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr });
+      // The host's own pools: its private netblock, the loopback public range and the IPv6
+      // prefix. Re-running adds only what is missing, so a local host made before it had an
+      // IPv6 prefix gets one (its jails gain IPv6 when reinstalled).
+      await populatePools(tx, { hostId: host.id, privateNetblock: host.privateNetblock, publicPoolCidr, ipv6Prefix });
       return host;
     });
     if (unavailable) return { child: null, hostId: host.id, unavailable, configFile };
@@ -95,6 +117,7 @@ export async function startLocalAgent(opts: {
           "--driver",
           "lxc",
           ...(opts.bridge === null ? [] : ["--bridge", opts.bridge ?? "cbbr0"]),
+          ...(opts.templateCache ? ["--template-cache", opts.templateCache] : []),
         ],
         { quiet: true },
       );

@@ -22,7 +22,14 @@ export function startService(
   args: string[],
   opts: SpawnOptions & { logFile?: NodeJS.WritableStream; silent?: boolean } = {},
 ): ChildProcess {
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], detached: true, ...opts });
+  // stdin is a pipe only the launcher holds: if the launcher dies (even by SIGKILL), the child
+  // sees it close and exits (lib/process/supervised.ts).
+  const child = spawn(cmd, args, {
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+    ...opts,
+    env: { ...(opts.env ?? process.env), CELLBLOCK_SUPERVISED: "1" },
+  });
   const relay = (stream: NodeJS.ReadableStream | null) => {
     let buf = "";
     stream?.on("data", (d: Buffer) => {

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Invoices" };
 
 export default async function CustomerInvoicesPage() {
   const user = await requireCustomerPage();
-  const { invoices, openCases, balanceCents } = await getCustomerBilling({ actor: user.actor });
+  const { invoices, openCases, balanceCents, creditCents } = await getCustomerBilling({ actor: user.actor });
   const nextDue = invoices
     .filter((i) => i.status === "ISSUED")
     .map((i) => i.dueAt)
@@ -23,11 +23,16 @@ export default async function CustomerInvoicesPage() {
   return (
     <>
       <PageHeader title="Invoices" description="Your monthly invoices, what is due, and any jail over its plan's limits." />
-      <div className="mb-6 grid gap-4 sm:grid-cols-2">
+      <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <Stat
           label="Balance due"
           value={<span data-testid="balance-due">{formatMoney(balanceCents)}</span>}
           hint={nextDue ? `Next due ${formatDate(nextDue)}` : "Nothing is due."}
+        />
+        <Stat
+          label="Credit"
+          value={<span data-testid="credit">{formatMoney(creditCents)}</span>}
+          hint={creditCents > 0 ? "Applied to your next invoice." : "No credit on the account."}
         />
         <Stat label="Open overage cases" value={openCases.length} />
       </div>

@@ -8,9 +8,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireBillingPage } from "@/lib/auth/session";
-import { formatPeriod, monthStart, parsePeriod } from "@/lib/calendar";
+import { formatPeriod, monthStart, nextMonthStart, parsePeriod } from "@/lib/calendar";
 import { INVOICES_PAGE_SIZE, listInvoices } from "@/lib/domain/billing/list-invoices";
-import { formatMoney } from "@/lib/format";
+import { formatDateTime, formatMoney } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
 import { periodSchema } from "@/lib/schemas/billing";
 import { buttonClass } from "@/components/ui/button-styles";
@@ -49,7 +49,10 @@ export default async function InvoicesPage({
       />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
         <Card>
-          <CardHeader title="Invoice run" description="Makes or completes the month's DRAFT invoices. Issued invoices never change." />
+          <CardHeader
+            title="Invoice run"
+            description={`Makes or completes the month's DRAFT invoices. Issued invoices never change. Only a month that has ended can be run: until its last second a jail can still be ordered, cancelled or change plan in it, so ${thisMonth} can be run from ${formatDateTime(nextMonthStart(now))} on.`}
+          />
           <CardBody>
             <ActionForm action={runInvoiceRunAction} aria-label="Invoice run" className="flex flex-wrap items-end gap-3 space-y-0">
               <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />

@@ -80,6 +80,14 @@ export function renderContainerConfig(
           `lxc.net.0.veth.pair = ${vethName(name)}`,
           `lxc.net.0.ipv4.address = ${spec.network.privateIp}/${spec.network.privatePrefix}`,
           `lxc.net.0.ipv4.gateway = ${spec.network.privateGateway}`,
+          // The jail's global IPv6 address on its veth; the host, which holds the prefix's
+          // ::1 on the bridge, routes it.
+          ...(spec.network.ipv6 && spec.network.ipv6PrefixLength && spec.network.ipv6Gateway
+            ? [
+                `lxc.net.0.ipv6.address = ${spec.network.ipv6}/${spec.network.ipv6PrefixLength}`,
+                `lxc.net.0.ipv6.gateway = ${spec.network.ipv6Gateway}`,
+              ]
+            : []),
         ]
       : ["lxc.net.0.type = empty"]
     : keep("lxc.net.");
@@ -93,4 +101,28 @@ export function renderContainerConfig(
     "lxc.cap.drop = sys_admin",
   ].filter(Boolean);
   return `${baseConfig(text).trimEnd()}\n\n${lines.join("\n")}\n`;
+}
+
+/**
+ * The config of a jail whose root is a real OS (a Debian template), written by the driver
+ * rather than by an LXC template script: LXC's common settings (device allow-list, dropped
+ * capabilities, the seccomp deny-list), the root on the jail's mounted disk image, and what
+ * systemd as pid 1 needs in a container without CAP_SYS_ADMIN (which the managed block drops for
+ * hostname lockdown): /run, /run/lock and /dev/shm already mounted, since it cannot mount them
+ * itself, and the signals it answers for a clean halt (SIGRTMIN+3) and reboot (SIGINT).
+ */
+export function realOsBaseConfig(opts: { rootfs: string; template: string }): string {
+  return [
+    `# Cellblock jail from the template ${opts.template} (lxc.container.conf(5)).`,
+    "lxc.include = /usr/share/lxc/config/common.conf",
+    "lxc.arch = linux64",
+    `lxc.rootfs.path = dir:${opts.rootfs}`,
+    "lxc.autodev = 1",
+    "lxc.signal.halt = SIGRTMIN+3",
+    "lxc.signal.reboot = SIGINT",
+    "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755,size=64m,create=dir 0 0",
+    "lxc.mount.entry = tmpfs run/lock tmpfs rw,nosuid,nodev,noexec,size=5m,create=dir 0 0",
+    "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,size=64m,create=dir 0 0",
+    "",
+  ].join("\n");
 }

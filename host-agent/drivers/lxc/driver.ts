@@ -1,40 +1,84 @@
 // The Linux driver: real containers through the LXC tools, so the whole product runs for real
-// on a Linux box (development, CI, the end-to-end suite). Same contract as the FreeBSD driver:
-// pid, mount, uts, ipc and net namespaces for isolation, cgroup v1 limits and usage.
-//
-// Where it differs from a jail, it says so (capabilities): the `dir` rootfs has no disk quota
-// (disk is measured and billed as overage instead), a host without a bridge gives its jails no
-// network, there is no NAT of public addresses and no snapshots.
+// on a Linux box (development, CI, the end-to-end suite) and a provider can sell on Linux hosts.
+// Same contract as the FreeBSD driver:
+//   - a template's root is a real OS (Debian built once per host by mmdebstrap, templates.ts)
+//     unpacked per jail, or busybox from `lxc-create -t busybox` for fast tests;
+//   - each jail's root is its own xfs disk image sized at the plan's quota (disk-image.ts):
+//     a hard limit, grown online on an upgrade;
+//   - pid, mount, uts, ipc and net namespaces, cgroup v1 limits and usage, hostname lockdown;
+//   - a veth on the host's bridge with the private IPv4 and the global IPv6 address, and the
+//     public IPv4 NAT'd by nftables (nat.ts);
+//   - what a reboot forgets (mounts, bridge, NAT) is recorded per jail (state.ts) and put back by
+//     start() and recover().
+// No snapshots. What this host cannot do is said in its capabilities.
 //
 // Every argument is parsed with the shared zod schemas before it reaches argv or a file; every
 // file goes through the injected DriverFs (config-file.ts renders the container config,
-// host-files.ts reads cgroup and /proc files).
+// host-files.ts reads cgroup, /proc and mount files).
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { authorizedKey, jailLimits, jailSpec, jobPayloads, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
+import { formatBytes, formatMb } from "@/lib/format";
+import {
+  authorizedKey,
+  jailLimits,
+  jailSpec,
+  jailTemplate,
+  jobPayloads,
+  type JailLimits,
+  type JailSpec,
+  type JailTemplate,
+} from "@/lib/schemas/jobs";
 import { jailName } from "@/lib/schemas/net";
+import { BYTES_PER_MIB } from "@/lib/units";
 import type { Runner } from "../../exec";
 import { faultPause } from "../../faults";
 import {
+  NO_JOB,
   NotFoundError,
   PreconditionError,
   ProcessNotFoundError,
   UnsupportedError,
+  type CreateOptions,
   type CreateResult,
   type DesiredJail,
   type Driver,
   type Fingerprint,
   type JailInfo,
   type JailUsage,
+  type JobContext,
   type ProcessInfo,
   type RecoveryReport,
+  type TemplateBuildResult,
 } from "../driver";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
-import { cgroupLimits, managedHostname, managedNetwork, renderContainerConfig } from "./config-file";
+import { cgroupLimits, managedHostname, managedNetwork, realOsBaseConfig, renderContainerConfig } from "./config-file";
+import {
+  MIN_DISK_QUOTA_MB,
+  assertQuotaSupported,
+  diskFigures,
+  ensureMounted,
+  fitToQuota,
+  imagePath,
+  makeImage,
+  rootfsPath,
+  shrinkImage,
+  unmountIfMounted,
+} from "./disk-image";
 import { parseCgroupProcs, parseProcStat, readCgroupFile } from "./host-files";
 import { measureUsage } from "./measure";
-import { ensureBridge, hostKeyFingerprint, seedRootfs, type LxcHost } from "./provision";
+import { applyJailNat, ensureNatBase, removeJailNat } from "./nat";
+import {
+  ensureBridge,
+  hostKeyFingerprint,
+  presentedHostKeyFingerprint,
+  seedRootfs,
+  sshdListening,
+  withRootPassword,
+  type LxcHost,
+} from "./provision";
+import { readJailState, writeJailState, type JailState } from "./state";
+import { ensureTemplateArchive, mmdebstrapRecipe, unpackTemplate } from "./templates";
 
 export type LxcConfig = {
   runner: Runner;
@@ -43,15 +87,22 @@ export type LxcConfig = {
   lxcPath?: string;
   /** Bridge for the jails' veth interfaces; null → jails get no network. */
   bridge?: string | null;
+  /** Where built templates are cached (one tarball per template version). */
+  templateCache?: string;
   cgroupRoot?: string;
   /** Whether the agent runs as root (LXC needs it); tests inject it. */
   isRoot?: () => boolean;
   /** The clock (shadow's "last changed" day, CPU percentages); tests inject it. */
   now?: () => number;
+  /** How long start waits for a real OS's sshd to listen before it reports the jail running anyway. */
+  sshdWaitMs?: number;
+  /** Waits between polls; tests inject one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
 };
 
 /** The kernel's limit on a UTS nodename (__NEW_UTS_LEN, include/uapi/linux/utsname.h). */
 export const LXC_MAX_HOSTNAME_LENGTH = 64;
+export const DEFAULT_TEMPLATE_CACHE = "/var/cache/cellblock/templates";
 /** USER_HZ: the unit of /proc/<pid>/stat times (proc(5)). */
 const USER_HZ = 100;
 const passwordHash = jobPayloads.SET_PASSWORD.shape.passwordHash;
@@ -66,10 +117,15 @@ export class LxcDriver implements Driver {
   private readonly fs: DriverFs;
   private readonly lxcPath: string;
   private readonly bridge: string | null;
+  private readonly templateCache: string;
   private readonly cgroupRoot: string;
   private readonly isRoot: () => boolean;
   private readonly now: () => number;
+  private readonly sshdWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly host: LxcHost;
+  /** Whether nft(8) is installed, asked once. */
+  private nft: Promise<boolean> | null = null;
   /** Last CPU reading per pid, to turn cumulative ticks into a percentage between calls. */
   private cpuSeen = new Map<number, { ticks: number; at: number }>();
 
@@ -78,27 +134,52 @@ export class LxcDriver implements Driver {
     this.fs = config.fs;
     this.lxcPath = config.lxcPath ?? "/var/lib/lxc";
     this.bridge = config.bridge ?? null;
+    this.templateCache = config.templateCache ?? DEFAULT_TEMPLATE_CACHE;
     this.cgroupRoot = config.cgroupRoot ?? "/sys/fs/cgroup";
     this.isRoot = config.isRoot ?? (() => process.getuid?.() === 0);
     this.now = config.now ?? Date.now;
+    this.sshdWaitMs = config.sshdWaitMs ?? 90_000;
+    this.sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.host = { run: this.run, fs: this.fs, lxcPath: this.lxcPath };
   }
 
-  /** Checks the LXC tools (`lxc-create --version`), root, the busybox template and the cgroup memory controller. */
+  /**
+   * Checks the LXC tools (`lxc-create --version`), root, the busybox template, the cgroup memory
+   * controller and xfsprogs (every jail's disk is an xfs image); reports whether nftables
+   * (public addresses) and mmdebstrap (real-OS templates) are there, and the host's forwarding.
+   */
   async fingerprint(): Promise<Fingerprint> {
-    const facts: Fingerprint["facts"] = { kernel: os.release(), lxcPath: this.lxcPath, bridge: this.bridge };
+    const facts: Fingerprint["facts"] = {
+      kernel: os.release(),
+      lxcPath: this.lxcPath,
+      bridge: this.bridge,
+      templateCache: this.templateCache,
+    };
     const problems: string[] = [];
-    try {
-      facts.lxcVersion = (await this.run(["lxc-create", "--version"], { timeoutMs: 10_000 })).stdout.trim();
-    } catch {
-      problems.push("the LXC tools are not installed (apt-get install lxc)");
-    }
+    const version = async (argv: string[]) => {
+      try {
+        const r = await this.run(argv, { timeoutMs: 10_000 });
+        return (r.stdout || r.stderr).trim().split("\n")[0] ?? "";
+      } catch {
+        return null;
+      }
+    };
+    facts.lxcVersion = await version(["lxc-create", "--version"]);
+    if (facts.lxcVersion === null) problems.push("the LXC tools are not installed (apt-get install lxc)");
     if (!this.isRoot()) problems.push("the agent does not run as root, which LXC needs here");
     if (!(await this.fs.exists("/usr/share/lxc/templates/lxc-busybox")) || !(await this.fs.exists("/bin/busybox"))) {
       problems.push("the busybox template is missing (apt-get install busybox-static)");
     }
     if (!(await this.fs.exists(path.join(this.cgroupRoot, "memory")))) problems.push("the cgroup memory controller is not mounted");
-    facts.diskQuota = "not enforced (dir backend): measured and billed as overage";
+    facts.xfsprogs = await version(["mkfs.xfs", "-V"]);
+    if (facts.xfsprogs === null) problems.push("xfsprogs is not installed, which every jail's disk image needs (apt-get install xfsprogs)");
+    facts.nftables = await version(["nft", "--version"]);
+    facts.mmdebstrap = await version(["mmdebstrap", "--version"]);
+    const sysctl = async (p: string) => (await readFileIfExists(this.fs, `/proc/sys/${p}`))?.trim() ?? null;
+    facts.ipv4Forwarding = (await sysctl("net/ipv4/ip_forward")) === "1";
+    facts.ipv6Forwarding = (await sysctl("net/ipv6/conf/all/forwarding")) === "1";
+    facts.diskQuota = `xfs image per jail, loop-mounted, sized at the plan's quota (minimum ${MIN_DISK_QUOTA_MB} MB)`;
+    if (facts.mmdebstrap === null) facts.templates = "busybox only: real-OS templates need mmdebstrap (apt-get install mmdebstrap)";
     return {
       driver: "lxc",
       ready: problems.length === 0,
@@ -106,13 +187,15 @@ export class LxcDriver implements Driver {
       facts,
       capabilities: {
         snapshots: false,
-        diskQuota: false,
+        diskQuota: true,
         memoryLimit: true,
         processLimit: true,
         cpuLimit: true,
         network: this.bridge !== null,
-        publicIpv4: false,
-        ipv6: false,
+        // From outside the host also needs net.ipv4.ip_forward=1 (facts.ipv4Forwarding); this
+        // host itself reaches the public address either way (the nat table's output chain).
+        publicIpv4: this.bridge !== null && facts.nftables !== null,
+        ipv6: this.bridge !== null,
         hostnameLockdown: true,
         rootPassword: true,
         sshKeys: true,
@@ -128,58 +211,108 @@ export class LxcDriver implements Driver {
     };
   }
 
-  async create(specIn: JailSpec, opts: { sshKeys: string[]; start: boolean }): Promise<CreateResult> {
+  /** See templates.ts: the template's tarball in this host's cache, built with mmdebstrap when missing. */
+  async buildTemplate(templateIn: JailTemplate, job: JobContext = NO_JOB): Promise<TemplateBuildResult> {
+    const template = jailTemplate.parse(templateIn);
+    if (!mmdebstrapRecipe(template)) return { bytes: 0, cached: true }; // an LXC template script: nothing to build
+    const { bytes, cached } = await ensureTemplateArchive(this.host, { cacheDir: this.templateCache, template, job });
+    return { bytes, cached };
+  }
+
+  async create(specIn: JailSpec, opts: CreateOptions): Promise<CreateResult> {
     const spec = jailSpec.parse(specIn);
     const keys = keyList.parse(opts.sshKeys);
+    const hash = opts.rootPasswordHash ? passwordHash.parse(opts.rootPasswordHash) : null;
+    const job = opts.job ?? NO_JOB;
     if (spec.hostname.length > LXC_MAX_HOSTNAME_LENGTH) {
       throw new UnsupportedError("lxc", `hostnames longer than ${LXC_MAX_HOSTNAME_LENGTH} characters (the kernel's limit)`);
     }
+    assertQuotaSupported(spec.limits.diskQuotaMb);
+    const recipe = mmdebstrapRecipe(spec.template);
+    const state = this.stateOf(spec, Boolean(recipe));
     let existing = await this.inspect(spec.name);
-    if (existing && !(await this.fs.exists(this.createdMarker(spec.name)))) {
-      // A container without our marker is the remains of an attempt killed inside lxc-create:
-      // it never ran and holds no customer data, so it is made again rather than adopted.
-      await this.run(["lxc-destroy", "-n", spec.name, "-f"], { timeoutMs: 120_000 });
+    if (!(await this.fs.exists(this.createdMarker(spec.name))) && (existing || (await this.fs.exists(this.dir(spec.name))))) {
+      // A container without our marker is the remains of an attempt killed half-way (inside
+      // lxc-create, the unpack, the seeding): it never ran and holds no customer data, so it is
+      // made again rather than adopted.
+      await this.discard(spec.name);
       existing = null;
     }
     if (!existing) {
-      // The container starts with no network; the managed block below sets the real one.
-      const bootstrap = path.join(this.lxcPath, `.cellblock-bootstrap-${spec.name}.conf`);
-      await this.fs.mkdir(this.lxcPath, { recursive: true, mode: 0o755 });
-      await this.fs.writeFile(bootstrap, "lxc.net.0.type = empty\n", { mode: 0o600 });
-      try {
-        await this.run(["lxc-create", "-n", spec.name, "-t", templateFor(spec), "-f", bootstrap], { timeoutMs: 180_000 });
-      } finally {
-        await this.fs.rm(bootstrap, { force: true });
+      // A host whose cache lost the template (or that never got the build job) builds it now.
+      const archive = recipe
+        ? (await ensureTemplateArchive(this.host, { cacheDir: this.templateCache, template: spec.template, job })).archive
+        : null;
+      await this.fs.mkdir(this.dir(spec.name), { recursive: true, mode: 0o700 });
+      job.progress({ percent: 40, message: `Making the jail's ${spec.limits.diskQuotaMb} MB disk` });
+      await makeImage(this.host, { image: this.image(spec.name), dir: this.rootfs(spec.name), quotaMb: spec.limits.diskQuotaMb });
+      if (archive) {
+        await unpackTemplate(this.host, { archive, rootfs: this.rootfs(spec.name), job });
+        await this.fs.writeFile(
+          this.configPath(spec.name),
+          realOsBaseConfig({ rootfs: this.rootfs(spec.name), template: `${spec.template.slug} v${spec.template.version}` }),
+        );
+      } else {
+        // The template script installs into the mounted image (lxc-create keeps an existing rootfs
+        // directory); the container starts with no network, the managed block sets the real one.
+        const bootstrap = path.join(this.lxcPath, `.cellblock-bootstrap-${spec.name}.conf`);
+        await this.fs.writeFile(bootstrap, "lxc.net.0.type = empty\n", { mode: 0o600 });
+        try {
+          await this.run(["lxc-create", "-n", spec.name, "-t", templateFor(spec), "-f", bootstrap], { timeoutMs: 180_000 });
+        } finally {
+          await this.fs.rm(bootstrap, { force: true });
+        }
       }
+      job.progress({ percent: 75, message: "Writing the jail's hostname, keys and root password" });
       // The rootfs is brand new and nothing inside has run yet, so writing into it from the
       // host cannot be redirected by a tenant's symlink.
-      await seedRootfs(this.host, spec, keys);
+      await seedRootfs(this.host, spec, { keys, realOs: Boolean(recipe), passwordHash: hash, now: this.now() });
+      await writeJailState(this.fs, this.lxcPath, spec.name, state);
       await this.fs.writeFile(this.createdMarker(spec.name), new Date(this.now()).toISOString() + "\n");
       await faultPause("after-create");
     }
-    if (this.bridge) await ensureBridge(this.host, this.bridge, spec.network.privateGateway, spec.network.privatePrefix);
+    // Adopted or new: the spec is the truth for addresses (the record is rewritten) and limits.
+    await writeJailState(this.fs, this.lxcPath, spec.name, state);
+    await ensureMounted(this.host, this.image(spec.name), this.rootfs(spec.name));
+    await this.applyNetwork(state);
     await this.writeManagedConfig(spec.name, spec, spec.limits);
     let info = await this.mustInspect(spec.name);
-    if (opts.start && !info.running) info = await this.start(spec.name);
+    if (opts.start && !info.running) info = await this.start(spec.name, job);
+    const fingerprint = recipe
+      ? info.running
+        ? await this.presentedFingerprint(spec.name, job)
+        : null // a real OS makes its host keys at its first boot
+      : await hostKeyFingerprint(this.host, spec.name);
     return {
       jid: null,
       initPid: info.initPid ?? null,
       running: info.running,
-      sshHostKeyFingerprint: await hostKeyFingerprint(this.host, spec.name),
+      sshHostKeyFingerprint: fingerprint,
       adopted: Boolean(existing),
+      rootPasswordSet: hash !== null,
     };
   }
 
-  async start(rawName: string): Promise<JailInfo> {
+  async start(rawName: string, job: JobContext = NO_JOB): Promise<JailInfo> {
     const name = jailName.parse(rawName);
     const info = await this.mustInspect(name);
+    const state = await readJailState(this.fs, this.lxcPath, name);
+    // After a reboot the image is not mounted and lxc-start would boot an empty directory.
+    if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(name));
     if (info.running) return info;
-    // After a host reboot the bridge the agent made is gone, and lxc-start would fail on the veth.
-    const net = managedNetwork(await this.fs.readFile(this.configPath(name)));
-    if (this.bridge && net?.link === this.bridge) await ensureBridge(this.host, this.bridge, net.gateway, net.prefix);
+    // After a reboot the bridge and the NAT rules the agent made are gone, and lxc-start would
+    // fail on the veth.
+    if (state) await this.applyNetwork(state);
+    else {
+      const net = managedNetwork(await this.fs.readFile(this.configPath(name)));
+      if (this.bridge && net?.link === this.bridge) await ensureBridge(this.host, this.bridge, net.gateway, net.prefix);
+    }
     await this.run(["lxc-start", "-n", name, "-d"], { timeoutMs: 60_000 });
     await this.run(["lxc-wait", "-n", name, "-s", "RUNNING", "-t", "30"], { timeoutMs: 40_000 });
-    return this.mustInspect(name);
+    const started = await this.mustInspect(name);
+    // "Running" is what the customer reads as "I can log in now": for a real OS, wait for sshd.
+    if (state?.realOs && started.initPid) await this.waitForSshd(started.initPid, job);
+    return started;
   }
 
   async stop(rawName: string): Promise<JailInfo> {
@@ -195,10 +328,17 @@ export class LxcDriver implements Driver {
     return this.start(name);
   }
 
+  /** Stops the jail, removes its NAT rules, unmounts and deletes its disk image and container. */
   async destroy(rawName: string): Promise<void> {
     const name = jailName.parse(rawName);
-    if (!(await this.inspect(name))) return;
-    await this.run(["lxc-destroy", "-n", name, "-f"], { timeoutMs: 120_000 });
+    const info = await this.inspect(name);
+    if (!info && !(await this.fs.exists(this.dir(name)))) return;
+    const state = await readJailState(this.fs, this.lxcPath, name);
+    if (info?.running) await this.run(["lxc-stop", "-n", name, "-k"], { timeoutMs: 40_000 });
+    if (state?.network.publicIp && state.network.bridge && (await this.hasNft())) {
+      await removeJailNat(this.host, { publicIp: state.network.publicIp, privateIp: state.network.privateIp });
+    }
+    await this.discard(name);
   }
 
   /** `lxc-info -n <name> -s -p` (lxc-info(1)): `State: RUNNING` / `PID: 1234` lines. A container has no jid; PID is its init's. */
@@ -230,14 +370,48 @@ export class LxcDriver implements Driver {
       }));
   }
 
+  /**
+   * Replaces the jail's limits. The disk image follows the quota: grown online on an upgrade;
+   * on a downgrade refused (PreconditionError, with the figures) when the jail uses more than
+   * the new quota, otherwise copied into a smaller image while the jail is stopped for a moment
+   * (xfs cannot shrink). Then the cgroup limits, in the config and, when running, live.
+   */
   async setLimits(rawName: string, limitsIn: JailLimits): Promise<void> {
     const name = jailName.parse(rawName);
     const limits = jailLimits.parse(limitsIn);
-    const info = await this.mustInspect(name);
+    let info = await this.mustInspect(name);
+    const state = await readJailState(this.fs, this.lxcPath, name);
+    if (state?.image) {
+      await this.resizeDisk(name, state.image.path, limits.diskQuotaMb, info.running);
+      info = await this.mustInspect(name);
+    }
     await this.writeManagedConfig(name, null, limits);
     if (!info.running) return; // applied from the config at the next start
     for (const [key, value] of cgroupLimits(limits)) {
       await this.run(["lxc-cgroup", "-n", name, key, value], { timeoutMs: 15_000 });
+    }
+  }
+
+  private async resizeDisk(name: string, image: string, quotaMb: number, running: boolean) {
+    assertQuotaSupported(quotaMb);
+    const dir = this.rootfs(name);
+    await ensureMounted(this.host, image, dir);
+    const fig = (await diskFigures(this.host, [dir])).get(dir);
+    if (!fig) throw new Error(`nothing is mounted at ${dir}`);
+    const quota = quotaMb * BYTES_PER_MIB;
+    if (fig.sizeBytes < quota - BYTES_PER_MIB) return fitToQuota(this.host, { image, dir, quotaMb, current: fig });
+    // fitToQuota leaves the file system within a few blocks of the quota: that is "this size".
+    if (fig.sizeBytes <= quota + 8 * BYTES_PER_MIB) return;
+    if (fig.usedBytes > quota) {
+      throw new PreconditionError(
+        `The jail uses ${formatBytes(fig.usedBytes)}; the new plan allows ${formatMb(quotaMb)}. Delete files first.`,
+      );
+    }
+    if (running) await this.stop(name);
+    try {
+      await shrinkImage(this.host, { image, dir, quotaMb });
+    } finally {
+      if (running) await this.start(name);
     }
   }
 
@@ -246,13 +420,9 @@ export class LxcDriver implements Driver {
     const hash = passwordHash.parse(rawHash);
     await this.requireRunning(name, "set the root password");
     const current = (await this.run(["lxc-attach", "-n", name, "--", "/bin/cat", "/etc/shadow"], { timeoutMs: 15_000 })).stdout;
-    // shadow(5): the date of the last change, in days since 1970-01-01.
-    const days = Math.floor(this.now() / 86_400_000);
-    const rootLine = `root:${hash}:${days}:0:99999:7:::`;
-    const others = current.split("\n").filter((l) => l.trim() && !l.startsWith("root:"));
     // The hash travels on stdin, never on a command line.
     await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/etc/shadow", "status=none"], {
-      input: [rootLine, ...others].join("\n") + "\n",
+      input: withRootPassword(current, hash, this.now()),
       timeoutMs: 15_000,
     });
     await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/etc/shadow"], { timeoutMs: 15_000 });
@@ -272,20 +442,31 @@ export class LxcDriver implements Driver {
     await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/root/.ssh/authorized_keys"], { timeoutMs: 15_000 });
   }
 
-  /** See measure.ts: du, cgroup v1 files and the veth's statistics, with their epochs. */
+  /** See measure.ts: the image's file system, cgroup v1 files and the veth's statistics, with their epochs. */
   async usage(rawNames: string[]): Promise<JailUsage[]> {
     return measureUsage({ ...this.host, cgroupRoot: this.cgroupRoot }, z.array(jailName).parse(rawNames));
   }
 
-  /** Starts every desired container that should run and does not (see Driver.recover); limits live in each config. */
+  /**
+   * After an agent restart or a host reboot (see Driver.recover): for every desired jail that
+   * exists, mounts its disk image, makes its bridge and NAT rules again, and starts it if it
+   * should run and does not. Limits live in each config and apply at start.
+   */
   async recover(desired: DesiredJail[]): Promise<RecoveryReport> {
     const report: RecoveryReport = { started: [], converged: [], failed: [] };
     const running = new Set((await this.list()).filter((j) => j.running).map((j) => j.name));
     for (const d of desired) {
-      if (!d.running || running.has(d.name)) continue;
+      if (!(await this.fs.exists(this.configPath(d.name)))) continue; // never made here, or destroyed: never created again
       try {
-        await this.start(d.name);
-        report.started.push(d.name);
+        if (d.running && !running.has(d.name)) {
+          await this.start(d.name); // mounts the image, makes the bridge and the NAT rules first
+          report.started.push(d.name);
+          continue;
+        }
+        const state = await readJailState(this.fs, this.lxcPath, d.name);
+        if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(d.name));
+        if (state) await this.applyNetwork(state);
+        if (running.has(d.name)) report.converged.push(d.name);
       } catch (err) {
         report.failed.push({ name: d.name, error: err instanceof Error ? err.message : String(err) });
       }
@@ -331,7 +512,7 @@ export class LxcDriver implements Driver {
   }
 
   async snapshot(): Promise<void> {
-    throw new UnsupportedError("lxc", "snapshots (the dir backend has none; use the freebsd driver's ZFS snapshots)");
+    throw new UnsupportedError("lxc", "snapshots (its xfs disk images have none; use the freebsd driver's ZFS snapshots)");
   }
 
   // ─── helpers ───
@@ -347,7 +528,90 @@ export class LxcDriver implements Driver {
     if (!info.running) throw new PreconditionError(`The jail must be running to ${what}. Start it and try again.`);
   }
 
-  /** Written once the container and its seeded rootfs are complete. */
+  private hasNft(): Promise<boolean> {
+    this.nft ??= this.run(["nft", "--version"], { timeoutMs: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    return this.nft;
+  }
+
+  /** The record start() and recover() need after a reboot (state.ts), from the job's spec. */
+  private stateOf(spec: JailSpec, realOs: boolean): JailState {
+    const n = spec.network;
+    return {
+      image: { path: this.image(spec.name), fsType: "xfs" },
+      realOs,
+      network: {
+        bridge: this.bridge,
+        privateIp: n.privateIp,
+        privatePrefix: n.privatePrefix,
+        privateGateway: n.privateGateway,
+        publicIp: n.publicIp,
+        ipv6: n.ipv6,
+        ipv6PrefixLength: n.ipv6PrefixLength,
+        ipv6Gateway: n.ipv6Gateway,
+      },
+    };
+  }
+
+  /**
+   * The jail's bridge with the private gateway (and the IPv6 prefix's ::1) on it, and its NAT
+   * elements, made idempotently: after a reboot, an agent restart, or on every start.
+   */
+  private async applyNetwork(state: JailState): Promise<void> {
+    const n = state.network;
+    if (!this.bridge || n.bridge !== this.bridge) return; // no network on this host, or made for another bridge
+    const ipv6 = n.ipv6 && n.ipv6Gateway && n.ipv6PrefixLength ? { gateway: n.ipv6Gateway, prefixLength: n.ipv6PrefixLength } : null;
+    await ensureBridge(this.host, this.bridge, n.privateGateway, n.privatePrefix, ipv6);
+    if (n.publicIp && (await this.hasNft())) {
+      await ensureNatBase(this.host, this.bridge);
+      await applyJailNat(this.host, { publicIp: n.publicIp, privateIp: n.privateIp });
+    }
+  }
+
+  /** The fingerprint of the key the jail's sshd presents, once its first boot has made it (a few tries). */
+  private async presentedFingerprint(name: string, job: JobContext): Promise<string | null> {
+    for (let attempt = 0; ; attempt++) {
+      const fp = await presentedHostKeyFingerprint(this.host, name);
+      if (fp || attempt >= 20 || job.signal?.aborted) return fp;
+      await this.sleep(250);
+    }
+  }
+
+  /** Waits until the jail's sshd listens on port 22, or sshdWaitMs passed (the jail runs either way). */
+  private async waitForSshd(initPid: number, job: JobContext): Promise<boolean> {
+    const deadline = this.now() + this.sshdWaitMs;
+    for (;;) {
+      if (await sshdListening(this.fs, initPid)) return true;
+      if (job.signal?.aborted || this.now() >= deadline) return false;
+      await this.sleep(100);
+    }
+  }
+
+  /**
+   * Removes what is at the jail's name: its disk image unmounted first (a half-made one too),
+   * then the container directory, never crossing into a file system still mounted below it.
+   */
+  private async discard(name: string): Promise<void> {
+    if ((await this.inspect(name))?.running) await this.run(["lxc-stop", "-n", name, "-k"], { timeoutMs: 40_000 });
+    await unmountIfMounted(this.host, `${this.rootfs(name)}.new`);
+    await unmountIfMounted(this.host, this.rootfs(name));
+    if (await this.fs.exists(this.configPath(name))) await this.run(["lxc-destroy", "-n", name, "-f"], { timeoutMs: 120_000 });
+    if (await this.fs.exists(this.dir(name))) await this.run(["rm", "-rf", "--one-file-system", this.dir(name)], { timeoutMs: 300_000 });
+  }
+
+  private dir(name: string) {
+    return path.join(this.lxcPath, name);
+  }
+  private image(name: string) {
+    return imagePath(this.lxcPath, name);
+  }
+  private rootfs(name: string) {
+    return rootfsPath(this.lxcPath, name);
+  }
+
+  /** Written once the container, its disk and its seeded rootfs are complete. */
   createdMarker(name: string) {
     return path.join(this.lxcPath, name, "cellblock-created");
   }
@@ -364,6 +628,7 @@ export class LxcDriver implements Driver {
 }
 
 function templateFor(spec: JailSpec): string {
-  // Only the busybox template exists offline; the web stack is busybox plus httpd (seedRootfs).
-  return spec.template.lxcTemplate === "busybox" ? "busybox" : "busybox";
+  // Only the busybox LXC template works offline; the web stack is busybox plus httpd (seedRootfs).
+  const rootfs = spec.template.lxcRootfs;
+  return rootfs?.kind === "lxc-template" && rootfs.name === "busybox" ? "busybox" : "busybox";
 }

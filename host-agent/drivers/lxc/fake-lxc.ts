@@ -1,11 +1,13 @@
 // Test double for the lxc driver's unit tests: a Linux host in memory that records every argv
-// and answers as the LXC tools do (fixtures/README.md says where each answer comes from). The
-// container directories, cgroup files and /proc live in a MemoryFs shared with the driver.
-// The end-to-end suite runs the real tools; this is for exact argv and the edge cases (a kill
-// inside lxc-create) that are slow or impossible to provoke on a real host. Not used by the agent.
+// and answers as the real tools do (fixtures/README.md says where each answer comes from). The
+// container directories, cgroup files, /proc and the mount table live in a MemoryFs shared with
+// the driver. The end-to-end suite runs the real tools; this is for exact argv and the edge
+// cases (a kill inside lxc-create, a disk that is full) that are slow or impossible to provoke on
+// a real host. Not used by the agent.
 import fs from "node:fs";
 import path from "node:path";
-import type { JailSpec } from "@/lib/schemas/jobs";
+import type { JailSpec, JailTemplate } from "@/lib/schemas/jobs";
+import { BYTES_PER_MIB } from "@/lib/units";
 import { CommandError, type ExecOptions, type ExecResult, type Runner } from "../../exec";
 import { MemoryFs } from "../memory-fs";
 import { vethName } from "./config-file";
@@ -17,12 +19,27 @@ export const NAME = "cbq7w2e9r4";
 export const LXC = "/var/lib/lxc";
 export const CONFIG = `${LXC}/${NAME}/config`;
 export const ROOTFS = `${LXC}/${NAME}/rootfs`;
+export const IMAGE = `${LXC}/${NAME}/rootfs.img`;
 export const BOOTSTRAP = `${LXC}/.cellblock-bootstrap-${NAME}.conf`;
+export const CACHE = "/var/cache/cellblock/templates";
 export const CG = "/sys/fs/cgroup";
 export const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop";
 export const HASH = `$6$saltsalt$${"a".repeat(86)}`;
 /** 2026-11-02T00:00:00Z: day 20759 since 1970 for shadow(5). */
 export const NOW = Date.UTC(2026, 10, 2);
+/** mkfs.xfs's internal log on these image sizes (xfs_info: log blocks=16384 of 4096 bytes). */
+export const XFS_LOG = 64 * BYTES_PER_MIB;
+/** What an empty xfs of these sizes reports as used (its metadata). */
+export const XFS_EMPTY_USED = 30 * BYTES_PER_MIB;
+
+export const DEBIAN: JailTemplate = {
+  slug: "debian-12",
+  version: 1,
+  lxcTemplate: "busybox",
+  lxcRootfs: { kind: "mmdebstrap", suite: "bookworm", variant: "minbase", packages: ["openssh-server", "iproute2", "less"] },
+  zfsSnapshot: null,
+  tarballPath: null,
+};
 
 export function spec(over: Partial<JailSpec> = {}): JailSpec {
   return {
@@ -34,10 +51,10 @@ export function spec(over: Partial<JailSpec> = {}): JailSpec {
       privateIp: "10.77.0.5",
       privatePrefix: 24,
       privateGateway: "10.77.0.1",
-      publicIp: "203.0.113.5",
-      ipv6: null,
-      ipv6PrefixLength: null,
-      ipv6Gateway: null,
+      publicIp: "127.77.0.5",
+      ipv6: "fd0c:b10c:ce11::5",
+      ipv6PrefixLength: 64,
+      ipv6Gateway: "fd0c:b10c:ce11::1",
     },
     ...over,
   };
@@ -46,25 +63,49 @@ export function spec(over: Partial<JailSpec> = {}): JailSpec {
 const ok = (stdout = ""): ExecResult => ({ code: 0, stdout, stderr: "", durationMs: 1 });
 const fail = (code: number, stderr: string): ExecResult => ({ code, stdout: "", stderr, durationMs: 1 });
 
+type Fs = { fsBytes: number; usedBytes: number };
+
 export class FakeLxc implements Runner {
   calls: Array<{ argv: string[]; input?: string }> = [];
-  containers = new Map<string, { running: boolean; pid: number | null }>();
+  /** Running containers and their init pids (a container exists when its config file does). */
+  running = new Map<string, number>();
   bridges = new Set<string>();
   /** lxc-cgroup writes, in order: [name, key, value]. */
   cgroupWrites: Array<[string, string, string]> = [];
+  /** The xfs inside each image file, by the id mkfs.xfs wrote into the file (it follows a rename). */
+  images = new Map<string, Fs>();
+  private nextFs = 0;
+  /** Whether a real OS's sshd comes up at start (false: it never listens). */
+  sshd = true;
+  /** What the last `tar -cf` packed: the build root's files, by path below it. */
+  packed = new Map<string, string>();
+  /** Mount point → image, as `mount -o loop` made them (also written to /proc/self/mountinfo). */
+  mounts = new Map<string, { image: string; device: string }>();
+  /** The nftables maps of the table ip cellblock; null until the table is loaded. */
+  nat: { dnat4: Map<string, string>; snat4: Map<string, string> } | null = null;
   nextPid = 5723;
+  nextLoop = 0;
   /** The next lxc-create is killed (timeout) after writing the config, before the template finished. */
   killInsideCreate = false;
+  /** The next mmdebstrap fails as apt does without its sources. */
+  failMmdebstrap = false;
   /** Answer lxc-ls with this text instead of rendering the containers (a captured fixture). */
   lsOutput: string | null = null;
+  /** Tools missing from this host (their commands fail to start). */
+  missing = new Set<string>();
   shadow = "root:x:0:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n";
 
-  constructor(readonly fs: MemoryFs) {}
+  constructor(readonly fs: MemoryFs) {
+    this.writeMountinfo();
+  }
 
   async run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.calls.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
-    const r = await this.answer(argv);
-    if (r.code !== 0 && !(opts.okCodes ?? []).includes(r.code)) throw new CommandError(argv, r, `${argv.join(" ")} exited with ${r.code}`);
+    if (this.missing.has(argv[0]!)) throw new CommandError(argv, null, `${argv[0]}: spawn ${argv[0]} ENOENT`);
+    const r = await this.answer(argv, opts);
+    if (r.code !== 0 && !(opts.okCodes ?? []).includes(r.code)) {
+      throw new CommandError(argv, r, `${argv.join(" ")} exited with ${r.code}: ${r.stderr.trim()}`);
+    }
     return r;
   }
 
@@ -74,44 +115,65 @@ export class FakeLxc implements Runner {
   reset() {
     this.calls = [];
   }
+  exists(name: string) {
+    return this.fs.files.has(`${LXC}/${name}/config`);
+  }
 
-  private async answer(a: string[]): Promise<ExecResult> {
+  /** The file system mounted at `dir` (a jail's rootfs). */
+  fsAt(dir: string): Fs {
+    const m = this.mounts.get(dir);
+    if (!m) throw new Error(`nothing mounted at ${dir}`);
+    return this.images.get(m.image)!;
+  }
+
+  /** The file system in an image file. */
+  private fsIn(image: string): string {
+    const id = this.fs.files.get(image);
+    if (!id?.startsWith("xfs:")) throw new Error(`no file system in ${image}`);
+    return id;
+  }
+
+  /** Forgets a mount (as a reboot or someone else's umount would). */
+  dropMount(dir: string) {
+    this.mounts.delete(dir);
+    this.writeMountinfo();
+  }
+
+  private async answer(a: string[], opts: ExecOptions): Promise<ExecResult> {
     const name = a[a.indexOf("-n") + 1] ?? "";
     const dir = `${LXC}/${name}`;
     switch (a[0]) {
       case "lxc-create": {
         if (a[1] === "--version") return ok("5.0.2\n");
-        if (this.containers.has(name)) return fail(1, `lxc-create: ${name}: Container already exists\n`);
+        if (this.exists(name)) return fail(1, `lxc-create: ${name}: Container already exists\n`);
         const bootstrap = await this.fs.readFile(a[a.indexOf("-f") + 1]!);
         const config = fixture("busybox-config.txt").replaceAll("cbfixture01", name).replace("lxc.net.0.type = empty\n", bootstrap);
         await this.fs.mkdir(dir);
         await this.fs.writeFile(`${dir}/config`, config);
-        this.containers.set(name, { running: false, pid: null });
         if (this.killInsideCreate) {
           this.killInsideCreate = false;
           throw new CommandError(a, null, "lxc-create timed out after 180000 ms", true);
         }
         for (const d of ["rootfs", "rootfs/etc", "rootfs/etc/init.d", "rootfs/root"]) await this.fs.mkdir(`${dir}/${d}`);
         await this.fs.writeFile(`${dir}/rootfs/etc/inittab`, "::sysinit:/etc/init.d/rcS\n");
+        await this.fs.writeFile(`${dir}/rootfs/etc/shadow`, this.shadow);
         return ok();
       }
       case "lxc-info": {
-        const c = this.containers.get(name);
-        if (!c) return fail(1, fixture("lxc-info-missing.stderr").replace("cbfixture01", name));
-        return ok(c.running ? fixture("lxc-info-running.txt").replace("5723", String(c.pid)) : fixture("lxc-info-stopped.txt"));
+        if (!this.exists(name)) return fail(1, fixture("lxc-info-missing.stderr").replace("cbfixture01", name));
+        const pid = this.running.get(name);
+        return ok(pid ? fixture("lxc-info-running.txt").replace("5723", String(pid)) : fixture("lxc-info-stopped.txt"));
       }
       case "lxc-start":
         return this.start(name);
       case "lxc-stop": {
-        const c = this.containers.get(name)!;
         await this.fs.rm(`/sys/class/net/${vethName(name)}`, { recursive: true });
         for (const ctl of ["pids", "memory", "cpuacct"]) await this.fs.rm(`${CG}/${ctl}/lxc.payload.${name}`, { recursive: true });
-        c.running = false;
-        c.pid = null;
+        this.running.delete(name);
         return ok();
       }
       case "lxc-destroy":
-        this.containers.delete(name);
+        this.running.delete(name);
         await this.fs.rm(dir, { recursive: true });
         return ok();
       case "lxc-ls":
@@ -119,14 +181,23 @@ export class FakeLxc implements Runner {
         return ok(
           [
             "NAME        STATE   PID  ",
-            ...[...this.containers].map(([n, c]) => `${n} ${c.running ? "RUNNING" : "STOPPED"} ${c.pid ?? "-"} `),
+            ...[...this.fs.dirs]
+              .filter((d) => path.dirname(d) === LXC && this.exists(path.basename(d)))
+              .map((d) => path.basename(d))
+              .map((n) => `${n} ${this.running.has(n) ? "RUNNING" : "STOPPED"} ${this.running.get(n) ?? "-"} `),
           ].join("\n") + "\n",
         );
       case "lxc-cgroup":
         this.cgroupWrites.push([name, a[3]!, a[4]!]);
         return ok();
-      case "lxc-attach":
-        return a.includes("/bin/cat") && a.includes("/etc/shadow") ? ok(this.shadow) : ok();
+      case "lxc-attach": {
+        if (a.includes("/bin/cat") && a.includes("/etc/shadow")) return ok(this.shadow);
+        if (a.includes("/etc/ssh/ssh_host_ed25519_key.pub")) {
+          const real = this.fs.files.has(`${dir}/cellblock.json`) && JSON.parse(this.fs.files.get(`${dir}/cellblock.json`)!).realOs;
+          return real && this.running.has(name) ? ok(fixture("ssh-host-ed25519.pub")) : fail(1, "/bin/cat: No such file or directory\n");
+        }
+        return ok();
+      }
       case "du":
         return ok(`1310720\t${a[a.length - 1]}\n`);
       case "ssh-keygen": {
@@ -137,31 +208,183 @@ export class FakeLxc implements Runner {
         return ok();
       }
       case "ip": {
-        const dev = a[a.length - 1]!;
+        const dev = a[a.length - 1] === "nodad" ? a[a.length - 2]! : a[a.length - 1]!;
         if (a[1] === "-o")
           return this.bridges.has(dev) ? ok(`3: ${dev}    inet 10.77.0.1/24 brd 10.77.0.255 scope global ${dev}\n`) : fail(1, "");
         if (a[1] === "link" && a[2] === "add") this.bridges.add(a[3]!);
         return ok();
       }
+      case "truncate": {
+        const file = a[3]!;
+        if (!this.fs.files.has(file)) this.fs.files.set(file, "");
+        this.fs.sizes.set(file, Number(a[2]));
+        return ok();
+      }
+      case "mkfs.xfs": {
+        if (a[1] === "-V") return ok("mkfs.xfs version 6.1.0\n");
+        const image = a[a.length - 1]!;
+        const size = await this.fs.size(image);
+        const id = `xfs:${this.nextFs++}`;
+        this.fs.files.set(image, id);
+        this.fs.sizes.set(image, size);
+        this.images.set(id, { fsBytes: size - XFS_LOG, usedBytes: XFS_EMPTY_USED });
+        return ok();
+      }
+      case "mount": {
+        const [image, target] = a.slice(-2) as [string, string];
+        this.mounts.set(target, { image: this.fsIn(image), device: `/dev/loop${this.nextLoop++}` });
+        this.writeMountinfo();
+        return ok();
+      }
+      case "umount": {
+        this.mounts.delete(a[a.length - 1]!);
+        this.writeMountinfo();
+        return ok();
+      }
+      case "losetup":
+        return ok();
+      case "xfs_growfs": {
+        const dir = a[1]!;
+        const image = `${dir.replace(/rootfs(\.new)?$/, "rootfs.img")}${dir.endsWith(".new") ? ".new" : ""}`;
+        this.fsAt(dir).fsBytes = (await this.fs.size(image)) - XFS_LOG;
+        return ok();
+      }
+      case "df": {
+        const rows = a.slice(3).map((d) => {
+          const f = this.fsAt(d);
+          return `${f.fsBytes} ${f.usedBytes} ${f.fsBytes - f.usedBytes} ${d}`;
+        });
+        return ok([fixture("df-output.txt").split("\n")[0], ...rows].join("\n") + "\n");
+      }
+      case "cp": {
+        const [from, to] = a.slice(-2) as [string, string];
+        const src = this.fsAt(from.replace(/\/$/, ""));
+        const dst = this.fsAt(to);
+        // The copy's files need a little more than their data: the new file system's own inodes and btrees.
+        const need = Math.round((src.usedBytes - XFS_EMPTY_USED) * 1.01);
+        if (need > dst.fsBytes - dst.usedBytes) return fail(1, `cp: error writing '${to}/root/big': No space left on device\n`);
+        dst.usedBytes += src.usedBytes - XFS_EMPTY_USED;
+        return ok();
+      }
+      case "rm":
+        await this.fs.rm(a[a.length - 1]!, { recursive: true });
+        return ok();
+      case "ln":
+        await this.fs.writeFile(a[a.length - 1]!, `symlink to ${a[a.length - 2]}`);
+        return ok();
+      case "mmdebstrap": {
+        if (a[1] === "--version") return ok("mmdebstrap 1.3.5\n");
+        if (this.failMmdebstrap) {
+          this.failMmdebstrap = false;
+          return fail(1, "E: apt-get update failed\n");
+        }
+        const root = a[a.length - 1]!;
+        // As a pipe delivers it: in chunks of up to 4 KiB.
+        const log = fixture("mmdebstrap-verbose.txt");
+        for (let i = 0; i < log.length; i += 4096) opts.onOutput?.(log.slice(i, i + 4096));
+        for (const f of ["ssh_host_ed25519_key", "ssh_host_ed25519_key.pub", "ssh_host_rsa_key", "sshd_config"])
+          await this.fs.writeFile(`${root}/etc/ssh/${f}`, f);
+        await this.fs.writeFile(`${root}/etc/machine-id`, "c2885a4109e942e4b3d641b9b5384728\n");
+        await this.fs.writeFile(`${root}/etc/hostname`, "buildhost\n");
+        return ok();
+      }
+      case "tar": {
+        if (a.includes("-cf")) {
+          const out = a[a.indexOf("-cf") + 1]!;
+          const root = a[a.indexOf("-C") + 1]!;
+          this.packed = new Map([...this.fs.files].filter(([f]) => f.startsWith(`${root}/`)).map(([f, t]) => [f.slice(root.length), t]));
+          this.fs.files.set(out, "tar");
+          this.fs.sizes.set(out, 233_277_440);
+          return ok();
+        }
+        // -xf: the template's files land in the jail's (mounted) root.
+        const rootfs = a[a.indexOf("-C") + 1]!;
+        this.fsAt(rootfs).usedBytes += 240 * BYTES_PER_MIB;
+        for (const d of ["etc/ssh", "etc/init.d", "root"]) await this.fs.mkdir(`${rootfs}/${d}`);
+        await this.fs.writeFile(`${rootfs}/etc/shadow`, this.shadow);
+        await this.fs.writeFile(`${rootfs}/etc/ssh/sshd_config`, "Include /etc/ssh/sshd_config.d/*.conf\n");
+        return ok();
+      }
+      case "nft":
+        return this.nft(a, opts.input ?? "");
+      case "sysctl":
+        return ok();
       default:
         return ok(); // lxc-wait, renice
     }
   }
 
+  private nft(a: string[], input: string): ExecResult {
+    if (a[1] === "--version") return ok("nftables v1.0.6 (Lester Gooch #5)\n");
+    if (a[1] === "-j") {
+      if (!this.nat) return fail(1, "Error: No such file or directory\nlist table ip cellblock\n");
+      const elems = (m: Map<string, string>) => [...m].map(([k, v]) => [k, v]);
+      const sample = JSON.parse(fixture("nft-list-table.json")) as { nftables: Array<Record<string, unknown>> };
+      // The captured output with these maps' elements in place of the captured ones.
+      const items = sample.nftables.map((item) => {
+        const map = item.map as { name: string; elem?: unknown } | undefined;
+        if (!map || (map.name !== "dnat4" && map.name !== "snat4")) return item;
+        const pairs = elems(this.nat![map.name]);
+        const { elem: _drop, ...rest } = map;
+        return { map: pairs.length ? { ...rest, elem: pairs } : rest };
+      });
+      return ok(JSON.stringify({ nftables: items }) + "\n");
+    }
+    // nft -f -: apply the script as one transaction (all or nothing, as nft does).
+    const next = this.nat
+      ? { dnat4: new Map(this.nat.dnat4), snat4: new Map(this.nat.snat4) }
+      : { dnat4: new Map<string, string>(), snat4: new Map<string, string>() };
+    for (const line of input.split("\n")) {
+      const add = /^add element ip cellblock (dnat4|snat4) \{ (\S+) : (\S+) \}$/.exec(line);
+      const del = /^delete element ip cellblock (dnat4|snat4) \{ (\S+) \}$/.exec(line);
+      if (add) {
+        const map = next[add[1] as "dnat4" | "snat4"];
+        if (map.has(add[2]!) && map.get(add[2]!) !== add[3]) return fail(1, `Error: Could not process rule: File exists\n${line}\n`);
+        map.set(add[2]!, add[3]!);
+      } else if (del) {
+        if (!next[del[1] as "dnat4" | "snat4"].delete(del[2]!))
+          return fail(1, `Error: Could not process rule: No such file or directory\n${line}\n`);
+      } else if (line.startsWith("add element") && !line.includes("bridges")) {
+        throw new Error(`the fake does not know this nft line: ${line}`);
+      }
+    }
+    this.nat = next;
+    return ok();
+  }
+
+  writeMountinfo() {
+    const base = fixture("mountinfo.txt").split("\n").filter(Boolean);
+    const template = base.find((l) => l.includes("/dev/loop"))!;
+    const lines = base.filter((l) => !l.includes("/dev/loop"));
+    let id = 100;
+    for (const [target, m] of this.mounts) {
+      lines.push(
+        template
+          .replace(/^\d+/, String(id++))
+          .replace(/ \/var\/lib\/lxc\/\S+ /, ` ${target} `)
+          .replace(/\/dev\/loop\d+/, m.device),
+      );
+    }
+    this.fs.files.set("/proc/self/mountinfo", lines.join("\n") + "\n");
+  }
+
   private async start(name: string): Promise<ExecResult> {
-    const c = this.containers.get(name)!;
-    c.running = true;
-    c.pid = this.nextPid;
+    const pid = this.nextPid;
+    this.running.set(name, pid);
     this.nextPid += 100;
     // The container's init and one more process, in its cgroups and /proc, as on the real host.
-    const pids = [c.pid, c.pid + 8];
+    const pids = [pid, pid + 8];
     for (const ctl of ["pids", "cpuacct"])
       await this.fs.writeFile(`${CG}/${ctl}/lxc.payload.${name}/cgroup.procs`, pids.map((p) => `${p}\n`).join(""));
     await this.fs.writeFile(`${CG}/pids/lxc.payload.${name}/pids.current`, "2\n");
-    await this.fs.writeFile(`${CG}/memory/lxc.payload.${name}/memory.usage_in_bytes`, "25550848\n");
+    await this.fs.writeFile(`${CG}/memory/lxc.payload.${name}/memory.usage_in_bytes`, "220880896\n");
+    await this.fs.writeFile(`${CG}/memory/lxc.payload.${name}/memory.stat`, fixture("memory-stat.txt"));
     await this.fs.writeFile(`${CG}/cpuacct/lxc.payload.${name}/cpuacct.usage`, "174000000000\n");
     for (const d of ["pids", "memory", "cpuacct"]) await this.fs.mkdir(`${CG}/${d}/lxc.payload.${name}`);
-    for (const pid of pids) this.setProc(pid, pid === c.pid ? "init" : "yes", 0, 0, pid === c.pid ? this.bootTicks : this.bootTicks + 40);
+    for (const p of pids) this.setProc(p, p === pid ? "init" : "yes", 0, 0, p === pid ? this.bootTicks : this.bootTicks + 40);
+    // A real OS's sshd listens once its first boot has made the host keys.
+    await this.fs.writeFile(`/proc/${pid}/net/tcp`, fixture("proc-net-tcp-empty.txt"));
+    await this.fs.writeFile(`/proc/${pid}/net/tcp6`, fixture(this.sshd ? "proc-net-tcp6-sshd.txt" : "proc-net-tcp-empty.txt"));
     this.bootTicks += 1000;
     return ok();
   }
@@ -189,14 +412,23 @@ export function setup(opts: { bridge?: string | null } = {}) {
   mem.dirs.add(`${CG}/memory`);
   const host = new FakeLxc(mem);
   const clock = { now: NOW };
-  const driver = new LxcDriver({ runner: host, fs: mem, bridge: opts.bridge ?? null, isRoot: () => true, now: () => clock.now });
+  const driver = new LxcDriver({
+    runner: host,
+    fs: mem,
+    bridge: opts.bridge ?? null,
+    isRoot: () => true,
+    now: () => clock.now,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+  });
   return { host, mem, driver, clock };
 }
 
 /** A container create() already finished, optionally running. */
-export async function existingContainer(running: boolean, opts: { bridge?: string | null } = {}) {
+export async function existingContainer(running: boolean, opts: { bridge?: string | null; template?: JailTemplate } = {}) {
   const s = setup(opts);
-  await s.driver.create(spec(), { sshKeys: [KEY], start: running });
+  await s.driver.create(spec(opts.template ? { template: opts.template } : {}), { sshKeys: [KEY], start: running });
   s.host.reset();
   return s;
 }

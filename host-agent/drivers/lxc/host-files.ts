@@ -48,3 +48,31 @@ export function parseProcStat(stat: string): ProcStat | null {
   if (fields.length < 20 || [11, 12, 16, 19].some((i) => !Number.isFinite(n(i)))) return null;
   return { comm: stat.slice(open + 1, close), ticks: n(11) + n(12), nice: n(16), startTicks: n(19) };
 }
+
+export type MountEntry = { mountPoint: string; fsType: string; source: string };
+
+/** Undoes the octal escapes proc_pid_mountinfo(5) uses for space, tab, newline and backslash in paths. */
+const unescapeMountPath = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+/**
+ * `/proc/self/mountinfo` (proc_pid_mountinfo(5)): one mount per line, the mount point in field
+ * 5; after the " - " separator, the file system type and the mount source (a loop image's
+ * /dev/loopN). Lines that do not parse are skipped.
+ */
+export function parseMountinfo(text: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of text.split("\n")) {
+    const [left, right] = line.split(" - ");
+    if (!left || !right) continue;
+    const mountPoint = left.split(" ")[4];
+    const [fsType, source] = right.split(" ");
+    if (!mountPoint || !fsType || !source) continue;
+    out.push({ mountPoint: unescapeMountPath(mountPoint), fsType, source: unescapeMountPath(source) });
+  }
+  return out;
+}
+
+/** The mounts of the agent's own mount namespace, as /proc/self/mountinfo lists them. */
+export async function readMounts(fs: DriverFs): Promise<MountEntry[]> {
+  return parseMountinfo((await readFileIfExists(fs, "/proc/self/mountinfo")) ?? "");
+}

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { verifyPassword } from "@/lib/auth/password";
 import { createCustomer, randomEmail } from "@/lib/test/factories";
 import { startSmtpSink, type SmtpSink } from "../../../scripts/lib/smtp-sink";
-import { requestPasswordReset, resetPassword } from "./password-reset";
+import { processPasswordResetRequests, requestPasswordReset, resetPassword } from "./password-reset";
 
 // The link reaches its recipient over SMTP (a sink on 127.0.0.1); the stored copy staff can
 // read has the token redacted (see lib/domain/mail/outbox-redaction.test.ts for no SMTP).
@@ -24,7 +24,8 @@ async function latestResetLink(to: string): Promise<string> {
 describe("password reset", () => {
   it("mails a one-time link, stores only its hash (and a redacted copy of the mail), and resets once", async () => {
     const { user } = await createCustomer();
-    await requestPasswordReset({ email: user.email });
+    await requestPasswordReset({ email: user.email, sendInBackground: false });
+    await processPasswordResetRequests();
     const mail = await db.mailMessage.findFirstOrThrow({ where: { to: user.email } });
     expect(mail.status).toBe("SENT");
     expect(mail.text).toContain("http://localhost:3000/reset-password?token=[redacted]");
@@ -45,14 +46,51 @@ describe("password reset", () => {
   it("refuses an expired link", async () => {
     const { user } = await createCustomer();
     const longAgo = new Date(Date.now() - 2 * 3600_000);
-    await requestPasswordReset({ email: user.email, now: longAgo });
+    await requestPasswordReset({ email: user.email, now: longAgo, sendInBackground: false });
+    await processPasswordResetRequests({ now: longAgo });
     const token = await latestResetLink(user.email);
     await expect(resetPassword({ token, password: "a brand new password" })).rejects.toThrow(/invalid or has expired/);
   });
 
   it("says nothing and sends nothing for an unknown address", async () => {
     const email = randomEmail("ghost");
-    await expect(requestPasswordReset({ email })).resolves.toBeUndefined();
+    await expect(requestPasswordReset({ email, sendInBackground: false })).resolves.toBeUndefined();
+    await processPasswordResetRequests();
     expect(await db.mailMessage.count({ where: { to: email } })).toBe(0);
+    expect(await db.passwordResetRequest.findFirstOrThrow({ where: { email } })).toMatchObject({ processedAt: expect.any(Date) });
+  });
+
+  it("answers a known and an unknown address with the same work: one request row, nothing else until it is processed", async () => {
+    const { user } = await createCustomer();
+    const ghost = randomEmail("ghost");
+    for (const email of [user.email, ghost]) {
+      await requestPasswordReset({ email, sendInBackground: false });
+      expect(await db.passwordResetRequest.count({ where: { email } })).toBe(1);
+      expect(await db.mailMessage.count({ where: { to: email } })).toBe(0);
+    }
+    expect(await db.passwordResetToken.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("rate-limits per address and per client, known or not, and says when to try again", async () => {
+    const { user } = await createCustomer();
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 3; i++) await requestPasswordReset({ email: user.email, ip: `198.51.100.${i}`, sendInBackground: false });
+    await expect(requestPasswordReset({ email: user.email, ip: "198.51.100.9", sendInBackground: false })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringMatching(/Try again in 60 minutes/),
+    });
+    // 21 requests for different addresses from one client: the 11th is refused.
+    const results = [];
+    for (let i = 0; i < 21; i++) {
+      results.push(
+        await requestPasswordReset({ email: randomEmail("spray"), ip, sendInBackground: false }).then(
+          () => "ok",
+          (e) => e.code,
+        ),
+      );
+    }
+    expect(results.filter((r) => r === "ok")).toHaveLength(10);
+    expect(results.slice(10).every((r) => r === "RATE_LIMITED")).toBe(true);
+    expect(await db.passwordResetRequest.count({ where: { ip } })).toBe(10);
   });
 });

@@ -1,7 +1,9 @@
 // One-time links mailed to a user: a password reset ("forgot my password", or sent by staff from
 // the customer's page) and a staff invitation. Only the token's sha256 is stored; a link
-// expires and works once, for its purpose only. The mail names the token as its secret, so
-// staff never read a working link in the outbox (lib/domain/mail/redact.ts).
+// expires (PASSWORD_RESET_TTL_MINUTES for a reset) and works once, for its purpose only; using a
+// reset link ends every session. The mail names the token as its secret, so staff never read a
+// working link in the outbox (lib/domain/mail/redact.ts). The "forgot my password" form is
+// rate-limited and does the same work whether or not the address has a login.
 import crypto from "node:crypto";
 import { db, type Tx } from "@/lib/db";
 import { authConfig, webConfig } from "@/lib/config/server";
@@ -55,17 +57,69 @@ const resetMail = (user: TokenUser, ttl: number, byStaff: boolean) => (link: str
 });
 
 /**
- * Mails a reset link if the address belongs to a user who may log in. Says nothing either way
- * to the caller, so the form cannot be used to find out who has an account.
+ * Takes a reset request for `email` from the client at `ip`. The answer reveals nothing: the
+ * same one row is written whether or not the address has a login, and the link is sent
+ * afterwards (processPasswordResetRequests, kicked off here without waiting, and by the
+ * worker), so the response takes the same time either way.
+ * @throws AppError RATE_LIMITED past PASSWORD_RESET_MAX_PER_ADDRESS / _PER_IP requests per
+ *   window (counted whether or not the address exists, so the limit says nothing either).
  */
-export async function requestPasswordReset({ email, now = new Date() }: { email: string; now?: Date }): Promise<void> {
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, disabledAt: true } });
-  if (!user || user.disabledAt) return;
+export async function requestPasswordReset({
+  email,
+  ip = null,
+  now = new Date(),
+  sendInBackground = true,
+}: {
+  email: string;
+  ip?: string | null;
+  now?: Date;
+  /** false: leave sending to processPasswordResetRequests (tests call it themselves). */
+  sendInBackground?: boolean;
+}): Promise<void> {
+  const cfg = authConfig();
+  const since = new Date(now.getTime() - cfg.PASSWORD_RESET_WINDOW_SECONDS * 1000);
+  const [byAddress, byIp] = await Promise.all([
+    db.passwordResetRequest.count({ where: { email, createdAt: { gte: since } } }),
+    ip ? db.passwordResetRequest.count({ where: { ip, createdAt: { gte: since } } }) : Promise.resolve(0),
+  ]);
+  if (byAddress >= cfg.PASSWORD_RESET_MAX_PER_ADDRESS || byIp >= cfg.PASSWORD_RESET_MAX_PER_IP) {
+    const minutes = Math.ceil(cfg.PASSWORD_RESET_WINDOW_SECONDS / 60);
+    throw new AppError("RATE_LIMITED", `Too many reset requests. Try again in ${minutes} minutes, or contact support.`);
+  }
+  await db.passwordResetRequest.create({ data: { email, ip, createdAt: now } });
+  // Send now, but not while the client waits; the worker picks up whatever this misses.
+  if (sendInBackground) {
+    setImmediate(() => void processPasswordResetRequests().catch((err) => console.error("[mail] reset requests failed:", err)));
+  }
+}
+
+/**
+ * Sends the link for every reset request not yet handled: a one-time token (only its sha256
+ * stored) mailed to the address if it has a login that is not disabled; nothing otherwise. Rows another process is
+ * handling are skipped. Safe to run from the web process and the worker at once.
+ * @returns how many requests were handled.
+ */
+export async function processPasswordResetRequests({ now = new Date() }: { now?: Date } = {}): Promise<number> {
   const ttl = authConfig().PASSWORD_RESET_TTL_MINUTES;
-  const { mailId } = await db.$transaction((tx) =>
-    issueMailedToken(tx, { user, purpose: "RESET", ttlMinutes: ttl, now, mail: resetMail(user, ttl, false) }),
-  );
-  await deliverMail(mailId);
+  const handled = await db.$transaction(async (tx) => {
+    const pending = await tx.$queryRaw<Array<{ id: string; email: string }>>`
+      SELECT "id", "email" FROM "PasswordResetRequest" WHERE "processedAt" IS NULL ORDER BY "createdAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
+    const mails: string[] = [];
+    for (const request of pending) {
+      await tx.passwordResetRequest.update({ where: { id: request.id }, data: { processedAt: now } });
+      const user = await tx.user.findUnique({
+        where: { email: request.email },
+        select: { id: true, email: true, name: true, disabledAt: true },
+      });
+      // No login, or a disabled one: nothing is sent (and the form said the same either way).
+      if (!user || user.disabledAt) continue;
+      const { mailId: id } = await issueMailedToken(tx, { user, purpose: "RESET", ttlMinutes: ttl, now, mail: resetMail(user, ttl, false) });
+      mails.push(id);
+    }
+    return { count: pending.length, mails };
+  });
+  for (const id of handled.mails) await deliverMail(id);
+  return handled.count;
 }
 
 /**

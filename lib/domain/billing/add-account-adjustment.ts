@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { StaffActor } from "@/lib/domain/actor";
+import { MAX_ADJUSTMENT_CENTS } from "@/lib/schemas/billing";
 
 export async function addAccountAdjustment({
   actor,
@@ -14,8 +15,9 @@ export async function addAccountAdjustment({
   input: { accountId: string; amountCents: number; reason: string };
   now?: Date;
 }) {
-  if (!Number.isInteger(input.amountCents) || input.amountCents === 0) {
-    throw new AppError("VALIDATION", "Enter a non-zero amount.", { amount: ["Enter a non-zero amount."] });
+  if (!Number.isInteger(input.amountCents) || input.amountCents === 0 || Math.abs(input.amountCents) > MAX_ADJUSTMENT_CENTS) {
+    const msg = "Enter a non-zero amount of at most $10,000.00 either way.";
+    throw new AppError("VALIDATION", msg, { amount: [msg] });
   }
   return db.$transaction(async (tx) => {
     const account = await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true } });

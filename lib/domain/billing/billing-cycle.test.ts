@@ -85,8 +85,8 @@ describe("billing cycle", () => {
     // The April invoice: two full-month plan fees and the overage line.
     const run = await runInvoiceRun({ actor: clerk, periodStart: at("2001-04-01T00:00:00Z"), now: at("2001-05-01T02:00:00Z") });
     expect(run.period).toBe("2001-04");
-    const invoice = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: account.id, periodStart: at("2001-04-01T00:00:00Z") } },
+    const invoice = await db.invoice.findFirstOrThrow({
+      where: { accountId: account.id, periodStart: at("2001-04-01T00:00:00Z"), status: { not: "VOID" } },
       include: { lines: true },
     });
     const byKind = (k: string) => invoice.lines.filter((l) => l.kind === k);
@@ -234,21 +234,51 @@ describe("overage for a destroyed jail", () => {
   });
 });
 
+// Pruning records where it cut and rollups never recompute an hour before that, so this runs in
+// the file's last era (2006), after every other tick here.
 describe("pruneUsage (in this file: it deletes every era before its clock)", () => {
   it("deletes raw samples past retention but keeps the rollups made from them", async () => {
     const { pruneUsage, rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
-    const { a } = await setUp(at("2004-01-01T00:00:00Z"));
-    await writeSamples(a, at("2004-01-10T00:00:00Z"), at("2004-01-10T02:00:00Z"), 30, () => ({ diskBytes: GB }));
-    await rollupUsage(at("2004-01-10T03:00:00Z"));
-    await writeSamples(a, at("2004-01-20T00:00:00Z"), at("2004-01-20T00:00:00Z"), 1, () => ({ diskBytes: GB }));
-    const pruned = await pruneUsage(at("2004-01-20T01:00:00Z")); // 7-day retention
+    const { a } = await setUp(at("2006-01-01T00:00:00Z"));
+    await writeSamples(a, at("2006-01-10T00:00:00Z"), at("2006-01-10T02:00:00Z"), 30, () => ({ diskBytes: GB }));
+    await rollupUsage(at("2006-01-10T03:00:00Z"));
+    await writeSamples(a, at("2006-01-20T00:00:00Z"), at("2006-01-20T00:00:00Z"), 1, () => ({ diskBytes: GB }));
+    const pruned = await pruneUsage(at("2006-01-20T01:00:00Z")); // 7-day retention
     expect(pruned.samples).toBeGreaterThanOrEqual(5);
     expect(await db.usageSample.count({ where: { jailId: a.id } })).toBe(1);
-    expect(await db.usageRollup.count({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).toBe(1);
+    expect(await db.usageRollup.count({ where: { jailId: a.id, period: "DAY", bucketStart: at("2006-01-10T00:00:00Z") } })).toBe(1);
     // A rollup pass after the prune does not shrink the pruned day.
-    await rollupUsage(at("2004-01-20T01:00:00Z"), { from: at("2004-01-09T00:00:00Z") });
+    await rollupUsage(at("2006-01-20T01:00:00Z"), { from: at("2006-01-09T00:00:00Z") });
     expect(
-      (await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2004-01-10T00:00:00Z") } })).samples,
+      (await db.usageRollup.findFirstOrThrow({ where: { jailId: a.id, period: "DAY", bucketStart: at("2006-01-10T00:00:00Z") } })).samples,
     ).toBe(5);
+  });
+
+  it("keeps hourly rollups for 90 days (USAGE_HOURLY_RETENTION_DAYS) to the hour, and daily rollups after that", async () => {
+    const { pruneUsage, rollupUsage } = await import("@/lib/domain/usage/rollup-usage");
+    const { a } = await setUp(at("2004-02-01T00:00:00Z"));
+    await writeSamples(a, at("2004-02-01T10:00:00Z"), at("2004-02-01T11:50:00Z"), 10, () => ({ diskBytes: GB }));
+    await rollupUsage(at("2004-02-01T12:00:00Z"));
+    const hours = async () =>
+      (await db.usageRollup.findMany({ where: { jailId: a.id, period: "HOUR" }, orderBy: { bucketStart: "asc" } })).map((r) =>
+        r.bucketStart.toISOString(),
+      );
+    const days = () => db.usageRollup.findMany({ where: { jailId: a.id, period: "DAY" } });
+    expect(await hours()).toEqual(["2004-02-01T10:00:00.000Z", "2004-02-01T11:00:00.000Z"]);
+
+    // 2004 is a leap year: 1 February + 90 days is 1 May.
+    await pruneUsage(at("2004-05-01T10:00:00Z"));
+    expect(await hours()).toEqual(["2004-02-01T10:00:00.000Z", "2004-02-01T11:00:00.000Z"]);
+    await pruneUsage(at("2004-05-01T11:00:00Z"));
+    expect(await hours()).toEqual(["2004-02-01T11:00:00.000Z"]);
+    await pruneUsage(at("2004-05-01T12:00:00Z"));
+    expect(await hours()).toEqual([]);
+    expect(await db.usageSample.count({ where: { jailId: a.id } })).toBe(0); // 7-day raw retention
+    const [day] = await days();
+    expect(day).toMatchObject({ bucketStart: at("2004-02-01T00:00:00Z"), samples: 12, diskMaxBytes: BigInt(GB) });
+    // A later pass neither rebuilds the pruned hours nor shrinks the day.
+    await rollupUsage(at("2004-05-01T12:00:00Z"), { from: at("2004-01-01T00:00:00Z") });
+    expect(await hours()).toEqual([]);
+    expect((await days())[0]).toMatchObject({ samples: 12 });
   });
 });

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { StaffActor } from "@/lib/domain/actor";
+import { MAX_ADJUSTMENT_CENTS } from "@/lib/schemas/billing";
 import { overageAmountCents } from "@/lib/domain/billing/overage-rules";
 
 export type OverageDecision =
@@ -28,8 +29,12 @@ export async function decideOverageCase({
   if (input.decision !== "APPROVE" && !input.reason?.trim()) {
     throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   }
-  if (input.decision === "ADJUST" && (!Number.isInteger(input.amountCents) || input.amountCents < 0)) {
-    throw new AppError("VALIDATION", "Enter an amount of zero or more.", { amount: ["Enter an amount of zero or more."] });
+  if (
+    input.decision === "ADJUST" &&
+    (!Number.isInteger(input.amountCents) || input.amountCents < 0 || input.amountCents > MAX_ADJUSTMENT_CENTS)
+  ) {
+    const msg = "Enter an amount from $0.00 to $10,000.00.";
+    throw new AppError("VALIDATION", msg, { amount: [msg] });
   }
   return db.$transaction(async (tx) => {
     const c = await tx.overageCase.findUnique({

@@ -23,8 +23,8 @@ describe("dunning", () => {
     const { account } = await createCustomer();
     await createJailRow({ accountId: account.id, hostId: host.id, planId: plan.id, createdAt: at("2020-01-01T00:00:00Z") });
     await runInvoiceRun({ actor: clerk, periodStart: at("2020-02-01T00:00:00Z"), now: at("2020-03-01T00:00:00Z") });
-    const inv = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: account.id, periodStart: at("2020-02-01T00:00:00Z") } },
+    const inv = await db.invoice.findFirstOrThrow({
+      where: { accountId: account.id, periodStart: at("2020-02-01T00:00:00Z"), status: { not: "VOID" } },
     });
     await issueInvoice({ actor: clerk, invoiceId: inv.id, now: at("2020-03-01T00:00:00Z") }); // due 15 March
     const flag = async () => (await db.account.findUniqueOrThrow({ where: { id: account.id } })).flaggedForSuspensionAt;

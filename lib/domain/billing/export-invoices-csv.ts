@@ -9,7 +9,7 @@ export async function exportInvoicesCsv({ actor, periodStart }: { actor: StaffAc
   assertStaff(actor);
   const invoices = await db.invoice.findMany({
     where: { periodStart: monthStart(periodStart) },
-    orderBy: { number: "asc" },
+    orderBy: [{ number: "asc" }, { id: "asc" }],
     include: { account: { select: { id: true, name: true, billingEmail: true } } },
   });
   return toCsv(

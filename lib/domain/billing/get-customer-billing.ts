@@ -2,23 +2,24 @@
 // due, and their open overage cases with grace dates. Always scoped by the caller's account.
 import { db } from "@/lib/db";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
-import { getBalancesDue } from "./balance-due";
+import { getAccountBalances } from "./balance-due";
 
-/** The actor's invoices (never drafts, newest 36), balance due and open overage cases. */
+/** The actor's invoices (never drafts, newest 36), balance due, credit held and open overage cases. */
 export async function getCustomerBilling({ actor }: { actor: CustomerActor }) {
   assertScope(actor);
   const accountId = actor.accountId;
   const [invoices, openCases] = await Promise.all([
     db.invoice.findMany({
-      where: { accountId, status: { not: "DRAFT" } },
+      // Never drafts, nor a draft voided before it was issued (it has no number): the customer never received those.
+      where: { accountId, status: { not: "DRAFT" }, number: { not: null } },
       orderBy: { periodStart: "desc" },
       take: 36,
       select: { id: true, number: true, periodStart: true, status: true, totalCents: true, paidCents: true, issuedAt: true, dueAt: true },
     }),
     listOpenOverageCases({ actor }),
   ]);
-  const balanceCents = (await getBalancesDue({ accountIds: [accountId] })).get(accountId) ?? 0;
-  return { invoices, openCases, balanceCents };
+  const { dueCents, creditCents } = (await getAccountBalances({ accountIds: [accountId] })).get(accountId)!;
+  return { invoices, openCases, balanceCents: dueCents, creditCents };
 }
 
 /** The actor's overage cases still in grace or review, soonest grace end first. */

@@ -66,8 +66,8 @@ describe("invoices across tenants, decisions on the invoice", () => {
     });
 
     await runInvoiceRun({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z"), now: at("2018-03-01T00:00:00Z") });
-    const inv = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: mine.account.id, periodStart: at("2018-02-01T00:00:00Z") } },
+    const inv = await db.invoice.findFirstOrThrow({
+      where: { accountId: mine.account.id, periodStart: at("2018-02-01T00:00:00Z"), status: { not: "VOID" } },
       include: { lines: true },
     });
     const overage = inv.lines.filter((l) => l.kind === "OVERAGE");
@@ -98,13 +98,15 @@ describe("invoices across tenants, decisions on the invoice", () => {
     expect((await getInvoiceForStaff({ actor: clerk, invoiceId: inv.id })).lines).toHaveLength(3);
 
     const csv = await exportInvoicesCsv({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z") });
-    expect(csv).toContain(`${inv.number},2018-02,${mine.account.id}`);
+    const { number } = await db.invoice.findUniqueOrThrow({ where: { id: inv.id } });
+    expect(number).toMatch(/^[A-Z0-9]+-\d{6}$/); // numbered when issued, not before
+    expect(csv).toContain(`${number},2018-02,${mine.account.id}`);
     expect(csv).toContain(",ISSUED,");
     expect(csv).toContain(",41.99,0.00,41.99,USD");
     const decisions = await exportOverageDecisionsCsv({ actor: clerk, periodStart: at("2018-02-01T00:00:00Z") });
     expect(decisions).toContain(`${adjusted.id},2018-02-06T00:00:00.000Z,`);
     expect(decisions).toContain("ADJUSTED");
-    expect(decisions).toContain(`,1.99,USD,Half price: first time,${inv.number}`);
+    expect(decisions).toContain(`,1.99,USD,Half price: first time,${number}`);
     expect(decisions).toContain("Backup job misconfigured by our support");
   });
 
@@ -126,11 +128,11 @@ describe("invoices across tenants, decisions on the invoice", () => {
       },
     });
     await runInvoiceRun({ actor: clerk, periodStart: at("2018-05-01T00:00:00Z"), now: at("2018-06-01T00:00:00Z") });
-    const invA = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: a.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    const invA = await db.invoice.findFirstOrThrow({
+      where: { accountId: a.account.id, periodStart: at("2018-05-01T00:00:00Z"), status: { not: "VOID" } },
     });
-    const invB = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: b.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    const invB = await db.invoice.findFirstOrThrow({
+      where: { accountId: b.account.id, periodStart: at("2018-05-01T00:00:00Z"), status: { not: "VOID" } },
     });
     expect(invB.totalCents).toBe(0);
     await issueInvoice({ actor: clerk, invoiceId: invB.id, now: at("2018-06-01T01:00:00Z") });
@@ -143,15 +145,15 @@ describe("invoices across tenants, decisions on the invoice", () => {
       now: at("2018-06-02T00:00:00Z"),
     });
     await expect(
-      voidInvoice({ actor: clerk, invoiceId: invA.id, reason: "Wrong customer", now: at("2018-06-03T00:00:00Z") }),
+      voidInvoice({ actor: clerk, invoiceId: invA.id, reason: "Wrong customer", disposition: "FINAL", now: at("2018-06-03T00:00:00Z") }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     const fresh = await createCustomer();
     await createJailRow({ accountId: fresh.account.id, hostId: host.id, planId: plan.id, createdAt: at("2018-04-01T00:00:00Z") });
     await runInvoiceRun({ actor: clerk, periodStart: at("2018-05-01T00:00:00Z"), now: at("2018-06-04T00:00:00Z") });
-    const invC = await db.invoice.findUniqueOrThrow({
-      where: { accountId_periodStart: { accountId: fresh.account.id, periodStart: at("2018-05-01T00:00:00Z") } },
+    const invC = await db.invoice.findFirstOrThrow({
+      where: { accountId: fresh.account.id, periodStart: at("2018-05-01T00:00:00Z"), status: { not: "VOID" } },
     });
-    await voidInvoice({ actor: clerk, invoiceId: invC.id, reason: "Made in error", now: at("2018-06-05T00:00:00Z") });
+    await voidInvoice({ actor: clerk, invoiceId: invC.id, reason: "Made in error", disposition: "FINAL", now: at("2018-06-05T00:00:00Z") });
     expect(await db.invoice.findUniqueOrThrow({ where: { id: invC.id } })).toMatchObject({ status: "VOID" });
     await expect(
       recordPayment({

@@ -8,6 +8,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import type { StaffActor } from "@/lib/domain/actor";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
 
 export async function suspendAccount({
   actor,
@@ -22,8 +23,10 @@ export async function suspendAccount({
 }) {
   if (!reason.trim()) throw new AppError("VALIDATION", "A reason is required.", { reason: ["A reason is required."] });
   return db.$transaction(async (tx) => {
-    const account = await tx.account.findUnique({ where: { id: accountId }, select: { status: true } });
-    if (!account) throw notFound("That account");
+    // Account first (FOR UPDATE), then its jails: the lock order every jail change follows.
+    const status = await lockAccount(tx, { accountId, mode: "update" });
+    if (!status) throw notFound("That account");
+    const account = { status };
     const r = await tx.account.updateMany({
       where: { id: accountId, status: "ACTIVE" },
       data: { status: "SUSPENDED", suspendedAt: now, suspensionReason: reason.trim() },

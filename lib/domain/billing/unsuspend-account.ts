@@ -6,11 +6,13 @@ import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import type { StaffActor } from "@/lib/domain/actor";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
 
 export async function unsuspendAccount({ actor, accountId, now = new Date() }: { actor: StaffActor; accountId: string; now?: Date }) {
   return db.$transaction(async (tx) => {
-    const account = await tx.account.findUnique({ where: { id: accountId }, select: { status: true, suspendedAt: true } });
-    if (!account) throw notFound("That account");
+    // Account first (FOR UPDATE), then its jails: the lock order every jail change follows.
+    if (!(await lockAccount(tx, { accountId, mode: "update" }))) throw notFound("That account");
+    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { status: true, suspendedAt: true } });
     const r = await tx.account.updateMany({
       where: { id: accountId, status: "SUSPENDED" },
       data: { status: "ACTIVE", suspendedAt: null, suspensionReason: null, flaggedForSuspensionAt: null },

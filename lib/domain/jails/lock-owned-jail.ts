@@ -1,9 +1,10 @@
-// The first step of every change a customer makes to a jail: lock the row, scoped to the
-// caller's account, inside the caller's transaction. Another account's jail id matches no
+// The first step of every change a customer makes to a jail: lock the account (FOR SHARE), then
+// the jail row scoped to it, inside the caller's transaction. Another account's jail id matches no
 // row and is "not found", exactly like an id that does not exist. The lock serialises
 // concurrent requests for one jail (a double click on Stop queues one job, not two).
 import type { Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { OPEN_JOB_STATUSES, jailCapabilities } from "./jail-capabilities";
 import { hostCapabilities } from "@/lib/schemas/capabilities";
@@ -16,6 +17,9 @@ import { hostCapabilities } from "@/lib/schemas/capabilities";
 export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: CustomerActor; jailId: string }) {
   assertScope(actor, jailId);
   const accountId = actor.accountId;
+  // Account first, then the jail (lib/domain/accounts/lock-account.ts): the status read below
+  // cannot change under us, and a suspension waits until this change commits (or vice versa).
+  if ((await lockAccount(tx, { accountId, mode: "share" })) === null) throw notFound("That jail");
   const locked = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT "id" FROM "Jail"
     WHERE "id" = ${jailId} AND "accountId" = ${accountId} AND "destroyedAt" IS NULL

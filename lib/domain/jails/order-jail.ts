@@ -18,6 +18,8 @@ import type { OrderJailInput } from "@/lib/schemas/jails";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { jailSpecOf } from "./jail-spec";
 import { placeJail } from "./place-jail";
+import { findReservation, reservedMessage } from "@/lib/domain/hostnames/reserved-names";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
 import { switchPlanPeriod } from "./plan-periods";
 
 export const hostnameTakenMessage = (hostname: string) => `${hostname} is already taken. Choose another hostname.`;
@@ -50,9 +52,9 @@ export async function orderJail({
   if (previous) return previous;
   try {
     return await db.$transaction(async (tx) => {
-      const account = await tx.account.findUnique({ where: { id: actor.accountId }, select: { status: true } });
-      if (!account) throw notFound("Your account");
-      if (account.status !== "ACTIVE")
+      const status = await lockAccount(tx, { accountId: actor.accountId, mode: "share" });
+      if (!status) throw notFound("Your account");
+      if (status !== "ACTIVE")
         throw new AppError("FORBIDDEN", "Your account is suspended: new jails cannot be ordered until it is settled.");
 
       const plan = await findPlanOnSale(tx, input.plan);
@@ -63,6 +65,9 @@ export async function orderJail({
         throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
           template: ["That template is not available. Choose another."],
         });
+
+      const reserved = await findReservation(tx, { hostname: input.hostname });
+      if (reserved) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { hostname: [reservedMessage(reserved)] });
 
       // A friendly early answer; the unique index below is what actually guarantees it.
       const taken = await tx.jail.findFirst({ where: { hostname: input.hostname, destroyedAt: null }, select: { id: true } });

@@ -14,7 +14,8 @@ export type Completion = z.infer<typeof completeRequest>;
  * (backoffMs); a fatal one, or the last attempt, ends FAILED with the reason — all in one
  * transaction through endJob / requeueJob. A repeated report (the agent retrying after a lost
  * response) changes nothing and says so (`duplicate: true`).
- * @throws AppError NOT_FOUND for an unknown job, FORBIDDEN for another host's job.
+ * @throws AppError NOT_FOUND for an unknown job, FORBIDDEN for another host's job, CONFLICT for a
+ *   report from an attempt whose lease was handed on (or for a job back in the queue).
  */
 export async function completeJob({
   hostId,
@@ -35,6 +36,13 @@ export async function completeJob({
     // Scoped to the reporting host: another host's job is refused.
     if (job.hostId !== hostId) throw new AppError("FORBIDDEN", "This job belongs to another host.");
     if (job.status !== "QUEUED" && job.status !== "RUNNING") return { status: job.status, duplicate: true };
+    // The lease was handed to another attempt (this one's ran out): only that attempt may report.
+    if (report.attempt !== undefined && (job.status !== "RUNNING" || job.attempts !== report.attempt)) {
+      throw new AppError(
+        "CONFLICT",
+        `This job's lease was handed to attempt ${job.attempts}; the report of attempt ${report.attempt} is refused.`,
+      );
+    }
     if (report.status === "SUCCEEDED") {
       await endJob(tx, { job, ending: { status: "SUCCEEDED", result: report.result, output: report.output }, now });
       return { status: "SUCCEEDED" as const, duplicate: false };

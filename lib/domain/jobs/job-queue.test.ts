@@ -132,7 +132,26 @@ describe("job queue", () => {
     const { host, jail } = await setup();
     await expect(
       db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: jail.id, type: "STOP", payload: { name: "bad name; rm -rf /" } })),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ name: "ZodError", issues: [expect.objectContaining({ path: ["name"] })] });
     expect(await db.job.count({ where: { jailId: jail.id } })).toBe(0);
+  });
+});
+
+describe("a lease belongs to one attempt", () => {
+  it("refuses the completion of an attempt whose lease was handed on, and accepts the attempt holding it", async () => {
+    const { host, jail } = await setup();
+    const job = await queueCreate(jail);
+    await db.job.update({ where: { id: job.id }, data: { runAfter: new Date(Date.now() - 7_200_000) } });
+    const t0 = new Date(Date.now() - 3_600_000);
+    const [first] = await leaseJobs({ hostId: host.id, leasedBy: "agent-a", max: 1, now: t0 });
+    // Attempt 1's lease runs out; attempt 2 is handed the job while attempt 1 is still busy.
+    const [second] = await leaseJobs({ hostId: host.id, leasedBy: "agent-b", max: 1 });
+    expect([first!.attempts, second!.attempts]).toEqual([1, 2]);
+    await expect(
+      completeJob({ hostId: host.id, jobId: job.id, report: { status: "SUCCEEDED", attempt: 1, result: { running: true } } }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/handed to attempt 2/) });
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "RUNNING", attempts: 2 });
+    await completeJob({ hostId: host.id, jobId: job.id, report: { status: "SUCCEEDED", attempt: 2, result: { running: true } } });
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "SUCCEEDED" });
   });
 });

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow } from "@/lib/test/factories";
 import { createBillingPlan, GB, writeSamples } from "@/lib/test/billing-fixtures";
 import { rollupUsage } from "./rollup-usage";
+import { ingestUsage } from "./ingest-usage";
 
 const at = (iso: string) => new Date(iso);
 
@@ -92,5 +93,54 @@ describe("rollupUsage", () => {
     await rollupUsage(at("2010-08-01T09:00:00Z"));
     const [hour] = await rollups(j.id, "HOUR");
     expect(hour).toMatchObject({ samples: 3, netRxBytes: 200n, netTxBytes: 3n });
+  });
+});
+
+describe("rollups follow what arrived (issue 13, cases 6 and 8)", () => {
+  it("rolls up an agent's 8-hour spool sent on reconnect, hours after the passes that missed it", async () => {
+    const j = await jail();
+    // Connected until midnight, cut off 00:00–08:00, sending again from 08:00.
+    await writeSamples(j, at("2010-09-01T08:00:00Z"), at("2010-09-01T08:05:00Z"), 5, () => ({ netRxBytes: 1000 }));
+    await rollupUsage(at("2010-09-01T08:06:00Z"));
+    await rollupUsage(at("2010-09-01T09:00:00Z"));
+    // On reconnect the spool arrives: every 5 minutes from 00:00 to 07:55, 96 samples.
+    expect(await writeSamples(j, at("2010-09-01T00:00:00Z"), at("2010-09-01T07:55:00Z"), 5, () => ({ netRxBytes: 1000 }))).toBe(96);
+    await rollupUsage(at("2010-09-01T09:05:00Z"));
+    const hours = await rollups(j.id, "HOUR");
+    expect(hours.map((h) => h.bucketStart.getUTCHours())).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const [day] = await rollups(j.id, "DAY");
+    // 98 samples × 1000 bytes, every byte once (the fixed 6-hour window of before kept only 03:00 on).
+    expect(day).toMatchObject({ samples: 98, netRxBytes: 98_000n });
+  });
+
+  it("neither loses nor doubles transfer across a resent batch and a counter reset, through real ingestion", async () => {
+    const j = await jail();
+    const jailName = (await db.jail.findUniqueOrThrow({ where: { id: j.id } })).name;
+    const sample = (minute: number, rx: number, tx: number) => ({
+      jail: jailName,
+      sampledAt: new Date(Date.UTC(2010, 9, 1, 12, minute)).toISOString(),
+      diskBytes: 1,
+      memoryBytes: 1,
+      cpuPercent: 0,
+      processes: 1,
+      netRxBytes: rx,
+      netTxBytes: tx,
+    });
+    const now = at("2010-10-01T13:00:00Z");
+    // The agent's deltas: 500 + 700 before the counters reset (a rule reload), 300 after it —
+    // the delta from the new epoch's zero, never the raw counter or a negative jump.
+    const first = [sample(0, 500, 50), sample(5, 700, 70)];
+    expect(await ingestUsage(j.hostId, { samples: first }, now)).toMatchObject({ accepted: 2, duplicates: 0 });
+    await rollupUsage(now);
+    // The response was lost: the agent resends the same batch with the next one (after the reset).
+    const second = [...first, sample(10, 300, 30)];
+    expect(await ingestUsage(j.hostId, { samples: second }, now)).toMatchObject({ accepted: 1, duplicates: 2 });
+    // And a resend with other figures for an instant already stored cannot replace it.
+    expect(await ingestUsage(j.hostId, { samples: [sample(5, 9_999_999, 0)] }, now)).toMatchObject({ accepted: 0, duplicates: 1 });
+    await rollupUsage(now);
+    await rollupUsage(now);
+    const [hour] = await rollups(j.id, "HOUR");
+    const [day] = await rollups(j.id, "DAY");
+    for (const r of [hour, day]) expect(r).toMatchObject({ samples: 3, netRxBytes: 1500n, netTxBytes: 150n });
   });
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { InvoiceDocument } from "@/components/billing/invoice-document";
 import { PrintButton } from "@/components/billing/print-button";
-import { LinkButton } from "@/components/ui/button";
+import { buttonClass, LinkButton } from "@/components/ui/button";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getInvoiceForCustomer } from "@/lib/domain/billing/get-invoice";
 import { readForPage } from "@/lib/http/page-read";
@@ -24,7 +24,13 @@ export default async function CustomerInvoicePage({ params }: { params: Promise<
         <LinkButton variant="secondary" href="/invoices">
           All invoices
         </LinkButton>
-        <PrintButton />
+        <span className="flex gap-2">
+          {/* A plain link: the PDF is a download, not a page for the client router. */}
+          <a className={buttonClass("secondary", "md")} href={`/invoices/${invoice.id}/pdf`} download>
+            Download PDF
+          </a>
+          <PrintButton />
+        </span>
       </div>
       <InvoiceDocument invoice={invoice} />
     </>

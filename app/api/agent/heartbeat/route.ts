@@ -1,10 +1,12 @@
 import { hostsConfig } from "@/lib/config/server";
+import { metrics } from "@/lib/server/metrics";
 import { agentRoute } from "@/lib/http/agent-route";
 import { recordHeartbeat } from "@/lib/domain/hosts/record-heartbeat";
 import { AGENT_USAGE_BODY_LIMIT, heartbeatRequest } from "@/lib/schemas/agent";
 
 export const POST = agentRoute(heartbeatRequest, AGENT_USAGE_BODY_LIMIT, async ({ host, body }) => {
   await recordHeartbeat(host.id, body);
+  metrics().heartbeats.inc();
   return {
     serverTime: new Date().toISOString(),
     usageIntervalSeconds: hostsConfig().USAGE_INTERVAL,

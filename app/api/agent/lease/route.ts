@@ -2,6 +2,7 @@ import { agentRoute } from "@/lib/http/agent-route";
 import { AppError } from "@/lib/errors";
 import { leaseJobs } from "@/lib/domain/jobs/lease-jobs";
 import { jobNotifier } from "@/lib/server/job-notifier";
+import { metrics } from "@/lib/server/metrics";
 import { AGENT_BODY_LIMIT, leaseRequest } from "@/lib/schemas/agent";
 
 // Long-poll: answer at once when there is work; otherwise hold the request until a job for
@@ -19,6 +20,11 @@ export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, bo
     for (;;) {
       const jobs = await leaseJobs({ hostId: host.id, leasedBy, max: body.max });
       const remaining = deadline - Date.now();
+      for (const j of jobs) {
+        // First leases only: how long a due job waited for an agent (queue → host).
+        if (j.attempts === 1)
+          metrics().leaseLatency.observe(Math.max(0, (Date.now() - Math.max(j.createdAt.getTime(), j.runAfter.getTime())) / 1000));
+      }
       if (jobs.length || remaining <= 0 || req.signal.aborted) {
         return {
           jobs: jobs.map((j) => ({

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
-import { SelectField, TextField } from "@/components/forms/fields";
+import { FieldErrors, SelectField, TextField } from "@/components/forms/fields";
 import { InvoiceDocument } from "@/components/billing/invoice-document";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { LinkButton } from "@/components/ui/button";
+import { buttonClass, LinkButton } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { requireBillingPage } from "@/lib/auth/session";
@@ -11,6 +11,7 @@ import { getInvoiceForStaff } from "@/lib/domain/billing/get-invoice";
 import { centsToDecimal } from "@/lib/domain/billing/csv";
 import { readForPage } from "@/lib/http/page-read";
 import { PAYMENT_METHODS } from "@/lib/schemas/billing";
+import { formatPeriod } from "@/lib/calendar";
 import { issueInvoiceAction, recordPaymentAction, voidInvoiceAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Invoice" };
@@ -23,12 +24,18 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
     <>
       <div className="print:hidden">
         <PageHeader
-          title={`Invoice ${invoice.number}`}
+          title={invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}
           description={invoice.account.name}
           actions={
-            <LinkButton variant="secondary" href={`/billing/accounts/${invoice.account.id}`}>
-              Account
-            </LinkButton>
+            <>
+              {/* A plain link: the PDF is a download, not a page for the client router. */}
+              <a className={buttonClass("secondary", "md")} href={`/billing/invoices/${invoice.id}/pdf`} download>
+                Download PDF
+              </a>
+              <LinkButton variant="secondary" href={`/billing/accounts/${invoice.account.id}`}>
+                Account
+              </LinkButton>
+            </>
           }
         />
       </div>
@@ -39,7 +46,10 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
         <div className="space-y-4 print:hidden">
           {invoice.status === "DRAFT" && (
             <Card>
-              <CardHeader title="Issue" description="Freezes the invoice, sets its due date and mails it." />
+              <CardHeader
+                title="Issue"
+                description="Recomputes its tax from the customer's contact, gives it the next invoice number, freezes it, sets its due date and mails it. Credit above the charges is carried to the next invoice."
+              />
               <CardBody>
                 <ActionForm action={issueInvoiceAction} aria-label="Issue invoice">
                   <input type="hidden" name="invoiceId" value={invoice.id} />
@@ -68,11 +78,23 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
           )}
           {(invoice.status === "DRAFT" || (invoice.status === "ISSUED" && invoice.paidCents === 0)) && (
             <Card>
-              <CardHeader title="Void" description="For an invoice made in error. Its charges are not billed again." />
+              <CardHeader title="Void" description="For an invoice made in error. Say what becomes of its charges." />
               <CardBody>
                 <ActionForm action={voidInvoiceAction} aria-label="Void invoice">
                   <input type="hidden" name="invoiceId" value={invoice.id} />
                   <TextField name="reason" label="Reason" />
+                  <fieldset className="space-y-2 text-sm">
+                    <legend className="mb-1 font-medium text-zinc-800">Its charges</legend>
+                    <label className="flex gap-2">
+                      <input type="radio" name="disposition" value="REBILL" defaultChecked />
+                      <span>Bill them again: the next run of {formatPeriod(invoice.periodStart)} makes a new invoice</span>
+                    </label>
+                    <label className="flex gap-2">
+                      <input type="radio" name="disposition" value="FINAL" />
+                      <span>Cancel them for good: the month stays unbilled for this account</span>
+                    </label>
+                    <FieldErrors name="disposition" />
+                  </fieldset>
                   <SubmitButton variant="danger" pendingLabel="Voiding…">
                     Void invoice
                   </SubmitButton>
