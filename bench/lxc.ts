@@ -94,8 +94,8 @@ try {
       });
       await allocateAddress(tx as never, { hostId: h.hostId, kind: "PRIVATE", jailId: jail.id });
       await allocateAddress(tx as never, { hostId: h.hostId, kind: "PUBLIC", jailId: jail.id });
-      await allocateIpv6(tx as never, { hostId: h.hostId, prefix: host.ipv6Prefix!, jailId: jail.id });
-      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
+      await allocateIpv6(tx as never, { hostId: h.hostId, jailId: jail.id });
+      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, include: { range: { select: { cidr: true } } } });
       const job = await enqueueJob(tx as never, {
         hostId: h.hostId,
         jailId: jail.id,

@@ -34,7 +34,6 @@ export async function enrolHost(opts: { tag?: string; url?: string } = {}): Prom
         capacityDiskMb: 100_000,
         capacityMemoryMb: 16_000,
         privateNetblock,
-        publicPoolCidr,
         enrollTokenHash: hashSecret(token),
         enrollTokenExpiresAt: new Date(Date.now() + 600_000),
       },

@@ -57,7 +57,7 @@ export async function orderJailOn(hostId: string, opts: { accountId?: string; pl
     });
     await allocateAddress(tx, { hostId: hostId, kind: "PRIVATE", jailId: jail.id });
     await allocateAddress(tx, { hostId: hostId, kind: "PUBLIC", jailId: jail.id });
-    const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id } });
+    const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, include: { range: { select: { cidr: true } } } });
     const job = await enqueueJob(tx, {
       hostId,
       jailId: jail.id,

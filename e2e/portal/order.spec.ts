@@ -31,9 +31,10 @@ test("from the plans page through sign-up to a queued jail with its create job",
 
   await expect(page.getByTestId("jail-hostname")).toHaveText(hostname);
   const [jail] = await sql<{ hostId: string; hostname: string; plan: string; public: string; publicHostId: string }>(
-    `SELECT j."hostId", j."hostname", p."slug" AS plan, a."address" AS public, a."hostId" AS "publicHostId"
+    `SELECT j."hostId", j."hostname", p."slug" AS plan, a."address" AS public, pool."hostId" AS "publicHostId"
      FROM "Jail" j JOIN "Plan" p ON p."id" = j."planId"
        JOIN "IpAddress" a ON a."jailId" = j."id" AND a."kind" = 'PUBLIC'
+       JOIN "IpPool" pool ON pool."id" = a."poolId"
      WHERE j."id" = $1`,
     [id],
   );

@@ -9,7 +9,7 @@ import { jailSpecOf } from "@/lib/domain/jails/jail-spec";
 export async function queueCreate(jail: { id: string; hostId: string }) {
   const row = await db.jail.findUniqueOrThrow({
     where: { id: jail.id },
-    include: { plan: true, template: true, host: true, ipAddresses: true },
+    include: { plan: true, template: true, host: true, ipAddresses: { include: { range: { select: { cidr: true } } } } },
   });
   return db.$transaction((tx) =>
     enqueueJob(tx, { hostId: row.hostId, jailId: row.id, type: "CREATE", payload: { jail: jailSpecOf(row), sshKeys: [], start: true } }),

@@ -11,7 +11,7 @@ export type SpecSource = {
   template: TemplateSource;
   host: { privateNetblock: string };
   /** IPv6 carries its range (the prefix it was given from), for the prefix length and gateway. */
-  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE" | "IPV6"; address: string; range?: { cidr: string } | null }>;
+  ipAddresses: Array<{ kind: "PUBLIC" | "PRIVATE" | "IPV6"; address: string; range: { cidr: string } }>;
 };
 
 export type TemplateSource = {
