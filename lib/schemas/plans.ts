@@ -1,28 +1,9 @@
-// The plan form. Money is typed in dollars ("12.50") and becomes integer cents without a float;
-// every number has bounds (the limits the same as the job schema's, so a plan can always be
-// applied to a jail).
+// The plan form. Money is typed in dollars ("12.50") and becomes integer cents through the one
+// money parser (lib/schemas/money.ts); every number has bounds (the limits the same as the job
+// schema's, so a plan can always be applied to a jail).
 import { z } from "zod";
 import { id, text } from "./common";
-import { parseMoneyToCents } from "./billing";
-
-const money = (label: string, maxCents: number) =>
-  z
-    .string({ error: `${label} is required.` })
-    .trim()
-    .min(1, `${label} is required.`)
-    .max(20, `${label} must be an amount like 12.50.`)
-    .transform((v, ctx) => {
-      const cents = parseMoneyToCents(v);
-      if (cents === null || cents < 0) {
-        ctx.addIssue({ code: "custom", message: `${label} must be an amount like 12.50.` });
-        return z.NEVER;
-      }
-      if (cents > maxCents) {
-        ctx.addIssue({ code: "custom", message: `${label} must be at most ${(maxCents / 100).toFixed(2)}.` });
-        return z.NEVER;
-      }
-      return cents;
-    });
+import { moneyField } from "./money";
 
 const whole = (label: string, min: number, max: number) =>
   z.coerce
@@ -34,13 +15,13 @@ const whole = (label: string, min: number, max: number) =>
 export const planFields = {
   name: text("Name", 60),
   description: z.string().trim().max(500, "Description must be at most 500 characters.").default(""),
-  price: money("Price", 10_000_000),
+  price: moneyField("Price", { min: 0, max: 10_000_000 }),
   diskQuotaMb: whole("Disk quota", 1, 100_000_000),
   memoryLimitMb: whole("Process space", 1, 1_048_576),
   maxProcesses: whole("Processes", 1, 100_000),
   cpuPercent: whole("CPU share", 1, 6400),
   bandwidthGb: whole("Transfer allowance", 0, 1_000_000),
-  overagePrice: money("Overage price", 1_000_000),
+  overagePrice: moneyField("Overage price", { min: 0, max: 1_000_000 }),
   sortOrder: whole("Sort order", 0, 10_000).default(0),
 };
 

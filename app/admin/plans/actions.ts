@@ -6,6 +6,7 @@ import { createPlan } from "@/lib/domain/plans/create-plan";
 import { updatePlan } from "@/lib/domain/plans/update-plan";
 import { setPlanOnSale } from "@/lib/domain/plans/set-plan-on-sale";
 import { createPlanSchema, planIdSchema, updatePlanSchema } from "@/lib/schemas/plans";
+import { formatMoneyInput } from "@/lib/schemas/money";
 import { formatDate, formatMoney } from "@/lib/format";
 
 export const createPlanAction = adminAction(createPlanSchema, async (input, { actor }) => {
@@ -23,13 +24,13 @@ export const updatePlanAction = adminAction(updatePlanSchema, async (input, { ac
       values: {
         name: input.name,
         description: input.description,
-        price: (input.price / 100).toFixed(2),
+        price: formatMoneyInput(input.price),
         diskQuotaMb: String(input.diskQuotaMb),
         memoryLimitMb: String(input.memoryLimitMb),
         maxProcesses: String(input.maxProcesses),
         cpuPercent: String(input.cpuPercent),
         bandwidthGb: String(input.bandwidthGb),
-        overagePrice: (input.overagePrice / 100).toFixed(2),
+        overagePrice: formatMoneyInput(input.overagePrice),
         sortOrder: String(input.sortOrder),
       },
     };

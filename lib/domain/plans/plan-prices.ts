@@ -1,10 +1,15 @@
-// A plan's price over time (PlanPrice). A price change applies from the first instant of the
-// next billing period (calendar month, UTC): never to a period already passed or invoiced.
-// Plan.priceCents is the price in force now — the list price new customers see and pay — and
-// moves to a scheduled price when its period begins (applyDuePlanPrices, run by the worker).
+// Changing a plan's price over time (PlanPrice, the history the invoice run reads). A price
+// change applies from the first instant of the next billing period (calendar month, UTC): never
+// to a period already passed or invoiced. Which price is in force for a period is one rule,
+// planPriceInForceSql in lib/domain/billing/plan-price.ts; Plan.priceCents is a copy of it for
+// the current period — the list price new customers see — moved by applyDuePlanPrices (run by
+// the worker) when a scheduled change's period begins.
 import type { Tx } from "@/lib/db";
 import { db } from "@/lib/db";
-import { nextMonthStart } from "@/lib/calendar";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { monthStart, nextMonthStart } from "@/lib/calendar";
+import { planPriceInForceSql } from "@/lib/domain/billing/plan-price";
+import { utc } from "@/lib/domain/billing/sql-time";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { systemActor, type StaffActor } from "@/lib/domain/actor";
 
@@ -13,10 +18,12 @@ export function priceChangeEffectiveFrom(now: Date): Date {
   return nextMonthStart(now);
 }
 
-/** The price in force at `now` by the price history (Plan.priceCents follows it within a worker tick). */
-export async function priceInForce(tx: Tx, { plan, now }: { plan: { id: string; priceCents: number }; now: Date }): Promise<number> {
-  const row = await tx.planPrice.findFirst({ where: { planId: plan.id, effectiveFrom: { lte: now } }, orderBy: { effectiveFrom: "desc" } });
-  return row?.priceCents ?? plan.priceCents;
+/** The price in force for the billing period that contains `now`, by the price history. */
+export async function priceInForce(tx: Tx, { plan, now }: { plan: { id: string }; now: Date }): Promise<number> {
+  const [row] = await tx.$queryRaw<Array<{ cents: number }>>`
+    SELECT ${planPriceInForceSql(Prisma.sql`${plan.id}`, utc(monthStart(now)))}::int AS "cents"`;
+  if (row?.cents == null) throw new Error(`priceInForce: no plan ${plan.id}`);
+  return row.cents;
 }
 
 /**
@@ -68,13 +75,10 @@ export async function schedulePlanPrice(
 export async function applyDuePlanPrices({ now = new Date() }: { now?: Date } = {}): Promise<number> {
   return db.$transaction(async (tx) => {
     const due = await tx.$queryRaw<Array<{ id: string; fromCents: number; toCents: number }>>`
-      SELECT p."id", p."priceCents" AS "fromCents", cur."priceCents" AS "toCents"
+      SELECT p."id", p."priceCents" AS "fromCents", cur."toCents"
       FROM "Plan" p
-      JOIN LATERAL (
-        SELECT pp."priceCents" FROM "PlanPrice" pp WHERE pp."planId" = p."id" AND pp."effectiveFrom" <= ${now}
-        ORDER BY pp."effectiveFrom" DESC LIMIT 1
-      ) cur ON true
-      WHERE cur."priceCents" <> p."priceCents"
+      CROSS JOIN LATERAL (SELECT ${planPriceInForceSql(Prisma.sql`p."id"`, utc(monthStart(now)))}::int AS "toCents") cur
+      WHERE cur."toCents" <> p."priceCents"
       FOR UPDATE OF p`;
     for (const d of due) {
       await tx.plan.update({ where: { id: d.id }, data: { priceCents: d.toCents } });

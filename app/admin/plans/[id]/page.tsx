@@ -10,12 +10,12 @@ import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminPlan } from "@/lib/domain/plans/list-admin-plans";
 import { readForPage } from "@/lib/http/page-read";
+import { formatMoneyInput } from "@/lib/schemas/money";
 import { formatDate, formatMoney } from "@/lib/format";
 import { reinstatePlanAction, retirePlanAction, updatePlanAction } from "../actions";
 
 export const metadata: Metadata = { title: "Plan" };
 
-const dollars = (cents: number) => (cents / 100).toFixed(2);
 
 export default async function PlanPage({
   params,
@@ -73,13 +73,13 @@ export default async function PlanPage({
             initial={{
               name: plan.name,
               description: plan.description,
-              price: dollars(upcoming?.priceCents ?? plan.priceCents),
+              price: formatMoneyInput(upcoming?.priceCents ?? plan.priceCents),
               diskQuotaMb: plan.diskQuotaMb,
               memoryLimitMb: plan.memoryLimitMb,
               maxProcesses: plan.maxProcesses,
               cpuPercent: plan.cpuPercent,
               bandwidthGb: plan.bandwidthGb,
-              overagePrice: dollars(plan.overagePricePerGbCents),
+              overagePrice: formatMoneyInput(plan.overagePricePerGbCents),
               sortOrder: plan.sortOrder,
             }}
           />
