@@ -113,7 +113,13 @@ export async function processPasswordResetRequests({ now = new Date() }: { now?:
       });
       // No login, or a disabled one: nothing is sent (and the form said the same either way).
       if (!user || user.disabledAt) continue;
-      const { mailId: id } = await issueMailedToken(tx, { user, purpose: "RESET", ttlMinutes: ttl, now, mail: resetMail(user, ttl, false) });
+      const { mailId: id } = await issueMailedToken(tx, {
+        user,
+        purpose: "RESET",
+        ttlMinutes: ttl,
+        now,
+        mail: resetMail(user, ttl, false),
+      });
       mails.push(id);
     }
     return { count: pending.length, mails };

@@ -16,7 +16,6 @@ import { reinstatePlanAction, retirePlanAction, updatePlanAction } from "../acti
 
 export const metadata: Metadata = { title: "Plan" };
 
-
 export default async function PlanPage({
   params,
   searchParams,
