@@ -13,6 +13,8 @@ beforeAll(async () => {
   process.env.SMTP_URL = sink.url;
 });
 afterAll(() => sink.stop());
+// Test files run in parallel workers on one database, each with its own sink (or none): a test
+// sends only its own address's requests, or another file's mail would go out through this one.
 
 async function latestResetLink(to: string): Promise<string> {
   const mail = [...sink.messages].reverse().find((m) => m.to.includes(to));
@@ -25,7 +27,7 @@ describe("password reset", () => {
   it("mails a one-time link, stores only its hash (and a redacted copy of the mail), and resets once", async () => {
     const { user } = await createCustomer();
     await requestPasswordReset({ email: user.email, sendInBackground: false });
-    await processPasswordResetRequests();
+    await processPasswordResetRequests({ email: user.email });
     const mail = await db.mailMessage.findFirstOrThrow({ where: { to: user.email } });
     expect(mail.status).toBe("SENT");
     expect(mail.text).toContain("http://localhost:3000/reset-password?token=[redacted]");
@@ -47,7 +49,7 @@ describe("password reset", () => {
     const { user } = await createCustomer();
     const longAgo = new Date(Date.now() - 2 * 3600_000);
     await requestPasswordReset({ email: user.email, now: longAgo, sendInBackground: false });
-    await processPasswordResetRequests({ now: longAgo });
+    await processPasswordResetRequests({ now: longAgo, email: user.email });
     const token = await latestResetLink(user.email);
     await expect(resetPassword({ token, password: "a brand new password" })).rejects.toThrow(/invalid or has expired/);
   });
@@ -55,7 +57,7 @@ describe("password reset", () => {
   it("says nothing and sends nothing for an unknown address", async () => {
     const email = randomEmail("ghost");
     await expect(requestPasswordReset({ email, sendInBackground: false })).resolves.toBeUndefined();
-    await processPasswordResetRequests();
+    await processPasswordResetRequests({ email });
     expect(await db.mailMessage.count({ where: { to: email } })).toBe(0);
     expect(await db.passwordResetRequest.findFirstOrThrow({ where: { email } })).toMatchObject({ processedAt: expect.any(Date) });
   });

@@ -6,6 +6,7 @@
 // rate-limited and does the same work whether or not the address has a login.
 import crypto from "node:crypto";
 import { db, type Tx } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { authConfig, webConfig } from "@/lib/config/server";
 import { AppError, notFound } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
@@ -94,16 +95,19 @@ export async function requestPasswordReset({
 }
 
 /**
- * Sends the link for every reset request not yet handled: a one-time token (only its sha256
- * stored) mailed to the address if it has a login that is not disabled; nothing otherwise. Rows another process is
- * handling are skipped. Safe to run from the web process and the worker at once.
+ * Sends the link for every reset request not yet handled (or only those for `email`): a
+ * one-time token (only its sha256 stored) mailed to the address if it has a login that is not
+ * disabled; nothing otherwise. Rows another process is handling are skipped. Safe to run from
+ * the web process and the worker at once.
  * @returns how many requests were handled.
  */
-export async function processPasswordResetRequests({ now = new Date() }: { now?: Date } = {}): Promise<number> {
+export async function processPasswordResetRequests({ now = new Date(), email }: { now?: Date; email?: string } = {}): Promise<number> {
   const ttl = authConfig().PASSWORD_RESET_TTL_MINUTES;
   const handled = await db.$transaction(async (tx) => {
     const pending = await tx.$queryRaw<Array<{ id: string; email: string }>>`
-      SELECT "id", "email" FROM "PasswordResetRequest" WHERE "processedAt" IS NULL ORDER BY "createdAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
+      SELECT "id", "email" FROM "PasswordResetRequest"
+      WHERE "processedAt" IS NULL ${email === undefined ? Prisma.empty : Prisma.sql`AND "email" = ${email}`}
+      ORDER BY "createdAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
     const mails: string[] = [];
     for (const request of pending) {
       await tx.passwordResetRequest.update({ where: { id: request.id }, data: { processedAt: now } });

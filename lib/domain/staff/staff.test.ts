@@ -8,7 +8,12 @@ import { acceptInvitation, inviteStaff } from "./invite-staff";
 import { changeStaffRole, setStaffDisabled } from "./manage-staff";
 import { listStaff } from "./list-staff";
 import { assertNotLastAdmin } from "./staff-rules";
-import { requestPasswordReset, resetPassword, sendPasswordResetLink } from "@/lib/domain/accounts/password-reset";
+import {
+  processPasswordResetRequests,
+  requestPasswordReset,
+  resetPassword,
+  sendPasswordResetLink,
+} from "@/lib/domain/accounts/password-reset";
 
 // Mail goes out over SMTP here (to a sink on 127.0.0.1): the links are read the way their
 // recipient reads them, since no copy staff can see holds a working one.
@@ -52,7 +57,8 @@ describe("staff", () => {
 
   it("an invitation link cannot reset a password, nor a reset link accept an invitation", async () => {
     const { user } = await createCustomer();
-    await requestPasswordReset({ email: user.email });
+    await requestPasswordReset({ email: user.email, sendInBackground: false });
+    await processPasswordResetRequests({ email: user.email });
     const token = linkTo(user.email, "/reset-password");
     await expect(acceptInvitation({ token, password: "a long new password" })).rejects.toMatchObject({ code: "PRECONDITION" });
     await resetPassword({ token, password: "a long new password" });
@@ -84,7 +90,8 @@ describe("staff", () => {
     const after = await db.user.findUniqueOrThrow({ where: { id: clerk.id } });
     expect(after.sessionVersion).toBe(clerk.sessionVersion + 1);
     await expect(authenticate({ email: clerk.email, password: "correct horse battery staple", ip: null })).rejects.toThrow(/disabled/);
-    await requestPasswordReset({ email: clerk.email });
+    await requestPasswordReset({ email: clerk.email, sendInBackground: false });
+    await processPasswordResetRequests({ email: clerk.email });
     expect(sink.messages.some((m) => m.to.includes(clerk.email))).toBe(false);
     await setStaffDisabled({ actor, userId: clerk.id, disabled: false });
     await expect(setStaffDisabled({ actor, userId: actor.userId, disabled: true })).rejects.toMatchObject({ code: "PRECONDITION" });
