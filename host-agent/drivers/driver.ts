@@ -179,3 +179,16 @@ export interface Driver {
    */
   recover(desired: DesiredJail[]): Promise<RecoveryReport>;
 }
+
+/**
+ * The jail `name` as `inspect` sees it, for a step that needs it to exist (and, with `runningTo`,
+ * to be running: the words say what for, e.g. "list its processes").
+ * @throws NotFoundError when there is no such jail; PreconditionError when it must run and does not.
+ */
+export async function requireJail(driver: Pick<Driver, "inspect">, name: string, opts: { runningTo?: string } = {}): Promise<JailInfo> {
+  const info = await driver.inspect(name);
+  if (!info) throw new NotFoundError(name);
+  if (opts.runningTo && !info.running)
+    throw new PreconditionError(`The jail must be running to ${opts.runningTo}. Start it and try again.`);
+  return info;
+}

@@ -4,6 +4,7 @@ import { createCustomer, createHost, createJailRow } from "@/lib/test/factories"
 import { queueCreate } from "@/lib/test/jobs";
 import { getFleetFigures } from "@/lib/domain/metrics/fleet-figures";
 import { metrics, routeLabel } from "./metrics";
+import { metricsWithFleetGauges } from "./fleet-metrics";
 
 describe("metrics", () => {
   it("folds ids out of route labels", () => {
@@ -24,7 +25,7 @@ describe("metrics", () => {
     expect(figures.oldestQueuedSeconds).toBeGreaterThanOrEqual(600);
     expect(figures.hostsByHealth.online).toBeGreaterThanOrEqual(1);
     metrics().usageSamples.inc(3);
-    const text = await metrics().registry.metrics();
+    const text = await metricsWithFleetGauges().metrics();
     expect(text).toMatch(/cellblock_jobs\{status="QUEUED"\} \d+/);
     expect(text).toMatch(/cellblock_job_oldest_queued_seconds (\d+)/);
     expect(Number(/cellblock_job_oldest_queued_seconds (\d+)/.exec(text)![1])).toBeGreaterThanOrEqual(600);

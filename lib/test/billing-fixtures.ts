@@ -1,6 +1,6 @@
 // Test fixtures for billing: a plan with small, round limits and raw usage samples stored
 // through the agent's ingestion (primary key (jailId, sampledAt), resends skipped).
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { db } from "@/lib/db";
 import { uid } from "@/lib/test/factories";
 import { ingestUsage } from "@/lib/domain/usage/ingest-usage";
@@ -64,6 +64,9 @@ export const hoursBefore = (d: Date, h: number) => new Date(d.getTime() - h * 3_
  * billingTick and the invoice run look at every account (a run for May picks up any charge
  * still unbilled from before May). Test files that call them take this lock for their whole
  * run, so two such files never interleave; each also keeps to its own era of the past.
+ * The usage rollup's watermark and pruning horizon (one row for the whole database) start
+ * from nothing in every test: a file that pruned in 2031 would otherwise hide another's 2004
+ * samples behind its horizon, and the outcome would depend on the order files ran in.
  */
 export function serializeWithOtherBillingFiles() {
   let client: import("pg").Client | undefined;
@@ -73,6 +76,9 @@ export function serializeWithOtherBillingFiles() {
     await client.connect();
     await client.query("SELECT pg_advisory_lock(hashtext('cellblock-billing-tests'))");
   }, 120_000);
+  beforeEach(async () => {
+    await db.usageRollupState.deleteMany();
+  });
   afterAll(async () => {
     await client?.query("SELECT pg_advisory_unlock(hashtext('cellblock-billing-tests'))").catch(() => {});
     await client?.end();

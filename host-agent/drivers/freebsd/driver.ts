@@ -18,7 +18,6 @@ import { jailLimits, jailSpec, jobPayloads, type JailLimits, type JailSpec } fro
 import { jailName } from "@/lib/schemas/net";
 import {
   NotFoundError,
-  PreconditionError,
   ProcessNotFoundError,
   UnsupportedError,
   type CreateResult,
@@ -29,6 +28,7 @@ import {
   type JailUsage,
   type ProcessInfo,
   type RecoveryReport,
+  requireJail,
 } from "../driver";
 import { jailPaths, parseFreeBsdConfig, type FreeBsdConfig, type FreeBsdDriverOptions, type FreeBsdHost } from "./config";
 import { fingerprintHost } from "./fingerprint";
@@ -119,29 +119,29 @@ export class FreeBsdDriver implements Driver {
 
   async start(rawName: string): Promise<JailInfo> {
     const name = jailName.parse(rawName);
-    const current = await this.mustInspect(name);
+    const current = await requireJail(this, name);
     if (current.running) return current;
     await this.converge(name);
     await this.host.run(["jail", "-f", this.paths(name).conf, "-c", name], { timeoutMs: 300_000 });
-    return this.mustInspect(name);
+    return requireJail(this, name);
   }
 
   async stop(rawName: string): Promise<JailInfo> {
     const name = jailName.parse(rawName);
-    const current = await this.mustInspect(name);
+    const current = await requireJail(this, name);
     if (!current.running) return current;
     await this.removeRunningJail(name);
-    return this.mustInspect(name);
+    return requireJail(this, name);
   }
 
   async restart(rawName: string): Promise<JailInfo> {
     const name = jailName.parse(rawName);
-    const current = await this.mustInspect(name);
+    const current = await requireJail(this, name);
     if (!current.running) return this.start(name);
     await this.converge(name);
     // jail(8): -r and -c together restart the jail (stop commands, remove, create, start commands).
     await this.host.run(["jail", "-f", this.paths(name).conf, "-rc", name], { timeoutMs: 300_000 });
-    return this.mustInspect(name);
+    return requireJail(this, name);
   }
 
   async destroy(rawName: string): Promise<void> {
@@ -221,7 +221,7 @@ export class FreeBsdDriver implements Driver {
   async setRootPasswordHash(rawName: string, rawHash: string): Promise<void> {
     const name = jailName.parse(rawName);
     const hash = passwordHashSchema.parse(rawHash);
-    await this.requireRunning(name, "set the root password");
+    await requireJail(this, name, { runningTo: "set the root password" });
     // pw(8) -H 0: read the already-encrypted password from file descriptor 0.
     await this.host.run(["jexec", "-l", name, "/usr/sbin/pw", "usermod", "root", "-H", "0"], { input: `${hash}\n` });
   }
@@ -229,7 +229,7 @@ export class FreeBsdDriver implements Driver {
   async setAuthorizedKeys(rawName: string, rawKeys: string[]): Promise<void> {
     const name = jailName.parse(rawName);
     const keys = keysPayload.parse(rawKeys); // one OpenSSH key per line, no newlines inside a key
-    await this.requireRunning(name, "install SSH keys");
+    await requireJail(this, name, { runningTo: "install SSH keys" });
     const body = keys.length ? `${keys.join("\n")}\n` : "";
     for (const step of WRITE_AUTHORIZED_KEYS) {
       await this.host.run(["jexec", "-l", name, ...step], step[0] === "/bin/dd" ? { input: body } : {});
@@ -278,7 +278,7 @@ export class FreeBsdDriver implements Driver {
 
   async processes(rawName: string): Promise<ProcessInfo[]> {
     const name = jailName.parse(rawName);
-    const info = await this.mustInspect(name);
+    const info = await requireJail(this, name);
     if (!info.running || info.jid === null) return [];
     // ps(1) exits 1 when no process matched (a jail between its last process and removal).
     // One -o per keyword: `keyword=` ends an -o list (see parsePs).
@@ -326,18 +326,6 @@ export class FreeBsdDriver implements Driver {
       throw new Error(`jls -j ${name} failed: ${(r.stderr || r.stdout).trim()}`);
     }
     return parseJls(r.stdout).find((j) => j.name === name) ?? null;
-  }
-
-  private async mustInspect(name: string): Promise<JailInfo> {
-    const info = await this.inspect(name);
-    if (!info) throw new NotFoundError(name);
-    return info;
-  }
-
-  private async requireRunning(name: string, what: string): Promise<JailInfo> {
-    const info = await this.mustInspect(name);
-    if (!info.running) throw new PreconditionError(`The jail must be running to ${what}. Start it and try again.`);
-    return info;
   }
 
   /** The dataset's figures, after refusing a quota it already exceeds; null in tarball mode or without a root. */

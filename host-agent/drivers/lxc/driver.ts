@@ -35,7 +35,6 @@ import type { Runner } from "../../exec";
 import { faultPause } from "../../faults";
 import {
   NO_JOB,
-  NotFoundError,
   PreconditionError,
   ProcessNotFoundError,
   UnsupportedError,
@@ -50,6 +49,7 @@ import {
   type ProcessInfo,
   type RecoveryReport,
   type TemplateBuildResult,
+  requireJail,
 } from "../driver";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
 import { cgroupLimits, managedHostname, managedNetwork, realOsBaseConfig, renderContainerConfig } from "./config-file";
@@ -276,7 +276,7 @@ export class LxcDriver implements Driver {
     await ensureMounted(this.host, this.image(spec.name), this.rootfs(spec.name));
     await this.applyNetwork(state);
     await this.writeManagedConfig(spec.name, spec, spec.limits);
-    let info = await this.mustInspect(spec.name);
+    let info = await requireJail(this, spec.name);
     if (opts.start && !info.running) info = await this.start(spec.name, job);
     const fingerprint = recipe
       ? info.running
@@ -295,7 +295,7 @@ export class LxcDriver implements Driver {
 
   async start(rawName: string, job: JobContext = NO_JOB): Promise<JailInfo> {
     const name = jailName.parse(rawName);
-    const info = await this.mustInspect(name);
+    const info = await requireJail(this, name);
     const state = await readJailState(this.fs, this.lxcPath, name);
     // After a reboot the image is not mounted and lxc-start would boot an empty directory.
     if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(name));
@@ -309,7 +309,7 @@ export class LxcDriver implements Driver {
     }
     await this.run(["lxc-start", "-n", name, "-d"], { timeoutMs: 60_000 });
     await this.run(["lxc-wait", "-n", name, "-s", "RUNNING", "-t", "30"], { timeoutMs: 40_000 });
-    const started = await this.mustInspect(name);
+    const started = await requireJail(this, name);
     // "Running" is what the customer reads as "I can log in now": for a real OS, wait for sshd.
     if (state?.realOs && started.initPid) await this.waitForSshd(started.initPid, job);
     return started;
@@ -317,10 +317,10 @@ export class LxcDriver implements Driver {
 
   async stop(rawName: string): Promise<JailInfo> {
     const name = jailName.parse(rawName);
-    const info = await this.mustInspect(name);
+    const info = await requireJail(this, name);
     if (!info.running) return info;
     await this.run(["lxc-stop", "-n", name, "-t", "10"], { timeoutMs: 40_000 });
-    return this.mustInspect(name);
+    return requireJail(this, name);
   }
 
   async restart(name: string): Promise<JailInfo> {
@@ -379,11 +379,11 @@ export class LxcDriver implements Driver {
   async setLimits(rawName: string, limitsIn: JailLimits): Promise<void> {
     const name = jailName.parse(rawName);
     const limits = jailLimits.parse(limitsIn);
-    let info = await this.mustInspect(name);
+    let info = await requireJail(this, name);
     const state = await readJailState(this.fs, this.lxcPath, name);
     if (state?.image) {
       await this.resizeDisk(name, state.image.path, limits.diskQuotaMb, info.running);
-      info = await this.mustInspect(name);
+      info = await requireJail(this, name);
     }
     await this.writeManagedConfig(name, null, limits);
     if (!info.running) return; // applied from the config at the next start
@@ -418,7 +418,7 @@ export class LxcDriver implements Driver {
   async setRootPasswordHash(rawName: string, rawHash: string): Promise<void> {
     const name = jailName.parse(rawName);
     const hash = passwordHash.parse(rawHash);
-    await this.requireRunning(name, "set the root password");
+    await requireJail(this, name, { runningTo: "set the root password" });
     const current = (await this.run(["lxc-attach", "-n", name, "--", "/bin/cat", "/etc/shadow"], { timeoutMs: 15_000 })).stdout;
     // The hash travels on stdin, never on a command line.
     await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/etc/shadow", "status=none"], {
@@ -431,7 +431,7 @@ export class LxcDriver implements Driver {
   async setAuthorizedKeys(rawName: string, keysIn: string[]): Promise<void> {
     const name = jailName.parse(rawName);
     const keys = keyList.parse(keysIn);
-    await this.requireRunning(name, "change SSH keys");
+    await requireJail(this, name, { runningTo: "change SSH keys" });
     // Written from inside the jail's namespaces, so a symlink the tenant planted in /root
     // resolves inside the jail, never on the host.
     await this.run(["lxc-attach", "-n", name, "--", "/bin/mkdir", "-p", "-m", "700", "/root/.ssh"], { timeoutMs: 15_000 });
@@ -479,7 +479,7 @@ export class LxcDriver implements Driver {
     const name = jailName.parse(rawName);
     const procs = await readCgroupFile(this.fs, this.cgroupRoot, "pids", name, "cgroup.procs");
     if (procs === null) {
-      await this.mustInspect(name);
+      await requireJail(this, name);
       return []; // stopped: no cgroup
     }
     const now = this.now();
@@ -505,7 +505,7 @@ export class LxcDriver implements Driver {
     const pid = pidValue.parse(rawPid);
     const nice = niceValue.parse(rawNice);
     const procs = await readCgroupFile(this.fs, this.cgroupRoot, "pids", name, "cgroup.procs");
-    if (procs === null) await this.mustInspect(name);
+    if (procs === null) await requireJail(this, name);
     // Only ever renice a process that belongs to this jail: a stale pid may have been reused.
     if (!parseCgroupProcs(procs).includes(pid)) throw new ProcessNotFoundError(name, pid);
     await this.run(["renice", "-n", String(nice), "-p", String(pid)], { timeoutMs: 10_000 });
@@ -516,17 +516,6 @@ export class LxcDriver implements Driver {
   }
 
   // ─── helpers ───
-
-  private async mustInspect(name: string): Promise<JailInfo> {
-    const info = await this.inspect(name);
-    if (!info) throw new NotFoundError(name);
-    return info;
-  }
-
-  private async requireRunning(name: string, what: string): Promise<void> {
-    const info = await this.mustInspect(name);
-    if (!info.running) throw new PreconditionError(`The jail must be running to ${what}. Start it and try again.`);
-  }
 
   private hasNft(): Promise<boolean> {
     this.nft ??= this.run(["nft", "--version"], { timeoutMs: 10_000 }).then(

@@ -7,22 +7,11 @@ import { notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { billingConfig } from "@/lib/config/server";
 import { assertScope, assertStaff, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
-import type { BillingContact } from "./update-billing-contact";
+import { billingContactSelect, type BillingContact } from "./update-billing-contact";
 
 const include = {
   account: {
-    select: {
-      id: true,
-      name: true,
-      billingEmail: true,
-      addressLine1: true,
-      addressLine2: true,
-      city: true,
-      postalCode: true,
-      country: true,
-      vatNumber: true,
-      status: true,
-    },
+    select: { id: true, status: true, ...billingContactSelect },
   },
   lines: { orderBy: [{ kind: "asc" }, { description: "asc" }] },
   payments: { orderBy: { receivedAt: "asc" } },

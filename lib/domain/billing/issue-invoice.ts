@@ -8,6 +8,7 @@
 //   - it takes the next number of its issuer's gapless sequence (InvoiceSequence, row-locked:
 //     two invoices issued at once get consecutive numbers and a rolled-back issue uses none);
 //   - it gets its due date, or is PAID at once when it asks for nothing.
+import { billingContactSelect } from "./update-billing-contact";
 import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { webConfig } from "@/lib/config/server";
@@ -79,18 +80,7 @@ async function issueInTx(tx: Tx, invoiceId: string, actor: StaffActor, now: Date
       totalCents: true,
       accountId: true,
       periodStart: true,
-      account: {
-        select: {
-          name: true,
-          billingEmail: true,
-          addressLine1: true,
-          addressLine2: true,
-          city: true,
-          postalCode: true,
-          country: true,
-          vatNumber: true,
-        },
-      },
+      account: { select: billingContactSelect },
     },
   });
   const { account } = draft;

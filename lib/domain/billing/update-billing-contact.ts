@@ -7,6 +7,18 @@ import { checkVatNumber } from "./tax-rules";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 
+/** The account fields an invoice is billed to (copied onto an invoice when it is issued). */
+export const billingContactSelect = {
+  name: true,
+  billingEmail: true,
+  addressLine1: true,
+  addressLine2: true,
+  city: true,
+  postalCode: true,
+  country: true,
+  vatNumber: true,
+} as const;
+
 export type BillingContact = {
   name: string;
   billingEmail: string;
@@ -29,16 +41,7 @@ export async function updateBillingContact({ actor, contact }: { actor: Customer
   await db.$transaction(async (tx) => {
     const before = await tx.account.findUnique({
       where: { id: actor.accountId },
-      select: {
-        name: true,
-        billingEmail: true,
-        addressLine1: true,
-        addressLine2: true,
-        city: true,
-        postalCode: true,
-        country: true,
-        vatNumber: true,
-      },
+      select: billingContactSelect,
     });
     if (!before) throw notFound("Account");
     const r = await tx.account.updateMany({ where: { id: actor.accountId }, data: contact });

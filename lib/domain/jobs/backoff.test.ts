@@ -1,5 +1,6 @@
 // Retry backoff: JOB_BACKOFF_SECONDS doubled per failed attempt, capped at
-// JOB_BACKOFF_MAX_SECONDS, with ±25 % jitter drawn from an injected random source.
+// JOB_BACKOFF_MAX_SECONDS, with ±25 % jitter drawn from an injected random source; the jitter
+// never takes a delay past the cap.
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow } from "@/lib/test/factories";
@@ -20,14 +21,19 @@ describe("backoffMs", () => {
     expect(delays).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000, 300_000]);
   });
 
-  it("spreads each delay by ±25 % with the injected random source, around the capped value", () => {
+  it("spreads each delay by ±25 % with the injected random source, and never past the cap", () => {
     expect(backoffMs(1, () => 0)).toBe(3_750);
     expect(backoffMs(1, () => 0.25)).toBe(4_375);
     expect(backoffMs(1, () => 0.999_999)).toBe(6_250);
     expect(backoffMs(3, () => 0)).toBe(15_000);
     expect(backoffMs(3, () => 0.999_999)).toBe(25_000);
-    expect(backoffMs(9, () => 0)).toBe(225_000);
-    expect(backoffMs(9, () => 0.999_999)).toBe(375_000);
+    // 160 s × 1.25 = 200 s stays under the 300 s cap; 320 s × 0.75 = 240 s too; above it, the cap.
+    expect(backoffMs(6, () => 0.999_999)).toBe(200_000);
+    expect(backoffMs(7, () => 0)).toBe(240_000);
+    expect(backoffMs(7, () => 0.999_999)).toBe(300_000);
+    expect(backoffMs(9, () => 0)).toBe(300_000);
+    expect(backoffMs(9, () => 0.999_999)).toBe(300_000);
+    for (let attempt = 1; attempt < 60; attempt++) expect(backoffMs(attempt, () => 0.999_999)).toBeLessThanOrEqual(300_000);
     // Every draw stays inside the band.
     for (let i = 0; i < 200; i++) {
       const d = backoffMs(2);

@@ -8,13 +8,14 @@ export function leaseMs(): number {
 
 /**
  * Delay before attempt `attempt + 1` after attempt `attempt` failed, in ms: JOB_BACKOFF_SECONDS
- * doubled per attempt (attempt 1 → base), capped at JOB_BACKOFF_MAX_SECONDS, then scaled by a
- * jitter factor in [0.75, 1.25) drawn from `random` (injected for tests).
+ * doubled per attempt (attempt 1 → base), scaled by a jitter factor in [0.75, 1.25) drawn
+ * from `random` (injected for tests), then capped at JOB_BACKOFF_MAX_SECONDS: the cap is a
+ * promise to the operator, so jitter never takes a delay past it.
  */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const cfg = jobsConfig();
   const baseMs = cfg.JOB_BACKOFF_SECONDS * MS_PER_SECOND;
   const maxMs = cfg.JOB_BACKOFF_MAX_SECONDS * MS_PER_SECOND;
-  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(raw * (0.75 + random() * 0.5));
+  const raw = baseMs * 2 ** Math.min(Math.max(0, attempt - 1), 40);
+  return Math.round(Math.min(maxMs, raw * (0.75 + random() * 0.5)));
 }

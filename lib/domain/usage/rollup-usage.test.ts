@@ -2,11 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow } from "@/lib/test/factories";
-import { createBillingPlan, GB, writeSamples } from "@/lib/test/billing-fixtures";
+import { createBillingPlan, GB, serializeWithOtherBillingFiles, writeSamples } from "@/lib/test/billing-fixtures";
 import { rollupUsage } from "./rollup-usage";
 import { ingestUsage } from "./ingest-usage";
 
 const at = (iso: string) => new Date(iso);
+
+// The rollup's watermark is one row for the whole database: never alongside another file that moves it.
+serializeWithOtherBillingFiles();
 
 async function jail() {
   const plan = await createBillingPlan();
