@@ -43,10 +43,15 @@ export function ActionForm({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state]);
   const notice = state.ok ? (state.message ?? successMessage) : undefined;
+  // A message the action also pinned to a field is shown there only, not twice.
+  const formError =
+    showFormError && state.error && !Object.values(state.fieldErrors ?? {}).some((errs) => errs?.includes(state.error!))
+      ? state.error
+      : null;
   return (
     <FormStateContext.Provider value={state}>
       <form ref={formRef} action={formAction} className={cn("space-y-4", className)} noValidate id={id} aria-label={ariaLabel}>
-        {showFormError && state.error && <Alert tone="error">{state.error}</Alert>}
+        {formError && <Alert tone="error">{formError}</Alert>}
         {notice && <Alert tone="success">{notice}</Alert>}
         {children}
       </form>

@@ -51,11 +51,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                       <span className="block text-xs text-zinc-500">{u.email}</span>
                     </Td>
                     <Td>
-                      <ActionForm
-                        action={changeStaffRoleAction}
-                        aria-label={`Role of ${u.email}`}
-                        className="flex items-center gap-2 space-y-0"
-                      >
+                      <ActionForm action={changeStaffRoleAction} className="flex items-center gap-2 space-y-0">
                         <input type="hidden" name="userId" value={u.id} />
                         <select
                           name="role"
