@@ -43,7 +43,7 @@ test("an admin finds a customer by IP address and by hostname, and reaches the j
   await expect(admin.getByText(`A reset link is on its way to ${email}. You will not see it: only they can use it.`)).toBeVisible();
   const link = linkIn(await waitForMail(email, /Reset your Cellblock password/), "/reset-password");
   expect(await admin.content()).not.toContain(link.split("token=")[1]);
-  await admin.getByLabel("Note").fill("Asked for a reset by phone; identity checked.");
+  await admin.getByLabel("Note", { exact: true }).fill("Asked for a reset by phone; identity checked.");
   await admin.getByRole("button", { name: "Add note" }).click();
   await expect(admin.getByTestId("account-notes")).toContainText("Asked for a reset by phone; identity checked.");
 

@@ -1,6 +1,6 @@
 // Shared by the admin console specs: signing in as the seeded staff, and fresh names.
 import crypto from "node:crypto";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { logIn } from "../helpers/auth";
 import { seeded } from "../helpers/env";
 
@@ -20,9 +20,9 @@ export async function billingPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** Fills a labelled form field (by its exact label). */
-export async function fill(page: Page, fields: Record<string, string>) {
-  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+/** Fills labelled form fields (by their exact labels), on the page or within one form of it. */
+export async function fill(scope: Page | Locator, fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await scope.getByLabel(label, { exact: true }).fill(value);
 }
 
 /** First instant of the month after `d`, UTC. */

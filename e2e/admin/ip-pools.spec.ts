@@ -21,10 +21,12 @@ test("an overlapping IPv4 or IPv6 pool is refused with the clash named; ranges a
 
   const newPool = async (name: string, kind: "Public IPv4" | "IPv6", usedBy: string, cidr: string) => {
     await admin.goto("/admin/ip-pools");
-    await fill(admin, { Name: name, "First range": cidr });
-    await admin.getByLabel("Kind", { exact: true }).selectOption({ label: kind });
-    await admin.getByLabel("Used by").selectOption({ label: usedBy });
-    await admin.getByRole("button", { name: "Add pool" }).click();
+    // The list's filter bar has a "Kind" too: fill in the new-pool form itself.
+    const form = admin.getByRole("form", { name: "New pool" });
+    await fill(form, { Name: name, "First range": cidr });
+    await form.getByLabel("Kind", { exact: true }).selectOption({ label: kind });
+    await form.getByLabel("Used by").selectOption({ label: usedBy });
+    await form.getByRole("button", { name: "Add pool" }).click();
   };
 
   // IPv4: a /29 inside the local host's public /28.
