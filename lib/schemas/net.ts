@@ -28,16 +28,22 @@ export function isIpv4(v: string): boolean {
 
 export const ipv4 = z.string().trim().refine(isIpv4, "Not an IPv4 address.");
 
-/** `10.77.0.0/24` — network address with prefix length 8..30. */
+/**
+ * `10.77.0.0/24` — network address with prefix length 8..30. It aborts on failure, so a check
+ * chained after it (which may parse the block with ipaddr.js) only ever sees a well-formed one.
+ */
 export const ipv4Cidr = z
   .string()
   .trim()
-  .refine((v) => {
-    const [addr, len, ...rest] = v.split("/");
-    if (rest.length || !addr || !len || !isIpv4(addr) || !/^\d{1,2}$/.test(len)) return false;
-    const n = Number(len);
-    return n >= 8 && n <= 30;
-  }, "Use CIDR notation such as 10.77.0.0/24 (prefix /8 to /30).");
+  .refine(
+    (v) => {
+      const [addr, len, ...rest] = v.split("/");
+      if (rest.length || !addr || !len || !isIpv4(addr) || !/^\d{1,2}$/.test(len)) return false;
+      const n = Number(len);
+      return n >= 8 && n <= 30;
+    },
+    { message: "Use CIDR notation such as 10.77.0.0/24 (prefix /8 to /30).", abort: true },
+  );
 
 /** An IPv6 address in its canonical text form (RFC 5952: lower case, zeros compressed), e.g. `fd00:77::2`. */
 export const ipv6 = z
