@@ -7,7 +7,6 @@ import { linkIn, waitForMail } from "../helpers/mailbox";
 import { adminPage } from "./helpers";
 
 test("an admin finds a customer by IP address and by hostname, and reaches the jail in one click", async ({ browser, page }) => {
-  test.setTimeout(120_000);
   const { email } = await signUp(page);
   const hostname = randomHostname("found");
   const jailId = await orderThroughForm(page, hostname);
