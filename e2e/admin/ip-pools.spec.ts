@@ -65,7 +65,7 @@ test("an overlapping IPv4 or IPv6 pool is refused with the clash named; ranges a
   await expect(admin.getByTestId(`address-2001:db8:${a}:${b}::2`)).toContainText("listed upstream");
   await admin.getByRole("button", { name: "Retire" }).first().click();
   await admin.getByRole("button", { name: `Retire 2001:db8:${a}:${b}::/64` }).click();
-  await expect(admin.getByText("Retired. 0 address(es) stay with their jails")).toBeVisible();
+  await expect(admin.getByText("Range retired. 0 address(es) stay with their jails")).toBeVisible();
   await admin.reload();
   await expect(admin.getByTestId(`range-2001:db8:${a}:${b}::/64`)).toContainText("retired");
   await admin.screenshot({ path: "test-results/admin-ip-pool.png", fullPage: true });

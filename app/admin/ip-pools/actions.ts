@@ -28,16 +28,18 @@ export const addIpRangeAction = adminAction(addIpRangeSchema, async ({ poolId, c
   return { ok: true, message: `${cidr} added.` };
 });
 
+// A retired range or pool loses its Retire button, and the confirmation form with it: the
+// outcome is told by the pool's page itself.
 export const retireIpRangeAction = adminAction(ipRangeIdSchema, async ({ rangeId }, { actor }) => {
   const r = await retireIpRange({ actor, rangeId });
   revalidatePath("/admin/ip-pools");
-  return { ok: true, message: `Retired. ${r.stillAssigned} address(es) stay with their jails until they let them go.` };
+  redirect(`/admin/ip-pools/${r.poolId}?retired=range&kept=${r.stillAssigned}`);
 });
 
 export const retireIpPoolAction = adminAction(ipPoolIdSchema, async ({ poolId }, { actor }) => {
   const r = await retireIpPool({ actor, poolId });
-  revalidatePath(`/admin/ip-pools/${poolId}`);
-  return { ok: true, message: `Retired. ${r.stillAssigned} address(es) stay with their jails until they let them go.` };
+  revalidatePath("/admin/ip-pools");
+  redirect(`/admin/ip-pools/${poolId}?retired=pool&kept=${r.stillAssigned}`);
 });
 
 export const holdAddressAction = adminAction(holdAddressSchema, async ({ poolId, address, reason }, { actor }) => {

@@ -158,7 +158,7 @@ describe("address pools", () => {
     const jail = await createJailRow({ accountId: account.id, hostId: host.id });
     const [range] = await db.ipRange.findMany({ where: { poolId: pool.id } });
     const result = await retireIpRange({ actor, rangeId: range!.id });
-    expect(result).toEqual({ freed: 13, stillAssigned: 1 });
+    expect(result).toEqual({ freed: 13, stillAssigned: 1, poolId: pool.id });
     await expect(createJailRow({ accountId: account.id, hostId: host.id })).rejects.toMatchObject({ code: "NO_CAPACITY" });
     // Still in use: re-adding the block elsewhere is refused.
     await expect(addIpRange({ actor, poolId: pool.id, cidr })).rejects.toMatchObject({

@@ -37,7 +37,7 @@ export async function retireIpRange({ actor, rangeId, now = new Date() }: { acto
       targetId: range.poolId,
       data: { rangeId: range.id, cidr: range.cidr, ...result },
     });
-    return result;
+    return { ...result, poolId: range.poolId };
   });
 }
 

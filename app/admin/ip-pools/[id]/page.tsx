@@ -27,7 +27,7 @@ export default async function IpPoolPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ page?: string; show?: string; created?: string }>;
+  searchParams: Promise<{ page?: string; show?: string; created?: string; retired?: string; kept?: string }>;
 }) {
   const { actor } = await requireAdminPage();
   const sp = await searchParams;
@@ -62,6 +62,11 @@ export default async function IpPoolPage({
       {sp.created === "1" && (
         <Alert tone="success" className="mb-4">
           Pool added.
+        </Alert>
+      )}
+      {(sp.retired === "range" || sp.retired === "pool") && /^\d{1,9}$/.test(sp.kept ?? "") && (
+        <Alert tone="success" className="mb-4">
+          {sp.retired === "range" ? "Range" : "Pool"} retired. {sp.kept} address(es) stay with their jails until they let them go.
         </Alert>
       )}
       <div className="grid gap-6 lg:grid-cols-3">
