@@ -1,3 +1,4 @@
+import { getBackupHealth } from "@/lib/domain/backups/get-backup-health";
 import { db } from "@/lib/db";
 import { hostHealth } from "./host-health";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
@@ -60,5 +61,6 @@ export async function getHost({ actor, hostId, now = new Date() }: { actor: Staf
     }),
   ]);
   const liveJails = await db.jail.count({ where: { hostId, destroyedAt: null } });
-  return { host, health: hostHealth(host.lastHeartbeatAt, now), jails, liveJails, drift, addresses, recentJobs };
+  const backupHealth = await getBackupHealth({ actor, jailIds: jails.map((j) => j.id) });
+  return { host, health: hostHealth(host.lastHeartbeatAt, now), jails, liveJails, drift, addresses, recentJobs, backupHealth };
 }

@@ -10,6 +10,7 @@ import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getHost } from "@/lib/domain/hosts/list-hosts";
 import { readForPage } from "@/lib/http/page-read";
+import { describeBackupHealth } from "@/lib/domain/backups/get-backup-health";
 import { formatAge, formatDateTime, formatMb } from "@/lib/format";
 import { HostActions } from "./host-actions";
 
@@ -18,7 +19,7 @@ export const metadata: Metadata = { title: "Host" };
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const { actor } = await requireAdminPage();
   const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
-  const { host, health, jails, liveJails, drift, addresses, recentJobs } = data;
+  const { host, health, jails, liveJails, drift, addresses, recentJobs, backupHealth } = data;
   const facts = (host.facts ?? {}) as Record<string, unknown>;
   const pool = (kind: string) => addresses.find((a) => a.kind === kind);
   return (
@@ -113,6 +114,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
               <Th>Customer</Th>
               <Th>Plan</Th>
               <Th>State</Th>
+              <Th>Backups</Th>
             </tr>
           </THead>
           <TBody>
@@ -124,6 +126,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 <Td>{j.plan.name}</Td>
                 <Td>
                   <Badge>{j.state.toLowerCase()}</Badge>
+                </Td>
+                <Td className="text-xs" data-testid="backup-health">
+                  {describeBackupHealth(backupHealth.get(j.id), (d) => formatAge(d))}
                 </Td>
               </tr>
             ))}
