@@ -85,6 +85,7 @@ export class FakeHost implements Runner {
   failKeys = false;
   /** restic: snapshots in the (one) repository, and the environment of each restic command. */
   resticSnapshots = false;
+  failResticBackup = false;
   resticEnvs: NodeJS.ProcessEnv[] = [];
 
   constructor() {
@@ -264,6 +265,7 @@ export class FakeHost implements Runner {
     }
     if (a[1] === "snapshots") return ok(this.resticSnapshots ? fixture("restic-snapshots-json.txt") : "[]\n");
     if (a[1] === "backup") {
+      if (this.failResticBackup) return fail(1, "Fatal: unable to save snapshot: server response unexpected: 500 Internal Server Error (500)\n");
       this.resticSnapshots = true;
       return ok(fixture("restic-backup-json.txt"));
     }
