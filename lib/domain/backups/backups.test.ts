@@ -270,8 +270,8 @@ describe("the nightly schedule", () => {
     const { host, jail } = await customerWithJail();
     const slot = lastBackupSlot({ jailId: jail.id, everyHours: 24, now: new Date(), windowStartHour, windowHours })!;
     const justAfter = new Date(slot.getTime() + 60_000);
-    // The jail row was made now, after this slot: a backup asked for later than the slot would
-    // count, so look from the slot of the next night.
+    // The jail was made after this slot: nothing yet (its first is the next night's).
+    expect(await scheduleBackups({ now: justAfter, hostIds: [host.id] })).toBe(0);
     const nextNight = new Date(justAfter.getTime() + 24 * HOUR);
     expect(await scheduleBackups({ now: nextNight, hostIds: [host.id] })).toBe(1);
     expect(await scheduleBackups({ now: nextNight, hostIds: [host.id] })).toBe(0);

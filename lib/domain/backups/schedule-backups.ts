@@ -12,7 +12,7 @@ const BATCH = 500;
 
 /**
  * Queues a SCHEDULED backup for every installed jail whose plan takes backups, whose latest slot
- * is at or before `now` and which has no backup asked for since that slot. The job's
+ * is at or before `now` (and after the jail was made) and which has no backup asked for since that slot. The job's
  * idempotency key is the slot, so a repeated or concurrent tick queues nothing twice. A jail
  * busy with another task is left for the next tick. Does nothing when BACKUP_URL is unset.
  * Reads at most 500 jails at a time (keyset pagination by id), so 100,000 jails stay cheap.
@@ -47,6 +47,7 @@ export async function scheduleBackups({
         hostId: true,
         accountId: true,
         state: true,
+        createdAt: true,
         plan: { select: { backupEveryHours: true } },
         account: { select: { status: true } },
         jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { type: true } },
@@ -63,7 +64,8 @@ export async function scheduleBackups({
         windowStartHour: cfg.BACKUP_WINDOW_START_HOUR,
         windowHours: cfg.BACKUP_WINDOW_HOURS,
       });
-      if (!slot) continue;
+      // A jail's first scheduled backup is the first slot after it was made, not at once.
+      if (!slot || slot < jail.createdAt) continue;
       const latest = jail.backups[0]?.createdAt;
       if (latest && latest >= slot) continue;
       const caps = jailCapabilities({ state: jail.state, accountStatus: jail.account.status, openJobs: jail.jobs });
