@@ -95,6 +95,7 @@ test("write a file, back up, delete it, restore: the file is back; others get no
   // The admin's host page: the jail's backup health in words.
   const admin = await (await browser.newContext()).newPage();
   await logIn(admin, seeded.admin.email, seeded.admin.password());
+  await expect(admin).toHaveURL(/\/admin$/, { timeout: 45_000 });
   await admin.goto(`/admin/hosts/${requireEnv("E2E_LOCAL_HOST_ID")}`);
   await expect(admin.getByRole("row").filter({ hasText: hostname }).getByTestId("backup-health")).toContainText("backed up");
 });
