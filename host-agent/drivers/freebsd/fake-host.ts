@@ -265,7 +265,8 @@ export class FakeHost implements Runner {
     }
     if (a[1] === "snapshots") return ok(this.resticSnapshots ? fixture("restic-snapshots-json.txt") : "[]\n");
     if (a[1] === "backup") {
-      if (this.failResticBackup) return fail(1, "Fatal: unable to save snapshot: server response unexpected: 500 Internal Server Error (500)\n");
+      if (this.failResticBackup)
+        return fail(1, "Fatal: unable to save snapshot: server response unexpected: 500 Internal Server Error (500)\n");
       this.resticSnapshots = true;
       return ok(fixture("restic-backup-json.txt"));
     }
