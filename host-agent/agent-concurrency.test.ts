@@ -27,6 +27,8 @@ class GatedDriver implements Driver {
   running = new Map<string, () => void>();
   maxAtOnce = 0;
   started: string[] = [];
+  backup = () => Promise.reject(new Error("not in this test"));
+  restore = () => Promise.reject(new Error("not in this test"));
 
   async fingerprint() {
     return {

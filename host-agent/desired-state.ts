@@ -42,6 +42,9 @@ export class DesiredState {
       case "STOP":
         this.jails[job.payload.name] = "stopped";
         break;
+      case "RESTORE":
+        this.jails[job.payload.name] = job.payload.start ? "running" : "stopped";
+        break;
       case "DESTROY":
         delete this.jails[job.payload.name];
         break;

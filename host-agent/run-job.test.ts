@@ -74,4 +74,27 @@ describe("runJob BUILD_TEMPLATE", () => {
     const { driver } = setup();
     expect(await runJob(driver, leased("BUILD_TEMPLATE", { template: DEBIAN }))).toMatchObject({ status: "FAILED", retryable: false });
   });
+
+  it("BACKUP reports the snapshot; a failed restic is retried and its report carries no secret; a scrubbed payload fails for good", async () => {
+    const secrets = { httpPassword: "h".repeat(43), repositoryPassword: "r".repeat(43) };
+    const payload = {
+      name: NAME,
+      repository: "rest:http://127.0.0.1:8765/hostuser1/jail1/",
+      username: "hostuser1",
+      secrets,
+      backupId: "b1",
+    };
+    const ok = await runJob((await existingJail(true)).driver, leased("BACKUP", payload));
+    expect(ok).toMatchObject({ status: "SUCCEEDED", result: { backup: { sizeBytes: 6, addedBytes: 702 } } });
+
+    const { host, driver } = await existingJail(true);
+    host.failResticBackup = true;
+    const failed = await runJob(driver, leased("BACKUP", payload));
+    expect(failed).toMatchObject({ status: "FAILED", retryable: true });
+    expect(JSON.stringify(failed)).not.toContain(secrets.httpPassword);
+    expect(JSON.stringify(failed)).not.toContain(secrets.repositoryPassword);
+
+    const removed = await runJob(driver, leased("BACKUP", { ...payload, secrets: "[removed]" }));
+    expect(removed).toMatchObject({ status: "FAILED", retryable: false });
+  });
 });

@@ -73,6 +73,32 @@ export async function runJob(driver: Driver, leased: Leased, job: JobContext = N
       case "SNAPSHOT":
         await driver.snapshot(typed.payload.name, typed.payload.snapshot);
         return ok({});
+      case "BACKUP": {
+        const p = typed.payload;
+        if (p.secrets === "[removed]")
+          throw new PreconditionError("This backup job's credentials were removed when it ended: back up again.");
+        const r = await driver.backup(
+          p.name,
+          { repository: p.repository, username: p.username, ...p.secrets },
+          { backupId: p.backupId, job },
+        );
+        return ok({ backup: r });
+      }
+      case "RESTORE": {
+        const p = typed.payload;
+        if (p.secrets === "[removed]")
+          throw new PreconditionError("This restore job's credentials were removed when it ended: restore again.");
+        const info = await driver.restore(
+          p.name,
+          { repository: p.repository, username: p.username, ...p.secrets },
+          {
+            snapshotId: p.snapshotId,
+            start: p.start,
+            job,
+          },
+        );
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running, restoredSnapshotId: p.snapshotId });
+      }
       case "MIGRATE_OUT":
       case "MIGRATE_IN":
         return { status: "FAILED", retryable: false, error: `This agent does not run ${typed.type} jobs yet.` };

@@ -18,7 +18,8 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
     transactionOptions: { timeout: 20_000, maxWait: 10_000 },
     omit: {
       user: { passwordHash: true },
-      host: { agentTokenHash: true, enrollTokenHash: true },
+      host: { agentTokenHash: true, enrollTokenHash: true, backupPasswordSealed: true },
+      jail: { backupRepoPasswordSealed: true },
       passwordResetToken: { tokenHash: true },
       // A message's unredacted copy, kept only until SMTP has it (lib/domain/mail/send-mail.ts).
       mailMessage: { deliveryText: true, deliveryHtml: true },

@@ -5,7 +5,8 @@
 //   4. The web tier (scripts/serve.ts), the control-plane worker (scripts/worker.ts), and a
 //      host agent for the host "local" when this machine can run containers (root + lxc);
 //      otherwise "local" is marked unavailable with the reason, shown in the admin console.
-//   5. The URL and the seeded logins, printed.
+//   5. The embedded backup server (rclone serve restic, .data/backups) unless BACKUP_URL is set.
+//   6. The URL and the seeded logins, printed.
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -17,6 +18,7 @@ import { localSecret } from "./lib/local-secrets";
 import { seedDatabase } from "./lib/seed-database";
 import { startLocalAgent } from "./lib/local-agent";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
+import { backupToolsMissing, startBackupServer } from "./lib/backup-server";
 import { launcherConfig, webConfig } from "@/lib/config/server";
 
 const DATA = path.resolve(".data");
@@ -66,6 +68,21 @@ async function main() {
 
   await assertPortFree(port);
   const children: ChildProcess[] = [];
+
+  env.BACKUP_SECRET_KEY = process.env.BACKUP_SECRET_KEY ?? localSecret(DATA, "backup-secret-key");
+  if (!process.env.BACKUP_URL) {
+    const missing = backupToolsMissing();
+    if (missing) log(`backups are off: ${missing}`);
+    else {
+      const backupPort = launcherConfig().EMBEDDED_BACKUP_PORT;
+      await assertPortFree(backupPort);
+      log(`BACKUP_URL is not set: serving backups from .data/backups on 127.0.0.1:${backupPort} (rclone serve restic, append-only)`);
+      const backups = await startBackupServer({ dataDir: path.join(DATA, "backups"), port: backupPort, silent: true });
+      children.push(backups.child);
+      Object.assign(env, backups.env);
+    }
+  }
+  Object.assign(process.env, env);
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     env: { ...env, NODE_ENV: "production", PORT: String(port) },
   });

@@ -19,6 +19,7 @@ import { createDatabase, freePort, startEmbeddedPostgres, type RunningPostgres }
 import { generateClient, migrateDeploy } from "./lib/prisma-cli";
 import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
+import { startBackupServer } from "./lib/backup-server";
 import { seedDatabase } from "./lib/seed-database";
 import { startLocalAgent } from "./lib/local-agent";
 import { startSmtpSink, type SmtpSink } from "./lib/smtp-sink";
@@ -115,6 +116,18 @@ async function e2e() {
     SEED_CUSTOMER_PASSWORD: passwords.customer,
   });
 
+  // The embedded backup server (rclone serve restic, append-only, a private repository per host)
+  // on a loopback port of its own, with this run's data directory.
+  const backupLog = path.join(tmp!, "backup.log");
+  const backups = await startBackupServer({
+    dataDir: path.join(tmp!, "backups"),
+    port: await freePort(),
+    logFile: fs.createWriteStream(backupLog),
+    silent: !process.env.E2E_VERBOSE,
+  });
+  children.push(backups.child);
+  const backupSecretKey = crypto.randomBytes(32).toString("hex");
+
   const port = await freePort();
   const metricsToken = crypto.randomBytes(24).toString("hex");
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -144,6 +157,8 @@ async function e2e() {
     HOST_OFFLINE_AFTER_SECONDS: "60",
     METRICS_TOKEN: metricsToken,
     SMTP_URL: smtp.url,
+    ...backups.env,
+    BACKUP_SECRET_KEY: backupSecretKey,
   };
   log(`serving the app at ${baseUrl}`);
   const web = startService("[web]", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
@@ -207,6 +222,7 @@ async function e2e() {
         E2E_METRICS_TOKEN: metricsToken,
         E2E_AGENT_LOG: agentLog,
         E2E_MAILBOX: mailbox,
+        E2E_BACKUP_URL: backups.env.BACKUP_URL,
         E2E_LOCAL_HOST_ID: agent.hostId,
         E2E_ADMIN_PASSWORD: passwords.admin,
         E2E_BILLING_PASSWORD: passwords.billing,

@@ -8,6 +8,8 @@ import { processPasswordResetRequests } from "@/lib/domain/accounts/password-res
 import { applyDuePlanPrices } from "@/lib/domain/plans/plan-prices";
 import { checkServerConfig, launcherConfig, workerConfig } from "@/lib/config/server";
 import { superviseFromLauncher } from "@/lib/process/supervised";
+import { scheduleBackups } from "@/lib/domain/backups/schedule-backups";
+import { applyBackupRetention } from "@/lib/domain/backups/apply-backup-retention";
 
 checkServerConfig();
 superviseFromLauncher({
@@ -31,6 +33,12 @@ async function tick() {
   if (prices) console.log(`[worker] ${prices} plan price(s) took effect`);
   // Rollups, overage grace and review, usage warnings, past-due flags (each step idempotent).
   await billingTick(now);
+  // Each plan's backup policy: scheduled backups spread over the night, then retention (restic
+  // forget --prune from this side, with full access; hosts can only append).
+  const backups = await scheduleBackups({ now });
+  if (backups) console.log(`[worker] scheduled backups queued: ${backups}`);
+  const pruned = await applyBackupRetention({ now });
+  if (pruned) console.log(`[worker] backups removed by retention: ${pruned}`);
 }
 
 async function main() {

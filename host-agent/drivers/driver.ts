@@ -9,6 +9,9 @@
 //   - anything else (a command that failed or timed out): retryable.
 import type { DriverCapabilities } from "@/lib/schemas/capabilities";
 import type { JailLimits, JailSpec, JailTemplate } from "@/lib/schemas/jobs";
+import type { BackupResult, BackupTarget } from "./restic";
+
+export type { BackupResult, BackupTarget };
 
 export type { DriverCapabilities };
 
@@ -171,6 +174,17 @@ export interface Driver {
   /** Sets a process's nice value (-20..20); ProcessNotFoundError if the pid is not in this jail. */
   renice(name: string, pid: number, nice: number): Promise<void>;
   snapshot(name: string, snapshot: string): Promise<void>;
+  /**
+   * Backs the jail's root file system up into `target` with restic, from a consistent copy
+   * (each driver says how), tagged so that a retry finds the snapshot its first attempt made.
+   * NotFoundError for a missing jail.
+   */
+  backup(name: string, target: BackupTarget, opts: { backupId: string; job?: JobContext }): Promise<BackupResult>;
+  /**
+   * Replaces the jail's root file system with restic snapshot `snapshotId`, in place: the jail is
+   * stopped, its root restored (nothing of the old root is left), and started again if `start`.
+   */
+  restore(name: string, target: BackupTarget, opts: { snapshotId: string; start: boolean; job?: JobContext }): Promise<JailInfo>;
   /**
    * Brings the host back to what it should run after the agent or the host restarted (Nomad's
    * RecoverTask): starts each `desired` jail that should run and does not, and restores the

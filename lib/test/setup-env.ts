@@ -8,3 +8,5 @@ process.env.APP_URL ??= "http://localhost:3000";
 // NODE_ENV is "test"; the mail module stores messages (no SMTP_URL) so tests can read them.
 delete process.env.SMTP_URL;
 process.env.DB_POOL_MAX ??= "5";
+// Backups: sealing works; no server (tests that need one start their own rclone).
+process.env.BACKUP_SECRET_KEY ??= crypto.randomBytes(32).toString("hex");

@@ -83,6 +83,10 @@ export class FakeHost implements Runner {
   ]);
   failTar = false;
   failKeys = false;
+  /** restic: snapshots in the (one) repository, and the environment of each restic command. */
+  resticSnapshots = false;
+  failResticBackup = false;
+  resticEnvs: NodeJS.ProcessEnv[] = [];
 
   constructor() {
     this.pf.info = fixture("pfctl-s-info.txt");
@@ -93,6 +97,7 @@ export class FakeHost implements Runner {
 
   async run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.calls.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
+    if (argv[0] === "restic" && opts.env) this.resticEnvs.push(opts.env);
     const r = this.answer(argv, opts.input);
     if (r.code !== 0 && !(opts.okCodes ?? []).includes(r.code)) throw new CommandError(argv, r, `${argv.join(" ")} exited with ${r.code}`);
     return r;
@@ -150,6 +155,7 @@ export class FakeHost implements Runner {
     }
     if (a[0] === "jail") return this.jail(a);
     if (a[0] === "zfs") return this.zfs(a);
+    if (a[0] === "restic") return this.restic(a);
     if (a[0] === "rctl") return this.rctl(a);
     if (a[0] === "jexec" && a.includes("/usr/bin/ssh-keygen")) return ok(fixture("ssh-keygen-l.txt"));
     if (a[0] === "jexec" && a.includes("/bin/mv") && this.failKeys) return fail(1, "mv: rename: Operation not permitted\n");
@@ -204,8 +210,26 @@ export class FakeHost implements Runner {
     if (a[1] === "get") {
       const d = this.datasets.get(target);
       if (!d) return fail(1, `cannot open '${target}': dataset does not exist\n`);
+      if (a.includes("value") && a[a.indexOf("value") - 1] === "-o") {
+        const props = a[a.length - 2]!.split(",") as Array<keyof typeof d>;
+        return ok(props.map((p) => `${d[p]}\n`).join(""));
+      }
       const props = a[a.length - 2]!.split(",") as Array<keyof typeof d>;
       return ok(props.map((p) => `${p}\t${d[p]}\n`).join(""));
+    }
+    if (a[1] === "set" && a[2]!.startsWith("mountpoint=")) return ok();
+    if (a[1] === "create") {
+      const q = a.find((x) => x.startsWith("refquota="))!;
+      this.datasets.set(target, { refquota: Number(q.slice(9)), referenced: 0, refreservation: 0 });
+      return ok();
+    }
+    if (a[1] === "rename") {
+      const from = a[2]!;
+      const d = this.datasets.get(from);
+      if (!d) return fail(1, `cannot open '${from}': dataset does not exist\n`);
+      this.datasets.delete(from);
+      this.datasets.set(target, d);
+      return ok();
     }
     if (a[1] === "set") {
       // dsl_dataset_set_refquota_check(): ENOSPC below referenced or refreservation; libzfs's words.
@@ -218,6 +242,7 @@ export class FakeHost implements Runner {
       return ok();
     }
     if (a[1] === "destroy") {
+      if (target.includes("@")) this.snapshots.delete(target);
       this.datasets.delete(target);
       return ok();
     }
@@ -225,6 +250,27 @@ export class FakeHost implements Runner {
       this.snapshots.add(target);
       return ok();
     }
+    return ok();
+  }
+
+  // restic with one repository: `init` once, then "config file already exists"; `backup` makes
+  // the fixture's snapshot, which `snapshots --json` then lists.
+  private repoExists = false;
+  private restic(a: string[]): ExecResult {
+    if (a[1] === "init") {
+      if (this.repoExists)
+        return fail(1, "Fatal: create repository at rest:http://h:***@127.0.0.1:1/h/j/ failed: Fatal: config file already exists\n");
+      this.repoExists = true;
+      return ok("created restic repository 441da8b2 at rest:http://h:***@127.0.0.1:1/h/j/\n");
+    }
+    if (a[1] === "snapshots") return ok(this.resticSnapshots ? fixture("restic-snapshots-json.txt") : "[]\n");
+    if (a[1] === "backup") {
+      if (this.failResticBackup)
+        return fail(1, "Fatal: unable to save snapshot: server response unexpected: 500 Internal Server Error (500)\n");
+      this.resticSnapshots = true;
+      return ok(fixture("restic-backup-json.txt"));
+    }
+    if (a[1] === "stats") return ok('{"total_size":6,"total_file_count":2,"snapshots_count":1}\n');
     return ok();
   }
 

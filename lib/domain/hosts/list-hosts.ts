@@ -1,3 +1,4 @@
+import { getBackupHealth } from "@/lib/domain/backups/get-backup-health";
 import { db } from "@/lib/db";
 import { hostHealth } from "./host-health";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
@@ -101,6 +102,7 @@ export async function getHost({
         select: { id: true, type: true, status: true, error: true },
       })
     : [];
+  const backupHealth = await getBackupHealth({ actor, jailIds: jails.map((j) => j.id) });
   return {
     host,
     health: hostHealth(host.lastHeartbeatAt, now),
@@ -116,6 +118,7 @@ export async function getHost({
       return { ...p, shared: p.hostId === null, total: u?.total ?? 0, assigned: u?.assigned ?? 0 };
     }),
     recentJobs,
+    backupHealth,
   };
 }
 

@@ -18,9 +18,12 @@ const LIFECYCLE: ReadonlySet<JobType> = new Set([
   "SET_LIMITS",
   "MIGRATE_OUT",
   "MIGRATE_IN",
+  "RESTORE",
 ]);
 /** Jobs during which the jail's root file system is not there to write a password or keys to. */
-const BUILDING: ReadonlySet<JobType> = new Set(["CREATE", "REINSTALL", "DESTROY", "MIGRATE_OUT", "MIGRATE_IN"]);
+const BUILDING: ReadonlySet<JobType> = new Set(["CREATE", "REINSTALL", "DESTROY", "MIGRATE_OUT", "MIGRATE_IN", "RESTORE"]);
+/** Backup work on the jail: one backup or restore at a time. */
+const BACKUP_WORK: ReadonlySet<JobType> = new Set(["BACKUP", "RESTORE"]);
 
 export const OPEN_JOB_STATUSES: JobStatus[] = ["QUEUED", "RUNNING"];
 
@@ -39,11 +42,13 @@ export const JOB_IN_PROGRESS: Record<JobType, string> = {
   MIGRATE_OUT: "Moving to another host",
   MIGRATE_IN: "Moving to another host",
   BUILD_TEMPLATE: "Preparing the template on the host",
+  BACKUP: "Backing up",
+  RESTORE: "Restoring from a backup",
 };
 
 export type Capability = { allowed: true } | { allowed: false; reason: string };
 export type JailCapabilities = Record<
-  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys",
+  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys" | "backup" | "restore",
   Capability
 >;
 
@@ -69,6 +74,8 @@ export function jailCapabilities(input: {
   const cancelled = no(state === "DESTROYED" ? "This jail has been destroyed." : "This jail is being cancelled.");
   const suspended = accountStatus !== "ACTIVE" ? no("Your account is suspended: jails cannot be started until it is settled.") : null;
   const installed = state === "RUNNING" || state === "STOPPED";
+  const backupJob = openJobs.find((j) => BACKUP_WORK.has(j.type));
+  const backingUp = backupJob ? no(`Wait until the current task finishes (${JOB_IN_PROGRESS[backupJob.type].toLowerCase()}).`) : null;
 
   return {
     start: gone
@@ -100,6 +107,11 @@ export function jailCapabilities(input: {
       : host && !host.sshKeys
         ? no("This jail's host cannot install SSH keys.")
         : (building ?? (state === "STOPPED" ? no("Start the jail to change its SSH keys.") : yes)),
+    backup: gone ? cancelled : (busy ?? backingUp ?? (installed ? yes : no("The jail can be backed up once it is installed."))),
+    // Restoring replaces the jail's files (and restarts it): like a reinstall, not for a suspended account.
+    restore: gone
+      ? cancelled
+      : (suspended ?? busy ?? backingUp ?? (installed ? yes : no("A backup can be restored once the jail is installed."))),
   };
 }
 

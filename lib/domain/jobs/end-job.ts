@@ -50,11 +50,11 @@ export async function endJob(tx: Tx, { job, ending, now }: { job: Job; ending: J
         where: { id: job.id },
         data: { ...common, status: "FAILED", error: ending.error, output: tail(ending.output) },
       });
-      await convergeOnFailure(tx, job, ending.error);
+      await convergeOnFailure(tx, job, ending.error, now);
       return failDependents(tx, job, ending.error, now);
     case "CANCELLED":
       await tx.job.update({ where: { id: job.id }, data: { ...common, status: "CANCELLED", error: ending.reason } });
-      await convergeOnCancel(tx, job, ending.reason);
+      await convergeOnCancel(tx, job, ending.reason, now);
       return failDependents(tx, job, ending.reason, now);
   }
 }
@@ -120,6 +120,32 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
   if (!job.jailId) return;
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   switch (job.type) {
+    case "BACKUP":
+      await tx.backup.updateMany({
+        where: { jobId: job.id, status: "PENDING" },
+        data: result.backup
+          ? {
+              status: "SUCCEEDED",
+              finishedAt: now,
+              snapshotId: result.backup.snapshotId,
+              sizeBytes: BigInt(result.backup.sizeBytes),
+              addedBytes: BigInt(result.backup.addedBytes),
+              error: null,
+            }
+          : { status: "FAILED", finishedAt: now, error: "The host reported no snapshot." },
+      });
+      return;
+    case "RESTORE":
+      await tx.jail.updateMany({
+        where: live,
+        data: {
+          state: result.running === false ? "STOPPED" : "RUNNING",
+          jid: result.jid ?? null,
+          initPid: result.initPid ?? null,
+          lastError: null,
+        },
+      });
+      return;
     case "CREATE":
     case "REINSTALL":
       await tx.jail.updateMany({
@@ -169,23 +195,31 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
   }
 }
 
-async function convergeOnFailure(tx: Tx, job: Job, error: string) {
+async function convergeOnFailure(tx: Tx, job: Job, error: string, now: Date) {
   if (job.type === "BUILD_TEMPLATE") {
     await tx.templateBuild.updateMany({ where: { jobId: job.id }, data: { status: "FAILED", error } });
     return;
   }
   if (!job.jailId) return;
+  if (job.type === "BACKUP") {
+    await tx.backup.updateMany({ where: { jobId: job.id, status: "PENDING" }, data: { status: "FAILED", finishedAt: now, error } });
+    return;
+  }
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   if (BUILDS.has(job.type)) await tx.jail.updateMany({ where: live, data: { state: "FAILED", lastError: error } });
   else await tx.jail.updateMany({ where: live, data: { lastError: error } });
 }
 
-async function convergeOnCancel(tx: Tx, job: Job, reason: string) {
+async function convergeOnCancel(tx: Tx, job: Job, reason: string, now: Date) {
   if (job.type === "BUILD_TEMPLATE") {
     await tx.templateBuild.updateMany({ where: { jobId: job.id }, data: { status: "FAILED", error: reason } });
     return;
   }
   if (!job.jailId) return;
+  if (job.type === "BACKUP") {
+    await tx.backup.updateMany({ where: { jobId: job.id, status: "PENDING" }, data: { status: "FAILED", finishedAt: now, error: reason } });
+    return;
+  }
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   if (BUILDS.has(job.type)) {
     await tx.jail.updateMany({

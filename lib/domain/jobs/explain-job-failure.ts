@@ -18,6 +18,8 @@ const DOING: Record<JobType, string> = {
   MIGRATE_OUT: "moving the jail",
   MIGRATE_IN: "moving the jail",
   BUILD_TEMPLATE: "preparing the template",
+  BACKUP: "backing up the jail",
+  RESTORE: "restoring the jail from a backup",
 };
 
 type Rule = { match: RegExp; text: (doing: string) => string };

@@ -10,6 +10,9 @@ import { cancelJail } from "@/lib/domain/jails/cancel-jail";
 import { changeJailPlan } from "@/lib/domain/jails/change-jail-plan";
 import { setRootPassword } from "@/lib/domain/jails/set-root-password";
 import { addSshKey, removeSshKey } from "@/lib/domain/jails/manage-ssh-keys";
+import { requestBackup } from "@/lib/domain/backups/request-backup";
+import { restoreBackup } from "@/lib/domain/backups/restore-backup";
+import { backupNowSchema, restoreBackupSchema } from "@/lib/schemas/backups";
 import {
   addSshKeySchema,
   changePlanSchema,
@@ -75,4 +78,16 @@ export const removeSshKeyAction = customerAction(removeSshKeySchema, async ({ ja
   await removeSshKey({ actor, jailId, keyId });
   refresh();
   return { ok: true, message: "Key removed." };
+});
+
+export const backupNowAction = customerAction(backupNowSchema, async ({ jailId }, { actor }) => {
+  await requestBackup({ actor, jailId });
+  refresh();
+  return { ok: true, message: "Backing up: the host copies the jail's disk and sends it to the backup server." };
+});
+
+export const restoreBackupAction = customerAction(restoreBackupSchema, async ({ jailId, backupId, confirmHostname }, { actor }) => {
+  await restoreBackup({ actor, jailId, backupId, confirmHostname });
+  refresh();
+  return { ok: true, message: "Restoring: the jail stops, its files are replaced by the backup's, and it starts again." };
 });

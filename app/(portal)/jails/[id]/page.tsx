@@ -9,6 +9,7 @@ import {
   ReinstallPasswordFields,
   RootPasswordForm,
 } from "@/components/jails/jail-forms";
+import { JailBackups } from "@/components/jails/jail-backups";
 import { LiveRefresh } from "@/components/jails/live-refresh";
 import { UsageCharts } from "@/components/jails/usage-charts";
 import { UsageMeter } from "@/components/jails/usage-meter";
@@ -22,6 +23,8 @@ import { getJailPage } from "@/lib/domain/jails/get-jail-page";
 import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatBytes, formatDate, formatDateTime, formatMb, formatMoney } from "@/lib/format";
 import {
+  backupNowAction,
+  restoreBackupAction,
   addSshKeyAction,
   cancelJailAction,
   changePlanAction,
@@ -40,7 +43,7 @@ const reason = (c: { allowed: boolean; reason?: string }) => (c.allowed ? undefi
 export default async function JailPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireCustomerPage();
   const { id } = await params;
-  const { jail, usage, activity, plans } = await readForPage(id, (jailId) => getJailPage({ actor: user.actor, jailId }));
+  const { jail, usage, activity, plans, backups } = await readForPage(id, (jailId) => getJailPage({ actor: user.actor, jailId }));
   const caps = jail.capabilities;
   const transitional = jail.state === "QUEUED" || jail.state === "PROVISIONING" || jail.state === "DESTROYING";
   const live = jail.openJobs.length > 0 || transitional;
@@ -288,6 +291,20 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
               </Card>
             </div>
           </div>
+        )}
+
+        {!destroyed && (
+          <JailBackups
+            jailId={jail.id}
+            hostname={jail.hostname}
+            backups={backups}
+            everyHours={jail.plan.backupEveryHours}
+            keep={jail.plan.backupKeep}
+            backupDisabled={reason(caps.backup)}
+            restoreDisabled={reason(caps.restore)}
+            backupNowAction={backupNowAction}
+            restoreAction={restoreBackupAction}
+          />
         )}
 
         <Card>

@@ -16,6 +16,7 @@ import { requireAdminPage } from "@/lib/auth/session";
 import { getHost, HOST_JAILS_PAGE_SIZE } from "@/lib/domain/hosts/list-hosts";
 import { listActivePlans, listActiveTemplates } from "@/lib/domain/catalog/list-plans";
 import { readForPage } from "@/lib/http/page-read";
+import { describeBackupHealth } from "@/lib/domain/backups/get-backup-health";
 import { formatAge, formatDateTime, formatMb } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
 import { HostActions } from "./host-actions";
@@ -34,7 +35,7 @@ export default async function HostPage({
   const { actor } = await requireAdminPage();
   const jailsPage = pageSchema.parse((await searchParams).page);
   const data = await readForPage((await params).id, (hostId) => getHost({ actor, hostId, jailsPage }));
-  const { host, health, jails, liveJails, drift, pools, recentJobs } = data;
+  const { host, health, jails, liveJails, drift, pools, recentJobs, backupHealth } = data;
   const [plans, templates] = drift.some((d) => d.kind === "UNEXPECTED")
     ? await Promise.all([listActivePlans(), listActiveTemplates()])
     : [[], []];
@@ -208,6 +209,7 @@ export default async function HostPage({
               <Th>Customer</Th>
               <Th>Plan</Th>
               <Th>State</Th>
+              <Th>Backups</Th>
             </tr>
           </THead>
           <TBody>
@@ -231,6 +233,9 @@ export default async function HostPage({
                 <Td>{j.plan.name}</Td>
                 <Td>
                   <JailStateBadge state={j.state} />
+                </Td>
+                <Td className="text-xs" data-testid="backup-health">
+                  {describeBackupHealth(backupHealth.get(j.id), (d) => formatAge(d))}
                 </Td>
               </tr>
             ))}
