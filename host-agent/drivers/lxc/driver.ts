@@ -15,7 +15,6 @@
 // Every argument is parsed with the shared zod schemas before it reaches argv or a file; every
 // file goes through the injected DriverFs (config-file.ts renders the container config,
 // host-files.ts reads cgroup, /proc and mount files).
-import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { formatBytes, formatMb } from "@/lib/format";
@@ -36,7 +35,6 @@ import { faultPause } from "../../faults";
 import {
   NO_JOB,
   PreconditionError,
-  ProcessNotFoundError,
   UnsupportedError,
   type CreateOptions,
   type CreateResult,
@@ -49,13 +47,11 @@ import {
   type ProcessInfo,
   type RecoveryReport,
   type TemplateBuildResult,
-  NotFoundError,
   requireJail,
 } from "../driver";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
 import { cgroupLimits, managedHostname, managedNetwork, realOsBaseConfig, renderContainerConfig } from "./config-file";
 import {
-  MIN_DISK_QUOTA_MB,
   assertQuotaSupported,
   diskFigures,
   ensureMounted,
@@ -66,7 +62,6 @@ import {
   shrinkImage,
   unmountIfMounted,
 } from "./disk-image";
-import { parseCgroupProcs, parseProcStat, readCgroupFile } from "./host-files";
 import { measureUsage } from "./measure";
 import { applyJailNat, ensureNatBase, removeJailNat } from "./nat";
 import {
@@ -79,7 +74,12 @@ import {
   type LxcHost,
 } from "./provision";
 import { readJailState, writeJailState, type JailState } from "./state";
-import { backupTag, Restic, type BackupResult, type BackupTarget } from "../restic";
+import { backupJail, restoreJail } from "./backup";
+import { lxcFingerprint, LXC_MAX_HOSTNAME_LENGTH } from "./fingerprint";
+import { LxcProcesses } from "./processes";
+
+export { LXC_MAX_HOSTNAME_LENGTH };
+import { type BackupResult, type BackupTarget } from "../restic";
 import { ensureTemplateArchive, mmdebstrapRecipe, unpackTemplate } from "./templates";
 
 export type LxcConfig = {
@@ -102,16 +102,11 @@ export type LxcConfig = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-/** The kernel's limit on a UTS nodename (__NEW_UTS_LEN, include/uapi/linux/utsname.h). */
-export const LXC_MAX_HOSTNAME_LENGTH = 64;
 export const DEFAULT_TEMPLATE_CACHE = "/var/cache/cellblock/templates";
 /** USER_HZ: the unit of /proc/<pid>/stat times (proc(5)). */
-const USER_HZ = 100;
 const passwordHash = jobPayloads.SET_PASSWORD.shape.passwordHash;
 const keyList = z.array(authorizedKey).max(50);
 /** setpriority(2) range, as renice(1) takes it. */
-const niceValue = z.number().int().min(-20).max(19);
-const pidValue = z.number().int().positive();
 
 export class LxcDriver implements Driver {
   readonly name = "lxc" as const;
@@ -129,7 +124,7 @@ export class LxcDriver implements Driver {
   /** Whether nft(8) is installed, asked once. */
   private nft: Promise<boolean> | null = null;
   /** Last CPU reading per pid, to turn cumulative ticks into a percentage between calls. */
-  private cpuSeen = new Map<number, { ticks: number; at: number }>();
+  private readonly procs: LxcProcesses;
 
   constructor(config: LxcConfig) {
     this.run = config.runner.run.bind(config.runner);
@@ -143,75 +138,17 @@ export class LxcDriver implements Driver {
     this.sshdWaitMs = config.sshdWaitMs ?? 90_000;
     this.sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.host = { run: this.run, fs: this.fs, lxcPath: this.lxcPath };
+    this.procs = new LxcProcesses({ run: this.run, fs: this.fs, cgroupRoot: this.cgroupRoot, now: this.now, driver: this });
   }
 
-  /**
-   * Checks the LXC tools (`lxc-create --version`), root, the busybox template, the cgroup memory
-   * controller and xfsprogs (every jail's disk is an xfs image); reports whether nftables
-   * (public addresses) and mmdebstrap (real-OS templates) are there, and the host's forwarding.
-   */
   async fingerprint(): Promise<Fingerprint> {
-    const facts: Fingerprint["facts"] = {
-      kernel: os.release(),
-      lxcPath: this.lxcPath,
+    return lxcFingerprint({
+      ...this.host,
       bridge: this.bridge,
       templateCache: this.templateCache,
-    };
-    const problems: string[] = [];
-    const version = async (argv: string[]) => {
-      try {
-        const r = await this.run(argv, { timeoutMs: 10_000 });
-        return (r.stdout || r.stderr).trim().split("\n")[0] ?? "";
-      } catch {
-        return null;
-      }
-    };
-    facts.lxcVersion = await version(["lxc-create", "--version"]);
-    if (facts.lxcVersion === null) problems.push("the LXC tools are not installed (apt-get install lxc)");
-    if (!this.isRoot()) problems.push("the agent does not run as root, which LXC needs here");
-    if (!(await this.fs.exists("/usr/share/lxc/templates/lxc-busybox")) || !(await this.fs.exists("/bin/busybox"))) {
-      problems.push("the busybox template is missing (apt-get install busybox-static)");
-    }
-    if (!(await this.fs.exists(path.join(this.cgroupRoot, "memory")))) problems.push("the cgroup memory controller is not mounted");
-    facts.xfsprogs = await version(["mkfs.xfs", "-V"]);
-    if (facts.xfsprogs === null) problems.push("xfsprogs is not installed, which every jail's disk image needs (apt-get install xfsprogs)");
-    facts.nftables = await version(["nft", "--version"]);
-    facts.mmdebstrap = await version(["mmdebstrap", "--version"]);
-    facts.restic = await version(["restic", "version"]);
-    const sysctl = async (p: string) => (await readFileIfExists(this.fs, `/proc/sys/${p}`))?.trim() ?? null;
-    facts.ipv4Forwarding = (await sysctl("net/ipv4/ip_forward")) === "1";
-    facts.ipv6Forwarding = (await sysctl("net/ipv6/conf/all/forwarding")) === "1";
-    facts.diskQuota = `xfs image per jail, loop-mounted, sized at the plan's quota (minimum ${MIN_DISK_QUOTA_MB} MB)`;
-    if (facts.mmdebstrap === null) facts.templates = "busybox only: real-OS templates need mmdebstrap (apt-get install mmdebstrap)";
-    return {
-      driver: "lxc",
-      ready: problems.length === 0,
-      reason: problems.length ? `Cannot run jails: ${problems.join("; ")}.` : undefined,
-      facts,
-      capabilities: {
-        snapshots: false,
-        diskQuota: true,
-        memoryLimit: true,
-        processLimit: true,
-        cpuLimit: true,
-        network: this.bridge !== null,
-        // From outside the host also needs net.ipv4.ip_forward=1 (facts.ipv4Forwarding); this
-        // host itself reaches the public address either way (the nat table's output chain).
-        publicIpv4: this.bridge !== null && facts.nftables !== null,
-        ipv6: this.bridge !== null,
-        hostnameLockdown: true,
-        rootPassword: true,
-        sshKeys: true,
-        migration: false,
-        limits: {
-          // The jailName schema's own limit; LXC adds none below it (the veth name is a digest).
-          maxJailNameLength: 42,
-          maxHostnameLength: LXC_MAX_HOSTNAME_LENGTH,
-          maxJails: null,
-          maxCpuPercent: os.availableParallelism() * 100,
-        },
-      },
-    };
+      cgroupRoot: this.cgroupRoot,
+      isRoot: this.isRoot,
+    });
   }
 
   /** See templates.ts: the template's tarball in this host's cache, built with mmdebstrap when missing. */
@@ -477,136 +414,26 @@ export class LxcDriver implements Driver {
     return report;
   }
 
-  /** The pids in the container's pids cgroup with their /proc/<pid>/stat; CPU % since the previous call. */
-  async processes(rawName: string): Promise<ProcessInfo[]> {
-    const name = jailName.parse(rawName);
-    const procs = await readCgroupFile(this.fs, this.cgroupRoot, "pids", name, "cgroup.procs");
-    if (procs === null) {
-      await requireJail(this, name);
-      return []; // stopped: no cgroup
-    }
-    const now = this.now();
-    const result: ProcessInfo[] = [];
-    const seen = new Set<number>();
-    for (const pid of parseCgroupProcs(procs)) {
-      const text = await readFileIfExists(this.fs, `/proc/${pid}/stat`);
-      const stat = text ? parseProcStat(text) : null;
-      if (!stat) continue;
-      seen.add(pid);
-      const prev = this.cpuSeen.get(pid);
-      this.cpuSeen.set(pid, { ticks: stat.ticks, at: now });
-      const cpuPercent = prev && now > prev.at ? ((stat.ticks - prev.ticks) / USER_HZ / ((now - prev.at) / 1000)) * 100 : 0;
-      result.push({ pid, command: stat.comm, cpuPercent: Math.max(0, Math.round(cpuPercent * 10) / 10), nice: stat.nice });
-    }
-    for (const pid of this.cpuSeen.keys()) if (!seen.has(pid) && this.cpuSeen.get(pid)!.at < now - 3600_000) this.cpuSeen.delete(pid);
-    return result;
+  async processes(name: string): Promise<ProcessInfo[]> {
+    return this.procs.list(name);
   }
 
-  /** `renice -n <nice> -p <pid>` (renice(1), util-linux), only for a pid in the container's cgroup. */
-  async renice(rawName: string, rawPid: number, rawNice: number): Promise<void> {
-    const name = jailName.parse(rawName);
-    const pid = pidValue.parse(rawPid);
-    const nice = niceValue.parse(rawNice);
-    const procs = await readCgroupFile(this.fs, this.cgroupRoot, "pids", name, "cgroup.procs");
-    if (procs === null) await requireJail(this, name);
-    // Only ever renice a process that belongs to this jail: a stale pid may have been reused.
-    if (!parseCgroupProcs(procs).includes(pid)) throw new ProcessNotFoundError(name, pid);
-    await this.run(["renice", "-n", String(nice), "-p", String(pid)], { timeoutMs: 10_000 });
+  async renice(name: string, pid: number, nice: number): Promise<void> {
+    return this.procs.renice(name, pid, nice);
   }
 
   async snapshot(): Promise<void> {
     throw new UnsupportedError("lxc", "snapshots (its xfs disk images have none; use the freebsd driver's ZFS snapshots)");
   }
 
-  /**
-   * Backs the jail's root up with restic from a point-in-time copy of its disk image.
-   *
-   * Consistency, the choice: the image is frozen (`xfs_freeze -f`, FIFREEZE: dirty data and
-   * the log flushed, writes block) only for the moment of copying the image file
-   * (`cp --reflink=auto --sparse=always`: a block-sharing clone where the host's file system can,
-   * else a sparse copy of the allocated blocks), then thawed; restic reads the copy, loop-mounted
-   * read-only (`nouuid`: it is a twin of the mounted image, `norecovery`: it was frozen clean).
-   * - a live backup (restic reading the mounted root while the jail writes) would tear files
-   *   that change during the minutes restic takes — a database's files from different moments;
-   * - freezing for the whole backup would block every write in the jail for those minutes;
-   * - stopping the jail (a stopped copy) is consistent too, but takes the customer's service down
-   *   every night; it is what a migration's final pass is for, not a backup.
-   * The freeze blocks writes for the copy only (instant with reflinks, seconds per GB without).
-   */
-  async backup(rawName: string, target: BackupTarget, { backupId, job }: { backupId: string; job?: JobContext }): Promise<BackupResult> {
-    const name = jailName.parse(rawName);
-    if (!(await this.fs.exists(this.configPath(name)))) throw new NotFoundError(name);
-    const state = await readJailState(this.fs, this.lxcPath, name);
-    const image = state?.image?.path ?? this.image(name);
-    if (!(await this.fs.exists(image))) throw new UnsupportedError("lxc", "backups of a jail without a disk image");
-    const root = this.rootfs(name);
-    const copy = path.join(this.dir(name), "backup.img");
-    const mnt = path.join(this.dir(name), "backup-snapshot");
-    await unmountIfMounted(this.host, mnt);
-    await this.fs.rm(copy, { force: true });
-    await ensureMounted(this.host, image, root);
-    job?.progress({ message: "Taking a consistent copy of the jail's disk" });
-    await this.run(["xfs_freeze", "-f", root], { timeoutMs: 30_000 });
-    try {
-      await this.run(["cp", "--reflink=auto", "--sparse=always", image, copy], { timeoutMs: 3_600_000 });
-    } finally {
-      await this.run(["xfs_freeze", "-u", root], { timeoutMs: 30_000 });
-    }
-    try {
-      await this.fs.mkdir(mnt, { recursive: true, mode: 0o700 });
-      await this.run(["mount", "-t", "xfs", "-o", "loop,ro,nouuid,norecovery", copy, mnt], { timeoutMs: 60_000 });
-      return await new Restic(this.run, target).backup({ dir: mnt, hostLabel: name, tag: backupTag(backupId), job });
-    } finally {
-      await unmountIfMounted(this.host, mnt);
-      await this.fs.rm(copy, { force: true });
-    }
+  /** See backup.ts: restic from a frozen-then-copied disk image. */
+  async backup(name: string, target: BackupTarget, opts: { backupId: string; job?: JobContext }): Promise<BackupResult> {
+    return backupJail({ ...this.host, driver: this }, name, target, opts);
   }
 
-  /**
-   * Restores snapshot `snapshotId` in place: the jail stops, the snapshot is restored into a
-   * new, empty image of the same size (so nothing of the old root survives and the quota still
-   * holds), which then takes the old image's place; the jail starts again if `start`.
-   * The old image is kept until the restore has succeeded.
-   */
-  async restore(
-    rawName: string,
-    target: BackupTarget,
-    { snapshotId, start, job }: { snapshotId: string; start: boolean; job?: JobContext },
-  ): Promise<JailInfo> {
-    const name = jailName.parse(rawName);
-    const info = await requireJail(this, name);
-    const state = await readJailState(this.fs, this.lxcPath, name);
-    const image = state?.image?.path ?? this.image(name);
-    if (!(await this.fs.exists(image))) throw new UnsupportedError("lxc", "restoring a jail without a disk image");
-    const root = this.rootfs(name);
-    await ensureMounted(this.host, image, root);
-    const fig = (await diskFigures(this.host, [root])).get(root);
-    if (!fig) throw new Error(`nothing is mounted at ${root}`);
-    const quotaMb = Math.max(MIN_DISK_QUOTA_MB, Math.round(fig.sizeBytes / BYTES_PER_MIB));
-    if (info.running) {
-      job?.progress({ message: "Stopping the jail" });
-      await this.stop(name);
-    }
-    const next = `${image}.restore`;
-    const nextDir = `${root}.restore`;
-    await unmountIfMounted(this.host, nextDir);
-    await this.fs.rm(next, { force: true });
-    try {
-      await this.fs.mkdir(nextDir, { recursive: true, mode: 0o755 });
-      await makeImage(this.host, { image: next, dir: nextDir, quotaMb });
-      await new Restic(this.run, target).restore({ snapshotId, dir: nextDir, job });
-    } catch (err) {
-      await unmountIfMounted(this.host, nextDir).catch(() => {});
-      await this.fs.rm(next, { force: true }).catch(() => {});
-      if (start && info.running) await this.start(name).catch(() => {});
-      throw err;
-    }
-    await unmountIfMounted(this.host, nextDir);
-    await this.fs.rm(nextDir, { recursive: true, force: true });
-    await unmountIfMounted(this.host, root);
-    await this.fs.rename(next, image);
-    await ensureMounted(this.host, image, root);
-    return start ? this.start(name, job ?? NO_JOB) : requireJail(this, name);
+  /** See backup.ts: restore into a fresh image of the same size, swapped in. */
+  async restore(name: string, target: BackupTarget, opts: { snapshotId: string; start: boolean; job?: JobContext }): Promise<JailInfo> {
+    return restoreJail({ ...this.host, driver: this }, name, target, opts);
   }
 
   // ─── helpers ───
