@@ -6,7 +6,7 @@ import { createCustomer, createStaff, randomEmail } from "@/lib/test/factories";
 import { startSmtpSink, type SmtpSink } from "../../../scripts/lib/smtp-sink";
 import { acceptInvitation, inviteStaff } from "./invite-staff";
 import { changeStaffRole, setStaffDisabled } from "./manage-staff";
-import { listStaff } from "./list-staff";
+import { listStaff, STAFF_PAGE_SIZE } from "./list-staff";
 import { assertNotLastAdmin } from "./staff-rules";
 import {
   processPasswordResetRequests,
@@ -31,12 +31,12 @@ const linkTo = (to: string, path: string) => {
   return token;
 };
 const admin = async () => staffActor(await createStaff("ADMIN"));
-/** The row of `userId` in the staff list, on whichever page it falls (other files add staff to this database too). */
-async function findInStaffList(actor: Awaited<ReturnType<typeof admin>>, userId: string) {
+/** A user's row in the staff list, on whichever page it falls (other files add staff too). */
+async function staffRow(actor: Awaited<ReturnType<typeof admin>>, id: string) {
   for (let page = 1; ; page++) {
     const { rows } = await listStaff({ actor, page });
-    const row = rows.find((r) => r.id === userId);
-    if (row || rows.length === 0) return row;
+    const row = rows.find((r) => r.id === id);
+    if (row || rows.length < STAFF_PAGE_SIZE) return row;
   }
 }
 
@@ -51,7 +51,7 @@ describe("staff", () => {
     expect(stored).toMatchObject({ status: "SENT", deliveryText: null });
     expect(stored.text).toContain("/welcome?token=[redacted]");
     expect(stored.text).not.toContain(token);
-    const pending = await findInStaffList(actor, user.id);
+    const pending = await staffRow(actor, user.id);
     expect(pending).toMatchObject({ invited: true, invitationExpired: false });
     // Not a login yet.
     await expect(authenticate({ email, password: "!invited", ip: null })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
