@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
 import { MonthSelect } from "@/components/billing/month-select";
+import { FieldErrors } from "@/components/forms/fields";
 import { InvoicesTable } from "@/components/billing/invoices-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -57,6 +58,10 @@ export default async function InvoicesPage({
             <ActionForm action={runInvoiceRunAction} aria-label="Invoice run" className="flex flex-wrap items-end gap-3 space-y-0">
               <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />
               <SubmitButton pendingLabel="Running…">Run invoices</SubmitButton>
+              {/* The month's refusal (e.g. not ended yet) is pinned to the field, so the form shows it here. */}
+              <div className="basis-full">
+                <FieldErrors name="period" />
+              </div>
             </ActionForm>
           </CardBody>
         </Card>
@@ -71,6 +76,9 @@ export default async function InvoicesPage({
               <SubmitButton variant="secondary" pendingLabel="Issuing…">
                 Issue all drafts
               </SubmitButton>
+              <div className="basis-full">
+                <FieldErrors name="period" />
+              </div>
             </ActionForm>
           </CardBody>
         </Card>
