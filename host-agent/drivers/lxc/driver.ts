@@ -63,20 +63,13 @@ import {
   unmountIfMounted,
 } from "./disk-image";
 import { measureUsage } from "./measure";
-import { applyJailNat, ensureNatBase, removeJailNat } from "./nat";
-import {
-  ensureBridge,
-  hostKeyFingerprint,
-  presentedHostKeyFingerprint,
-  seedRootfs,
-  sshdListening,
-  withRootPassword,
-  type LxcHost,
-} from "./provision";
-import { readJailState, writeJailState, type JailState } from "./state";
+import { ensureBridge, hostKeyFingerprint, seedRootfs, withRootPassword, type LxcHost } from "./provision";
+import { readJailState, writeJailState } from "./state";
 import { backupJail, restoreJail } from "./backup";
 import { lxcFingerprint, LXC_MAX_HOSTNAME_LENGTH } from "./fingerprint";
 import { LxcProcesses } from "./processes";
+import { JailNetwork } from "./network";
+import { waitForPresentedFingerprint, waitForSshd } from "./sshd-wait";
 
 export { LXC_MAX_HOSTNAME_LENGTH };
 import { type BackupResult, type BackupTarget } from "../restic";
@@ -122,7 +115,7 @@ export class LxcDriver implements Driver {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly host: LxcHost;
   /** Whether nft(8) is installed, asked once. */
-  private nft: Promise<boolean> | null = null;
+  private readonly network: JailNetwork;
   /** Last CPU reading per pid, to turn cumulative ticks into a percentage between calls. */
   private readonly procs: LxcProcesses;
 
@@ -138,6 +131,7 @@ export class LxcDriver implements Driver {
     this.sshdWaitMs = config.sshdWaitMs ?? 90_000;
     this.sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.host = { run: this.run, fs: this.fs, lxcPath: this.lxcPath };
+    this.network = new JailNetwork(this.host, this.bridge);
     this.procs = new LxcProcesses({ run: this.run, fs: this.fs, cgroupRoot: this.cgroupRoot, now: this.now, driver: this });
   }
 
@@ -169,7 +163,7 @@ export class LxcDriver implements Driver {
     }
     assertQuotaSupported(spec.limits.diskQuotaMb);
     const recipe = mmdebstrapRecipe(spec.template);
-    const state = this.stateOf(spec, Boolean(recipe));
+    const state = this.network.stateOf(spec, Boolean(recipe));
     let existing = await this.inspect(spec.name);
     if (!(await this.fs.exists(this.createdMarker(spec.name))) && (existing || (await this.fs.exists(this.dir(spec.name))))) {
       // A container without our marker is the remains of an attempt killed half-way (inside
@@ -214,13 +208,13 @@ export class LxcDriver implements Driver {
     // Adopted or new: the spec is the truth for addresses (the record is rewritten) and limits.
     await writeJailState(this.fs, this.lxcPath, spec.name, state);
     await ensureMounted(this.host, this.image(spec.name), this.rootfs(spec.name));
-    await this.applyNetwork(state);
+    await this.network.apply(state);
     await this.writeManagedConfig(spec.name, spec, spec.limits);
     let info = await requireJail(this, spec.name);
     if (opts.start && !info.running) info = await this.start(spec.name, job);
     const fingerprint = recipe
       ? info.running
-        ? await this.presentedFingerprint(spec.name, job)
+        ? await waitForPresentedFingerprint(this.host, spec.name, { job, sleep: this.sleep })
         : null // a real OS makes its host keys at its first boot
       : await hostKeyFingerprint(this.host, spec.name);
     return {
@@ -242,7 +236,7 @@ export class LxcDriver implements Driver {
     if (info.running) return info;
     // After a reboot the bridge and the NAT rules the agent made are gone, and lxc-start would
     // fail on the veth.
-    if (state) await this.applyNetwork(state);
+    if (state) await this.network.apply(state);
     else {
       const net = managedNetwork(await this.fs.readFile(this.configPath(name)));
       if (this.bridge && net?.link === this.bridge) await ensureBridge(this.host, this.bridge, net.gateway, net.prefix);
@@ -251,7 +245,8 @@ export class LxcDriver implements Driver {
     await this.run(["lxc-wait", "-n", name, "-s", "RUNNING", "-t", "30"], { timeoutMs: 40_000 });
     const started = await requireJail(this, name);
     // "Running" is what the customer reads as "I can log in now": for a real OS, wait for sshd.
-    if (state?.realOs && started.initPid) await this.waitForSshd(started.initPid, job);
+    if (state?.realOs && started.initPid)
+      await waitForSshd(this.fs, started.initPid, { job, sleep: this.sleep, now: this.now, waitMs: this.sshdWaitMs });
     return started;
   }
 
@@ -275,9 +270,7 @@ export class LxcDriver implements Driver {
     if (!info && !(await this.fs.exists(this.dir(name)))) return;
     const state = await readJailState(this.fs, this.lxcPath, name);
     if (info?.running) await this.run(["lxc-stop", "-n", name, "-k"], { timeoutMs: 40_000 });
-    if (state?.network.publicIp && state.network.bridge && (await this.hasNft())) {
-      await removeJailNat(this.host, { publicIp: state.network.publicIp, privateIp: state.network.privateIp });
-    }
+    await this.network.remove(state);
     await this.discard(name);
   }
 
@@ -405,7 +398,7 @@ export class LxcDriver implements Driver {
         }
         const state = await readJailState(this.fs, this.lxcPath, d.name);
         if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(d.name));
-        if (state) await this.applyNetwork(state);
+        if (state) await this.network.apply(state);
         if (running.has(d.name)) report.converged.push(d.name);
       } catch (err) {
         report.failed.push({ name: d.name, error: err instanceof Error ? err.message : String(err) });
@@ -437,67 +430,6 @@ export class LxcDriver implements Driver {
   }
 
   // ─── helpers ───
-
-  private hasNft(): Promise<boolean> {
-    this.nft ??= this.run(["nft", "--version"], { timeoutMs: 10_000 }).then(
-      () => true,
-      () => false,
-    );
-    return this.nft;
-  }
-
-  /** The record start() and recover() need after a reboot (state.ts), from the job's spec. */
-  private stateOf(spec: JailSpec, realOs: boolean): JailState {
-    const n = spec.network;
-    return {
-      image: { path: this.image(spec.name), fsType: "xfs" },
-      realOs,
-      network: {
-        bridge: this.bridge,
-        privateIp: n.privateIp,
-        privatePrefix: n.privatePrefix,
-        privateGateway: n.privateGateway,
-        publicIp: n.publicIp,
-        ipv6: n.ipv6,
-        ipv6PrefixLength: n.ipv6PrefixLength,
-        ipv6Gateway: n.ipv6Gateway,
-      },
-    };
-  }
-
-  /**
-   * The jail's bridge with the private gateway (and the IPv6 prefix's ::1) on it, and its NAT
-   * elements, made idempotently: after a reboot, an agent restart, or on every start.
-   */
-  private async applyNetwork(state: JailState): Promise<void> {
-    const n = state.network;
-    if (!this.bridge || n.bridge !== this.bridge) return; // no network on this host, or made for another bridge
-    const ipv6 = n.ipv6 && n.ipv6Gateway && n.ipv6PrefixLength ? { gateway: n.ipv6Gateway, prefixLength: n.ipv6PrefixLength } : null;
-    await ensureBridge(this.host, this.bridge, n.privateGateway, n.privatePrefix, ipv6);
-    if (n.publicIp && (await this.hasNft())) {
-      await ensureNatBase(this.host, this.bridge);
-      await applyJailNat(this.host, { publicIp: n.publicIp, privateIp: n.privateIp });
-    }
-  }
-
-  /** The fingerprint of the key the jail's sshd presents, once its first boot has made it (a few tries). */
-  private async presentedFingerprint(name: string, job: JobContext): Promise<string | null> {
-    for (let attempt = 0; ; attempt++) {
-      const fp = await presentedHostKeyFingerprint(this.host, name);
-      if (fp || attempt >= 20 || job.signal?.aborted) return fp;
-      await this.sleep(250);
-    }
-  }
-
-  /** Waits until the jail's sshd listens on port 22, or sshdWaitMs passed (the jail runs either way). */
-  private async waitForSshd(initPid: number, job: JobContext): Promise<boolean> {
-    const deadline = this.now() + this.sshdWaitMs;
-    for (;;) {
-      if (await sshdListening(this.fs, initPid)) return true;
-      if (job.signal?.aborted || this.now() >= deadline) return false;
-      await this.sleep(100);
-    }
-  }
 
   /**
    * Removes what is at the jail's name: its disk image unmounted first (a half-made one too),
