@@ -3,8 +3,8 @@
 // account, and audited as the member of staff on the customer's account.
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
-import { recordAudit } from "@/lib/domain/audit/record-audit";
+import { lockAccount } from "@/lib/domain/accounts/lock-account";
+import { queuePowerChange } from "@/lib/domain/jails/change-jail-power";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { OPEN_JOB_STATUSES, jailCapabilities, type Capability } from "@/lib/domain/jails/jail-capabilities";
 import { hostCapabilities } from "@/lib/schemas/capabilities";
@@ -30,9 +30,6 @@ export function staffJailCapabilities(input: {
   return { start, stop: caps.stop };
 }
 
-const JOB = { start: "START", stop: "STOP" } as const;
-const DESIRED = { start: "RUNNING", stop: "STOPPED" } as const;
-
 /**
  * Sets the jail's desired state and queues START or STOP.
  * @throws AppError NOT_FOUND, PRECONDITION (not allowed now, with the reason).
@@ -40,6 +37,10 @@ const DESIRED = { start: "RUNNING", stop: "STOPPED" } as const;
 export async function changeJailPowerAsStaff({ actor, jailId, verb }: { actor: StaffActor; jailId: string; verb: "start" | "stop" }) {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
+    // The account first, then the jail: the order suspension and the customer's Start use
+    // (lock-account.ts), so a suspension and this Start cannot interleave either.
+    const owner = await tx.jail.findFirst({ where: { id: jailId, destroyedAt: null }, select: { accountId: true } });
+    if (!owner || (await lockAccount(tx, { accountId: owner.accountId, mode: "share" })) === null) throw notFound("That jail");
     const [locked] = await tx.$queryRaw<
       Array<{ id: string }>
     >`SELECT "id" FROM "Jail" WHERE "id" = ${jailId} AND "destroyedAt" IS NULL FOR UPDATE`;
@@ -59,22 +60,6 @@ export async function changeJailPowerAsStaff({ actor, jailId, verb }: { actor: S
       facts: jail.host.facts,
     })[verb];
     if (!cap.allowed) throw new AppError("PRECONDITION", cap.reason);
-    await tx.jail.update({ where: { id: jail.id }, data: { desiredState: DESIRED[verb] } });
-    const job = await enqueueJob(tx, {
-      hostId: jail.hostId,
-      jailId: jail.id,
-      type: JOB[verb],
-      payload: { name: jail.name },
-      requestedById: actor.userId,
-    });
-    await recordAudit(tx, {
-      actor,
-      action: `jail.${verb}`,
-      targetType: "Jail",
-      targetId: jail.id,
-      accountId: jail.accountId,
-      data: { by: "staff" },
-    });
-    return { jobId: job.id };
+    return queuePowerChange(tx, { actor, jail, verb, auditData: { by: "staff" } });
   });
 }
