@@ -102,6 +102,13 @@ async function nextHostNumber(): Promise<number> {
   return Number(row!.n);
 }
 
+/** A private /24 no other host of this test database has (the same sequence as createHost's). */
+export async function nextPrivateNetblock(): Promise<string> {
+  return privateNetblockOf((await nextHostNumber()) % 245_760);
+}
+
+const privateNetblockOf = (n: number) => `10.${100 + (Math.floor(n / 256) % 100)}.${n % 256}.0/24`;
+
 /**
  * An ACTIVE host with a fresh heartbeat and populated pools. Each call gets its own private
  * /24 and public /28 so concurrent tests never compete for addresses.
@@ -123,7 +130,7 @@ export async function createHost(
   const n = (await nextHostNumber()) % 245_760;
   hostCounter++;
   const tag = uid();
-  const privateNetblock = `10.${100 + (Math.floor(n / 256) % 100)}.${n % 256}.0/24`;
+  const privateNetblock = privateNetblockOf(n);
   const publicPoolCidr =
     overrides.publicPool === false ? null : `100.${64 + (Math.floor(n / 4096) % 60)}.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/28`;
   return db.$transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { staffActor } from "@/lib/domain/actor";
 import { db } from "@/lib/db";
-import { createCustomer, createHost, createJailRow, createStaff, uid } from "@/lib/test/factories";
+import { createCustomer, createHost, createJailRow, createStaff, nextPrivateNetblock, uid } from "@/lib/test/factories";
 import { authenticateAgent } from "./authenticate-agent";
 import { createHost as addHost, issueEnrollToken } from "./create-host";
 import { enrollHost } from "./enroll-host";
@@ -18,8 +18,9 @@ process.env.HOST_OFFLINE_AFTER_SECONDS = "120";
 const HOUR = 3_600_000;
 const later = (t: Date, ms: number) => new Date(t.getTime() + ms);
 
-function hostInput() {
-  const n = Math.floor(Math.random() * 200);
+// A private netblock from the test database's host sequence: two random picks could clash, and
+// an overlapping netblock is refused (rightly).
+async function hostInput() {
   return {
     name: `h-${uid()}`,
     fqdn: `h-${uid()}.example.test`,
@@ -27,7 +28,7 @@ function hostInput() {
     capacityJails: 10,
     capacityDiskMb: 1000,
     capacityMemoryMb: 1000,
-    privateNetblock: `10.201.${n}.0/24`,
+    privateNetblock: await nextPrivateNetblock(),
     publicPoolCidr: null,
     ipv6Prefix: null,
   };
@@ -52,7 +53,7 @@ const hb = (inventory: Array<{ name: string; jid: number | null; running: boolea
 describe("hosts", () => {
   it("enrols once with the token, stores only hashes, and authenticates the agent by its secret", async () => {
     const admin = await createStaff("ADMIN");
-    const { host, token } = await addHost({ actor: staffActor(admin), input: hostInput() });
+    const { host, token } = await addHost({ actor: staffActor(admin), input: await hostInput() });
     const row = await db.host.findUniqueOrThrow({ where: { id: host.id }, omit: { enrollTokenHash: false } });
     expect(row.enrollTokenHash).not.toContain(token);
     const { secret } = await enrollHost(token, { agentVersion: "1", driver: "lxc" });
@@ -173,8 +174,8 @@ describe("hosts", () => {
     const actor = staffActor(admin);
     const agent = { agentVersion: "1", driver: "lxc" as const };
     const t0 = new Date("2030-03-01T12:00:00Z");
-    const a = await addHost({ actor, input: hostInput(), now: t0 });
-    const b = await addHost({ actor, input: hostInput(), now: t0 });
+    const a = await addHost({ actor, input: await hostInput(), now: t0 });
+    const b = await addHost({ actor, input: await hostInput(), now: t0 });
 
     expect((await enrollHost(a.token, agent, later(t0, 24 * HOUR - 1))).hostId).toBe(a.host.id);
     await expect(enrollHost(b.token, agent, later(t0, 24 * HOUR))).rejects.toMatchObject({

@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { staffActor } from "@/lib/domain/actor";
-import { createCustomer, createHost, createJailRow, createStaff, uid } from "@/lib/test/factories";
+import { createCustomer, createHost, createJailRow, createStaff, nextPrivateNetblock, uid } from "@/lib/test/factories";
 import { allocateAddress, allocateIpv6, releaseAddresses } from "./allocate-address";
 import { cidrsOverlap, ipv4GatewayOf, ipv6AddressAt, ipv6InterfaceId, usableIpv4Addresses } from "./addresses";
 import { addIpRange } from "./add-ip-range";
@@ -77,7 +77,7 @@ describe("address pools", () => {
           capacityJails: 1,
           capacityDiskMb: 1,
           capacityMemoryMb: 1,
-          privateNetblock: `172.${crypto.randomInt(16, 32)}.${crypto.randomInt(0, 256)}.0/24`,
+          privateNetblock: await nextPrivateNetblock(),
           publicPoolCidr: ownPublic!.cidr,
           ipv6Prefix: null,
         },
