@@ -6,6 +6,7 @@
 // result is not reported (the server would refuse it).
 import type { JobContext, ProgressReport } from "./drivers/driver";
 import { ApiError, type AgentApi } from "./api-client";
+import { JOB_OUTPUT_MAX_CHARS } from "@/lib/schemas/agent";
 
 const MIN_INTERVAL_MS = 1000;
 /** Renew at this fraction of the lease: two reports may be lost before it runs out. */
@@ -55,7 +56,7 @@ export class JobProgress {
       ...this.latest,
       ...(r.percent !== undefined ? { percent: Math.max(0, Math.min(100, Math.round(r.percent))) } : {}),
       ...(r.message !== undefined ? { message: r.message.slice(0, 200) } : {}),
-      ...(r.output !== undefined ? { output: r.output.slice(-8000) } : {}),
+      ...(r.output !== undefined ? { output: r.output.slice(-JOB_OUTPUT_MAX_CHARS) } : {}),
     };
     if (JSON.stringify(next) !== JSON.stringify(this.latest)) {
       this.latest = next;

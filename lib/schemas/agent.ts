@@ -4,6 +4,9 @@ import { jailName } from "./net";
 import { driverCapabilities } from "./capabilities";
 import { JOB_TYPES, jobResult } from "./jobs";
 
+/** The most of a command's output (its tail) an agent sends and a job row keeps: enough for a human, bounded for the row. */
+export const JOB_OUTPUT_MAX_CHARS = 8000;
+
 export const AGENT_BODY_LIMIT = 64 * 1024;
 export const AGENT_USAGE_BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -66,12 +69,17 @@ export const leaseResponse = z.object({ jobs: z.array(leasedJob) });
 const reportingAttempt = z.number().int().min(1).optional();
 
 export const completeRequest = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("SUCCEEDED"), attempt: reportingAttempt, result: jobResult, output: z.string().max(8000).optional() }),
+  z.object({
+    status: z.literal("SUCCEEDED"),
+    attempt: reportingAttempt,
+    result: jobResult,
+    output: z.string().max(JOB_OUTPUT_MAX_CHARS).optional(),
+  }),
   z.object({
     status: z.literal("FAILED"),
     attempt: reportingAttempt,
     error: z.string().min(1).max(2000),
-    output: z.string().max(8000).optional(),
+    output: z.string().max(JOB_OUTPUT_MAX_CHARS).optional(),
     /** false: running it again cannot help (bad payload, unsupported) — fail at once. */
     retryable: z.boolean(),
   }),
@@ -111,6 +119,6 @@ export const jobProgressRequest = z.object({
   percent: z.number().int().min(0).max(100).optional(),
   message: z.string().max(200).optional(),
   /** The tail of the command output so far. */
-  output: z.string().max(8000).optional(),
+  output: z.string().max(JOB_OUTPUT_MAX_CHARS).optional(),
 });
 export const jobProgressResponse = z.object({ leaseExpiresAt: z.string() });

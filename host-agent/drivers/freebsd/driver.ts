@@ -16,22 +16,20 @@
 import { z } from "zod";
 import { jailLimits, jailSpec, jobPayloads, type JailLimits, type JailSpec } from "@/lib/schemas/jobs";
 import { jailName } from "@/lib/schemas/net";
-import {
-  NotFoundError,
-  ProcessNotFoundError,
-  UnsupportedError,
-  type CreateResult,
-  type DesiredJail,
-  type Driver,
-  type Fingerprint,
-  type JailInfo,
-  type JailUsage,
-  type ProcessInfo,
-  type RecoveryReport,
-  requireJail,
+import { ProcessNotFoundError, requireJail } from "../driver";
+import type {
+  CreateResult,
+  DesiredJail,
+  Driver,
+  Fingerprint,
+  JailInfo,
+  JailUsage,
+  JobContext,
+  ProcessInfo,
+  RecoveryReport,
 } from "../driver";
-import { backupTag, Restic, type BackupResult, type BackupTarget } from "../restic";
-import type { JobContext } from "../driver";
+import type { BackupResult, BackupTarget } from "../restic";
+import { backupJail, restoreJail, snapshotJail } from "./backup";
 import { jailPaths, parseFreeBsdConfig, type FreeBsdConfig, type FreeBsdDriverOptions, type FreeBsdHost } from "./config";
 import { fingerprintHost } from "./fingerprint";
 import { applyRctlLimits, applyRefquota, checkQuotaFits, readDiskFigures, removeRctlRules, type DiskFigures } from "./limits";
@@ -45,8 +43,6 @@ export type { FreeBsdConfig, FreeBsdDriverOptions } from "./config";
 
 const keysPayload = jobPayloads.SET_SSH_KEYS.shape.keys;
 const passwordHashSchema = jobPayloads.SET_PASSWORD.shape.passwordHash;
-const snapshotName = jobPayloads.SNAPSHOT.shape.snapshot;
-const backupIdSchema = jobPayloads.BACKUP.shape.backupId;
 /** setpriority(2) range, as renice(8) takes it. */
 const niceValue = z.number().int().min(-20).max(20);
 const pidValue = z.number().int().positive();
@@ -302,72 +298,19 @@ export class FreeBsdDriver implements Driver {
     await this.host.run(["renice", String(nice), "-p", String(pid)]);
   }
 
+  /** See backup.ts: a named ZFS snapshot of the jail's dataset. */
   async snapshot(rawName: string, rawSnapshot: string): Promise<void> {
-    const name = jailName.parse(rawName);
-    const snap = snapshotName.parse(rawSnapshot);
-    if (!this.config.zfsDataset) throw new UnsupportedError("freebsd", "snapshots without ZFS");
-    if (!(await storageExists(this.host, name))) throw new NotFoundError(name);
-    const full = `${this.paths(name).dataset}@${snap}`;
-    const have = await this.host.run(["zfs", "list", "-H", "-o", "name", "-t", "snapshot", full], { okCodes: [1] });
-    if (have.code === 0) return;
-    await this.host.run(["zfs", "snapshot", full]);
+    return snapshotJail(this.host, rawName, rawSnapshot);
   }
 
-  /**
-   * Backs the jail's root up from a ZFS snapshot (zfs-snapshot(8): atomic, so every file is from
-   * the same instant while the jail keeps running): `zfs snapshot <dataset>@cellblock-backup-<id>`,
-   * restic reads it under `<root>/.zfs/snapshot/<snap>` (zfsconcepts(7): the snapshot directory
-   * is there even with snapdir=hidden), then `zfs destroy` of that snapshot (the backup is in
-   * restic; keeping it would pin the blocks under the jail's quota). A retry finds the restic
-   * snapshot its first attempt made by its tag, and an existing ZFS snapshot is reused.
-   */
-  async backup(rawName: string, target: BackupTarget, { backupId, job }: { backupId: string; job?: JobContext }): Promise<BackupResult> {
-    const name = jailName.parse(rawName);
-    if (!this.config.zfsDataset) throw new UnsupportedError("freebsd", "backups without ZFS (a consistent copy needs a snapshot)");
-    if (!(await storageExists(this.host, name))) throw new NotFoundError(name);
-    const p = this.paths(name);
-    const snap = `cellblock-backup-${backupIdSchema.parse(backupId)}`;
-    const full = `${p.dataset}@${snap}`;
-    const have = await this.host.run(["zfs", "list", "-H", "-o", "name", "-t", "snapshot", full], { okCodes: [1] });
-    if (have.code !== 0) await this.host.run(["zfs", "snapshot", full]);
-    const result = await new Restic(this.host.run, target).backup({
-      dir: `${p.root}/.zfs/snapshot/${snap}`,
-      hostLabel: name,
-      tag: backupTag(backupId),
-      job,
-    });
-    await this.host.run(["zfs", "destroy", full], { timeoutMs: 600_000 });
-    return result;
+  /** See backup.ts: restic from a ZFS snapshot of the jail's root. */
+  async backup(rawName: string, target: BackupTarget, opts: { backupId: string; job?: JobContext }): Promise<BackupResult> {
+    return backupJail(this.host, rawName, target, opts);
   }
 
-  /**
-   * Restores a restic snapshot in place: the jail stops; a new dataset beside the jail's
-   * (`<dataset>-restore`, the same refquota, read with `zfs get -Hp -o value refquota`) receives
-   * the files; then the old dataset is destroyed, the new one renamed into its place and mounted
-   * at the jail's root (zfs-rename(8), zfs-set(8)), and the jail starts again if `start`.
-   */
-  async restore(
-    rawName: string,
-    target: BackupTarget,
-    { snapshotId, start, job }: { snapshotId: string; start: boolean; job?: JobContext },
-  ): Promise<JailInfo> {
-    const name = jailName.parse(rawName);
-    if (!this.config.zfsDataset) throw new UnsupportedError("freebsd", "restoring backups without ZFS");
-    const info = await requireJail(this, name);
-    const p = this.paths(name);
-    const staging = `${p.dataset}-restore`;
-    const stagingRoot = `${p.root}.restore`;
-    const quota = (await this.host.run(["zfs", "get", "-Hp", "-o", "value", "refquota", p.dataset])).stdout.trim();
-    if (!/^\d+$/.test(quota)) throw new Error(`zfs reported an unexpected refquota for ${p.dataset}: ${quota}`);
-    if (info.running) await this.stop(name);
-    const leftover = await this.host.run(["zfs", "list", "-H", "-o", "name", staging], { okCodes: [1] });
-    if (leftover.code === 0) await this.host.run(["zfs", "destroy", "-r", "-f", staging], { timeoutMs: 600_000 });
-    await this.host.run(["zfs", "create", "-o", `mountpoint=${stagingRoot}`, "-o", `refquota=${quota}`, staging], { timeoutMs: 300_000 });
-    await new Restic(this.host.run, target).restore({ snapshotId, dir: stagingRoot, job });
-    await this.host.run(["zfs", "destroy", "-r", "-f", p.dataset], { timeoutMs: 600_000 });
-    await this.host.run(["zfs", "rename", staging, p.dataset], { timeoutMs: 300_000 });
-    await this.host.run(["zfs", "set", `mountpoint=${p.root}`, p.dataset], { timeoutMs: 300_000 });
-    return start ? this.start(name) : requireJail(this, name);
+  /** See backup.ts: restore into a new dataset beside the jail's, renamed into its place. */
+  async restore(rawName: string, target: BackupTarget, opts: { snapshotId: string; start: boolean; job?: JobContext }): Promise<JailInfo> {
+    return restoreJail({ ...this.host, driver: this }, rawName, target, opts);
   }
 
   // ---- helpers ------------------------------------------------------------------------------

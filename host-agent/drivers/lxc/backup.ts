@@ -4,7 +4,8 @@ import { jailName } from "@/lib/schemas/net";
 import { BYTES_PER_MIB } from "@/lib/units";
 import { NO_JOB, NotFoundError, UnsupportedError, requireJail, type Driver, type JailInfo, type JobContext } from "../driver";
 import { backupTag, Restic, type BackupResult, type BackupTarget } from "../restic";
-import { MIN_DISK_QUOTA_MB, diskFigures, ensureMounted, imagePath, makeImage, rootfsPath, unmountIfMounted } from "./disk-image";
+import { MIN_DISK_QUOTA_MB, diskFigures, ensureMounted, makeImage, unmountIfMounted } from "./disk-image";
+import { lxcJailPaths } from "./paths";
 import type { LxcHost } from "./provision";
 import { readJailState } from "./state";
 
@@ -35,13 +36,14 @@ export async function backupJail(
   { backupId, job }: { backupId: string; job?: JobContext },
 ): Promise<BackupResult> {
   const name = jailName.parse(rawName);
-  if (!(await host.fs.exists(path.join(host.lxcPath, name, "config")))) throw new NotFoundError(name);
+  const paths = lxcJailPaths(host.lxcPath, name);
+  if (!(await host.fs.exists(paths.config))) throw new NotFoundError(name);
   const state = await readJailState(host.fs, host.lxcPath, name);
-  const image = state?.image?.path ?? imagePath(host.lxcPath, name);
+  const image = state?.image?.path ?? paths.image;
   if (!(await host.fs.exists(image))) throw new UnsupportedError("lxc", "backups of a jail without a disk image");
-  const root = rootfsPath(host.lxcPath, name);
-  const copy = path.join(path.join(host.lxcPath, name), "backup.img");
-  const mnt = path.join(path.join(host.lxcPath, name), "backup-snapshot");
+  const root = paths.rootfs;
+  const copy = path.join(paths.dir, "backup.img");
+  const mnt = paths.backupSnapshot;
   await unmountIfMounted(host, mnt);
   await host.fs.rm(copy, { force: true });
   await ensureMounted(host, image, root);
@@ -77,9 +79,9 @@ export async function restoreJail(
   const name = jailName.parse(rawName);
   const info = await requireJail(host.driver, name);
   const state = await readJailState(host.fs, host.lxcPath, name);
-  const image = state?.image?.path ?? imagePath(host.lxcPath, name);
+  const { image: defaultImage, rootfs: root } = lxcJailPaths(host.lxcPath, name);
+  const image = state?.image?.path ?? defaultImage;
   if (!(await host.fs.exists(image))) throw new UnsupportedError("lxc", "restoring a jail without a disk image");
-  const root = rootfsPath(host.lxcPath, name);
   await ensureMounted(host, image, root);
   const fig = (await diskFigures(host, [root])).get(root);
   if (!fig) throw new Error(`nothing is mounted at ${root}`);

@@ -7,8 +7,7 @@
 // xfs cannot shrink, so a downgrade copies the files into a smaller image while the jail is
 // stopped (see shrinkImage). The file system's size is made to match the quota (the image is a
 // little larger: the xfs log lives inside it), so `df` in the jail shows the plan's figure.
-import path from "node:path";
-import { formatMb } from "@/lib/format";
+import { formatBytes, formatMb } from "@/lib/format";
 import { BYTES_PER_MIB } from "@/lib/units";
 import { CommandError } from "../../exec";
 import { PreconditionError, UnsupportedError } from "../driver";
@@ -19,9 +18,6 @@ import type { LxcHost } from "./provision";
 export const MIN_DISK_QUOTA_MB = 300;
 
 export type DiskFigures = { sizeBytes: number; usedBytes: number; availBytes: number };
-
-export const imagePath = (lxcPath: string, name: string) => path.join(lxcPath, name, "rootfs.img");
-export const rootfsPath = (lxcPath: string, name: string) => path.join(lxcPath, name, "rootfs");
 
 export function assertQuotaSupported(diskQuotaMb: number): void {
   if (diskQuotaMb < MIN_DISK_QUOTA_MB) {
@@ -135,4 +131,42 @@ export async function shrinkImage(host: LxcHost, { image, dir, quotaMb }: { imag
   await unmountIfMounted(host, dir);
   await host.fs.rename(next, image);
   await ensureMounted(host, image, dir);
+}
+
+/**
+ * Makes the image mounted at `dir` hold `quotaMb`: grown online (fitToQuota) when smaller; left
+ * alone when within a few blocks of it; otherwise shrunk by copy (shrinkImage) with the jail
+ * stopped for the moment through `stop`/`start` when `running`.
+ * @throws PreconditionError (with the figures) when the jail uses more than the new quota.
+ */
+export async function resizeImage(
+  host: LxcHost,
+  {
+    image,
+    dir,
+    quotaMb,
+    running,
+    stop,
+    start,
+  }: { image: string; dir: string; quotaMb: number; running: boolean; stop(): Promise<unknown>; start(): Promise<unknown> },
+): Promise<void> {
+  assertQuotaSupported(quotaMb);
+  await ensureMounted(host, image, dir);
+  const fig = (await diskFigures(host, [dir])).get(dir);
+  if (!fig) throw new Error(`nothing is mounted at ${dir}`);
+  const quota = quotaMb * BYTES_PER_MIB;
+  if (fig.sizeBytes < quota - BYTES_PER_MIB) return fitToQuota(host, { image, dir, quotaMb, current: fig });
+  // fitToQuota leaves the file system within a few blocks of the quota: that is "this size".
+  if (fig.sizeBytes <= quota + 8 * BYTES_PER_MIB) return;
+  if (fig.usedBytes > quota) {
+    throw new PreconditionError(
+      `The jail uses ${formatBytes(fig.usedBytes)}; the new plan allows ${formatMb(quotaMb)}. Delete files first.`,
+    );
+  }
+  if (running) await stop();
+  try {
+    await shrinkImage(host, { image, dir, quotaMb });
+  } finally {
+    if (running) await start();
+  }
 }

@@ -15,9 +15,7 @@
 // Every argument is parsed with the shared zod schemas before it reaches argv or a file; every
 // file goes through the injected DriverFs (config-file.ts renders the container config,
 // host-files.ts reads cgroup, /proc and mount files).
-import path from "node:path";
 import { z } from "zod";
-import { formatBytes, formatMb } from "@/lib/format";
 import {
   authorizedKey,
   jailLimits,
@@ -29,51 +27,39 @@ import {
   type JailTemplate,
 } from "@/lib/schemas/jobs";
 import { jailName } from "@/lib/schemas/net";
-import { BYTES_PER_MIB } from "@/lib/units";
 import type { Runner } from "../../exec";
-import { faultPause } from "../../faults";
-import {
-  NO_JOB,
-  PreconditionError,
-  UnsupportedError,
-  type CreateOptions,
-  type CreateResult,
-  type DesiredJail,
-  type Driver,
-  type Fingerprint,
-  type JailInfo,
-  type JailUsage,
-  type JobContext,
-  type ProcessInfo,
-  type RecoveryReport,
-  type TemplateBuildResult,
-  requireJail,
+import { NO_JOB, UnsupportedError, requireJail } from "../driver";
+import type {
+  CreateOptions,
+  CreateResult,
+  DesiredJail,
+  Driver,
+  Fingerprint,
+  JailInfo,
+  JailUsage,
+  JobContext,
+  ProcessInfo,
+  RecoveryReport,
+  TemplateBuildResult,
 } from "../driver";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
-import { cgroupLimits, managedHostname, managedNetwork, realOsBaseConfig, renderContainerConfig } from "./config-file";
-import {
-  assertQuotaSupported,
-  diskFigures,
-  ensureMounted,
-  fitToQuota,
-  imagePath,
-  makeImage,
-  rootfsPath,
-  shrinkImage,
-  unmountIfMounted,
-} from "./disk-image";
-import { measureUsage } from "./measure";
-import { ensureBridge, hostKeyFingerprint, seedRootfs, withRootPassword, type LxcHost } from "./provision";
-import { readJailState, writeJailState } from "./state";
+import { type BackupResult, type BackupTarget } from "../restic";
+import { writeAuthorizedKeys, writeRootPassword } from "./access";
 import { backupJail, restoreJail } from "./backup";
+import { cgroupLimits, managedHostname, managedNetwork, renderContainerConfig } from "./config-file";
+import { assertQuotaSupported, ensureMounted, resizeImage, unmountIfMounted } from "./disk-image";
 import { lxcFingerprint, LXC_MAX_HOSTNAME_LENGTH } from "./fingerprint";
-import { LxcProcesses } from "./processes";
+import { makeJailRoot } from "./make-root";
+import { measureUsage } from "./measure";
 import { JailNetwork } from "./network";
+import { lxcJailPaths } from "./paths";
+import { LxcProcesses } from "./processes";
+import { ensureBridge, hostKeyFingerprint, type LxcHost } from "./provision";
+import { readJailState, writeJailState } from "./state";
 import { waitForPresentedFingerprint, waitForSshd } from "./sshd-wait";
+import { ensureTemplateArchive, mmdebstrapRecipe } from "./templates";
 
 export { LXC_MAX_HOSTNAME_LENGTH };
-import { type BackupResult, type BackupTarget } from "../restic";
-import { ensureTemplateArchive, mmdebstrapRecipe, unpackTemplate } from "./templates";
 
 export type LxcConfig = {
   runner: Runner;
@@ -96,10 +82,8 @@ export type LxcConfig = {
 };
 
 export const DEFAULT_TEMPLATE_CACHE = "/var/cache/cellblock/templates";
-/** USER_HZ: the unit of /proc/<pid>/stat times (proc(5)). */
 const passwordHash = jobPayloads.SET_PASSWORD.shape.passwordHash;
 const keyList = z.array(authorizedKey).max(50);
-/** setpriority(2) range, as renice(1) takes it. */
 
 export class LxcDriver implements Driver {
   readonly name = "lxc" as const;
@@ -114,9 +98,7 @@ export class LxcDriver implements Driver {
   private readonly sshdWaitMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly host: LxcHost;
-  /** Whether nft(8) is installed, asked once. */
   private readonly network: JailNetwork;
-  /** Last CPU reading per pid, to turn cumulative ticks into a percentage between calls. */
   private readonly procs: LxcProcesses;
 
   constructor(config: LxcConfig) {
@@ -165,7 +147,7 @@ export class LxcDriver implements Driver {
     const recipe = mmdebstrapRecipe(spec.template);
     const state = this.network.stateOf(spec, Boolean(recipe));
     let existing = await this.inspect(spec.name);
-    if (!(await this.fs.exists(this.createdMarker(spec.name))) && (existing || (await this.fs.exists(this.dir(spec.name))))) {
+    if (!(await this.fs.exists(this.createdMarker(spec.name))) && (existing || (await this.fs.exists(this.paths(spec.name).dir)))) {
       // A container without our marker is the remains of an attempt killed half-way (inside
       // lxc-create, the unpack, the seeding): it never ran and holds no customer data, so it is
       // made again rather than adopted.
@@ -173,41 +155,11 @@ export class LxcDriver implements Driver {
       existing = null;
     }
     if (!existing) {
-      // A host whose cache lost the template (or that never got the build job) builds it now.
-      const archive = recipe
-        ? (await ensureTemplateArchive(this.host, { cacheDir: this.templateCache, template: spec.template, job })).archive
-        : null;
-      await this.fs.mkdir(this.dir(spec.name), { recursive: true, mode: 0o700 });
-      job.progress({ percent: 40, message: `Making the jail's ${spec.limits.diskQuotaMb} MB disk` });
-      await makeImage(this.host, { image: this.image(spec.name), dir: this.rootfs(spec.name), quotaMb: spec.limits.diskQuotaMb });
-      if (archive) {
-        await unpackTemplate(this.host, { archive, rootfs: this.rootfs(spec.name), job });
-        await this.fs.writeFile(
-          this.configPath(spec.name),
-          realOsBaseConfig({ rootfs: this.rootfs(spec.name), template: `${spec.template.slug} v${spec.template.version}` }),
-        );
-      } else {
-        // The template script installs into the mounted image (lxc-create keeps an existing rootfs
-        // directory); the container starts with no network, the managed block sets the real one.
-        const bootstrap = path.join(this.lxcPath, `.cellblock-bootstrap-${spec.name}.conf`);
-        await this.fs.writeFile(bootstrap, "lxc.net.0.type = empty\n", { mode: 0o600 });
-        try {
-          await this.run(["lxc-create", "-n", spec.name, "-t", templateFor(spec), "-f", bootstrap], { timeoutMs: 180_000 });
-        } finally {
-          await this.fs.rm(bootstrap, { force: true });
-        }
-      }
-      job.progress({ percent: 75, message: "Writing the jail's hostname, keys and root password" });
-      // The rootfs is brand new and nothing inside has run yet, so writing into it from the
-      // host cannot be redirected by a tenant's symlink.
-      await seedRootfs(this.host, spec, { keys, realOs: Boolean(recipe), passwordHash: hash, now: this.now() });
-      await writeJailState(this.fs, this.lxcPath, spec.name, state);
-      await this.fs.writeFile(this.createdMarker(spec.name), new Date(this.now()).toISOString() + "\n");
-      await faultPause("after-create");
+      await makeJailRoot(this.host, { spec, keys, passwordHash: hash, state, templateCache: this.templateCache, nowMs: this.now(), job });
     }
     // Adopted or new: the spec is the truth for addresses (the record is rewritten) and limits.
     await writeJailState(this.fs, this.lxcPath, spec.name, state);
-    await ensureMounted(this.host, this.image(spec.name), this.rootfs(spec.name));
+    await ensureMounted(this.host, this.paths(spec.name).image, this.paths(spec.name).rootfs);
     await this.network.apply(state);
     await this.writeManagedConfig(spec.name, spec, spec.limits);
     let info = await requireJail(this, spec.name);
@@ -232,13 +184,13 @@ export class LxcDriver implements Driver {
     const info = await requireJail(this, name);
     const state = await readJailState(this.fs, this.lxcPath, name);
     // After a reboot the image is not mounted and lxc-start would boot an empty directory.
-    if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(name));
+    if (state?.image) await ensureMounted(this.host, state.image.path, this.paths(name).rootfs);
     if (info.running) return info;
     // After a reboot the bridge and the NAT rules the agent made are gone, and lxc-start would
     // fail on the veth.
     if (state) await this.network.apply(state);
     else {
-      const net = managedNetwork(await this.fs.readFile(this.configPath(name)));
+      const net = managedNetwork(await this.fs.readFile(this.paths(name).config));
       if (this.bridge && net?.link === this.bridge) await ensureBridge(this.host, this.bridge, net.gateway, net.prefix);
     }
     await this.run(["lxc-start", "-n", name, "-d"], { timeoutMs: 60_000 });
@@ -267,7 +219,7 @@ export class LxcDriver implements Driver {
   async destroy(rawName: string): Promise<void> {
     const name = jailName.parse(rawName);
     const info = await this.inspect(name);
-    if (!info && !(await this.fs.exists(this.dir(name)))) return;
+    if (!info && !(await this.fs.exists(this.paths(name).dir))) return;
     const state = await readJailState(this.fs, this.lxcPath, name);
     if (info?.running) await this.run(["lxc-stop", "-n", name, "-k"], { timeoutMs: 40_000 });
     await this.network.remove(state);
@@ -277,13 +229,13 @@ export class LxcDriver implements Driver {
   /** `lxc-info -n <name> -s -p` (lxc-info(1)): `State: RUNNING` / `PID: 1234` lines. A container has no jid; PID is its init's. */
   async inspect(rawName: string): Promise<JailInfo | null> {
     const name = jailName.parse(rawName);
-    if (!(await this.fs.exists(this.configPath(name)))) return null;
+    if (!(await this.fs.exists(this.paths(name).config))) return null;
     const r = await this.run(["lxc-info", "-n", name, "-s", "-p"], { timeoutMs: 15_000, okCodes: [1] });
     if (r.code !== 0) return null;
     const state = /State:\s*(\S+)/.exec(r.stdout)?.[1];
     const pid = /PID:\s*(\d+)/.exec(r.stdout)?.[1];
     const running = state === "RUNNING";
-    const config = await readFileIfExists(this.fs, this.configPath(name));
+    const config = await readFileIfExists(this.fs, this.paths(name).config);
     return { name, running, jid: null, initPid: running && pid ? Number(pid) : null, hostname: config ? managedHostname(config) : null };
   }
 
@@ -315,7 +267,14 @@ export class LxcDriver implements Driver {
     let info = await requireJail(this, name);
     const state = await readJailState(this.fs, this.lxcPath, name);
     if (state?.image) {
-      await this.resizeDisk(name, state.image.path, limits.diskQuotaMb, info.running);
+      await resizeImage(this.host, {
+        image: state.image.path,
+        dir: this.paths(name).rootfs,
+        quotaMb: limits.diskQuotaMb,
+        running: info.running,
+        stop: () => this.stop(name),
+        start: () => this.start(name),
+      });
       info = await requireJail(this, name);
     }
     await this.writeManagedConfig(name, null, limits);
@@ -325,54 +284,14 @@ export class LxcDriver implements Driver {
     }
   }
 
-  private async resizeDisk(name: string, image: string, quotaMb: number, running: boolean) {
-    assertQuotaSupported(quotaMb);
-    const dir = this.rootfs(name);
-    await ensureMounted(this.host, image, dir);
-    const fig = (await diskFigures(this.host, [dir])).get(dir);
-    if (!fig) throw new Error(`nothing is mounted at ${dir}`);
-    const quota = quotaMb * BYTES_PER_MIB;
-    if (fig.sizeBytes < quota - BYTES_PER_MIB) return fitToQuota(this.host, { image, dir, quotaMb, current: fig });
-    // fitToQuota leaves the file system within a few blocks of the quota: that is "this size".
-    if (fig.sizeBytes <= quota + 8 * BYTES_PER_MIB) return;
-    if (fig.usedBytes > quota) {
-      throw new PreconditionError(
-        `The jail uses ${formatBytes(fig.usedBytes)}; the new plan allows ${formatMb(quotaMb)}. Delete files first.`,
-      );
-    }
-    if (running) await this.stop(name);
-    try {
-      await shrinkImage(this.host, { image, dir, quotaMb });
-    } finally {
-      if (running) await this.start(name);
-    }
-  }
-
+  /** See access.ts: written from inside the running jail, the hash on stdin. */
   async setRootPasswordHash(rawName: string, rawHash: string): Promise<void> {
-    const name = jailName.parse(rawName);
-    const hash = passwordHash.parse(rawHash);
-    await requireJail(this, name, { runningTo: "set the root password" });
-    const current = (await this.run(["lxc-attach", "-n", name, "--", "/bin/cat", "/etc/shadow"], { timeoutMs: 15_000 })).stdout;
-    // The hash travels on stdin, never on a command line.
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/etc/shadow", "status=none"], {
-      input: withRootPassword(current, hash, this.now()),
-      timeoutMs: 15_000,
-    });
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/etc/shadow"], { timeoutMs: 15_000 });
+    return writeRootPassword({ ...this.host, driver: this }, rawName, passwordHash.parse(rawHash), this.now());
   }
 
+  /** See access.ts: root's authorized_keys, written from inside the running jail. */
   async setAuthorizedKeys(rawName: string, keysIn: string[]): Promise<void> {
-    const name = jailName.parse(rawName);
-    const keys = keyList.parse(keysIn);
-    await requireJail(this, name, { runningTo: "change SSH keys" });
-    // Written from inside the jail's namespaces, so a symlink the tenant planted in /root
-    // resolves inside the jail, never on the host.
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/mkdir", "-p", "-m", "700", "/root/.ssh"], { timeoutMs: 15_000 });
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/dd", "of=/root/.ssh/authorized_keys", "status=none"], {
-      input: keys.map((k) => `${k}\n`).join(""),
-      timeoutMs: 15_000,
-    });
-    await this.run(["lxc-attach", "-n", name, "--", "/bin/chmod", "600", "/root/.ssh/authorized_keys"], { timeoutMs: 15_000 });
+    return writeAuthorizedKeys({ ...this.host, driver: this }, rawName, keyList.parse(keysIn));
   }
 
   /** See measure.ts: the image's file system, cgroup v1 files and the veth's statistics, with their epochs. */
@@ -389,7 +308,7 @@ export class LxcDriver implements Driver {
     const report: RecoveryReport = { started: [], converged: [], failed: [] };
     const running = new Set((await this.list()).filter((j) => j.running).map((j) => j.name));
     for (const d of desired) {
-      if (!(await this.fs.exists(this.configPath(d.name)))) continue; // never made here, or destroyed: never created again
+      if (!(await this.fs.exists(this.paths(d.name).config))) continue; // never made here, or destroyed: never created again
       try {
         if (d.running && !running.has(d.name)) {
           await this.start(d.name); // mounts the image, makes the bridge and the NAT rules first
@@ -397,7 +316,7 @@ export class LxcDriver implements Driver {
           continue;
         }
         const state = await readJailState(this.fs, this.lxcPath, d.name);
-        if (state?.image) await ensureMounted(this.host, state.image.path, this.rootfs(d.name));
+        if (state?.image) await ensureMounted(this.host, state.image.path, this.paths(d.name).rootfs);
         if (state) await this.network.apply(state);
         if (running.has(d.name)) report.converged.push(d.name);
       } catch (err) {
@@ -436,43 +355,25 @@ export class LxcDriver implements Driver {
    * then the container directory, never crossing into a file system still mounted below it.
    */
   private async discard(name: string): Promise<void> {
+    const p = this.paths(name);
     if ((await this.inspect(name))?.running) await this.run(["lxc-stop", "-n", name, "-k"], { timeoutMs: 40_000 });
-    await unmountIfMounted(this.host, path.join(this.dir(name), "backup-snapshot"));
-    await unmountIfMounted(this.host, `${this.rootfs(name)}.restore`);
-    await unmountIfMounted(this.host, `${this.rootfs(name)}.new`);
-    await unmountIfMounted(this.host, this.rootfs(name));
-    if (await this.fs.exists(this.configPath(name))) await this.run(["lxc-destroy", "-n", name, "-f"], { timeoutMs: 120_000 });
-    if (await this.fs.exists(this.dir(name))) await this.run(["rm", "-rf", "--one-file-system", this.dir(name)], { timeoutMs: 300_000 });
+    for (const dir of [p.backupSnapshot, `${p.rootfs}.restore`, `${p.rootfs}.new`, p.rootfs]) await unmountIfMounted(this.host, dir);
+    if (await this.fs.exists(p.config)) await this.run(["lxc-destroy", "-n", name, "-f"], { timeoutMs: 120_000 });
+    if (await this.fs.exists(p.dir)) await this.run(["rm", "-rf", "--one-file-system", p.dir], { timeoutMs: 300_000 });
   }
 
-  private dir(name: string) {
-    return path.join(this.lxcPath, name);
-  }
-  private image(name: string) {
-    return imagePath(this.lxcPath, name);
-  }
-  private rootfs(name: string) {
-    return rootfsPath(this.lxcPath, name);
+  private paths(name: string) {
+    return lxcJailPaths(this.lxcPath, name);
   }
 
   /** Written once the container, its disk and its seeded rootfs are complete. */
   createdMarker(name: string) {
-    return path.join(this.lxcPath, name, "cellblock-created");
-  }
-
-  private configPath(name: string) {
-    return path.join(this.lxcPath, name, "config");
+    return this.paths(name).createdMarker;
   }
 
   private async writeManagedConfig(name: string, spec: JailSpec | null, limits: JailLimits) {
-    const file = this.configPath(name);
+    const file = this.paths(name).config;
     const text = await this.fs.readFile(file);
     await this.fs.writeFile(file, renderContainerConfig(text, { name, spec, limits, bridge: this.bridge }));
   }
-}
-
-function templateFor(spec: JailSpec): string {
-  // Only the busybox LXC template works offline; the web stack is busybox plus httpd (seedRootfs).
-  const rootfs = spec.template.lxcRootfs;
-  return rootfs?.kind === "lxc-template" && rootfs.name === "busybox" ? "busybox" : "busybox";
 }

@@ -4,7 +4,8 @@
 import type { JailUsage } from "../driver";
 import { readFileIfExists } from "../driver-fs";
 import { vethName } from "./config-file";
-import { diskFigures, rootfsPath } from "./disk-image";
+import { diskFigures } from "./disk-image";
+import { lxcJailPaths } from "./paths";
 import { parseCgroupProcs, parseProcStat, readCgroupFile, readNumberFile } from "./host-files";
 import type { LxcHost } from "./provision";
 import { readJailState } from "./state";
@@ -35,16 +36,16 @@ export function workingSetBytes(usageInBytes: number, memoryStat: string | null)
 export async function measureUsage(ctx: Ctx, names: string[]): Promise<JailUsage[]> {
   const present: Array<{ name: string; image: boolean }> = [];
   for (const name of names) {
-    if (!(await ctx.fs.exists(rootfsPath(ctx.lxcPath, name)))) continue;
+    if (!(await ctx.fs.exists(lxcJailPaths(ctx.lxcPath, name).rootfs))) continue;
     present.push({ name, image: Boolean((await readJailState(ctx.fs, ctx.lxcPath, name))?.image) });
   }
   const figures = await diskFigures(
     ctx,
-    present.filter((p) => p.image).map((p) => rootfsPath(ctx.lxcPath, p.name)),
+    present.filter((p) => p.image).map((p) => lxcJailPaths(ctx.lxcPath, p.name).rootfs),
   );
   const out: JailUsage[] = [];
   for (const { name, image } of present) {
-    const rootfs = rootfsPath(ctx.lxcPath, name);
+    const rootfs = lxcJailPaths(ctx.lxcPath, name).rootfs;
     let diskBytes: number;
     if (image) {
       // An image that is not mounted (a jail the recovery has not reached yet) is not read as 0.

@@ -1,7 +1,7 @@
 // A jail's network on an lxc host: the record start() and recover() rebuild it from (state.ts),
 // and the bridge, gateway and NAT elements made idempotently from that record.
 import type { JailSpec } from "@/lib/schemas/jobs";
-import { imagePath } from "./disk-image";
+import { lxcJailPaths } from "./paths";
 import { applyJailNat, ensureNatBase, removeJailNat } from "./nat";
 import { ensureBridge, type LxcHost } from "./provision";
 import type { JailState } from "./state";
@@ -28,7 +28,7 @@ export class JailNetwork {
   stateOf(spec: JailSpec, realOs: boolean): JailState {
     const n = spec.network;
     return {
-      image: { path: imagePath(this.host.lxcPath, spec.name), fsType: "xfs" },
+      image: { path: lxcJailPaths(this.host.lxcPath, spec.name).image, fsType: "xfs" },
       realOs,
       network: {
         bridge: this.bridge,

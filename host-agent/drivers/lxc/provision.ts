@@ -4,6 +4,7 @@ import path from "node:path";
 import type { JailSpec } from "@/lib/schemas/jobs";
 import type { Runner } from "../../exec";
 import { readFileIfExists, type DriverFs } from "../driver-fs";
+import { lxcJailPaths } from "./paths";
 
 export type LxcHost = { run: Runner["run"]; fs: DriverFs; lxcPath: string };
 
@@ -20,7 +21,7 @@ export async function seedRootfs(
   { keys, realOs, passwordHash = null, now }: { keys: string[]; realOs: boolean; passwordHash?: string | null; now: number },
 ): Promise<void> {
   const { fs } = host;
-  const rootfs = path.join(host.lxcPath, spec.name, "rootfs");
+  const { rootfs } = lxcJailPaths(host.lxcPath, spec.name);
   await fs.writeFile(path.join(rootfs, "etc", "hostname"), `${spec.hostname}\n`);
   if (realOs) {
     const short = spec.hostname.split(".")[0]!;
@@ -65,7 +66,7 @@ export function withRootPassword(shadow: string, hash: string, now: number): str
  * the customer's first login. Null when ssh-keygen is not available.
  */
 export async function hostKeyFingerprint(host: LxcHost, name: string): Promise<string | null> {
-  const pub = path.join(host.lxcPath, name, "rootfs", "etc", "ssh", "ssh_host_ed25519_key.pub");
+  const pub = path.join(lxcJailPaths(host.lxcPath, name).rootfs, "etc", "ssh", "ssh_host_ed25519_key.pub");
   try {
     if (!(await host.fs.exists(pub))) {
       await host.fs.mkdir(path.dirname(pub), { recursive: true });

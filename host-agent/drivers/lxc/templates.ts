@@ -11,6 +11,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type { JailTemplate, LxcRootfs } from "@/lib/schemas/jobs";
+import { JOB_OUTPUT_MAX_CHARS } from "@/lib/schemas/agent";
 import { NO_JOB, type JobContext } from "../driver";
 import { readMounts } from "./host-files";
 import type { LxcHost } from "./provision";
@@ -177,7 +178,7 @@ async function buildArchive(
         output = (output + chunk).slice(-256_000);
         // Only a chunk with a step or a package set up can move the figure.
         const phase = /^(I: |Setting up |\d+ upgraded)/m.test(chunk) ? buildPhase(output) : null;
-        job.progress({ ...(phase ?? {}), output: output.slice(-8000) });
+        job.progress({ ...(phase ?? {}), output: output.slice(-JOB_OUTPUT_MAX_CHARS) });
       },
     });
     job.progress({ percent: 90, message: "Removing per-jail files from the template (SSH host keys, machine id)" });

@@ -5,6 +5,7 @@ import type { Job } from "@/lib/generated/prisma/client";
 import type { completeRequest } from "@/lib/schemas/agent";
 import { backoffMs } from "./job-config";
 import { endJob, hasAttemptsLeft, requeueJob } from "./end-job";
+import type { HostJobReport } from "./host-report";
 
 export type Completion = z.infer<typeof completeRequest>;
 
@@ -17,17 +18,7 @@ export type Completion = z.infer<typeof completeRequest>;
  * @throws AppError NOT_FOUND for an unknown job, FORBIDDEN for another host's job, CONFLICT for a
  *   report from an attempt whose lease was handed on (or for a job back in the queue).
  */
-export async function completeJob({
-  hostId,
-  jobId,
-  report,
-  now = new Date(),
-}: {
-  hostId: string;
-  jobId: string;
-  report: Completion;
-  now?: Date;
-}) {
+export async function completeJob({ hostId, jobId, report, now = new Date() }: HostJobReport<Completion>) {
   if (!hostId || !jobId) throw new Error("completeJob: hostId and jobId are required");
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Job[]>`SELECT * FROM "Job" WHERE "id" = ${jobId} FOR UPDATE`;

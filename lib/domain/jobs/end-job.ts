@@ -6,6 +6,7 @@ import type { Job, JobType, Prisma } from "@/lib/generated/prisma/client";
 import { releaseAddresses } from "@/lib/domain/ipam/allocate-address";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { SECRET_PAYLOAD_FIELDS, type JobResult } from "@/lib/schemas/jobs";
+import { outputTail } from "./host-report";
 
 /** How a job ends. `error` and `reason` are read by people: say what happened in words. */
 export type JobEnding =
@@ -42,13 +43,13 @@ export async function endJob(tx: Tx, { job, ending, now }: { job: Job; ending: J
     case "SUCCEEDED":
       await tx.job.update({
         where: { id: job.id },
-        data: { ...common, status: "SUCCEEDED", result: ending.result as Prisma.InputJsonValue, output: tail(ending.output) },
+        data: { ...common, status: "SUCCEEDED", result: ending.result as Prisma.InputJsonValue, output: outputTail(ending.output) },
       });
       return convergeOnSuccess(tx, job, ending.result, now);
     case "FAILED":
       await tx.job.update({
         where: { id: job.id },
-        data: { ...common, status: "FAILED", error: ending.error, output: tail(ending.output) },
+        data: { ...common, status: "FAILED", error: ending.error, output: outputTail(ending.output) },
       });
       await convergeOnFailure(tx, job, ending.error, now);
       return failDependents(tx, job, ending.error, now);
@@ -87,7 +88,7 @@ export async function requeueJob(
       leaseExpiresAt: null,
       runAfter,
       ...(error !== undefined ? { error } : {}),
-      ...(output !== undefined ? { output: tail(output) } : {}),
+      ...(output !== undefined ? { output: outputTail(output) } : {}),
     },
   });
   if (job.jailId && BUILDS.has(job.type)) {
@@ -104,11 +105,6 @@ export function scrubbed(job: Pick<Job, "type" | "payload">): Prisma.InputJsonVa
   const payload = { ...(job.payload as Record<string, unknown>) };
   for (const [field, replacement] of Object.entries(secret)) if (field in payload) payload[field] = replacement;
   return payload as Prisma.InputJsonValue;
-}
-
-/** The last 8000 characters of a command's output: enough for a human, bounded for the row. */
-function tail(output: string | null | undefined): string | null {
-  return output ? output.slice(-8000) : null;
 }
 
 async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date) {
@@ -138,12 +134,7 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
     case "RESTORE":
       await tx.jail.updateMany({
         where: live,
-        data: {
-          state: result.running === false ? "STOPPED" : "RUNNING",
-          jid: result.jid ?? null,
-          initPid: result.initPid ?? null,
-          lastError: null,
-        },
+        data: runningAsReported(result),
       });
       return;
     case "CREATE":
@@ -151,13 +142,10 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
       await tx.jail.updateMany({
         where: live,
         data: {
-          state: result.running === false ? "STOPPED" : "RUNNING",
-          jid: result.jid ?? null,
-          initPid: result.initPid ?? null,
+          ...runningAsReported(result),
           sshHostKeyFingerprint: result.sshHostKeyFingerprint ?? null,
           // A new root has root's password only if the job carried one and set it.
           rootPasswordSetAt: result.rootPasswordSet ? now : null,
-          lastError: null,
         },
       });
       return;
@@ -193,6 +181,16 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
     default:
       await tx.jail.updateMany({ where: live, data: { lastError: null } });
   }
+}
+
+/** A jail's state as a job that made or restored it reported it: running (or not), its jid and init pid; its last error cleared. */
+function runningAsReported(result: JobResult) {
+  return {
+    state: result.running === false ? ("STOPPED" as const) : ("RUNNING" as const),
+    jid: result.jid ?? null,
+    initPid: result.initPid ?? null,
+    lastError: null,
+  };
 }
 
 async function convergeOnFailure(tx: Tx, job: Job, error: string, now: Date) {

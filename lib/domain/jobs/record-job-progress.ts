@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import type { jobProgressRequest } from "@/lib/schemas/agent";
+import { outputTail, type HostJobReport } from "./host-report";
 import { leaseMs } from "./job-config";
 
 /**
@@ -16,12 +17,7 @@ export async function recordJobProgress({
   jobId,
   report,
   now = new Date(),
-}: {
-  hostId: string;
-  jobId: string;
-  report: z.infer<typeof jobProgressRequest>;
-  now?: Date;
-}): Promise<{ leaseExpiresAt: Date }> {
+}: HostJobReport<z.infer<typeof jobProgressRequest>>): Promise<{ leaseExpiresAt: Date }> {
   if (!hostId || !jobId) throw new Error("recordJobProgress: hostId and jobId are required");
   const leaseExpiresAt = new Date(now.getTime() + leaseMs());
   const { count } = await db.job.updateMany({
@@ -31,7 +27,7 @@ export async function recordJobProgress({
       progressAt: now,
       ...(report.percent !== undefined ? { progressPercent: report.percent } : {}),
       ...(report.message !== undefined ? { progressMessage: report.message } : {}),
-      ...(report.output !== undefined ? { output: report.output.slice(-8000) } : {}),
+      ...(report.output !== undefined ? { output: outputTail(report.output) } : {}),
     },
   });
   if (count === 1) return { leaseExpiresAt };
