@@ -72,7 +72,7 @@ export async function startHarness(
     bridge: opts.bridge ?? null,
     templateCache: opts.templateCache,
     env: opts.agentEnv,
-    silent: true,
+    silent: !process.env.BENCH_AGENT_LOG,
   });
   if (!agent.child) throw new Error(agent.unavailable ?? "no agent");
   children.push(agent.child);
