@@ -6,7 +6,7 @@ import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { JOB_STATUSES, JOBS_PAGE_SIZE, listJobs } from "@/lib/domain/jobs/list-jobs";
 import { formatAge } from "@/lib/format";
@@ -63,53 +63,40 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       {rows.length === 0 ? (
         <EmptyState title="No jobs" description="Nothing matches these filters." />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Job</Th>
-              <Th>Host</Th>
-              <Th>Jail</Th>
-              <Th>Status</Th>
-              <Th>Attempts</Th>
-              <Th>Requested</Th>
-              <Th />
+        <Table head={["Job", "Host", "Jail", "Status", "Attempts", "Requested", ""]}>
+          {rows.map((j) => (
+            <tr key={j.id} data-testid={`job-row-${j.id}`}>
+              <Td>
+                <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                  {j.type.toLowerCase()}
+                </Link>
+                {j.error && (
+                  <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>
+                    {j.error}
+                  </span>
+                )}
+              </Td>
+              <Td>
+                <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
+                  {j.host.name}
+                </Link>
+              </Td>
+              <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
+              <Td>
+                <JobStatusBadge status={j.status} />
+              </Td>
+              <Td className="text-xs">
+                {j.attempts} / {j.maxAttempts}
+              </Td>
+              <Td className="text-xs text-zinc-600">
+                {formatAge(j.createdAt)}
+                {j.requestedBy ? ` by ${j.requestedBy.email}` : ""}
+              </Td>
+              <Td>
+                <JobButtons jobId={j.id} status={j.status} />
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((j) => (
-              <tr key={j.id} data-testid={`job-row-${j.id}`}>
-                <Td>
-                  <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.type.toLowerCase()}
-                  </Link>
-                  {j.error && (
-                    <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>
-                      {j.error}
-                    </span>
-                  )}
-                </Td>
-                <Td>
-                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                    {j.host.name}
-                  </Link>
-                </Td>
-                <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
-                <Td>
-                  <JobStatusBadge status={j.status} />
-                </Td>
-                <Td className="text-xs">
-                  {j.attempts} / {j.maxAttempts}
-                </Td>
-                <Td className="text-xs text-zinc-600">
-                  {formatAge(j.createdAt)}
-                  {j.requestedBy ? ` by ${j.requestedBy.email}` : ""}
-                </Td>
-                <Td>
-                  <JobButtons jobId={j.id} status={j.status} />
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination

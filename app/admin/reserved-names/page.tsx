@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listReservedNames, RESERVED_PAGE_SIZE } from "@/lib/domain/hostnames/reserved-names";
 import { formatDate } from "@/lib/format";
@@ -31,36 +31,25 @@ export default async function ReservedNamesPage({ searchParams }: { searchParams
           {rows.length === 0 ? (
             <EmptyState title="Nothing reserved" description="Every hostname that passes the policy can be ordered." />
           ) : (
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Kind</Th>
-                  <Th>Why</Th>
-                  <Th>Since</Th>
-                  <Th />
+            <Table head={["Name", "Kind", "Why", "Since", ""]}>
+              {rows.map((r) => (
+                <tr key={r.id} data-testid="reserved-row">
+                  <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
+                  <Td>
+                    <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
+                  </Td>
+                  <Td className="text-zinc-600">{r.reason || "—"}</Td>
+                  <Td>{formatDate(r.createdAt)}</Td>
+                  <Td>
+                    <ActionForm action={removeReservedNameAction} aria-label={`Release ${r.value}`}>
+                      <input type="hidden" name="id" value={r.id} />
+                      <SubmitButton size="sm" variant="ghost" pendingLabel="Releasing…">
+                        Release
+                      </SubmitButton>
+                    </ActionForm>
+                  </Td>
                 </tr>
-              </THead>
-              <TBody>
-                {rows.map((r) => (
-                  <tr key={r.id} data-testid="reserved-row">
-                    <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
-                    <Td>
-                      <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
-                    </Td>
-                    <Td className="text-zinc-600">{r.reason || "—"}</Td>
-                    <Td>{formatDate(r.createdAt)}</Td>
-                    <Td>
-                      <ActionForm action={removeReservedNameAction} aria-label={`Release ${r.value}`}>
-                        <input type="hidden" name="id" value={r.id} />
-                        <SubmitButton size="sm" variant="ghost" pendingLabel="Releasing…">
-                          Release
-                        </SubmitButton>
-                      </ActionForm>
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
+              ))}
             </Table>
           )}
           <Pagination page={page} pageSize={RESERVED_PAGE_SIZE} total={total} basePath="/admin/reserved-names" />

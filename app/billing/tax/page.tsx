@@ -5,7 +5,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
 import { listTaxRates } from "@/lib/domain/billing/set-tax-rate";
 import { formatRate, REVERSE_CHARGE_WORDING } from "@/lib/domain/billing/tax-rules";
@@ -28,34 +28,23 @@ export default async function TaxRatesPage() {
           {rates.length === 0 ? (
             <EmptyState title="No tax rates" description="Invoices carry no tax until a rate is set for the customer's country." />
           ) : (
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Country</Th>
-                  <Th>Name</Th>
-                  <Th className="text-right">Rate</Th>
-                  <Th>Changed</Th>
-                  <Th />
+            <Table head={["Country", "Name", { label: "Rate", className: "text-right" }, "Changed", ""]}>
+              {rates.map((r) => (
+                <tr key={r.id} data-testid={`tax-rate-${r.country}`}>
+                  <Td className="font-mono">{r.country}</Td>
+                  <Td>{r.name}</Td>
+                  <Td className="text-right tabular-nums">{formatRate(r.rateBp)}</Td>
+                  <Td>{formatDate(r.updatedAt)}</Td>
+                  <Td className="text-right">
+                    <ActionForm action={removeTaxRateAction} aria-label={`Remove ${r.country}`} className="space-y-0">
+                      <input type="hidden" name="country" value={r.country} />
+                      <SubmitButton variant="ghost" size="sm" pendingLabel="Removing…">
+                        Remove
+                      </SubmitButton>
+                    </ActionForm>
+                  </Td>
                 </tr>
-              </THead>
-              <TBody>
-                {rates.map((r) => (
-                  <tr key={r.id} data-testid={`tax-rate-${r.country}`}>
-                    <Td className="font-mono">{r.country}</Td>
-                    <Td>{r.name}</Td>
-                    <Td className="text-right tabular-nums">{formatRate(r.rateBp)}</Td>
-                    <Td>{formatDate(r.updatedAt)}</Td>
-                    <Td className="text-right">
-                      <ActionForm action={removeTaxRateAction} aria-label={`Remove ${r.country}`} className="space-y-0">
-                        <input type="hidden" name="country" value={r.country} />
-                        <SubmitButton variant="ghost" size="sm" pendingLabel="Removing…">
-                          Remove
-                        </SubmitButton>
-                      </ActionForm>
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
+              ))}
             </Table>
           )}
           <p className="mt-4 text-xs text-zinc-500">Reverse-charge invoices say: {REVERSE_CHARGE_WORDING}</p>

@@ -11,7 +11,7 @@ import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { ACCOUNT_AUDIT_PAGE_SIZE, ACCOUNT_JAILS_PAGE_SIZE, getCustomerAccount } from "@/lib/domain/admin/get-customer-account";
 import { readForPage } from "@/lib/http/page-read";
@@ -105,62 +105,50 @@ export default async function CustomerPage({
       {jails.length === 0 ? (
         <p className="text-sm text-zinc-500">No jails yet.</p>
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Hostname</Th>
-              <Th>State</Th>
-              <Th>Public address</Th>
-              <Th>Plan</Th>
-              <Th>Host</Th>
-              <Th />
+        <Table head={["Hostname", "State", "Public address", "Plan", "Host", ""]}>
+          {jails.map((j) => (
+            <tr key={j.id} data-testid="account-jail">
+              <Td>
+                <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                  {j.hostname}
+                </Link>
+                <span className="block text-xs text-zinc-500">ordered {formatDate(j.createdAt)}</span>
+              </Td>
+              <Td>
+                <JailStateBadge state={j.state} />
+              </Td>
+              <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
+              <Td>{j.plan.name}</Td>
+              <Td>
+                <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
+                  {j.host.name}
+                </Link>
+              </Td>
+              <Td>
+                {j.state === "RUNNING" && (
+                  <ConfirmAction
+                    action={staffJailPowerAction}
+                    fields={{ jailId: j.id, verb: "stop" }}
+                    label="Stop"
+                    name={`Stop ${j.hostname}`}
+                    confirmLabel="Stop the jail"
+                    question={`Stop ${j.hostname}? Its services go down until it is started again.`}
+                  />
+                )}
+                {j.state === "STOPPED" && account.status === "ACTIVE" && (
+                  <ConfirmAction
+                    action={staffJailPowerAction}
+                    fields={{ jailId: j.id, verb: "start" }}
+                    label="Start"
+                    name={`Start ${j.hostname}`}
+                    confirmLabel="Start the jail"
+                    variant="primary"
+                    question={`Start ${j.hostname}?`}
+                  />
+                )}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {jails.map((j) => (
-              <tr key={j.id} data-testid="account-jail">
-                <Td>
-                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.hostname}
-                  </Link>
-                  <span className="block text-xs text-zinc-500">ordered {formatDate(j.createdAt)}</span>
-                </Td>
-                <Td>
-                  <JailStateBadge state={j.state} />
-                </Td>
-                <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
-                <Td>{j.plan.name}</Td>
-                <Td>
-                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                    {j.host.name}
-                  </Link>
-                </Td>
-                <Td>
-                  {j.state === "RUNNING" && (
-                    <ConfirmAction
-                      action={staffJailPowerAction}
-                      fields={{ jailId: j.id, verb: "stop" }}
-                      label="Stop"
-                      name={`Stop ${j.hostname}`}
-                      confirmLabel="Stop the jail"
-                      question={`Stop ${j.hostname}? Its services go down until it is started again.`}
-                    />
-                  )}
-                  {j.state === "STOPPED" && account.status === "ACTIVE" && (
-                    <ConfirmAction
-                      action={staffJailPowerAction}
-                      fields={{ jailId: j.id, verb: "start" }}
-                      label="Start"
-                      name={`Start ${j.hostname}`}
-                      confirmLabel="Start the jail"
-                      variant="primary"
-                      question={`Start ${j.hostname}?`}
-                    />
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination
@@ -267,27 +255,17 @@ export default async function CustomerPage({
       {audit.length === 0 ? (
         <p className="text-sm text-zinc-500">Nothing recorded yet.</p>
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>When</Th>
-              <Th>Who</Th>
-              <Th>Action</Th>
-              <Th>Details</Th>
+        <Table head={["When", "Who", "Action", "Details"]}>
+          {audit.map((r) => (
+            <tr key={r.id}>
+              <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
+              <Td className="text-xs">
+                {r.actor?.email ?? r.actorRole.toLowerCase()} <span className="text-zinc-500">({r.actorRole.toLowerCase()})</span>
+              </Td>
+              <Td className="font-mono text-xs">{r.action}</Td>
+              <Td className="max-w-xs truncate font-mono text-xs text-zinc-500">{r.data ? JSON.stringify(r.data) : ""}</Td>
             </tr>
-          </THead>
-          <TBody>
-            {audit.map((r) => (
-              <tr key={r.id}>
-                <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
-                <Td className="text-xs">
-                  {r.actor?.email ?? r.actorRole.toLowerCase()} <span className="text-zinc-500">({r.actorRole.toLowerCase()})</span>
-                </Td>
-                <Td className="font-mono text-xs">{r.action}</Td>
-                <Td className="max-w-xs truncate font-mono text-xs text-zinc-500">{r.data ? JSON.stringify(r.data) : ""}</Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination
