@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -41,12 +42,13 @@ export default async function ReservedNamesPage({ searchParams }: { searchParams
                   <Td className="text-zinc-600">{r.reason || "—"}</Td>
                   <Td>{formatDate(r.createdAt)}</Td>
                   <Td>
-                    <ActionForm action={removeReservedNameAction} aria-label={`Release ${r.value}`}>
-                      <input type="hidden" name="id" value={r.id} />
-                      <SubmitButton size="sm" variant="ghost" pendingLabel="Releasing…">
-                        Release
-                      </SubmitButton>
-                    </ActionForm>
+                    <RowAction
+                      action={removeReservedNameAction}
+                      fields={{ id: r.id }}
+                      label="Release"
+                      pendingLabel="Releasing…"
+                      aria-label={`Release ${r.value}`}
+                    />
                   </Td>
                 </tr>
               ))}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -42,8 +43,13 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                     <span className="block text-xs text-zinc-500">{u.email}</span>
                   </Td>
                   <Td>
-                    <ActionForm action={changeStaffRoleAction} className="flex items-center gap-2 space-y-0">
-                      <input type="hidden" name="userId" value={u.id} />
+                    <RowAction
+                      action={changeStaffRoleAction}
+                      fields={{ userId: u.id }}
+                      label="Change"
+                      pendingLabel="…"
+                      className="flex items-center gap-2 space-y-0"
+                    >
                       <select
                         name="role"
                         defaultValue={u.role}
@@ -53,10 +59,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                         <option value="ADMIN">{ROLE.ADMIN}</option>
                         <option value="BILLING">{ROLE.BILLING}</option>
                       </select>
-                      <SubmitButton size="sm" variant="ghost" pendingLabel="…">
-                        Change
-                      </SubmitButton>
-                    </ActionForm>
+                    </RowAction>
                   </Td>
                   <Td className="text-xs">
                     {u.disabledAt ? (
@@ -71,12 +74,14 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                   </Td>
                   <Td className="space-y-2">
                     {u.invited && !u.disabledAt && (
-                      <ActionForm action={resendInvitationAction} className="space-y-1">
-                        <input type="hidden" name="userId" value={u.id} />
-                        <SubmitButton size="sm" variant="secondary" pendingLabel="Sending…">
-                          Send a new invitation
-                        </SubmitButton>
-                      </ActionForm>
+                      <RowAction
+                        action={resendInvitationAction}
+                        fields={{ userId: u.id }}
+                        label="Send a new invitation"
+                        pendingLabel="Sending…"
+                        variant="secondary"
+                        className="space-y-1"
+                      />
                     )}
                     {u.id !== actor.userId &&
                       (u.disabledAt ? (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -36,12 +37,14 @@ export default async function TaxRatesPage() {
                   <Td className="text-right tabular-nums">{formatRate(r.rateBp)}</Td>
                   <Td>{formatDate(r.updatedAt)}</Td>
                   <Td className="text-right">
-                    <ActionForm action={removeTaxRateAction} aria-label={`Remove ${r.country}`} className="space-y-0">
-                      <input type="hidden" name="country" value={r.country} />
-                      <SubmitButton variant="ghost" size="sm" pendingLabel="Removing…">
-                        Remove
-                      </SubmitButton>
-                    </ActionForm>
+                    <RowAction
+                      action={removeTaxRateAction}
+                      fields={{ country: r.country }}
+                      label="Remove"
+                      pendingLabel="Removing…"
+                      aria-label={`Remove ${r.country}`}
+                      className="space-y-0"
+                    />
                   </Td>
                 </tr>
               ))}

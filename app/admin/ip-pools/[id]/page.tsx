@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
 import { Alert } from "@/components/ui/alert";
@@ -190,12 +191,14 @@ export default async function IpPoolPage({
               <Td className="text-xs">{a.heldAt ? <span className="text-amber-800">{a.heldReason}</span> : ""}</Td>
               <Td>
                 {a.heldAt && (
-                  <ActionForm action={releaseHoldAction} className="space-y-1">
-                    <input type="hidden" name="addressId" value={a.id} />
-                    <SubmitButton size="sm" variant="secondary" pendingLabel="Releasing…">
-                      Release hold
-                    </SubmitButton>
-                  </ActionForm>
+                  <RowAction
+                    action={releaseHoldAction}
+                    fields={{ addressId: a.id }}
+                    label="Release hold"
+                    pendingLabel="Releasing…"
+                    variant="secondary"
+                    className="space-y-1"
+                  />
                 )}
               </Td>
             </tr>

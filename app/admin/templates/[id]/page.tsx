@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ActionForm } from "@/components/forms/action-form";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { TemplateForm } from "@/components/admin/template-form";
+import { RowAction } from "@/components/forms/row-action";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { SubmitButton } from "@/components/ui/submit-button";
 import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminTemplate, TEMPLATE_HOSTS_PAGE_SIZE, type HostTemplateStatus } from "@/lib/domain/templates/list-admin-templates";
@@ -118,13 +117,14 @@ export default async function TemplatePage({
               </Td>
               <Td>
                 {(status.kind === "not-built" || status.kind === "failed") && (
-                  <ActionForm action={buildTemplateAction} className="space-y-1">
-                    <input type="hidden" name="templateId" value={t.id} />
-                    <input type="hidden" name="hostId" value={host.id} />
-                    <SubmitButton size="sm" variant="secondary" pendingLabel="Queueing…">
-                      {status.kind === "failed" ? "Build again" : "Build now"}
-                    </SubmitButton>
-                  </ActionForm>
+                  <RowAction
+                    action={buildTemplateAction}
+                    fields={{ templateId: t.id, hostId: host.id }}
+                    label={status.kind === "failed" ? "Build again" : "Build now"}
+                    pendingLabel="Queueing…"
+                    variant="secondary"
+                    className="space-y-1"
+                  />
                 )}
               </Td>
             </tr>
