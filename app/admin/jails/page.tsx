@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
+import { AccountLink, HostLink, JailLink } from "@/components/admin/entity-links";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -70,23 +71,17 @@ export default async function FleetJailsPage({ searchParams }: { searchParams: P
           {rows.map((j) => (
             <tr key={j.id} data-testid="fleet-jail">
               <Td>
-                <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                  {j.hostname}
-                </Link>
+                <JailLink jail={j} />
                 <span className="block font-mono text-xs text-zinc-500">{j.name}</span>
               </Td>
               <Td>
                 <JailStateBadge state={j.state} />
               </Td>
               <Td>
-                <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
-                  {j.account.name}
-                </Link>
+                <AccountLink account={j.account} />
               </Td>
               <Td>
-                <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                  {j.host.name}
-                </Link>
+                <HostLink host={j.host} />
               </Td>
               <Td>{j.plan.name}</Td>
               <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>

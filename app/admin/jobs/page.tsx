@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { JobButtons } from "@/components/admin/job-buttons";
+import { HostLink } from "@/components/admin/entity-links";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -77,9 +78,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
                 )}
               </Td>
               <Td>
-                <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                  {j.host.name}
-                </Link>
+                <HostLink host={j.host} />
               </Td>
               <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
               <Td>

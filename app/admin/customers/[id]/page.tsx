@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextAreaField, TextField } from "@/components/forms/fields";
 import { ConfirmAction } from "@/components/admin/confirm-action";
+import { HostLink, JailLink } from "@/components/admin/entity-links";
 import { InvoicesTable } from "@/components/billing/invoices-table";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -109,9 +110,7 @@ export default async function CustomerPage({
           {jails.map((j) => (
             <tr key={j.id} data-testid="account-jail">
               <Td>
-                <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                  {j.hostname}
-                </Link>
+                <JailLink jail={j} />
                 <span className="block text-xs text-zinc-500">ordered {formatDate(j.createdAt)}</span>
               </Td>
               <Td>
@@ -120,9 +119,7 @@ export default async function CustomerPage({
               <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
               <Td>{j.plan.name}</Td>
               <Td>
-                <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                  {j.host.name}
-                </Link>
+                <HostLink host={j.host} />
               </Td>
               <Td>
                 {j.state === "RUNNING" && (

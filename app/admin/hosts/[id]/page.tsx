@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DriftRepair } from "@/components/admin/drift-repair";
 import { HealthBadge } from "@/components/admin/health-badge";
+import { AccountLink, JailLink } from "@/components/admin/entity-links";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -194,9 +195,7 @@ export default async function HostPage({
           {jails.map((j) => (
             <tr key={j.id} data-testid="host-jail">
               <Td>
-                <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                  {j.hostname}
-                </Link>
+                <JailLink jail={j} />
               </Td>
               <Td className="font-mono text-xs">
                 <Link href={`/admin/jails/${j.id}`} className="hover:underline">
@@ -204,9 +203,7 @@ export default async function HostPage({
                 </Link>
               </Td>
               <Td>
-                <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
-                  {j.account.name}
-                </Link>
+                <AccountLink account={j.account} />
               </Td>
               <Td>{j.plan.name}</Td>
               <Td>

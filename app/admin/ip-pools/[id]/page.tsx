@@ -5,6 +5,7 @@ import { TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
+import { AccountLink } from "@/components/admin/entity-links";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -178,10 +179,7 @@ export default async function IpPoolPage({
                       {a.jail.hostname}
                     </Link>
                     <span className="block text-xs text-zinc-500">
-                      <Link href={`/admin/customers/${a.jail.account.id}`} className="hover:underline">
-                        {a.jail.account.name}
-                      </Link>{" "}
-                      · on {a.jail.host.name}
+                      <AccountLink account={a.jail.account} /> · on {a.jail.host.name}
                     </span>
                   </span>
                 ) : (
