@@ -13,19 +13,18 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listIpPools, listPoolBindings, POOLS_PAGE_SIZE } from "@/lib/domain/ipam/list-ip-pools";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { createHostGroupAction, createIpPoolAction } from "./actions";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "IP pools" };
 
 const KIND_LABEL = { PUBLIC: "public IPv4", PRIVATE: "private netblock", IPV6: "IPv6" } as const;
-const kindFilter = z.enum(["PUBLIC", "PRIVATE", "IPV6"]).optional().catch(undefined);
+const poolFilter = z.object({ kind: z.enum(["PUBLIC", "PRIVATE", "IPV6"]).optional().catch(undefined) });
 
 export default async function IpPoolsPage({ searchParams }: { searchParams: Promise<{ page?: string; kind?: string }> }) {
   const { actor } = await requireAdminPage();
-  const sp = await searchParams;
-  const page = pageSchema.parse(sp.page);
-  const kind = kindFilter.parse(sp.kind || undefined);
+  const { page, filter } = await readListParams(searchParams, poolFilter);
+  const { kind } = filter;
   const [{ rows, total }, bindings] = await Promise.all([listIpPools({ actor, page, kind }), listPoolBindings({ actor })]);
   const bindingOptions = [
     ...bindings.hosts.map((h) => ({ value: `host:${h.id}`, label: `host ${h.name}` })),

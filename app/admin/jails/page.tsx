@@ -10,21 +10,14 @@ import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { FLEET_JAILS_PAGE_SIZE, listFleetJails } from "@/lib/domain/admin/list-fleet-jails";
 import { formatDate } from "@/lib/format";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { fleetJailFilter, JAIL_STATES } from "@/lib/schemas/admin";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jails" };
 
 export default async function FleetJailsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const sp = await searchParams;
-  const page = pageSchema.parse(sp.page);
-  const filter = fleetJailFilter.parse({
-    hostId: sp.hostId || undefined,
-    planId: sp.planId || undefined,
-    accountId: sp.accountId || undefined,
-    state: sp.state || undefined,
-  });
+  const { page, filter } = await readListParams(searchParams, fleetJailFilter);
   const { rows, hasMore, options } = await listFleetJails({ actor, filter, page });
   const active = Boolean(filter.hostId || filter.planId || filter.accountId || filter.state);
   return (

@@ -11,8 +11,8 @@ import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { JOB_STATUSES, JOBS_PAGE_SIZE, listJobs } from "@/lib/domain/jobs/list-jobs";
 import { formatAge } from "@/lib/format";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { JOB_TYPES } from "@/lib/schemas/jobs";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -24,13 +24,7 @@ const filterSchema = z.object({
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const params = await searchParams;
-  const page = pageSchema.parse(params.page);
-  const filter = filterSchema.parse({
-    hostId: params.hostId || undefined,
-    status: params.status || undefined,
-    type: params.type || undefined,
-  });
+  const { page, filter } = await readListParams(searchParams, filterSchema);
   const { rows, hasMore } = await listJobs({ actor, filter, page });
   const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm";
   return (
