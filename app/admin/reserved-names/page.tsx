@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
+import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -27,56 +28,57 @@ export default async function ReservedNamesPage({ searchParams }: { searchParams
         title="Reserved names"
         description="Hostnames customers cannot order. Internationalised names that mix scripts or imitate an ASCII name are refused anyway; this list adds brand labels and your own domains."
       />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
-          {rows.length === 0 ? (
-            <EmptyState title="Nothing reserved" description="Every hostname that passes the policy can be ordered." />
-          ) : (
-            <Table head={["Name", "Kind", "Why", "Since", ""]}>
-              {rows.map((r) => (
-                <tr key={r.id} data-testid="reserved-row">
-                  <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
-                  <Td>
-                    <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
-                  </Td>
-                  <Td className="text-zinc-600">{r.reason || "—"}</Td>
-                  <Td>{formatDate(r.createdAt)}</Td>
-                  <Td>
-                    <RowAction
-                      action={removeReservedNameAction}
-                      fields={{ id: r.id }}
-                      label="Release"
-                      pendingLabel="Releasing…"
-                      aria-label={`Release ${r.value}`}
-                    />
-                  </Td>
-                </tr>
-              ))}
-            </Table>
-          )}
-          <Pagination page={page} pageSize={RESERVED_PAGE_SIZE} total={total} basePath="/admin/reserved-names" />
-        </div>
-        <Card>
-          <CardHeader title="Reserve a name" />
-          <CardBody>
-            <ActionForm action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
-              <SelectField
-                name="kind"
-                label="Kind"
-                options={[
-                  { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
-                  { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
-                ]}
-              />
-              <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
-              <TextField name="reason" label="Why (for other staff)" />
-              <SubmitButton size="sm" pendingLabel="Reserving…">
-                Reserve
-              </SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
-      </div>
+      <ListWithAside
+        aside={
+          <Card>
+            <CardHeader title="Reserve a name" />
+            <CardBody>
+              <ActionForm action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
+                <SelectField
+                  name="kind"
+                  label="Kind"
+                  options={[
+                    { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
+                    { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
+                  ]}
+                />
+                <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
+                <TextField name="reason" label="Why (for other staff)" />
+                <SubmitButton size="sm" pendingLabel="Reserving…">
+                  Reserve
+                </SubmitButton>
+              </ActionForm>
+            </CardBody>
+          </Card>
+        }
+      >
+        {rows.length === 0 ? (
+          <EmptyState title="Nothing reserved" description="Every hostname that passes the policy can be ordered." />
+        ) : (
+          <Table head={["Name", "Kind", "Why", "Since", ""]}>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="reserved-row">
+                <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
+                <Td>
+                  <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
+                </Td>
+                <Td className="text-zinc-600">{r.reason || "—"}</Td>
+                <Td>{formatDate(r.createdAt)}</Td>
+                <Td>
+                  <RowAction
+                    action={removeReservedNameAction}
+                    fields={{ id: r.id }}
+                    label="Release"
+                    pendingLabel="Releasing…"
+                    aria-label={`Release ${r.value}`}
+                  />
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <Pagination page={page} pageSize={RESERVED_PAGE_SIZE} total={total} basePath="/admin/reserved-names" />
+      </ListWithAside>
     </>
   );
 }

@@ -3,6 +3,7 @@ import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
 import { ConfirmAction } from "@/components/admin/confirm-action";
+import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -30,106 +31,107 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         title="Staff"
         description="Admins run the fleet; billing clerks run the billing console. There is always at least one admin who can log in."
       />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
-          {rows.length === 0 ? (
-            <EmptyState title="No staff" description="Invite an admin or a billing clerk." />
-          ) : (
-            <Table head={["Who", "Role", "Status", ""]}>
-              {rows.map((u) => (
-                <tr key={u.id} data-testid={`staff-${u.email}`}>
-                  <Td>
-                    <span className="font-medium">{u.name}</span>
-                    <span className="block text-xs text-zinc-500">{u.email}</span>
-                  </Td>
-                  <Td>
-                    <RowAction
-                      action={changeStaffRoleAction}
-                      fields={{ userId: u.id }}
-                      label="Change"
-                      pendingLabel="…"
-                      className="flex items-center gap-2 space-y-0"
+      <ListWithAside
+        aside={
+          <Card>
+            <CardHeader title="Invite" description="They receive a link to choose their password; it works for 7 days." />
+            <CardBody>
+              <ActionForm action={inviteStaffAction} aria-label="Invite staff" resetOnSuccess>
+                <TextField name="name" label="Name" />
+                <TextField name="email" label="E-mail" type="email" />
+                <SelectField
+                  name="role"
+                  label="Role"
+                  options={[
+                    { value: "BILLING", label: "Billing clerk" },
+                    { value: "ADMIN", label: "Admin" },
+                  ]}
+                />
+                <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
+              </ActionForm>
+            </CardBody>
+          </Card>
+        }
+      >
+        {rows.length === 0 ? (
+          <EmptyState title="No staff" description="Invite an admin or a billing clerk." />
+        ) : (
+          <Table head={["Who", "Role", "Status", ""]}>
+            {rows.map((u) => (
+              <tr key={u.id} data-testid={`staff-${u.email}`}>
+                <Td>
+                  <span className="font-medium">{u.name}</span>
+                  <span className="block text-xs text-zinc-500">{u.email}</span>
+                </Td>
+                <Td>
+                  <RowAction
+                    action={changeStaffRoleAction}
+                    fields={{ userId: u.id }}
+                    label="Change"
+                    pendingLabel="…"
+                    className="flex items-center gap-2 space-y-0"
+                  >
+                    <select
+                      name="role"
+                      defaultValue={u.role}
+                      aria-label={`Role of ${u.email}`}
+                      className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
                     >
-                      <select
-                        name="role"
-                        defaultValue={u.role}
-                        aria-label={`Role of ${u.email}`}
-                        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
-                      >
-                        <option value="ADMIN">{ROLE.ADMIN}</option>
-                        <option value="BILLING">{ROLE.BILLING}</option>
-                      </select>
-                    </RowAction>
-                  </Td>
-                  <Td className="text-xs">
-                    {u.disabledAt ? (
-                      <Badge tone="red">disabled {formatDate(u.disabledAt)}</Badge>
-                    ) : u.invited ? (
-                      <Badge tone={u.invitationExpired ? "yellow" : "blue"}>
-                        {u.invitationExpired ? "invitation expired" : `invited, until ${formatDate(u.invitationExpiresAt)}`}
-                      </Badge>
-                    ) : (
-                      <span className="text-zinc-600">last login {formatAge(u.lastLoginAt)}</span>
-                    )}
-                  </Td>
-                  <Td className="space-y-2">
-                    {u.invited && !u.disabledAt && (
-                      <RowAction
-                        action={resendInvitationAction}
+                      <option value="ADMIN">{ROLE.ADMIN}</option>
+                      <option value="BILLING">{ROLE.BILLING}</option>
+                    </select>
+                  </RowAction>
+                </Td>
+                <Td className="text-xs">
+                  {u.disabledAt ? (
+                    <Badge tone="red">disabled {formatDate(u.disabledAt)}</Badge>
+                  ) : u.invited ? (
+                    <Badge tone={u.invitationExpired ? "yellow" : "blue"}>
+                      {u.invitationExpired ? "invitation expired" : `invited, until ${formatDate(u.invitationExpiresAt)}`}
+                    </Badge>
+                  ) : (
+                    <span className="text-zinc-600">last login {formatAge(u.lastLoginAt)}</span>
+                  )}
+                </Td>
+                <Td className="space-y-2">
+                  {u.invited && !u.disabledAt && (
+                    <RowAction
+                      action={resendInvitationAction}
+                      fields={{ userId: u.id }}
+                      label="Send a new invitation"
+                      pendingLabel="Sending…"
+                      variant="secondary"
+                      className="space-y-1"
+                    />
+                  )}
+                  {u.id !== actor.userId &&
+                    (u.disabledAt ? (
+                      <ConfirmAction
+                        action={enableStaffAction}
                         fields={{ userId: u.id }}
-                        label="Send a new invitation"
-                        pendingLabel="Sending…"
-                        variant="secondary"
-                        className="space-y-1"
+                        label="Enable"
+                        name={`Enable ${u.email}`}
+                        confirmLabel="Enable"
+                        variant="primary"
+                        question={`${u.email} can log in again.`}
                       />
-                    )}
-                    {u.id !== actor.userId &&
-                      (u.disabledAt ? (
-                        <ConfirmAction
-                          action={enableStaffAction}
-                          fields={{ userId: u.id }}
-                          label="Enable"
-                          name={`Enable ${u.email}`}
-                          confirmLabel="Enable"
-                          variant="primary"
-                          question={`${u.email} can log in again.`}
-                        />
-                      ) : (
-                        <ConfirmAction
-                          action={disableStaffAction}
-                          fields={{ userId: u.id }}
-                          label="Disable"
-                          name={`Disable ${u.email}`}
-                          confirmLabel={`Disable ${u.email}`}
-                          question={`${u.email} is signed out everywhere at once and cannot log in until enabled again.`}
-                        />
-                      ))}
-                  </Td>
-                </tr>
-              ))}
-            </Table>
-          )}
-          <Pagination page={page} pageSize={STAFF_PAGE_SIZE} total={total} basePath="/admin/staff" />
-        </div>
-        <Card>
-          <CardHeader title="Invite" description="They receive a link to choose their password; it works for 7 days." />
-          <CardBody>
-            <ActionForm action={inviteStaffAction} aria-label="Invite staff" resetOnSuccess>
-              <TextField name="name" label="Name" />
-              <TextField name="email" label="E-mail" type="email" />
-              <SelectField
-                name="role"
-                label="Role"
-                options={[
-                  { value: "BILLING", label: "Billing clerk" },
-                  { value: "ADMIN", label: "Admin" },
-                ]}
-              />
-              <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
-      </div>
+                    ) : (
+                      <ConfirmAction
+                        action={disableStaffAction}
+                        fields={{ userId: u.id }}
+                        label="Disable"
+                        name={`Disable ${u.email}`}
+                        confirmLabel={`Disable ${u.email}`}
+                        question={`${u.email} is signed out everywhere at once and cannot log in until enabled again.`}
+                      />
+                    ))}
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <Pagination page={page} pageSize={STAFF_PAGE_SIZE} total={total} basePath="/admin/staff" />
+      </ListWithAside>
     </>
   );
 }
