@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
-import { TextField } from "@/components/forms/fields";
+import { NewPasswordField, TextField } from "@/components/forms/fields";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -68,13 +68,7 @@ export default async function AccountPage() {
             <CardBody>
               <ActionForm action={changePasswordAction} aria-label="Change password">
                 <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
-                <TextField
-                  name="password"
-                  label="New password"
-                  type="password"
-                  autoComplete="new-password"
-                  hint="At least 10 characters."
-                />
+                <NewPasswordField />
                 <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" />
                 <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
               </ActionForm>
