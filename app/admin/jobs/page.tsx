@@ -3,6 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { JobButtons } from "@/components/admin/job-buttons";
 import { HostLink } from "@/components/admin/entity-links";
+import { FilterSelect } from "@/components/admin/filter-bar";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -26,28 +27,25 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const { actor } = await requireAdminPage();
   const { page, filter } = await readListParams(searchParams, filterSchema);
   const { rows, hasMore } = await listJobs({ actor, filter, page });
-  const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm";
   return (
     <>
       <PageHeader title="Jobs" description="Every change a host makes, newest first. Failed jobs can be retried; queued ones cancelled." />
       <form className="mb-4 flex flex-wrap gap-2" role="search">
         {filter.hostId && <input type="hidden" name="hostId" value={filter.hostId} />}
-        <select name="status" defaultValue={filter.status ?? ""} className={select} aria-label="Status">
-          <option value="">Any status</option>
-          {JOB_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
-        <select name="type" defaultValue={filter.type ?? ""} className={select} aria-label="Type">
-          <option value="">Any type</option>
-          {JOB_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t.toLowerCase()}
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={filter.status}
+          anyLabel="Any status"
+          options={JOB_STATUSES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+        />
+        <FilterSelect
+          name="type"
+          label="Type"
+          value={filter.type}
+          anyLabel="Any type"
+          options={JOB_TYPES.map((t) => ({ value: t, label: t.toLowerCase() }))}
+        />
         <button className="rounded-md border border-zinc-300 bg-white px-3 text-sm">Filter</button>
         {(filter.hostId || filter.status || filter.type) && (
           <Link href="/admin/jobs" className="self-center text-sm text-brand-600">

@@ -3,6 +3,7 @@ import { ActionForm } from "@/components/forms/action-form";
 import { MonthSelect } from "@/components/billing/month-select";
 import { FieldErrors } from "@/components/forms/fields";
 import { InvoicesTable } from "@/components/billing/invoices-table";
+import { FilterSelect } from "@/components/admin/filter-bar";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -85,32 +86,22 @@ export default async function InvoicesPage({
       </div>
 
       <form className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter invoices">
-        <select
+        <FilterSelect
           name="period"
-          defaultValue={period ?? ""}
-          aria-label="Month"
-          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
-        >
-          <option value="">All months</option>
-          {months.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-        <select
+          label="Month"
+          value={period}
+          anyLabel="All months"
+          options={months.map((m) => ({ value: m, label: m }))}
+          className="px-3"
+        />
+        <FilterSelect
           name="status"
-          defaultValue={status ?? ""}
-          aria-label="Status"
-          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
-        >
-          <option value="">Any status</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
+          label="Status"
+          value={status}
+          anyLabel="Any status"
+          options={STATUSES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+          className="px-3"
+        />
         <button className={buttonClass("secondary", "sm")}>Filter</button>
         {period && (
           <span className="ml-auto flex gap-2">
