@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
@@ -30,26 +29,21 @@ export default async function ReservedNamesPage({ searchParams }: { searchParams
       />
       <ListWithAside
         aside={
-          <Card>
-            <CardHeader title="Reserve a name" />
-            <CardBody>
-              <ActionForm action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
-                <SelectField
-                  name="kind"
-                  label="Kind"
-                  options={[
-                    { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
-                    { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
-                  ]}
-                />
-                <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
-                <TextField name="reason" label="Why (for other staff)" />
-                <SubmitButton size="sm" pendingLabel="Reserving…">
-                  Reserve
-                </SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard title="Reserve a name" action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
+            <SelectField
+              name="kind"
+              label="Kind"
+              options={[
+                { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
+                { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
+              ]}
+            />
+            <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
+            <TextField name="reason" label="Why (for other staff)" />
+            <SubmitButton size="sm" pendingLabel="Reserving…">
+              Reserve
+            </SubmitButton>
+          </FormCard>
         }
       >
         {rows.length === 0 ? (

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
@@ -33,24 +32,25 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
       />
       <ListWithAside
         aside={
-          <Card>
-            <CardHeader title="Invite" description="They receive a link to choose their password; it works for 7 days." />
-            <CardBody>
-              <ActionForm action={inviteStaffAction} aria-label="Invite staff" resetOnSuccess>
-                <TextField name="name" label="Name" />
-                <TextField name="email" label="E-mail" type="email" />
-                <SelectField
-                  name="role"
-                  label="Role"
-                  options={[
-                    { value: "BILLING", label: "Billing clerk" },
-                    { value: "ADMIN", label: "Admin" },
-                  ]}
-                />
-                <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard
+            title="Invite"
+            description="They receive a link to choose their password; it works for 7 days."
+            action={inviteStaffAction}
+            aria-label="Invite staff"
+            resetOnSuccess
+          >
+            <TextField name="name" label="Name" />
+            <TextField name="email" label="E-mail" type="email" />
+            <SelectField
+              name="role"
+              label="Role"
+              options={[
+                { value: "BILLING", label: "Billing clerk" },
+                { value: "ADMIN", label: "Admin" },
+              ]}
+            />
+            <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
+          </FormCard>
         }
       >
         {rows.length === 0 ? (

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ListWithAside } from "@/components/layout/list-with-aside";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -27,17 +26,18 @@ export default async function TaxRatesPage() {
       />
       <ListWithAside
         aside={
-          <Card>
-            <CardHeader title="Set a rate" description="Drafts take it at their next run or when issued; issued invoices keep theirs." />
-            <CardBody>
-              <ActionForm action={setTaxRateAction} aria-label="Set tax rate" resetOnSuccess>
-                <TextField name="country" label="Country" placeholder="DE" hint="Two-letter code." maxLength={2} />
-                <TextField name="name" label="Name on the invoice" placeholder="VAT" />
-                <TextField name="rate" label="Rate (%)" inputMode="decimal" placeholder="19" hint="0 to 50, at most two decimals." />
-                <SubmitButton pendingLabel="Saving…">Save rate</SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard
+            title="Set a rate"
+            description="Drafts take it at their next run or when issued; issued invoices keep theirs."
+            action={setTaxRateAction}
+            aria-label="Set tax rate"
+            resetOnSuccess
+          >
+            <TextField name="country" label="Country" placeholder="DE" hint="Two-letter code." maxLength={2} />
+            <TextField name="name" label="Name on the invoice" placeholder="VAT" />
+            <TextField name="rate" label="Rate (%)" inputMode="decimal" placeholder="19" hint="0 to 50, at most two decimals." />
+            <SubmitButton pendingLabel="Saving…">Save rate</SubmitButton>
+          </FormCard>
         }
       >
         {rates.length === 0 ? (

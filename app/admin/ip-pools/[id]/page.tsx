@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
 import { AccountLink } from "@/components/admin/entity-links";
@@ -121,19 +122,20 @@ export default async function IpPoolPage({
           </CardBody>
         </Card>
         <div className="space-y-6">
-          <Card>
-            <CardHeader title="Hold an address back" description="A held address (blocklisted, reserved) is never handed out." />
-            <CardBody>
-              <ActionForm action={holdAddressAction} aria-label="Hold an address" resetOnSuccess>
-                <input type="hidden" name="poolId" value={pool.id} />
-                <TextField name="address" label="Address" />
-                <TextField name="reason" label="Reason" hint="e.g. listed by Spamhaus until 1 March" />
-                <SubmitButton variant="secondary" pendingLabel="Holding…">
-                  Hold back
-                </SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard
+            title="Hold an address back"
+            description="A held address (blocklisted, reserved) is never handed out."
+            action={holdAddressAction}
+            aria-label="Hold an address"
+            resetOnSuccess
+          >
+            <input type="hidden" name="poolId" value={pool.id} />
+            <TextField name="address" label="Address" />
+            <TextField name="reason" label="Reason" hint="e.g. listed by Spamhaus until 1 March" />
+            <SubmitButton variant="secondary" pendingLabel="Holding…">
+              Hold back
+            </SubmitButton>
+          </FormCard>
           {live && pool.kind !== "PRIVATE" && (
             <Card>
               <CardHeader title="Retire the pool" />
