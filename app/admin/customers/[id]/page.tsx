@@ -4,6 +4,7 @@ import { ActionForm } from "@/components/forms/action-form";
 import { TextAreaField, TextField } from "@/components/forms/fields";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { HostLink, JailLink } from "@/components/admin/entity-links";
+import { AuditTable } from "@/components/admin/audit-table";
 import { InvoicesTable } from "@/components/billing/invoices-table";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -249,22 +250,7 @@ export default async function CustomerPage({
       </div>
 
       <h2 className="mb-3 mt-8 text-lg font-semibold">Audit trail</h2>
-      {audit.length === 0 ? (
-        <p className="text-sm text-zinc-500">Nothing recorded yet.</p>
-      ) : (
-        <Table head={["When", "Who", "Action", "Details"]}>
-          {audit.map((r) => (
-            <tr key={r.id}>
-              <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
-              <Td className="text-xs">
-                {r.actor?.email ?? r.actorRole.toLowerCase()} <span className="text-zinc-500">({r.actorRole.toLowerCase()})</span>
-              </Td>
-              <Td className="font-mono text-xs">{r.action}</Td>
-              <Td className="max-w-xs truncate font-mono text-xs text-zinc-500">{r.data ? JSON.stringify(r.data) : ""}</Td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      {audit.length === 0 ? <p className="text-sm text-zinc-500">Nothing recorded yet.</p> : <AuditTable rows={audit} compact />}
       <Pagination
         page={auditPage}
         pageSize={ACCOUNT_AUDIT_PAGE_SIZE}
