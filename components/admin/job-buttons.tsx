@@ -1,17 +1,20 @@
 "use client";
 import { ActionForm } from "@/components/forms/action-form";
+import { RowAction } from "@/components/forms/row-action";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { cancelJobAction, retryJobAction } from "@/app/admin/jobs/actions";
 
 export function JobButtons({ jobId, status }: { jobId: string; status: string }) {
   if (status === "FAILED") {
     return (
-      <ActionForm action={retryJobAction} className="space-y-1">
-        <input type="hidden" name="jobId" value={jobId} />
-        <SubmitButton size="sm" variant="secondary" pendingLabel="Retrying…">
-          Retry
-        </SubmitButton>
-      </ActionForm>
+      <RowAction
+        action={retryJobAction}
+        fields={{ jobId }}
+        label="Retry"
+        pendingLabel="Retrying…"
+        variant="secondary"
+        className="space-y-1"
+      />
     );
   }
   if (status === "QUEUED") {

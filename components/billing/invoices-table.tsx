@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { invoiceStatusTone } from "@/components/billing/invoice-document";
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { formatPeriod } from "@/lib/calendar";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { InvoiceStatus } from "@/lib/generated/prisma/enums";
@@ -32,47 +32,44 @@ export function InvoicesTable({
   showAccount?: boolean;
 }) {
   return (
-    <Table>
-      <THead>
-        <tr>
-          <Th>Invoice</Th>
-          {showAccount && <Th>Account</Th>}
-          <Th>Month</Th>
-          <Th>Status</Th>
-          <Th>Due</Th>
-          <Th className="text-right">Total</Th>
-          <Th className="text-right">Balance</Th>
+    <Table
+      head={[
+        "Invoice",
+        showAccount && "Account",
+        "Month",
+        "Status",
+        "Due",
+        { label: "Total", className: "text-right" },
+        { label: "Balance", className: "text-right" },
+      ]}
+    >
+      {invoices.map((i) => (
+        <tr key={i.id}>
+          <Td>
+            <Link className="font-mono text-brand-700 hover:underline" href={`${basePath}/${i.id}`}>
+              {i.number ?? "Draft"}
+            </Link>
+          </Td>
+          {showAccount && (
+            <Td>
+              {i.account && (
+                <Link className="hover:underline" href={`/billing/accounts/${i.account.id}`}>
+                  {i.account.name}
+                </Link>
+              )}
+            </Td>
+          )}
+          <Td>{formatPeriod(i.periodStart)}</Td>
+          <Td>
+            <Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge>
+          </Td>
+          <Td>{formatDate(i.dueAt)}</Td>
+          <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
+          <Td className="text-right tabular-nums">
+            {i.status === "DRAFT" ? <span className="text-zinc-500">draft</span> : formatMoney(invoiceBalanceCents(i))}
+          </Td>
         </tr>
-      </THead>
-      <TBody>
-        {invoices.map((i) => (
-          <tr key={i.id}>
-            <Td>
-              <Link className="font-mono text-brand-700 hover:underline" href={`${basePath}/${i.id}`}>
-                {i.number ?? "Draft"}
-              </Link>
-            </Td>
-            {showAccount && (
-              <Td>
-                {i.account && (
-                  <Link className="hover:underline" href={`/billing/accounts/${i.account.id}`}>
-                    {i.account.name}
-                  </Link>
-                )}
-              </Td>
-            )}
-            <Td>{formatPeriod(i.periodStart)}</Td>
-            <Td>
-              <Badge tone={invoiceStatusTone[i.status]}>{i.status.toLowerCase()}</Badge>
-            </Td>
-            <Td>{formatDate(i.dueAt)}</Td>
-            <Td className="text-right tabular-nums">{formatMoney(i.totalCents)}</Td>
-            <Td className="text-right tabular-nums">
-              {i.status === "DRAFT" ? <span className="text-zinc-500">draft</span> : formatMoney(invoiceBalanceCents(i))}
-            </Td>
-          </tr>
-        ))}
-      </TBody>
+      ))}
     </Table>
   );
 }

@@ -141,3 +141,11 @@ export function FieldErrors({ name }: { name: string }) {
     </>
   );
 }
+
+/** The new-password input of a password form (name "password", with the length rule as its hint). */
+export function NewPasswordField({
+  label = "New password",
+  ...props
+}: Omit<ComponentProps<"input">, "name" | "type"> & { label?: ReactNode }) {
+  return <TextField name="password" label={label} type="password" autoComplete="new-password" hint="At least 10 characters." {...props} />;
+}

@@ -4,7 +4,7 @@ import { ConfirmDestroyForm, JailActionButton } from "@/components/jails/jail-fo
 import { SelectField } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import type { ActionState } from "@/lib/actions/action-state";
 import type { JailBackupView } from "@/lib/domain/backups/list-jail-backups";
 import { formatBytes, formatDateTime } from "@/lib/format";
@@ -57,33 +57,23 @@ export function JailBackups({
         {backups.length === 0 ? (
           <p className="text-sm text-zinc-500">No backups yet.</p>
         ) : (
-          <Table>
-            <THead>
-              <tr>
-                <Th>Taken</Th>
-                <Th>Size</Th>
-                <Th>Why</Th>
-                <Th>Status</Th>
+          <Table head={["Taken", "Size", "Why", "Status"]}>
+            {backups.map((b) => (
+              <tr key={b.id} data-testid="backup-row" data-status={b.status}>
+                <Td>{formatDateTime(b.finishedAt ?? b.createdAt)}</Td>
+                <Td>{b.sizeBytes === null ? "—" : formatBytes(b.sizeBytes)}</Td>
+                <Td>{b.trigger === "SCHEDULED" ? "Scheduled" : "On request"}</Td>
+                <Td>
+                  {b.status === "SUCCEEDED" && <Badge tone="green">Done</Badge>}
+                  {b.status === "PENDING" && <Badge tone="blue">In progress</Badge>}
+                  {b.status === "FAILED" && (
+                    <span className="space-y-1">
+                      <Badge tone="red">Failed</Badge> <span className="text-xs text-zinc-600">{b.failure}</span>
+                    </span>
+                  )}
+                </Td>
               </tr>
-            </THead>
-            <TBody>
-              {backups.map((b) => (
-                <tr key={b.id} data-testid="backup-row" data-status={b.status}>
-                  <Td>{formatDateTime(b.finishedAt ?? b.createdAt)}</Td>
-                  <Td>{b.sizeBytes === null ? "—" : formatBytes(b.sizeBytes)}</Td>
-                  <Td>{b.trigger === "SCHEDULED" ? "Scheduled" : "On request"}</Td>
-                  <Td>
-                    {b.status === "SUCCEEDED" && <Badge tone="green">Done</Badge>}
-                    {b.status === "PENDING" && <Badge tone="blue">In progress</Badge>}
-                    {b.status === "FAILED" && (
-                      <span className="space-y-1">
-                        <Badge tone="red">Failed</Badge> <span className="text-xs text-zinc-600">{b.failure}</span>
-                      </span>
-                    )}
-                  </Td>
-                </tr>
-              ))}
-            </TBody>
+            ))}
           </Table>
         )}
         {restorable.length > 0 && (

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 import type { JailState } from "@/lib/generated/prisma/enums";
 
@@ -26,35 +26,24 @@ export function JailsTable({
   showOrdered?: boolean;
 }) {
   return (
-    <Table>
-      <THead>
-        <tr>
-          <Th>Hostname</Th>
-          <Th>Status</Th>
-          <Th>Public address</Th>
-          <Th>Plan</Th>
-          {showOrdered && <Th>Ordered</Th>}
+    <Table head={["Hostname", "Status", "Public address", "Plan", showOrdered && "Ordered"]}>
+      {jails.map((j) => (
+        <tr key={j.id} data-testid={rowTestId}>
+          <Td>
+            <Link href={`/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
+              {j.hostname}
+            </Link>
+            {j.attention && <span className="ml-2 text-xs font-medium text-red-700">needs attention</span>}
+          </Td>
+          <Td>
+            <JailStateBadge state={j.state} />
+            {j.inProgress && <span className="ml-2 text-xs text-zinc-500">{j.inProgress}…</span>}
+          </Td>
+          <Td className="font-mono">{j.publicIp ?? "—"}</Td>
+          <Td>{j.plan}</Td>
+          {showOrdered && <Td>{j.createdAt ? formatDate(j.createdAt) : "—"}</Td>}
         </tr>
-      </THead>
-      <TBody>
-        {jails.map((j) => (
-          <tr key={j.id} data-testid={rowTestId}>
-            <Td>
-              <Link href={`/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                {j.hostname}
-              </Link>
-              {j.attention && <span className="ml-2 text-xs font-medium text-red-700">needs attention</span>}
-            </Td>
-            <Td>
-              <JailStateBadge state={j.state} />
-              {j.inProgress && <span className="ml-2 text-xs text-zinc-500">{j.inProgress}…</span>}
-            </Td>
-            <Td className="font-mono">{j.publicIp ?? "—"}</Td>
-            <Td>{j.plan}</Td>
-            {showOrdered && <Td>{j.createdAt ? formatDate(j.createdAt) : "—"}</Td>}
-          </tr>
-        ))}
-      </TBody>
+      ))}
     </Table>
   );
 }

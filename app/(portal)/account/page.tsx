@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
-import { TextField } from "@/components/forms/fields";
+import { NewPasswordField, TextField } from "@/components/forms/fields";
+import { FormCard } from "@/components/forms/form-card";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -18,38 +18,35 @@ export default async function AccountPage() {
     <>
       <PageHeader title="Account" description="Your login and your billing contact." />
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader
-            title="Billing contact"
-            description="Who your invoices are made out to. Changes apply to the next invoice issued; issued invoices keep the contact they were issued to."
+        <FormCard
+          title="Billing contact"
+          description="Who your invoices are made out to. Changes apply to the next invoice issued; issued invoices keep the contact they were issued to."
+          action={updateBillingContactAction}
+          aria-label="Billing contact"
+        >
+          <TextField name="name" label="Name or company" defaultValue={account.name} autoComplete="organization" />
+          <TextField name="billingEmail" label="Billing e-mail" type="email" defaultValue={account.billingEmail} autoComplete="email" />
+          <TextField name="addressLine1" label="Address" defaultValue={account.addressLine1} autoComplete="address-line1" />
+          <TextField
+            name="addressLine2"
+            label="Address line 2"
+            defaultValue={account.addressLine2 ?? ""}
+            autoComplete="address-line2"
+            hint="Optional."
           />
-          <CardBody>
-            <ActionForm action={updateBillingContactAction} aria-label="Billing contact">
-              <TextField name="name" label="Name or company" defaultValue={account.name} autoComplete="organization" />
-              <TextField name="billingEmail" label="Billing e-mail" type="email" defaultValue={account.billingEmail} autoComplete="email" />
-              <TextField name="addressLine1" label="Address" defaultValue={account.addressLine1} autoComplete="address-line1" />
-              <TextField
-                name="addressLine2"
-                label="Address line 2"
-                defaultValue={account.addressLine2 ?? ""}
-                autoComplete="address-line2"
-                hint="Optional."
-              />
-              <div className="grid gap-4 sm:grid-cols-3">
-                <TextField name="postalCode" label="Postal code" defaultValue={account.postalCode} autoComplete="postal-code" />
-                <TextField name="city" label="City" defaultValue={account.city} autoComplete="address-level2" />
-                <TextField name="country" label="Country" defaultValue={account.country} maxLength={2} hint="Two letters, e.g. DE." />
-              </div>
-              <TextField
-                name="vatNumber"
-                label="VAT number"
-                defaultValue={account.vatNumber ?? ""}
-                hint="EU businesses only, e.g. FR40303265045. From another EU country than ours, invoices are then reverse charged."
-              />
-              <SubmitButton pendingLabel="Saving…">Save billing contact</SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <TextField name="postalCode" label="Postal code" defaultValue={account.postalCode} autoComplete="postal-code" />
+            <TextField name="city" label="City" defaultValue={account.city} autoComplete="address-level2" />
+            <TextField name="country" label="Country" defaultValue={account.country} maxLength={2} hint="Two letters, e.g. DE." />
+          </div>
+          <TextField
+            name="vatNumber"
+            label="VAT number"
+            defaultValue={account.vatNumber ?? ""}
+            hint="EU businesses only, e.g. FR40303265045. From another EU country than ours, invoices are then reverse charged."
+          />
+          <SubmitButton pendingLabel="Saving…">Save billing contact</SubmitButton>
+        </FormCard>
         <div className="space-y-6">
           <Card>
             <CardHeader title="Account" />
@@ -63,23 +60,17 @@ export default async function AccountPage() {
               />
             </CardBody>
           </Card>
-          <Card>
-            <CardHeader title="Change password" description="This ends all your sessions, on every device." />
-            <CardBody>
-              <ActionForm action={changePasswordAction} aria-label="Change password">
-                <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
-                <TextField
-                  name="password"
-                  label="New password"
-                  type="password"
-                  autoComplete="new-password"
-                  hint="At least 10 characters."
-                />
-                <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" />
-                <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard
+            title="Change password"
+            description="This ends all your sessions, on every device."
+            action={changePasswordAction}
+            aria-label="Change password"
+          >
+            <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
+            <NewPasswordField />
+            <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" />
+            <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
+          </FormCard>
         </div>
       </div>
     </>

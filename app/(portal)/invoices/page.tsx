@@ -5,7 +5,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Stat } from "@/components/ui/stat";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getCustomerBilling } from "@/lib/domain/billing/get-customer-billing";
 import { formatDate, formatMb, formatMoney } from "@/lib/format";
@@ -40,31 +40,20 @@ export default async function CustomerInvoicesPage() {
         <Card className="mb-6">
           <CardHeader title="Over a limit" description="Back under the limit before grace ends and nothing is charged." />
           <CardBody className="p-0">
-            <Table className="rounded-none border-0 shadow-none">
-              <THead>
-                <tr>
-                  <Th>Jail</Th>
-                  <Th>Limit</Th>
-                  <Th>Over since</Th>
-                  <Th>Grace ends</Th>
-                  <Th>Status</Th>
+            <Table className="rounded-none border-0 shadow-none" head={["Jail", "Limit", "Over since", "Grace ends", "Status"]}>
+              {openCases.map((c) => (
+                <tr key={c.id}>
+                  <Td className="font-mono">{c.jail.hostname}</Td>
+                  <Td>
+                    {c.kind === "DISK" ? "Disk" : "Transfer"} {formatMb(c.limitMb)}
+                  </Td>
+                  <Td>{formatDate(c.openedAt)}</Td>
+                  <Td>{formatDate(c.graceEndsAt)}</Td>
+                  <Td>
+                    <Badge tone={c.status === "GRACE" ? "yellow" : "red"}>{c.status === "GRACE" ? "in grace" : "in review"}</Badge>
+                  </Td>
                 </tr>
-              </THead>
-              <TBody>
-                {openCases.map((c) => (
-                  <tr key={c.id}>
-                    <Td className="font-mono">{c.jail.hostname}</Td>
-                    <Td>
-                      {c.kind === "DISK" ? "Disk" : "Transfer"} {formatMb(c.limitMb)}
-                    </Td>
-                    <Td>{formatDate(c.openedAt)}</Td>
-                    <Td>{formatDate(c.graceEndsAt)}</Td>
-                    <Td>
-                      <Badge tone={c.status === "GRACE" ? "yellow" : "red"}>{c.status === "GRACE" ? "in grace" : "in review"}</Badge>
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
+              ))}
             </Table>
           </CardBody>
         </Card>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
-import { TextField } from "@/components/forms/fields";
+import { NewPasswordField, TextField } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { resetPasswordAction } from "./actions";
@@ -17,14 +17,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         {token ? (
           <ActionForm action={resetPasswordAction} aria-label="Choose a new password">
             <input type="hidden" name="token" value={token} />
-            <TextField
-              name="password"
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              hint="At least 10 characters."
-              required
-            />
+            <NewPasswordField required />
             <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" required />
             <SubmitButton className="w-full" pendingLabel="Saving…">
               Set new password

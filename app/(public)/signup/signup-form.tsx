@@ -1,5 +1,5 @@
 import { ActionForm } from "@/components/forms/action-form";
-import { TextField } from "@/components/forms/fields";
+import { NewPasswordField, TextField } from "@/components/forms/fields";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { signUpAction } from "./actions";
 
@@ -15,7 +15,7 @@ export function SignUpForm({ next }: { next: string }) {
         <legend className="text-sm font-semibold text-zinc-900">You</legend>
         <TextField name="name" label="Your name" autoComplete="name" required />
         <TextField name="email" label="E-mail" type="email" autoComplete="email" required />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required />
+        <NewPasswordField label="Password" required />
       </fieldset>
       <fieldset className="space-y-4 pt-2">
         <legend className="text-sm font-semibold text-zinc-900">Billing contact</legend>

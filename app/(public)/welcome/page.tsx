@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/forms/action-form";
-import { TextField } from "@/components/forms/fields";
+import { NewPasswordField, TextField } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { acceptInvitationAction } from "./actions";
@@ -17,14 +17,7 @@ export default async function WelcomePage({ searchParams }: { searchParams: Prom
         {token ? (
           <ActionForm action={acceptInvitationAction} aria-label="Choose your password">
             <input type="hidden" name="token" value={token.slice(0, 200)} />
-            <TextField
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              hint="At least 10 characters."
-              required
-            />
+            <NewPasswordField label="Password" required />
             <TextField name="confirm" label="Password again" type="password" autoComplete="new-password" required />
             <SubmitButton className="w-full" pendingLabel="Saving…">
               Set password and sign in

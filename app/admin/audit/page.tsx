@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
+import { AuditTable } from "@/components/admin/audit-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { AUDIT_PAGE_SIZE, listAudit } from "@/lib/domain/audit/list-audit";
-import { formatDateTime } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -32,37 +31,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <EmptyState title="No entries" description={action ? "No actions match that prefix." : "Nothing has been recorded yet."} />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>When</Th>
-              <Th>Who</Th>
-              <Th>Action</Th>
-              <Th>Target</Th>
-              <Th>Details</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
-                <Td>
-                  {r.actor ? r.actor.email : r.actorRole.toLowerCase()}
-                  <span className="block text-xs text-zinc-500">
-                    {r.actorRole.toLowerCase()}
-                    {r.ip ? ` · ${r.ip}` : ""}
-                  </span>
-                </Td>
-                <Td className="font-mono text-xs">{r.action}</Td>
-                <Td className="text-xs">
-                  {r.targetType}
-                  {r.targetId && <span className="block font-mono text-zinc-500">{r.targetId}</span>}
-                </Td>
-                <Td className="max-w-xs truncate font-mono text-xs text-zinc-500">{r.data ? JSON.stringify(r.data) : ""}</Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
+        <AuditTable rows={rows} />
       )}
       <Pagination page={page} pageSize={AUDIT_PAGE_SIZE} hasMore={hasMore} basePath="/admin/audit" params={{ action }} />
     </>

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { CUSTOMERS_PAGE_SIZE, searchCustomers } from "@/lib/domain/admin/search-customers";
 import { page as pageSchema } from "@/lib/schemas/common";
@@ -41,51 +41,41 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           }
         />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Account</Th>
-              <Th>Matched</Th>
-              <Th>Jail</Th>
-              <Th>Status</Th>
+        <Table head={["Account", "Matched", "Jail", "Status"]}>
+          {rows.map((r) => (
+            <tr key={`${r.accountId}:${r.jail?.id ?? ""}:${r.matched}`} data-testid="customer-result">
+              <Td>
+                <Link href={`/admin/customers/${r.accountId}`} className="font-medium text-brand-700 hover:underline">
+                  {r.accountName}
+                </Link>
+                <span className="block text-xs text-zinc-500">{r.billingEmail}</span>
+              </Td>
+              <Td className="text-xs">
+                {q ? (
+                  <>
+                    <span className="text-zinc-500">{r.matched}</span> <span className="font-mono">{r.value}</span>
+                  </>
+                ) : (
+                  "—"
+                )}
+              </Td>
+              <Td>
+                {r.jail ? (
+                  <span className="flex items-center gap-2">
+                    <Link href={`/admin/jails/${r.jail.id}`} className="text-brand-700 hover:underline">
+                      {r.jail.hostname}
+                    </Link>
+                    <JailStateBadge state={r.jail.state} />
+                  </span>
+                ) : (
+                  <span className="text-zinc-400">—</span>
+                )}
+              </Td>
+              <Td>
+                <Badge tone={r.status === "ACTIVE" ? "green" : "red"}>{r.status.toLowerCase()}</Badge>
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((r) => (
-              <tr key={`${r.accountId}:${r.jail?.id ?? ""}:${r.matched}`} data-testid="customer-result">
-                <Td>
-                  <Link href={`/admin/customers/${r.accountId}`} className="font-medium text-brand-700 hover:underline">
-                    {r.accountName}
-                  </Link>
-                  <span className="block text-xs text-zinc-500">{r.billingEmail}</span>
-                </Td>
-                <Td className="text-xs">
-                  {q ? (
-                    <>
-                      <span className="text-zinc-500">{r.matched}</span> <span className="font-mono">{r.value}</span>
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </Td>
-                <Td>
-                  {r.jail ? (
-                    <span className="flex items-center gap-2">
-                      <Link href={`/admin/jails/${r.jail.id}`} className="text-brand-700 hover:underline">
-                        {r.jail.hostname}
-                      </Link>
-                      <JailStateBadge state={r.jail.state} />
-                    </span>
-                  ) : (
-                    <span className="text-zinc-400">—</span>
-                  )}
-                </Td>
-                <Td>
-                  <Badge tone={r.status === "ACTIVE" ? "green" : "red"}>{r.status.toLowerCase()}</Badge>
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={page} pageSize={CUSTOMERS_PAGE_SIZE} hasMore={hasMore} basePath="/admin/customers" params={{ q: q || undefined }} />

@@ -7,7 +7,7 @@ import { LinkButton } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { HOSTS_PAGE_SIZE, listHosts } from "@/lib/domain/hosts/list-hosts";
 import { formatAge } from "@/lib/format";
@@ -39,47 +39,34 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
           action={<LinkButton href="/admin/hosts/new">Add host</LinkButton>}
         />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Host</Th>
-              <Th>Status</Th>
-              <Th>Health</Th>
-              <Th>Heartbeat</Th>
-              <Th>Driver</Th>
-              <Th>Jails</Th>
-              <Th>Drift</Th>
+        <Table head={["Host", "Status", "Health", "Heartbeat", "Driver", "Jails", "Drift"]}>
+          {rows.map((h) => (
+            <tr key={h.id} data-testid={`host-row-${h.name}`}>
+              <Td>
+                <Link href={`/admin/hosts/${h.id}`} className="font-medium text-brand-700 hover:underline">
+                  {h.name}
+                </Link>
+                <span className="block text-xs text-zinc-500">{h.fqdn}</span>
+                {h.unavailableReason && <span className="block max-w-sm text-xs text-red-600">{h.unavailableReason}</span>}
+              </Td>
+              <Td>
+                <Badge
+                  tone={h.status === "ACTIVE" ? "green" : h.status === "PENDING" ? "blue" : h.status === "DRAINING" ? "yellow" : "red"}
+                >
+                  {h.status.toLowerCase()}
+                </Badge>
+              </Td>
+              <Td>
+                <HealthBadge health={h.health} />
+              </Td>
+              <Td className="text-xs text-zinc-600">{formatAge(h.lastHeartbeatAt)}</Td>
+              <Td className="text-xs">{h.driver.toLowerCase()}</Td>
+              <Td>
+                {h.jails} / {h.capacityJails}
+              </Td>
+              <Td>{h.drift ? <Badge tone="yellow">{h.drift}</Badge> : <span className="text-zinc-400">—</span>}</Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((h) => (
-              <tr key={h.id} data-testid={`host-row-${h.name}`}>
-                <Td>
-                  <Link href={`/admin/hosts/${h.id}`} className="font-medium text-brand-700 hover:underline">
-                    {h.name}
-                  </Link>
-                  <span className="block text-xs text-zinc-500">{h.fqdn}</span>
-                  {h.unavailableReason && <span className="block max-w-sm text-xs text-red-600">{h.unavailableReason}</span>}
-                </Td>
-                <Td>
-                  <Badge
-                    tone={h.status === "ACTIVE" ? "green" : h.status === "PENDING" ? "blue" : h.status === "DRAINING" ? "yellow" : "red"}
-                  >
-                    {h.status.toLowerCase()}
-                  </Badge>
-                </Td>
-                <Td>
-                  <HealthBadge health={h.health} />
-                </Td>
-                <Td className="text-xs text-zinc-600">{formatAge(h.lastHeartbeatAt)}</Td>
-                <Td className="text-xs">{h.driver.toLowerCase()}</Td>
-                <Td>
-                  {h.jails} / {h.capacityJails}
-                </Td>
-                <Td>{h.drift ? <Badge tone="yellow">{h.drift}</Badge> : <span className="text-zinc-400">—</span>}</Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={page} pageSize={HOSTS_PAGE_SIZE} total={total} basePath="/admin/hosts" />

@@ -10,22 +10,21 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listIpPools, listPoolBindings, POOLS_PAGE_SIZE } from "@/lib/domain/ipam/list-ip-pools";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { createHostGroupAction, createIpPoolAction } from "./actions";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "IP pools" };
 
 const KIND_LABEL = { PUBLIC: "public IPv4", PRIVATE: "private netblock", IPV6: "IPv6" } as const;
-const kindFilter = z.enum(["PUBLIC", "PRIVATE", "IPV6"]).optional().catch(undefined);
+const poolFilter = z.object({ kind: z.enum(["PUBLIC", "PRIVATE", "IPV6"]).optional().catch(undefined) });
 
 export default async function IpPoolsPage({ searchParams }: { searchParams: Promise<{ page?: string; kind?: string }> }) {
   const { actor } = await requireAdminPage();
-  const sp = await searchParams;
-  const page = pageSchema.parse(sp.page);
-  const kind = kindFilter.parse(sp.kind || undefined);
+  const { page, filter } = await readListParams(searchParams, poolFilter);
+  const { kind } = filter;
   const [{ rows, total }, bindings] = await Promise.all([listIpPools({ actor, page, kind }), listPoolBindings({ actor })]);
   const bindingOptions = [
     ...bindings.hosts.map((h) => ({ value: `host:${h.id}`, label: `host ${h.name}` })),
@@ -55,44 +54,32 @@ export default async function IpPoolsPage({ searchParams }: { searchParams: Prom
           description={kind ? "No pool of that kind." : "Add a host, or a pool below: jails need a public address to be ordered."}
         />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Pool</Th>
-              <Th>Kind</Th>
-              <Th>Used by</Th>
-              <Th>Ranges</Th>
-              <Th>Addresses</Th>
-              <Th>Status</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((p) => (
-              <tr key={p.id} data-testid={`pool-row-${p.name}`}>
-                <Td>
-                  <Link href={`/admin/ip-pools/${p.id}`} className="font-medium text-brand-700 hover:underline">
-                    {p.name}
+        <Table head={["Pool", "Kind", "Used by", "Ranges", "Addresses", "Status"]}>
+          {rows.map((p) => (
+            <tr key={p.id} data-testid={`pool-row-${p.name}`}>
+              <Td>
+                <Link href={`/admin/ip-pools/${p.id}`} className="font-medium text-brand-700 hover:underline">
+                  {p.name}
+                </Link>
+              </Td>
+              <Td className="text-xs">{KIND_LABEL[p.kind]}</Td>
+              <Td className="text-sm">
+                {p.host ? (
+                  <Link href={`/admin/hosts/${p.host.id}`} className="hover:underline">
+                    host {p.host.name}
                   </Link>
-                </Td>
-                <Td className="text-xs">{KIND_LABEL[p.kind]}</Td>
-                <Td className="text-sm">
-                  {p.host ? (
-                    <Link href={`/admin/hosts/${p.host.id}`} className="hover:underline">
-                      host {p.host.name}
-                    </Link>
-                  ) : (
-                    <span>group {p.group?.name}</span>
-                  )}
-                </Td>
-                <Td className="font-mono text-xs">{p.ranges.map((r) => r.cidr).join(", ") || "—"}</Td>
-                <Td className="text-xs tabular-nums">
-                  {p.kind === "IPV6" ? `${p.usage.assigned} assigned` : `${p.usage.assigned} of ${p.usage.total} used`}
-                  {p.usage.held ? ` · ${p.usage.held} held` : ""}
-                </Td>
-                <Td>{p.retiredAt ? <Badge tone="gray">retired</Badge> : <Badge tone="green">live</Badge>}</Td>
-              </tr>
-            ))}
-          </TBody>
+                ) : (
+                  <span>group {p.group?.name}</span>
+                )}
+              </Td>
+              <Td className="font-mono text-xs">{p.ranges.map((r) => r.cidr).join(", ") || "—"}</Td>
+              <Td className="text-xs tabular-nums">
+                {p.kind === "IPV6" ? `${p.usage.assigned} assigned` : `${p.usage.assigned} of ${p.usage.total} used`}
+                {p.usage.held ? ` · ${p.usage.held} held` : ""}
+              </Td>
+              <Td>{p.retiredAt ? <Badge tone="gray">retired</Badge> : <Badge tone="green">live</Badge>}</Td>
+            </tr>
+          ))}
         </Table>
       )}
       <Pagination page={page} pageSize={POOLS_PAGE_SIZE} total={total} basePath="/admin/ip-pools" params={{ kind }} />

@@ -1,29 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
+import { AccountLink, HostLink, JailLink } from "@/components/admin/entity-links";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { FLEET_JAILS_PAGE_SIZE, listFleetJails } from "@/lib/domain/admin/list-fleet-jails";
 import { formatDate } from "@/lib/format";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { fleetJailFilter, JAIL_STATES } from "@/lib/schemas/admin";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jails" };
 
 export default async function FleetJailsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const sp = await searchParams;
-  const page = pageSchema.parse(sp.page);
-  const filter = fleetJailFilter.parse({
-    hostId: sp.hostId || undefined,
-    planId: sp.planId || undefined,
-    accountId: sp.accountId || undefined,
-    state: sp.state || undefined,
-  });
+  const { page, filter } = await readListParams(searchParams, fleetJailFilter);
   const { rows, hasMore, options } = await listFleetJails({ actor, filter, page });
   const active = Boolean(filter.hostId || filter.planId || filter.accountId || filter.state);
   return (
@@ -66,46 +60,27 @@ export default async function FleetJailsPage({ searchParams }: { searchParams: P
       {rows.length === 0 ? (
         <EmptyState title="No jails" description={active ? "Nothing matches these filters." : "No customer has ordered a jail yet."} />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Hostname</Th>
-              <Th>State</Th>
-              <Th>Account</Th>
-              <Th>Host</Th>
-              <Th>Plan</Th>
-              <Th>Public address</Th>
-              <Th>Ordered</Th>
+        <Table head={["Hostname", "State", "Account", "Host", "Plan", "Public address", "Ordered"]}>
+          {rows.map((j) => (
+            <tr key={j.id} data-testid="fleet-jail">
+              <Td>
+                <JailLink jail={j} />
+                <span className="block font-mono text-xs text-zinc-500">{j.name}</span>
+              </Td>
+              <Td>
+                <JailStateBadge state={j.state} />
+              </Td>
+              <Td>
+                <AccountLink account={j.account} />
+              </Td>
+              <Td>
+                <HostLink host={j.host} />
+              </Td>
+              <Td>{j.plan.name}</Td>
+              <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
+              <Td className="text-xs text-zinc-500">{formatDate(j.createdAt)}</Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((j) => (
-              <tr key={j.id} data-testid="fleet-jail">
-                <Td>
-                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.hostname}
-                  </Link>
-                  <span className="block font-mono text-xs text-zinc-500">{j.name}</span>
-                </Td>
-                <Td>
-                  <JailStateBadge state={j.state} />
-                </Td>
-                <Td>
-                  <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
-                    {j.account.name}
-                  </Link>
-                </Td>
-                <Td>
-                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                    {j.host.name}
-                  </Link>
-                </Td>
-                <Td>{j.plan.name}</Td>
-                <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
-                <Td className="text-xs text-zinc-500">{formatDate(j.createdAt)}</Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={page} pageSize={FLEET_JAILS_PAGE_SIZE} hasMore={hasMore} basePath="/admin/jails" params={filter} />

@@ -2,16 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { JobButtons } from "@/components/admin/job-buttons";
+import { HostLink } from "@/components/admin/entity-links";
+import { FilterSelect } from "@/components/admin/filter-bar";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { JOB_STATUSES, JOBS_PAGE_SIZE, listJobs } from "@/lib/domain/jobs/list-jobs";
 import { formatAge } from "@/lib/format";
-import { page as pageSchema } from "@/lib/schemas/common";
 import { JOB_TYPES } from "@/lib/schemas/jobs";
+import { readListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -23,36 +25,27 @@ const filterSchema = z.object({
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const params = await searchParams;
-  const page = pageSchema.parse(params.page);
-  const filter = filterSchema.parse({
-    hostId: params.hostId || undefined,
-    status: params.status || undefined,
-    type: params.type || undefined,
-  });
+  const { page, filter } = await readListParams(searchParams, filterSchema);
   const { rows, hasMore } = await listJobs({ actor, filter, page });
-  const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm";
   return (
     <>
       <PageHeader title="Jobs" description="Every change a host makes, newest first. Failed jobs can be retried; queued ones cancelled." />
       <form className="mb-4 flex flex-wrap gap-2" role="search">
         {filter.hostId && <input type="hidden" name="hostId" value={filter.hostId} />}
-        <select name="status" defaultValue={filter.status ?? ""} className={select} aria-label="Status">
-          <option value="">Any status</option>
-          {JOB_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
-        <select name="type" defaultValue={filter.type ?? ""} className={select} aria-label="Type">
-          <option value="">Any type</option>
-          {JOB_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t.toLowerCase()}
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={filter.status}
+          anyLabel="Any status"
+          options={JOB_STATUSES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+        />
+        <FilterSelect
+          name="type"
+          label="Type"
+          value={filter.type}
+          anyLabel="Any type"
+          options={JOB_TYPES.map((t) => ({ value: t, label: t.toLowerCase() }))}
+        />
         <button className="rounded-md border border-zinc-300 bg-white px-3 text-sm">Filter</button>
         {(filter.hostId || filter.status || filter.type) && (
           <Link href="/admin/jobs" className="self-center text-sm text-brand-600">
@@ -63,53 +56,38 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       {rows.length === 0 ? (
         <EmptyState title="No jobs" description="Nothing matches these filters." />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Job</Th>
-              <Th>Host</Th>
-              <Th>Jail</Th>
-              <Th>Status</Th>
-              <Th>Attempts</Th>
-              <Th>Requested</Th>
-              <Th />
+        <Table head={["Job", "Host", "Jail", "Status", "Attempts", "Requested", ""]}>
+          {rows.map((j) => (
+            <tr key={j.id} data-testid={`job-row-${j.id}`}>
+              <Td>
+                <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">
+                  {j.type.toLowerCase()}
+                </Link>
+                {j.error && (
+                  <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>
+                    {j.error}
+                  </span>
+                )}
+              </Td>
+              <Td>
+                <HostLink host={j.host} />
+              </Td>
+              <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
+              <Td>
+                <JobStatusBadge status={j.status} />
+              </Td>
+              <Td className="text-xs">
+                {j.attempts} / {j.maxAttempts}
+              </Td>
+              <Td className="text-xs text-zinc-600">
+                {formatAge(j.createdAt)}
+                {j.requestedBy ? ` by ${j.requestedBy.email}` : ""}
+              </Td>
+              <Td>
+                <JobButtons jobId={j.id} status={j.status} />
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((j) => (
-              <tr key={j.id} data-testid={`job-row-${j.id}`}>
-                <Td>
-                  <Link href={`/admin/jobs/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.type.toLowerCase()}
-                  </Link>
-                  {j.error && (
-                    <span className="block max-w-xs truncate text-xs text-red-600" title={j.error}>
-                      {j.error}
-                    </span>
-                  )}
-                </Td>
-                <Td>
-                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                    {j.host.name}
-                  </Link>
-                </Td>
-                <Td className="text-xs">{j.jail?.hostname ?? "—"}</Td>
-                <Td>
-                  <JobStatusBadge status={j.status} />
-                </Td>
-                <Td className="text-xs">
-                  {j.attempts} / {j.maxAttempts}
-                </Td>
-                <Td className="text-xs text-zinc-600">
-                  {formatAge(j.createdAt)}
-                  {j.requestedBy ? ` by ${j.requestedBy.email}` : ""}
-                </Td>
-                <Td>
-                  <JobButtons jobId={j.id} status={j.status} />
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination

@@ -5,7 +5,7 @@ import { LinkButton } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listAdminPlans, PLANS_PAGE_SIZE } from "@/lib/domain/plans/list-admin-plans";
 import { formatDate, formatMb, formatMoney } from "@/lib/format";
@@ -31,43 +31,30 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
           action={<LinkButton href="/admin/plans/new">New plan</LinkButton>}
         />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Plan</Th>
-              <Th>Price</Th>
-              <Th>Disk</Th>
-              <Th>Memory</Th>
-              <Th>CPU</Th>
-              <Th>Jails</Th>
-              <Th>Status</Th>
+        <Table head={["Plan", "Price", "Disk", "Memory", "CPU", "Jails", "Status"]}>
+          {rows.map((p) => (
+            <tr key={p.id} data-testid={`plan-row-${p.slug}`}>
+              <Td>
+                <Link href={`/admin/plans/${p.id}`} className="font-medium text-brand-700 hover:underline">
+                  {p.name}
+                </Link>
+                <span className="block font-mono text-xs text-zinc-500">{p.slug}</span>
+              </Td>
+              <Td className="tabular-nums">
+                {formatMoney(p.priceCents)}
+                {p.upcomingPrice && (
+                  <span className="block text-xs text-zinc-500">
+                    {formatMoney(p.upcomingPrice.priceCents)} from {formatDate(p.upcomingPrice.effectiveFrom)}
+                  </span>
+                )}
+              </Td>
+              <Td>{formatMb(p.diskQuotaMb)}</Td>
+              <Td>{formatMb(p.memoryLimitMb)}</Td>
+              <Td>{p.cpuPercent}%</Td>
+              <Td>{p.jails}</Td>
+              <Td>{p.active ? <Badge tone="green">on sale</Badge> : <Badge tone="gray">retired</Badge>}</Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((p) => (
-              <tr key={p.id} data-testid={`plan-row-${p.slug}`}>
-                <Td>
-                  <Link href={`/admin/plans/${p.id}`} className="font-medium text-brand-700 hover:underline">
-                    {p.name}
-                  </Link>
-                  <span className="block font-mono text-xs text-zinc-500">{p.slug}</span>
-                </Td>
-                <Td className="tabular-nums">
-                  {formatMoney(p.priceCents)}
-                  {p.upcomingPrice && (
-                    <span className="block text-xs text-zinc-500">
-                      {formatMoney(p.upcomingPrice.priceCents)} from {formatDate(p.upcomingPrice.effectiveFrom)}
-                    </span>
-                  )}
-                </Td>
-                <Td>{formatMb(p.diskQuotaMb)}</Td>
-                <Td>{formatMb(p.memoryLimitMb)}</Td>
-                <Td>{p.cpuPercent}%</Td>
-                <Td>{p.jails}</Td>
-                <Td>{p.active ? <Badge tone="green">on sale</Badge> : <Badge tone="gray">retired</Badge>}</Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={page} pageSize={PLANS_PAGE_SIZE} total={total} basePath="/admin/plans" />

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
+import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listReservedNames, RESERVED_PAGE_SIZE } from "@/lib/domain/hostnames/reserved-names";
 import { formatDate } from "@/lib/format";
@@ -26,66 +27,52 @@ export default async function ReservedNamesPage({ searchParams }: { searchParams
         title="Reserved names"
         description="Hostnames customers cannot order. Internationalised names that mix scripts or imitate an ASCII name are refused anyway; this list adds brand labels and your own domains."
       />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
-          {rows.length === 0 ? (
-            <EmptyState title="Nothing reserved" description="Every hostname that passes the policy can be ordered." />
-          ) : (
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Kind</Th>
-                  <Th>Why</Th>
-                  <Th>Since</Th>
-                  <Th />
-                </tr>
-              </THead>
-              <TBody>
-                {rows.map((r) => (
-                  <tr key={r.id} data-testid="reserved-row">
-                    <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
-                    <Td>
-                      <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
-                    </Td>
-                    <Td className="text-zinc-600">{r.reason || "—"}</Td>
-                    <Td>{formatDate(r.createdAt)}</Td>
-                    <Td>
-                      <ActionForm action={removeReservedNameAction} aria-label={`Release ${r.value}`}>
-                        <input type="hidden" name="id" value={r.id} />
-                        <SubmitButton size="sm" variant="ghost" pendingLabel="Releasing…">
-                          Release
-                        </SubmitButton>
-                      </ActionForm>
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
-            </Table>
-          )}
-          <Pagination page={page} pageSize={RESERVED_PAGE_SIZE} total={total} basePath="/admin/reserved-names" />
-        </div>
-        <Card>
-          <CardHeader title="Reserve a name" />
-          <CardBody>
-            <ActionForm action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
-              <SelectField
-                name="kind"
-                label="Kind"
-                options={[
-                  { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
-                  { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
-                ]}
-              />
-              <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
-              <TextField name="reason" label="Why (for other staff)" />
-              <SubmitButton size="sm" pendingLabel="Reserving…">
-                Reserve
-              </SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
-      </div>
+      <ListWithAside
+        aside={
+          <FormCard title="Reserve a name" action={addReservedNameAction} aria-label="Reserve a name" resetOnSuccess className="space-y-3">
+            <SelectField
+              name="kind"
+              label="Kind"
+              options={[
+                { value: "LABEL", label: "Label — refuses any hostname with this label (paypal)" },
+                { value: "SUFFIX", label: "Suffix — refuses this name and everything under it" },
+              ]}
+            />
+            <TextField name="value" label="Name" placeholder="paypal or cellblock.example" />
+            <TextField name="reason" label="Why (for other staff)" />
+            <SubmitButton size="sm" pendingLabel="Reserving…">
+              Reserve
+            </SubmitButton>
+          </FormCard>
+        }
+      >
+        {rows.length === 0 ? (
+          <EmptyState title="Nothing reserved" description="Every hostname that passes the policy can be ordered." />
+        ) : (
+          <Table head={["Name", "Kind", "Why", "Since", ""]}>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="reserved-row">
+                <Td className="font-mono">{r.kind === "SUFFIX" ? `*.${r.value}` : r.value}</Td>
+                <Td>
+                  <Badge tone={r.kind === "LABEL" ? "blue" : "gray"}>{r.kind === "LABEL" ? "label" : "suffix"}</Badge>
+                </Td>
+                <Td className="text-zinc-600">{r.reason || "—"}</Td>
+                <Td>{formatDate(r.createdAt)}</Td>
+                <Td>
+                  <RowAction
+                    action={removeReservedNameAction}
+                    fields={{ id: r.id }}
+                    label="Release"
+                    pendingLabel="Releasing…"
+                    aria-label={`Release ${r.value}`}
+                  />
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <Pagination page={page} pageSize={RESERVED_PAGE_SIZE} total={total} basePath="/admin/reserved-names" />
+      </ListWithAside>
     </>
   );
 }

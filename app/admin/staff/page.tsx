@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
+import { ListWithAside } from "@/components/layout/list-with-aside";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { listStaff, STAFF_PAGE_SIZE } from "@/lib/domain/staff/list-staff";
 import { formatAge, formatDate } from "@/lib/format";
@@ -29,112 +30,108 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         title="Staff"
         description="Admins run the fleet; billing clerks run the billing console. There is always at least one admin who can log in."
       />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
-          {rows.length === 0 ? (
-            <EmptyState title="No staff" description="Invite an admin or a billing clerk." />
-          ) : (
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Who</Th>
-                  <Th>Role</Th>
-                  <Th>Status</Th>
-                  <Th />
-                </tr>
-              </THead>
-              <TBody>
-                {rows.map((u) => (
-                  <tr key={u.id} data-testid={`staff-${u.email}`}>
-                    <Td>
-                      <span className="font-medium">{u.name}</span>
-                      <span className="block text-xs text-zinc-500">{u.email}</span>
-                    </Td>
-                    <Td>
-                      <ActionForm action={changeStaffRoleAction} className="flex items-center gap-2 space-y-0">
-                        <input type="hidden" name="userId" value={u.id} />
-                        <select
-                          name="role"
-                          defaultValue={u.role}
-                          aria-label={`Role of ${u.email}`}
-                          className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
-                        >
-                          <option value="ADMIN">{ROLE.ADMIN}</option>
-                          <option value="BILLING">{ROLE.BILLING}</option>
-                        </select>
-                        <SubmitButton size="sm" variant="ghost" pendingLabel="…">
-                          Change
-                        </SubmitButton>
-                      </ActionForm>
-                    </Td>
-                    <Td className="text-xs">
-                      {u.disabledAt ? (
-                        <Badge tone="red">disabled {formatDate(u.disabledAt)}</Badge>
-                      ) : u.invited ? (
-                        <Badge tone={u.invitationExpired ? "yellow" : "blue"}>
-                          {u.invitationExpired ? "invitation expired" : `invited, until ${formatDate(u.invitationExpiresAt)}`}
-                        </Badge>
-                      ) : (
-                        <span className="text-zinc-600">last login {formatAge(u.lastLoginAt)}</span>
-                      )}
-                    </Td>
-                    <Td className="space-y-2">
-                      {u.invited && !u.disabledAt && (
-                        <ActionForm action={resendInvitationAction} className="space-y-1">
-                          <input type="hidden" name="userId" value={u.id} />
-                          <SubmitButton size="sm" variant="secondary" pendingLabel="Sending…">
-                            Send a new invitation
-                          </SubmitButton>
-                        </ActionForm>
-                      )}
-                      {u.id !== actor.userId &&
-                        (u.disabledAt ? (
-                          <ConfirmAction
-                            action={enableStaffAction}
-                            fields={{ userId: u.id }}
-                            label="Enable"
-                            name={`Enable ${u.email}`}
-                            confirmLabel="Enable"
-                            variant="primary"
-                            question={`${u.email} can log in again.`}
-                          />
-                        ) : (
-                          <ConfirmAction
-                            action={disableStaffAction}
-                            fields={{ userId: u.id }}
-                            label="Disable"
-                            name={`Disable ${u.email}`}
-                            confirmLabel={`Disable ${u.email}`}
-                            question={`${u.email} is signed out everywhere at once and cannot log in until enabled again.`}
-                          />
-                        ))}
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
-            </Table>
-          )}
-          <Pagination page={page} pageSize={STAFF_PAGE_SIZE} total={total} basePath="/admin/staff" />
-        </div>
-        <Card>
-          <CardHeader title="Invite" description="They receive a link to choose their password; it works for 7 days." />
-          <CardBody>
-            <ActionForm action={inviteStaffAction} aria-label="Invite staff" resetOnSuccess>
-              <TextField name="name" label="Name" />
-              <TextField name="email" label="E-mail" type="email" />
-              <SelectField
-                name="role"
-                label="Role"
-                options={[
-                  { value: "BILLING", label: "Billing clerk" },
-                  { value: "ADMIN", label: "Admin" },
-                ]}
-              />
-              <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
-      </div>
+      <ListWithAside
+        aside={
+          <FormCard
+            title="Invite"
+            description="They receive a link to choose their password; it works for 7 days."
+            action={inviteStaffAction}
+            aria-label="Invite staff"
+            resetOnSuccess
+          >
+            <TextField name="name" label="Name" />
+            <TextField name="email" label="E-mail" type="email" />
+            <SelectField
+              name="role"
+              label="Role"
+              options={[
+                { value: "BILLING", label: "Billing clerk" },
+                { value: "ADMIN", label: "Admin" },
+              ]}
+            />
+            <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
+          </FormCard>
+        }
+      >
+        {rows.length === 0 ? (
+          <EmptyState title="No staff" description="Invite an admin or a billing clerk." />
+        ) : (
+          <Table head={["Who", "Role", "Status", ""]}>
+            {rows.map((u) => (
+              <tr key={u.id} data-testid={`staff-${u.email}`}>
+                <Td>
+                  <span className="font-medium">{u.name}</span>
+                  <span className="block text-xs text-zinc-500">{u.email}</span>
+                </Td>
+                <Td>
+                  <RowAction
+                    action={changeStaffRoleAction}
+                    fields={{ userId: u.id }}
+                    label="Change"
+                    pendingLabel="…"
+                    className="flex items-center gap-2 space-y-0"
+                  >
+                    <select
+                      name="role"
+                      defaultValue={u.role}
+                      aria-label={`Role of ${u.email}`}
+                      className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+                    >
+                      <option value="ADMIN">{ROLE.ADMIN}</option>
+                      <option value="BILLING">{ROLE.BILLING}</option>
+                    </select>
+                  </RowAction>
+                </Td>
+                <Td className="text-xs">
+                  {u.disabledAt ? (
+                    <Badge tone="red">disabled {formatDate(u.disabledAt)}</Badge>
+                  ) : u.invited ? (
+                    <Badge tone={u.invitationExpired ? "yellow" : "blue"}>
+                      {u.invitationExpired ? "invitation expired" : `invited, until ${formatDate(u.invitationExpiresAt)}`}
+                    </Badge>
+                  ) : (
+                    <span className="text-zinc-600">last login {formatAge(u.lastLoginAt)}</span>
+                  )}
+                </Td>
+                <Td className="space-y-2">
+                  {u.invited && !u.disabledAt && (
+                    <RowAction
+                      action={resendInvitationAction}
+                      fields={{ userId: u.id }}
+                      label="Send a new invitation"
+                      pendingLabel="Sending…"
+                      variant="secondary"
+                      className="space-y-1"
+                    />
+                  )}
+                  {u.id !== actor.userId &&
+                    (u.disabledAt ? (
+                      <ConfirmAction
+                        action={enableStaffAction}
+                        fields={{ userId: u.id }}
+                        label="Enable"
+                        name={`Enable ${u.email}`}
+                        confirmLabel="Enable"
+                        variant="primary"
+                        question={`${u.email} can log in again.`}
+                      />
+                    ) : (
+                      <ConfirmAction
+                        action={disableStaffAction}
+                        fields={{ userId: u.id }}
+                        label="Disable"
+                        name={`Disable ${u.email}`}
+                        confirmLabel={`Disable ${u.email}`}
+                        question={`${u.email} is signed out everywhere at once and cannot log in until enabled again.`}
+                      />
+                    ))}
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <Pagination page={page} pageSize={STAFF_PAGE_SIZE} total={total} basePath="/admin/staff" />
+      </ListWithAside>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
 import { ACCOUNTS_PAGE_SIZE, listBillingAccounts } from "@/lib/domain/billing/list-billing-accounts";
 import { formatDate, formatMoney } from "@/lib/format";
@@ -49,35 +49,25 @@ export default async function BillingAccountsPage({ searchParams }: { searchPara
       {rows.length === 0 ? (
         <EmptyState title="No accounts here" />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Account</Th>
-              <Th>Status</Th>
-              <Th>Jails</Th>
-              <Th className="text-right">Balance due</Th>
+        <Table head={["Account", "Status", "Jails", { label: "Balance due", className: "text-right" }]}>
+          {rows.map((a) => (
+            <tr key={a.id}>
+              <Td>
+                <Link className="font-medium text-brand-700 hover:underline" href={`/billing/accounts/${a.id}`}>
+                  {a.name}
+                </Link>
+                <p className="text-xs text-zinc-500">{a.billingEmail}</p>
+              </Td>
+              <Td>
+                <Badge tone={a.status === "ACTIVE" ? "green" : a.status === "SUSPENDED" ? "red" : "gray"}>{a.status.toLowerCase()}</Badge>{" "}
+                {a.flaggedForSuspensionAt && a.status === "ACTIVE" && (
+                  <Badge tone="yellow">flagged {formatDate(a.flaggedForSuspensionAt)}</Badge>
+                )}
+              </Td>
+              <Td>{a.jails}</Td>
+              <Td className="text-right tabular-nums">{formatMoney(a.balanceCents)}</Td>
             </tr>
-          </THead>
-          <TBody>
-            {rows.map((a) => (
-              <tr key={a.id}>
-                <Td>
-                  <Link className="font-medium text-brand-700 hover:underline" href={`/billing/accounts/${a.id}`}>
-                    {a.name}
-                  </Link>
-                  <p className="text-xs text-zinc-500">{a.billingEmail}</p>
-                </Td>
-                <Td>
-                  <Badge tone={a.status === "ACTIVE" ? "green" : a.status === "SUSPENDED" ? "red" : "gray"}>{a.status.toLowerCase()}</Badge>{" "}
-                  {a.flaggedForSuspensionAt && a.status === "ACTIVE" && (
-                    <Badge tone="yellow">flagged {formatDate(a.flaggedForSuspensionAt)}</Badge>
-                  )}
-                </Td>
-                <Td>{a.jails}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(a.balanceCents)}</Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination

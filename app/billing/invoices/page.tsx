@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { MonthSelect } from "@/components/billing/month-select";
 import { FieldErrors } from "@/components/forms/fields";
+import { FormCard } from "@/components/forms/form-card";
 import { InvoicesTable } from "@/components/billing/invoices-table";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { FilterSelect } from "@/components/admin/filter-bar";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
@@ -49,68 +49,54 @@ export default async function InvoicesPage({
         description="The monthly invoice run makes one invoice per account: plan fees (pro-rated), approved overage, credits and charges. Running it again adds nothing twice."
       />
       <div className="mb-6 grid gap-4 lg:grid-cols-2">
-        <Card>
-          <CardHeader
-            title="Invoice run"
-            description={`Makes or completes the month's DRAFT invoices. Issued invoices never change. Only a month that has ended can be run: until its last second a jail can still be ordered, cancelled or change plan in it, so ${thisMonth} can be run from ${formatDateTime(nextMonthStart(now))} on.`}
-          />
-          <CardBody>
-            <ActionForm action={runInvoiceRunAction} aria-label="Invoice run" className="flex flex-wrap items-end gap-3 space-y-0">
-              <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />
-              <SubmitButton pendingLabel="Running…">Run invoices</SubmitButton>
-              {/* The month's refusal (e.g. not ended yet) is pinned to the field, so the form shows it here. */}
-              <div className="basis-full">
-                <FieldErrors name="period" />
-              </div>
-            </ActionForm>
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader
-            title="Issue drafts"
-            description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days."
-          />
-          <CardBody>
-            <ActionForm action={issueDraftsAction} aria-label="Issue drafts" className="flex flex-wrap items-end gap-3 space-y-0">
-              <MonthSelect id="issue-period" months={months} defaultValue={runPeriod} current={thisMonth} />
-              <SubmitButton variant="secondary" pendingLabel="Issuing…">
-                Issue all drafts
-              </SubmitButton>
-              <div className="basis-full">
-                <FieldErrors name="period" />
-              </div>
-            </ActionForm>
-          </CardBody>
-        </Card>
+        <FormCard
+          title="Invoice run"
+          description={`Makes or completes the month's DRAFT invoices. Issued invoices never change. Only a month that has ended can be run: until its last second a jail can still be ordered, cancelled or change plan in it, so ${thisMonth} can be run from ${formatDateTime(nextMonthStart(now))} on.`}
+          action={runInvoiceRunAction}
+          aria-label="Invoice run"
+          className="flex flex-wrap items-end gap-3 space-y-0"
+        >
+          <MonthSelect id="run-period" months={months} defaultValue={runPeriod} current={thisMonth} />
+          <SubmitButton pendingLabel="Running…">Run invoices</SubmitButton>
+          {/* The month's refusal (e.g. not ended yet) is pinned to the field, so the form shows it here. */}
+          <div className="basis-full">
+            <FieldErrors name="period" />
+          </div>
+        </FormCard>
+        <FormCard
+          title="Issue drafts"
+          description="Issues and mails every DRAFT invoice of a month; they fall due after the configured days."
+          action={issueDraftsAction}
+          aria-label="Issue drafts"
+          className="flex flex-wrap items-end gap-3 space-y-0"
+        >
+          <MonthSelect id="issue-period" months={months} defaultValue={runPeriod} current={thisMonth} />
+          <SubmitButton variant="secondary" pendingLabel="Issuing…">
+            Issue all drafts
+          </SubmitButton>
+          <div className="basis-full">
+            <FieldErrors name="period" />
+          </div>
+        </FormCard>
       </div>
 
       <form className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter invoices">
-        <select
+        <FilterSelect
           name="period"
-          defaultValue={period ?? ""}
-          aria-label="Month"
-          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
-        >
-          <option value="">All months</option>
-          {months.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-        <select
+          label="Month"
+          value={period}
+          anyLabel="All months"
+          options={months.map((m) => ({ value: m, label: m }))}
+          className="px-3"
+        />
+        <FilterSelect
           name="status"
-          defaultValue={status ?? ""}
-          aria-label="Status"
-          className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
-        >
-          <option value="">Any status</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
+          label="Status"
+          value={status}
+          anyLabel="Any status"
+          options={STATUSES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+          className="px-3"
+        />
         <button className={buttonClass("secondary", "sm")}>Filter</button>
         {period && (
           <span className="ml-auto flex gap-2">

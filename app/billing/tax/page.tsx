@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
+import { ListWithAside } from "@/components/layout/list-with-aside";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireBillingPage } from "@/lib/auth/session";
 import { listTaxRates } from "@/lib/domain/billing/set-tax-rate";
 import { formatRate, REVERSE_CHARGE_WORDING } from "@/lib/domain/billing/tax-rules";
@@ -23,55 +24,48 @@ export default async function TaxRatesPage() {
         title="Tax rates"
         description="One rate per customer country. Invoices tax the sum of their lines once, rounded half away from zero to the cent. An EU business with a VAT number in another member state than the seller gets the reverse charge instead."
       />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
-          {rates.length === 0 ? (
-            <EmptyState title="No tax rates" description="Invoices carry no tax until a rate is set for the customer's country." />
-          ) : (
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Country</Th>
-                  <Th>Name</Th>
-                  <Th className="text-right">Rate</Th>
-                  <Th>Changed</Th>
-                  <Th />
-                </tr>
-              </THead>
-              <TBody>
-                {rates.map((r) => (
-                  <tr key={r.id} data-testid={`tax-rate-${r.country}`}>
-                    <Td className="font-mono">{r.country}</Td>
-                    <Td>{r.name}</Td>
-                    <Td className="text-right tabular-nums">{formatRate(r.rateBp)}</Td>
-                    <Td>{formatDate(r.updatedAt)}</Td>
-                    <Td className="text-right">
-                      <ActionForm action={removeTaxRateAction} aria-label={`Remove ${r.country}`} className="space-y-0">
-                        <input type="hidden" name="country" value={r.country} />
-                        <SubmitButton variant="ghost" size="sm" pendingLabel="Removing…">
-                          Remove
-                        </SubmitButton>
-                      </ActionForm>
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
-            </Table>
-          )}
-          <p className="mt-4 text-xs text-zinc-500">Reverse-charge invoices say: {REVERSE_CHARGE_WORDING}</p>
-        </div>
-        <Card>
-          <CardHeader title="Set a rate" description="Drafts take it at their next run or when issued; issued invoices keep theirs." />
-          <CardBody>
-            <ActionForm action={setTaxRateAction} aria-label="Set tax rate" resetOnSuccess>
-              <TextField name="country" label="Country" placeholder="DE" hint="Two-letter code." maxLength={2} />
-              <TextField name="name" label="Name on the invoice" placeholder="VAT" />
-              <TextField name="rate" label="Rate (%)" inputMode="decimal" placeholder="19" hint="0 to 50, at most two decimals." />
-              <SubmitButton pendingLabel="Saving…">Save rate</SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
-      </div>
+      <ListWithAside
+        aside={
+          <FormCard
+            title="Set a rate"
+            description="Drafts take it at their next run or when issued; issued invoices keep theirs."
+            action={setTaxRateAction}
+            aria-label="Set tax rate"
+            resetOnSuccess
+          >
+            <TextField name="country" label="Country" placeholder="DE" hint="Two-letter code." maxLength={2} />
+            <TextField name="name" label="Name on the invoice" placeholder="VAT" />
+            <TextField name="rate" label="Rate (%)" inputMode="decimal" placeholder="19" hint="0 to 50, at most two decimals." />
+            <SubmitButton pendingLabel="Saving…">Save rate</SubmitButton>
+          </FormCard>
+        }
+      >
+        {rates.length === 0 ? (
+          <EmptyState title="No tax rates" description="Invoices carry no tax until a rate is set for the customer's country." />
+        ) : (
+          <Table head={["Country", "Name", { label: "Rate", className: "text-right" }, "Changed", ""]}>
+            {rates.map((r) => (
+              <tr key={r.id} data-testid={`tax-rate-${r.country}`}>
+                <Td className="font-mono">{r.country}</Td>
+                <Td>{r.name}</Td>
+                <Td className="text-right tabular-nums">{formatRate(r.rateBp)}</Td>
+                <Td>{formatDate(r.updatedAt)}</Td>
+                <Td className="text-right">
+                  <RowAction
+                    action={removeTaxRateAction}
+                    fields={{ country: r.country }}
+                    label="Remove"
+                    pendingLabel="Removing…"
+                    aria-label={`Remove ${r.country}`}
+                    className="space-y-0"
+                  />
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <p className="mt-4 text-xs text-zinc-500">Reverse-charge invoices say: {REVERSE_CHARGE_WORDING}</p>
+      </ListWithAside>
     </>
   );
 }

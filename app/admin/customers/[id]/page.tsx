@@ -3,6 +3,8 @@ import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextAreaField, TextField } from "@/components/forms/fields";
 import { ConfirmAction } from "@/components/admin/confirm-action";
+import { HostLink, JailLink } from "@/components/admin/entity-links";
+import { AuditTable } from "@/components/admin/audit-table";
 import { InvoicesTable } from "@/components/billing/invoices-table";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -11,7 +13,7 @@ import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { ACCOUNT_AUDIT_PAGE_SIZE, ACCOUNT_JAILS_PAGE_SIZE, getCustomerAccount } from "@/lib/domain/admin/get-customer-account";
 import { readForPage } from "@/lib/http/page-read";
@@ -105,62 +107,46 @@ export default async function CustomerPage({
       {jails.length === 0 ? (
         <p className="text-sm text-zinc-500">No jails yet.</p>
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Hostname</Th>
-              <Th>State</Th>
-              <Th>Public address</Th>
-              <Th>Plan</Th>
-              <Th>Host</Th>
-              <Th />
+        <Table head={["Hostname", "State", "Public address", "Plan", "Host", ""]}>
+          {jails.map((j) => (
+            <tr key={j.id} data-testid="account-jail">
+              <Td>
+                <JailLink jail={j} />
+                <span className="block text-xs text-zinc-500">ordered {formatDate(j.createdAt)}</span>
+              </Td>
+              <Td>
+                <JailStateBadge state={j.state} />
+              </Td>
+              <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
+              <Td>{j.plan.name}</Td>
+              <Td>
+                <HostLink host={j.host} />
+              </Td>
+              <Td>
+                {j.state === "RUNNING" && (
+                  <ConfirmAction
+                    action={staffJailPowerAction}
+                    fields={{ jailId: j.id, verb: "stop" }}
+                    label="Stop"
+                    name={`Stop ${j.hostname}`}
+                    confirmLabel="Stop the jail"
+                    question={`Stop ${j.hostname}? Its services go down until it is started again.`}
+                  />
+                )}
+                {j.state === "STOPPED" && account.status === "ACTIVE" && (
+                  <ConfirmAction
+                    action={staffJailPowerAction}
+                    fields={{ jailId: j.id, verb: "start" }}
+                    label="Start"
+                    name={`Start ${j.hostname}`}
+                    confirmLabel="Start the jail"
+                    variant="primary"
+                    question={`Start ${j.hostname}?`}
+                  />
+                )}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {jails.map((j) => (
-              <tr key={j.id} data-testid="account-jail">
-                <Td>
-                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.hostname}
-                  </Link>
-                  <span className="block text-xs text-zinc-500">ordered {formatDate(j.createdAt)}</span>
-                </Td>
-                <Td>
-                  <JailStateBadge state={j.state} />
-                </Td>
-                <Td className="font-mono text-xs">{j.publicIp ?? "—"}</Td>
-                <Td>{j.plan.name}</Td>
-                <Td>
-                  <Link href={`/admin/hosts/${j.host.id}`} className="hover:underline">
-                    {j.host.name}
-                  </Link>
-                </Td>
-                <Td>
-                  {j.state === "RUNNING" && (
-                    <ConfirmAction
-                      action={staffJailPowerAction}
-                      fields={{ jailId: j.id, verb: "stop" }}
-                      label="Stop"
-                      name={`Stop ${j.hostname}`}
-                      confirmLabel="Stop the jail"
-                      question={`Stop ${j.hostname}? Its services go down until it is started again.`}
-                    />
-                  )}
-                  {j.state === "STOPPED" && account.status === "ACTIVE" && (
-                    <ConfirmAction
-                      action={staffJailPowerAction}
-                      fields={{ jailId: j.id, verb: "start" }}
-                      label="Start"
-                      name={`Start ${j.hostname}`}
-                      confirmLabel="Start the jail"
-                      variant="primary"
-                      question={`Start ${j.hostname}?`}
-                    />
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination
@@ -264,32 +250,7 @@ export default async function CustomerPage({
       </div>
 
       <h2 className="mb-3 mt-8 text-lg font-semibold">Audit trail</h2>
-      {audit.length === 0 ? (
-        <p className="text-sm text-zinc-500">Nothing recorded yet.</p>
-      ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>When</Th>
-              <Th>Who</Th>
-              <Th>Action</Th>
-              <Th>Details</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {audit.map((r) => (
-              <tr key={r.id}>
-                <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
-                <Td className="text-xs">
-                  {r.actor?.email ?? r.actorRole.toLowerCase()} <span className="text-zinc-500">({r.actorRole.toLowerCase()})</span>
-                </Td>
-                <Td className="font-mono text-xs">{r.action}</Td>
-                <Td className="max-w-xs truncate font-mono text-xs text-zinc-500">{r.data ? JSON.stringify(r.data) : ""}</Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
-      )}
+      {audit.length === 0 ? <p className="text-sm text-zinc-500">Nothing recorded yet.</p> : <AuditTable rows={audit} compact />}
       <Pagination
         page={auditPage}
         pageSize={ACCOUNT_AUDIT_PAGE_SIZE}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DriftRepair } from "@/components/admin/drift-repair";
 import { HealthBadge } from "@/components/admin/health-badge";
+import { AccountLink, JailLink } from "@/components/admin/entity-links";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -11,7 +12,7 @@ import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getHost, HOST_JAILS_PAGE_SIZE } from "@/lib/domain/hosts/list-hosts";
 import { listActivePlans, listActiveTemplates } from "@/lib/domain/catalog/list-plans";
@@ -139,56 +140,45 @@ export default async function HostPage({
           The host has exactly the jails the panel expects.
         </p>
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Jail</Th>
-              <Th>Kind</Th>
-              <Th>Detail</Th>
-              <Th>Since</Th>
-              <Th>Repair</Th>
+        <Table head={["Jail", "Kind", "Detail", "Since", "Repair"]}>
+          {drift.map((d) => (
+            <tr key={d.id} data-testid={`drift-${d.jailName}`}>
+              <Td>
+                {d.jail ? (
+                  <Link href={`/admin/jails/${d.jailId}`} className="text-brand-700 hover:underline">
+                    {d.jail.hostname}
+                  </Link>
+                ) : null}
+                <span className="block font-mono text-xs text-zinc-500">{d.jailName}</span>
+              </Td>
+              <Td>
+                <Badge tone={d.kind === "UNEXPECTED" ? "yellow" : "red"}>{d.kind.toLowerCase()}</Badge>
+              </Td>
+              <Td className="text-xs">{d.detail}</Td>
+              <Td className="text-xs text-zinc-500">{formatAge(d.detectedAt)}</Td>
+              <Td className="min-w-64">
+                {d.repairJob && (d.repairJob.status === "QUEUED" || d.repairJob.status === "RUNNING") ? (
+                  <span className="text-xs">
+                    <Link href={`/admin/jobs/${d.repairJob.id}`} className="text-brand-700 hover:underline">
+                      {d.repairJob.type.toLowerCase()}
+                    </Link>{" "}
+                    <JobStatusBadge status={d.repairJob.status} />
+                  </span>
+                ) : (
+                  <>
+                    {d.repairJob?.status === "FAILED" && (
+                      <p className="mb-2 text-xs text-red-700">The last repair failed: {d.repairJob.error}</p>
+                    )}
+                    <DriftRepair
+                      drift={{ id: d.id, kind: d.kind, jailName: d.jailName, hostRunning: d.hostRunning, jail: d.jail }}
+                      plans={plans.map((p) => ({ value: p.slug, label: p.name }))}
+                      templates={templates.map((t) => ({ value: t.slug, label: t.name }))}
+                    />
+                  </>
+                )}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {drift.map((d) => (
-              <tr key={d.id} data-testid={`drift-${d.jailName}`}>
-                <Td>
-                  {d.jail ? (
-                    <Link href={`/admin/jails/${d.jailId}`} className="text-brand-700 hover:underline">
-                      {d.jail.hostname}
-                    </Link>
-                  ) : null}
-                  <span className="block font-mono text-xs text-zinc-500">{d.jailName}</span>
-                </Td>
-                <Td>
-                  <Badge tone={d.kind === "UNEXPECTED" ? "yellow" : "red"}>{d.kind.toLowerCase()}</Badge>
-                </Td>
-                <Td className="text-xs">{d.detail}</Td>
-                <Td className="text-xs text-zinc-500">{formatAge(d.detectedAt)}</Td>
-                <Td className="min-w-64">
-                  {d.repairJob && (d.repairJob.status === "QUEUED" || d.repairJob.status === "RUNNING") ? (
-                    <span className="text-xs">
-                      <Link href={`/admin/jobs/${d.repairJob.id}`} className="text-brand-700 hover:underline">
-                        {d.repairJob.type.toLowerCase()}
-                      </Link>{" "}
-                      <JobStatusBadge status={d.repairJob.status} />
-                    </span>
-                  ) : (
-                    <>
-                      {d.repairJob?.status === "FAILED" && (
-                        <p className="mb-2 text-xs text-red-700">The last repair failed: {d.repairJob.error}</p>
-                      )}
-                      <DriftRepair
-                        drift={{ id: d.id, kind: d.kind, jailName: d.jailName, hostRunning: d.hostRunning, jail: d.jail }}
-                        plans={plans.map((p) => ({ value: p.slug, label: p.name }))}
-                        templates={templates.map((t) => ({ value: t.slug, label: t.name }))}
-                      />
-                    </>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
 
@@ -201,45 +191,29 @@ export default async function HostPage({
       {jails.length === 0 ? (
         <EmptyState title="No jails on this host" />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Hostname</Th>
-              <Th>Name</Th>
-              <Th>Customer</Th>
-              <Th>Plan</Th>
-              <Th>State</Th>
-              <Th>Backups</Th>
+        <Table head={["Hostname", "Name", "Customer", "Plan", "State", "Backups"]}>
+          {jails.map((j) => (
+            <tr key={j.id} data-testid="host-jail">
+              <Td>
+                <JailLink jail={j} />
+              </Td>
+              <Td className="font-mono text-xs">
+                <Link href={`/admin/jails/${j.id}`} className="hover:underline">
+                  {j.name}
+                </Link>
+              </Td>
+              <Td>
+                <AccountLink account={j.account} />
+              </Td>
+              <Td>{j.plan.name}</Td>
+              <Td>
+                <JailStateBadge state={j.state} />
+              </Td>
+              <Td className="text-xs" data-testid="backup-health">
+                {describeBackupHealth(backupHealth.get(j.id), (d) => formatAge(d))}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {jails.map((j) => (
-              <tr key={j.id} data-testid="host-jail">
-                <Td>
-                  <Link href={`/admin/jails/${j.id}`} className="font-medium text-brand-700 hover:underline">
-                    {j.hostname}
-                  </Link>
-                </Td>
-                <Td className="font-mono text-xs">
-                  <Link href={`/admin/jails/${j.id}`} className="hover:underline">
-                    {j.name}
-                  </Link>
-                </Td>
-                <Td>
-                  <Link href={`/admin/customers/${j.account.id}`} className="hover:underline">
-                    {j.account.name}
-                  </Link>
-                </Td>
-                <Td>{j.plan.name}</Td>
-                <Td>
-                  <JailStateBadge state={j.state} />
-                </Td>
-                <Td className="text-xs" data-testid="backup-health">
-                  {describeBackupHealth(backupHealth.get(j.id), (d) => formatAge(d))}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={jailsPage} pageSize={HOST_JAILS_PAGE_SIZE} total={liveJails} basePath={`/admin/hosts/${host.id}`} />

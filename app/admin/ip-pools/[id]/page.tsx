@@ -2,8 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
+import { RowAction } from "@/components/forms/row-action";
+import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { FilterBar, FilterSelect } from "@/components/admin/filter-bar";
+import { AccountLink } from "@/components/admin/entity-links";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -11,7 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { ADDRESSES_PAGE_SIZE, getIpPool, listPoolAddresses } from "@/lib/domain/ipam/list-ip-pools";
 import { readForPage } from "@/lib/http/page-read";
@@ -73,39 +76,29 @@ export default async function IpPoolPage({
         <Card className="lg:col-span-2">
           <CardHeader title="Ranges" />
           <CardBody className="space-y-4">
-            <Table>
-              <THead>
-                <tr>
-                  <Th>Block</Th>
-                  <Th>Addresses</Th>
-                  <Th>Status</Th>
-                  <Th />
+            <Table head={["Block", "Addresses", "Status", ""]}>
+              {pool.ranges.map((r) => (
+                <tr key={r.id} data-testid={`range-${r.cidr}`}>
+                  <Td className="font-mono text-sm">{r.cidr}</Td>
+                  <Td className="text-xs tabular-nums">
+                    {v6 ? `${r.usage.assigned} assigned` : `${r.usage.assigned} of ${r.usage.total} used`}
+                    {r.usage.held ? ` · ${r.usage.held} held` : ""}
+                  </Td>
+                  <Td>{r.retiredAt ? <Badge tone="gray">retired</Badge> : <Badge tone="green">live</Badge>}</Td>
+                  <Td>
+                    {!r.retiredAt && pool.kind !== "PRIVATE" && (
+                      <ConfirmAction
+                        action={retireIpRangeAction}
+                        fields={{ rangeId: r.id }}
+                        label="Retire"
+                        name={`Retire ${r.cidr}`}
+                        confirmLabel={`Retire ${r.cidr}`}
+                        question={`No new jail gets an address of ${r.cidr}. The ${r.usage.assigned} jail(s) holding one keep it until they are destroyed.`}
+                      />
+                    )}
+                  </Td>
                 </tr>
-              </THead>
-              <TBody>
-                {pool.ranges.map((r) => (
-                  <tr key={r.id} data-testid={`range-${r.cidr}`}>
-                    <Td className="font-mono text-sm">{r.cidr}</Td>
-                    <Td className="text-xs tabular-nums">
-                      {v6 ? `${r.usage.assigned} assigned` : `${r.usage.assigned} of ${r.usage.total} used`}
-                      {r.usage.held ? ` · ${r.usage.held} held` : ""}
-                    </Td>
-                    <Td>{r.retiredAt ? <Badge tone="gray">retired</Badge> : <Badge tone="green">live</Badge>}</Td>
-                    <Td>
-                      {!r.retiredAt && pool.kind !== "PRIVATE" && (
-                        <ConfirmAction
-                          action={retireIpRangeAction}
-                          fields={{ rangeId: r.id }}
-                          label="Retire"
-                          name={`Retire ${r.cidr}`}
-                          confirmLabel={`Retire ${r.cidr}`}
-                          question={`No new jail gets an address of ${r.cidr}. The ${r.usage.assigned} jail(s) holding one keep it until they are destroyed.`}
-                        />
-                      )}
-                    </Td>
-                  </tr>
-                ))}
-              </TBody>
+              ))}
             </Table>
             {live && pool.kind !== "PRIVATE" && (
               <ActionForm
@@ -129,19 +122,20 @@ export default async function IpPoolPage({
           </CardBody>
         </Card>
         <div className="space-y-6">
-          <Card>
-            <CardHeader title="Hold an address back" description="A held address (blocklisted, reserved) is never handed out." />
-            <CardBody>
-              <ActionForm action={holdAddressAction} aria-label="Hold an address" resetOnSuccess>
-                <input type="hidden" name="poolId" value={pool.id} />
-                <TextField name="address" label="Address" />
-                <TextField name="reason" label="Reason" hint="e.g. listed by Spamhaus until 1 March" />
-                <SubmitButton variant="secondary" pendingLabel="Holding…">
-                  Hold back
-                </SubmitButton>
-              </ActionForm>
-            </CardBody>
-          </Card>
+          <FormCard
+            title="Hold an address back"
+            description="A held address (blocklisted, reserved) is never handed out."
+            action={holdAddressAction}
+            aria-label="Hold an address"
+            resetOnSuccess
+          >
+            <input type="hidden" name="poolId" value={pool.id} />
+            <TextField name="address" label="Address" />
+            <TextField name="reason" label="Reason" hint="e.g. listed by Spamhaus until 1 March" />
+            <SubmitButton variant="secondary" pendingLabel="Holding…">
+              Hold back
+            </SubmitButton>
+          </FormCard>
           {live && pool.kind !== "PRIVATE" && (
             <Card>
               <CardHeader title="Retire the pool" />
@@ -175,52 +169,40 @@ export default async function IpPoolPage({
           description={v6 ? "IPv6 addresses appear here as jails are given them or they are held." : "Nothing matches this filter."}
         />
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Address</Th>
-              <Th>Range</Th>
-              <Th>Jail</Th>
-              <Th>Held</Th>
-              <Th />
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((a) => (
-              <tr key={a.id} data-testid={`address-${a.address}`}>
-                <Td className="font-mono text-sm">{a.address}</Td>
-                <Td className="font-mono text-xs text-zinc-500">{a.range.cidr}</Td>
-                <Td>
-                  {a.jail ? (
-                    <span>
-                      <Link href={`/admin/jails/${a.jail.id}`} className="text-brand-700 hover:underline">
-                        {a.jail.hostname}
-                      </Link>
-                      <span className="block text-xs text-zinc-500">
-                        <Link href={`/admin/customers/${a.jail.account.id}`} className="hover:underline">
-                          {a.jail.account.name}
-                        </Link>{" "}
-                        · on {a.jail.host.name}
-                      </span>
+        <Table head={["Address", "Range", "Jail", "Held", ""]}>
+          {rows.map((a) => (
+            <tr key={a.id} data-testid={`address-${a.address}`}>
+              <Td className="font-mono text-sm">{a.address}</Td>
+              <Td className="font-mono text-xs text-zinc-500">{a.range.cidr}</Td>
+              <Td>
+                {a.jail ? (
+                  <span>
+                    <Link href={`/admin/jails/${a.jail.id}`} className="text-brand-700 hover:underline">
+                      {a.jail.hostname}
+                    </Link>
+                    <span className="block text-xs text-zinc-500">
+                      <AccountLink account={a.jail.account} /> · on {a.jail.host.name}
                     </span>
-                  ) : (
-                    <span className="text-zinc-400">free</span>
-                  )}
-                </Td>
-                <Td className="text-xs">{a.heldAt ? <span className="text-amber-800">{a.heldReason}</span> : ""}</Td>
-                <Td>
-                  {a.heldAt && (
-                    <ActionForm action={releaseHoldAction} className="space-y-1">
-                      <input type="hidden" name="addressId" value={a.id} />
-                      <SubmitButton size="sm" variant="secondary" pendingLabel="Releasing…">
-                        Release hold
-                      </SubmitButton>
-                    </ActionForm>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+                  </span>
+                ) : (
+                  <span className="text-zinc-400">free</span>
+                )}
+              </Td>
+              <Td className="text-xs">{a.heldAt ? <span className="text-amber-800">{a.heldReason}</span> : ""}</Td>
+              <Td>
+                {a.heldAt && (
+                  <RowAction
+                    action={releaseHoldAction}
+                    fields={{ addressId: a.id }}
+                    label="Release hold"
+                    pendingLabel="Releasing…"
+                    variant="secondary"
+                    className="space-y-1"
+                  />
+                )}
+              </Td>
+            </tr>
+          ))}
         </Table>
       )}
       <Pagination

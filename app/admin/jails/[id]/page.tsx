@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, DefinitionList } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminJail } from "@/lib/domain/admin/get-admin-jail";
 import { readForPage } from "@/lib/http/page-read";
@@ -141,36 +141,26 @@ export default async function AdminJailPage({ params }: { params: Promise<{ id: 
       {j.jobs.length === 0 ? (
         <p className="text-sm text-zinc-500">No jobs yet.</p>
       ) : (
-        <Table>
-          <THead>
-            <tr>
-              <Th>Job</Th>
-              <Th>Status</Th>
-              <Th>Requested</Th>
-              <Th>Error</Th>
+        <Table head={["Job", "Status", "Requested", "Error"]}>
+          {j.jobs.map((job) => (
+            <tr key={job.id}>
+              <Td>
+                <Link href={`/admin/jobs/${job.id}`} className="text-brand-700 hover:underline">
+                  {job.type.toLowerCase()}
+                </Link>
+              </Td>
+              <Td>
+                <JobStatusBadge status={job.status} />
+              </Td>
+              <Td className="text-xs text-zinc-600">
+                {formatAge(job.createdAt)}
+                {job.requestedBy ? ` by ${job.requestedBy.email}` : ""}
+              </Td>
+              <Td className="max-w-md truncate text-xs text-red-700" title={job.error ?? undefined}>
+                {job.error}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {j.jobs.map((job) => (
-              <tr key={job.id}>
-                <Td>
-                  <Link href={`/admin/jobs/${job.id}`} className="text-brand-700 hover:underline">
-                    {job.type.toLowerCase()}
-                  </Link>
-                </Td>
-                <Td>
-                  <JobStatusBadge status={job.status} />
-                </Td>
-                <Td className="text-xs text-zinc-600">
-                  {formatAge(job.createdAt)}
-                  {job.requestedBy ? ` by ${job.requestedBy.email}` : ""}
-                </Td>
-                <Td className="max-w-md truncate text-xs text-red-700" title={job.error ?? undefined}>
-                  {job.error}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
     </>

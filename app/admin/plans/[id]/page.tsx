@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminPlan } from "@/lib/domain/plans/list-admin-plans";
 import { readForPage } from "@/lib/http/page-read";
@@ -88,28 +88,20 @@ export default async function PlanPage({
         <Card>
           <CardHeader title="Price history" description="What the invoice run bills each period at." />
           <CardBody>
-            <Table>
-              <THead>
-                <tr>
-                  <Th>From</Th>
-                  <Th className="text-right">Price</Th>
+            <Table head={["From", { label: "Price", className: "text-right" }]}>
+              {plan.prices.map((p) => (
+                <tr key={p.id} data-testid="plan-price-row">
+                  <Td>
+                    {p.effectiveFrom.getTime() === 0 ? "the beginning" : formatDate(p.effectiveFrom)}
+                    {p.effectiveFrom > now && (
+                      <Badge tone="blue" className="ml-2">
+                        scheduled
+                      </Badge>
+                    )}
+                  </Td>
+                  <Td className="text-right tabular-nums">{formatMoney(p.priceCents)}</Td>
                 </tr>
-              </THead>
-              <TBody>
-                {plan.prices.map((p) => (
-                  <tr key={p.id} data-testid="plan-price-row">
-                    <Td>
-                      {p.effectiveFrom.getTime() === 0 ? "the beginning" : formatDate(p.effectiveFrom)}
-                      {p.effectiveFrom > now && (
-                        <Badge tone="blue" className="ml-2">
-                          scheduled
-                        </Badge>
-                      )}
-                    </Td>
-                    <Td className="text-right tabular-nums">{formatMoney(p.priceCents)}</Td>
-                  </tr>
-                ))}
-              </TBody>
+              ))}
             </Table>
           </CardBody>
         </Card>

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ActionForm } from "@/components/forms/action-form";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { TemplateForm } from "@/components/admin/template-form";
+import { RowAction } from "@/components/forms/row-action";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { SubmitButton } from "@/components/ui/submit-button";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminTemplate, TEMPLATE_HOSTS_PAGE_SIZE, type HostTemplateStatus } from "@/lib/domain/templates/list-admin-templates";
 import { readForPage } from "@/lib/http/page-read";
@@ -104,41 +103,32 @@ export default async function TemplatePage({
       {hosts.length === 0 ? (
         <p className="mb-6 text-sm text-zinc-500">No hosts in the fleet yet.</p>
       ) : (
-        <Table className="mb-2">
-          <THead>
-            <tr>
-              <Th>Host</Th>
-              <Th>Driver</Th>
-              <Th>Version {t.version}</Th>
-              <Th />
+        <Table className="mb-2" head={["Host", "Driver", `Version ${t.version}`, ""]}>
+          {hosts.map(({ host, status }) => (
+            <tr key={host.id} data-testid={`template-host-${host.name}`}>
+              <Td>
+                <Link href={`/admin/hosts/${host.id}`} className="text-brand-700 hover:underline">
+                  {host.name}
+                </Link>
+              </Td>
+              <Td className="text-xs">{host.driver.toLowerCase()}</Td>
+              <Td>
+                <StatusCell s={status} />
+              </Td>
+              <Td>
+                {(status.kind === "not-built" || status.kind === "failed") && (
+                  <RowAction
+                    action={buildTemplateAction}
+                    fields={{ templateId: t.id, hostId: host.id }}
+                    label={status.kind === "failed" ? "Build again" : "Build now"}
+                    pendingLabel="Queueing…"
+                    variant="secondary"
+                    className="space-y-1"
+                  />
+                )}
+              </Td>
             </tr>
-          </THead>
-          <TBody>
-            {hosts.map(({ host, status }) => (
-              <tr key={host.id} data-testid={`template-host-${host.name}`}>
-                <Td>
-                  <Link href={`/admin/hosts/${host.id}`} className="text-brand-700 hover:underline">
-                    {host.name}
-                  </Link>
-                </Td>
-                <Td className="text-xs">{host.driver.toLowerCase()}</Td>
-                <Td>
-                  <StatusCell s={status} />
-                </Td>
-                <Td>
-                  {(status.kind === "not-built" || status.kind === "failed") && (
-                    <ActionForm action={buildTemplateAction} className="space-y-1">
-                      <input type="hidden" name="templateId" value={t.id} />
-                      <input type="hidden" name="hostId" value={host.id} />
-                      <SubmitButton size="sm" variant="secondary" pendingLabel="Queueing…">
-                        {status.kind === "failed" ? "Build again" : "Build now"}
-                      </SubmitButton>
-                    </ActionForm>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </TBody>
+          ))}
         </Table>
       )}
       <Pagination page={hostsPage} pageSize={TEMPLATE_HOSTS_PAGE_SIZE} total={hostsTotal} basePath={`/admin/templates/${t.id}`} />

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/forms/action-form";
 import { FieldErrors, SelectField, TextField } from "@/components/forms/fields";
+import { FormCard } from "@/components/forms/form-card";
 import { InvoiceDocument } from "@/components/billing/invoice-document";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { buttonClass, LinkButton } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -45,62 +44,60 @@ export default async function StaffInvoicePage({ params }: { params: Promise<{ i
         </div>
         <div className="space-y-4 print:hidden">
           {invoice.status === "DRAFT" && (
-            <Card>
-              <CardHeader
-                title="Issue"
-                description="Recomputes its tax from the customer's contact, gives it the next invoice number, freezes it, sets its due date and mails it. Credit above the charges is carried to the next invoice."
-              />
-              <CardBody>
-                <ActionForm action={issueInvoiceAction} aria-label="Issue invoice">
-                  <input type="hidden" name="invoiceId" value={invoice.id} />
-                  <SubmitButton pendingLabel="Issuing…">Issue and mail</SubmitButton>
-                </ActionForm>
-              </CardBody>
-            </Card>
+            <FormCard
+              title="Issue"
+              description="Recomputes its tax from the customer's contact, gives it the next invoice number, freezes it, sets its due date and mails it. Credit above the charges is carried to the next invoice."
+              action={issueInvoiceAction}
+              aria-label="Issue invoice"
+            >
+              <input type="hidden" name="invoiceId" value={invoice.id} />
+              <SubmitButton pendingLabel="Issuing…">Issue and mail</SubmitButton>
+            </FormCard>
           )}
           {invoice.status === "ISSUED" && (
-            <Card>
-              <CardHeader title="Record a payment" description="Partial payments leave a balance." />
-              <CardBody>
-                <ActionForm action={recordPaymentAction} aria-label="Record payment" resetOnSuccess>
-                  <input type="hidden" name="invoiceId" value={invoice.id} />
-                  <TextField name="amount" label="Amount ($)" inputMode="decimal" defaultValue={centsToDecimal(balance)} />
-                  <SelectField
-                    name="method"
-                    label="Method"
-                    options={PAYMENT_METHODS.map((m) => ({ value: m, label: m.toLowerCase().replace("_", " ") }))}
-                  />
-                  <TextField name="reference" label="Reference" hint="Bank reference, check number…" />
-                  <SubmitButton pendingLabel="Recording…">Record payment</SubmitButton>
-                </ActionForm>
-              </CardBody>
-            </Card>
+            <FormCard
+              title="Record a payment"
+              description="Partial payments leave a balance."
+              action={recordPaymentAction}
+              aria-label="Record payment"
+              resetOnSuccess
+            >
+              <input type="hidden" name="invoiceId" value={invoice.id} />
+              <TextField name="amount" label="Amount ($)" inputMode="decimal" defaultValue={centsToDecimal(balance)} />
+              <SelectField
+                name="method"
+                label="Method"
+                options={PAYMENT_METHODS.map((m) => ({ value: m, label: m.toLowerCase().replace("_", " ") }))}
+              />
+              <TextField name="reference" label="Reference" hint="Bank reference, check number…" />
+              <SubmitButton pendingLabel="Recording…">Record payment</SubmitButton>
+            </FormCard>
           )}
           {(invoice.status === "DRAFT" || (invoice.status === "ISSUED" && invoice.paidCents === 0)) && (
-            <Card>
-              <CardHeader title="Void" description="For an invoice made in error. Say what becomes of its charges." />
-              <CardBody>
-                <ActionForm action={voidInvoiceAction} aria-label="Void invoice">
-                  <input type="hidden" name="invoiceId" value={invoice.id} />
-                  <TextField name="reason" label="Reason" />
-                  <fieldset className="space-y-2 text-sm">
-                    <legend className="mb-1 font-medium text-zinc-800">Its charges</legend>
-                    <label className="flex gap-2">
-                      <input type="radio" name="disposition" value="REBILL" defaultChecked />
-                      <span>Bill them again: the next run of {formatPeriod(invoice.periodStart)} makes a new invoice</span>
-                    </label>
-                    <label className="flex gap-2">
-                      <input type="radio" name="disposition" value="FINAL" />
-                      <span>Cancel them for good: the month stays unbilled for this account</span>
-                    </label>
-                    <FieldErrors name="disposition" />
-                  </fieldset>
-                  <SubmitButton variant="danger" pendingLabel="Voiding…">
-                    Void invoice
-                  </SubmitButton>
-                </ActionForm>
-              </CardBody>
-            </Card>
+            <FormCard
+              title="Void"
+              description="For an invoice made in error. Say what becomes of its charges."
+              action={voidInvoiceAction}
+              aria-label="Void invoice"
+            >
+              <input type="hidden" name="invoiceId" value={invoice.id} />
+              <TextField name="reason" label="Reason" />
+              <fieldset className="space-y-2 text-sm">
+                <legend className="mb-1 font-medium text-zinc-800">Its charges</legend>
+                <label className="flex gap-2">
+                  <input type="radio" name="disposition" value="REBILL" defaultChecked />
+                  <span>Bill them again: the next run of {formatPeriod(invoice.periodStart)} makes a new invoice</span>
+                </label>
+                <label className="flex gap-2">
+                  <input type="radio" name="disposition" value="FINAL" />
+                  <span>Cancel them for good: the month stays unbilled for this account</span>
+                </label>
+                <FieldErrors name="disposition" />
+              </fieldset>
+              <SubmitButton variant="danger" pendingLabel="Voiding…">
+                Void invoice
+              </SubmitButton>
+            </FormCard>
           )}
         </div>
       </div>

@@ -4,7 +4,7 @@ import { JobStatusBadge, JobTypeLabel } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { listJailActivity } from "@/lib/domain/jails/list-jail-activity";
 import { readForPage } from "@/lib/http/page-read";
@@ -41,32 +41,21 @@ export default async function JailActivityPage({
         <EmptyState title="Nothing yet" description="Tasks appear here as soon as they are asked for." />
       ) : (
         <>
-          <Table>
-            <THead>
-              <tr>
-                <Th>Task</Th>
-                <Th>Asked by</Th>
-                <Th>Asked</Th>
-                <Th>Finished</Th>
-                <Th>Result</Th>
+          <Table head={["Task", "Asked by", "Asked", "Finished", "Result"]}>
+            {activity.jobs.map((j) => (
+              <tr key={j.id} data-testid="activity-row">
+                <Td>
+                  <JobTypeLabel type={j.type} />
+                </Td>
+                <Td>{j.requestedBy}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(j.createdAt)}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(j.finishedAt)}</Td>
+                <Td>
+                  <JobStatusBadge status={j.status} />
+                  {j.errorText && <p className="mt-1 max-w-md text-xs text-red-700">{j.errorText}</p>}
+                </Td>
               </tr>
-            </THead>
-            <TBody>
-              {activity.jobs.map((j) => (
-                <tr key={j.id} data-testid="activity-row">
-                  <Td>
-                    <JobTypeLabel type={j.type} />
-                  </Td>
-                  <Td>{j.requestedBy}</Td>
-                  <Td className="whitespace-nowrap">{formatDateTime(j.createdAt)}</Td>
-                  <Td className="whitespace-nowrap">{formatDateTime(j.finishedAt)}</Td>
-                  <Td>
-                    <JobStatusBadge status={j.status} />
-                    {j.errorText && <p className="mt-1 max-w-md text-xs text-red-700">{j.errorText}</p>}
-                  </Td>
-                </tr>
-              ))}
-            </TBody>
+            ))}
           </Table>
           <Pagination
             page={activity.page}

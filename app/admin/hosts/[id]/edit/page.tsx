@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ActionForm } from "@/components/forms/action-form";
 import { SelectField, TextField } from "@/components/forms/fields";
+import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -27,35 +27,33 @@ export default async function EditHostPage({ params }: { params: Promise<{ id: s
         }
       />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
-          <CardHeader
-            title="Capacity and pools"
-            description={`Private netblock ${host.privateNetblock} (fixed). Public and IPv6 pools are on the IP pools page.`}
+        <FormCard
+          title="Capacity and pools"
+          description={`Private netblock ${host.privateNetblock} (fixed). Public and IPv6 pools are on the IP pools page.`}
+          cardClassName="lg:col-span-2"
+          action={updateHostAction}
+          aria-label="Edit host"
+        >
+          <input type="hidden" name="hostId" value={host.id} />
+          <div className="grid gap-4 sm:grid-cols-3">
+            <TextField name="capacityJails" label="Capacity (jails)" type="number" min={1} defaultValue={String(host.capacityJails)} />
+            <TextField name="capacityDiskMb" label="Disk (MB)" type="number" min={1} defaultValue={String(host.capacityDiskMb)} />
+            <TextField name="capacityMemoryMb" label="Memory (MB)" type="number" min={1} defaultValue={String(host.capacityMemoryMb)} />
+          </div>
+          <SelectField
+            name="groupId"
+            label="Host group"
+            hint="The host also takes addresses from its group's shared pools."
+            defaultValue={host.groupId ?? ""}
+            options={[{ value: "", label: "No group" }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
           />
-          <CardBody>
-            <ActionForm action={updateHostAction} aria-label="Edit host">
-              <input type="hidden" name="hostId" value={host.id} />
-              <div className="grid gap-4 sm:grid-cols-3">
-                <TextField name="capacityJails" label="Capacity (jails)" type="number" min={1} defaultValue={String(host.capacityJails)} />
-                <TextField name="capacityDiskMb" label="Disk (MB)" type="number" min={1} defaultValue={String(host.capacityDiskMb)} />
-                <TextField name="capacityMemoryMb" label="Memory (MB)" type="number" min={1} defaultValue={String(host.capacityMemoryMb)} />
-              </div>
-              <SelectField
-                name="groupId"
-                label="Host group"
-                hint="The host also takes addresses from its group's shared pools."
-                defaultValue={host.groupId ?? ""}
-                options={[{ value: "", label: "No group" }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
-              />
-              <p className="text-sm">
-                <Link href={`/admin/ip-pools?kind=PUBLIC`} className="text-brand-700 hover:underline">
-                  Manage pools →
-                </Link>
-              </p>
-              <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
-            </ActionForm>
-          </CardBody>
-        </Card>
+          <p className="text-sm">
+            <Link href={`/admin/ip-pools?kind=PUBLIC`} className="text-brand-700 hover:underline">
+              Manage pools →
+            </Link>
+          </p>
+          <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+        </FormCard>
         <Card>
           <CardHeader title="Remove from the fleet" />
           <CardBody className="space-y-3 text-sm">
