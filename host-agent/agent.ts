@@ -52,6 +52,8 @@ export class Agent {
   private capabilities: DriverCapabilities | undefined;
   private readonly desired: DesiredState;
   private recovered = false;
+  /** Declared dead by an admin (heartbeat `fenced`): recovery never runs. */
+  private fenced = false;
   private fingerprintedAt = 0;
 
   constructor(
@@ -117,7 +119,10 @@ export class Agent {
           return false;
         },
       );
-      if (accepted && !this.recovered && this.ready) await this.recoverOnce();
+      if (accepted && !this.recovered && this.fenced) {
+        this.recovered = true;
+        this.log("this host was declared dead and its jails moved: starting none of them (recovery skipped)");
+      } else if (accepted && !this.recovered && this.ready) await this.recoverOnce();
       await this.sleep(this.heartbeatMs);
     }
   }
@@ -154,6 +159,7 @@ export class Agent {
       inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, initPid: i.initPid ?? null, running: i.running })) ?? null,
     });
     this.noteBack();
+    this.fenced = res.fenced;
     this.settings = {
       usageIntervalSeconds: this.env.USAGE_INTERVAL ?? res.usageIntervalSeconds,
       hogCpuPercent: this.env.HOG_CPU_PERCENT ?? res.hogCpuPercent,

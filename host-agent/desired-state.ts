@@ -45,6 +45,13 @@ export class DesiredState {
       case "RESTORE":
         this.jails[job.payload.name] = job.payload.start ? "running" : "stopped";
         break;
+      case "MIGRATE_IN":
+        this.jails[job.payload.jail.name] = job.payload.start ? "running" : "stopped";
+        break;
+      case "MIGRATE_OUT":
+        // Moved away: it never runs here again (its copy is destroyed when the target has it).
+        this.jails[job.payload.name] = "stopped";
+        break;
       case "DESTROY":
         delete this.jails[job.payload.name];
         break;

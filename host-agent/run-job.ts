@@ -99,9 +99,39 @@ export async function runJob(driver: Driver, leased: Leased, job: JobContext = N
         );
         return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running, restoredSnapshotId: p.snapshotId });
       }
-      case "MIGRATE_OUT":
-      case "MIGRATE_IN":
-        return { status: "FAILED", retryable: false, error: `This agent does not run ${typed.type} jobs yet.` };
+      case "MIGRATE_OUT": {
+        // The final copy of a move: the jail stops here for good (the target starts it), so what
+        // the copy holds is every write the customer made on this host.
+        const p = typed.payload;
+        if (p.secrets === "[removed]")
+          throw new PreconditionError("This job's credentials were removed when it ended: move the jail again.");
+        if ((await driver.inspect(p.name))?.running) {
+          job.progress({ message: "Stopping the jail for the final copy" });
+          await driver.stop(p.name);
+        }
+        const r = await driver.backup(
+          p.name,
+          { repository: p.repository, username: p.username, ...p.secrets },
+          { backupId: p.backupId, job },
+        );
+        return ok({ backup: r, running: false });
+      }
+      case "MIGRATE_IN": {
+        // Made with this host's addresses, then its root replaced by the copy: the customer's
+        // files, host keys and passwords arrive with the snapshot (the seeded ones are overwritten).
+        const p = typed.payload;
+        if (p.secrets === "[removed]")
+          throw new PreconditionError("This job's credentials were removed when it ended: move the jail again.");
+        job.progress({ percent: 5, message: "Making the jail on this host" });
+        await driver.create(p.jail, { sshKeys: p.sshKeys, start: false, job });
+        job.progress({ percent: 30, message: "Restoring the jail's files from its copy" });
+        const info = await driver.restore(
+          p.jail.name,
+          { repository: p.repository, username: p.username, ...p.secrets },
+          { snapshotId: p.snapshotId, start: p.start, job },
+        );
+        return ok({ jid: info.jid, initPid: info.initPid ?? null, running: info.running, restoredSnapshotId: p.snapshotId });
+      }
       default: {
         const unknownJob: never = typed; // every parsed type is handled above
         return { status: "FAILED", retryable: false, error: `Unknown job type ${String((unknownJob as { type: unknown }).type)}.` };

@@ -19,7 +19,7 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
     omit: {
       user: { passwordHash: true },
       host: { agentTokenHash: true, enrollTokenHash: true, backupPasswordSealed: true },
-      jail: { backupRepoPasswordSealed: true },
+      jail: { backupRepoPasswordSealed: true, backupPasswordSealed: true },
       passwordResetToken: { tokenHash: true },
       // A message's unredacted copy, kept only until SMTP has it (lib/domain/mail/send-mail.ts).
       mailMessage: { deliveryText: true, deliveryHtml: true },

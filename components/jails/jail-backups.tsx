@@ -62,7 +62,7 @@ export function JailBackups({
               <tr key={b.id} data-testid="backup-row" data-status={b.status}>
                 <Td>{formatDateTime(b.finishedAt ?? b.createdAt)}</Td>
                 <Td>{b.sizeBytes === null ? "—" : formatBytes(b.sizeBytes)}</Td>
-                <Td>{b.trigger === "SCHEDULED" ? "Scheduled" : "On request"}</Td>
+                <Td>{b.trigger === "SCHEDULED" ? "Scheduled" : b.trigger === "MIGRATION" ? "Moving hosts" : "On request"}</Td>
                 <Td>
                   {b.status === "SUCCEEDED" && <Badge tone="green">Done</Badge>}
                   {b.status === "PENDING" && <Badge tone="blue">In progress</Badge>}

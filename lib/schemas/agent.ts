@@ -42,6 +42,11 @@ export const heartbeatResponse = z.object({
   usageIntervalSeconds: z.number(),
   hogCpuPercent: z.number(),
   hogSeconds: z.number(),
+  /**
+   * The host was declared dead and its jails restored elsewhere: the agent starts nothing it
+   * had (no recovery) and runs only the DESTROY jobs an admin confirmed.
+   */
+  fenced: z.boolean().default(false),
 });
 
 export const leaseRequest = z.object({

@@ -69,7 +69,7 @@ describe("FreeBsdDriver.fingerprint", () => {
         hostnameLockdown: true,
         rootPassword: true,
         sshKeys: true,
-        migration: false,
+        migration: true,
         // FreeBSD 14 has no anchor limit (no "anchors" line in pfctl -s memory).
         limits: { maxJailNameLength: 47, maxHostnameLength: 255, maxJails: null, maxCpuPercent: 800 },
       },

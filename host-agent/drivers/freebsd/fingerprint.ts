@@ -63,7 +63,8 @@ export async function fingerprintHost(host: FreeBsdHost): Promise<Fingerprint> {
     hostnameLockdown: true,
     rootPassword: true,
     sshKeys: true,
-    migration: false,
+    // Moves go through the jail's restic repository, which needs a ZFS snapshot to copy from (sysutils/restic installed).
+    migration: zfs,
     limits: {
       maxJailNameLength: MAX_JAIL_NAME_LENGTH,
       maxHostnameLength: MAX_HOSTNAME_LENGTH,

@@ -74,7 +74,8 @@ export async function lxcFingerprint(host: FingerprintHost): Promise<Fingerprint
       hostnameLockdown: true,
       rootPassword: true,
       sshKeys: true,
-      migration: false,
+      // A move or an evacuation goes through the jail's restic repository: copy, then restore on the target.
+      migration: facts.restic !== null,
       limits: {
         // The jailName schema's own limit; LXC adds none below it (the veth name is a digest).
         maxJailNameLength: 42,

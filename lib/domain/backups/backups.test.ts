@@ -89,7 +89,7 @@ async function hostRunsBackup(hostId: string, dir: string) {
 }
 
 describe("backups: requests, scoping and secrets", () => {
-  it("a customer backs up, the host writes its own repository, the row records the snapshot, the secrets leave the job row", async () => {
+  it("a customer backs up, the host writes the jail's own repository, the row records the snapshot, the secrets leave the job row", async () => {
     const log = vi.spyOn(console, "log");
     const err = vi.spyOn(console, "error");
     const { host, jail, actor } = await customerWithJail();
@@ -97,7 +97,9 @@ describe("backups: requests, scoping and secrets", () => {
     expect((await listJailBackups({ actor, jailId: jail.id })).map((b) => [b.id, b.status])).toEqual([[backupId, "PENDING"]]);
 
     const { job, target, result } = await hostRunsBackup(host.id, rootWith("hello.txt", "hi"));
-    expect(target.repository).toBe(`${serverUrl}${host.id}/${jail.id}/`);
+    // The jail's own user on the backup server: the repository follows the jail to any host.
+    expect(target.repository).toBe(`${serverUrl}j${jail.id}/${jail.id}/`);
+    expect(target.username).toBe(`j${jail.id}`);
     const row = await db.backup.findUniqueOrThrow({ where: { id: backupId } });
     expect(row).toMatchObject({ status: "SUCCEEDED", snapshotId: result.snapshotId, jobId: job.id });
     expect(Number(row.sizeBytes)).toBe(2);
@@ -108,10 +110,11 @@ describe("backups: requests, scoping and secrets", () => {
     expect(text).not.toContain(target.httpPassword);
     expect(text).not.toContain(target.repositoryPassword);
     expect((ended.payload as { secrets: unknown }).secrets).toBe("[removed]");
-    const sealed = await db.host.findUniqueOrThrow({ where: { id: host.id }, select: { backupPasswordSealed: true } });
+    const sealed = await db.jail.findUniqueOrThrow({ where: { id: jail.id }, select: { backupPasswordSealed: true } });
+    expect(sealed.backupPasswordSealed).toBeTruthy();
     expect(sealed.backupPasswordSealed).not.toContain(target.httpPassword);
     // The default client never reads the sealed columns.
-    expect(JSON.stringify(await db.host.findUniqueOrThrow({ where: { id: host.id } }))).not.toContain("backupPasswordSealed");
+    expect(JSON.stringify(await db.jail.findUniqueOrThrow({ where: { id: jail.id } }))).not.toContain("PasswordSealed");
     // Nothing the control plane printed on the way carried a secret.
     const printed = [...log.mock.calls, ...err.mock.calls].flat().map(String).join("\n");
     expect(printed).not.toContain(target.httpPassword);
@@ -171,7 +174,7 @@ describe("backups: requests, scoping and secrets", () => {
 });
 
 describe("the backup server keeps hosts apart and append-only", () => {
-  it("a host cannot delete its snapshots nor list another host's repository", async () => {
+  it("a host cannot delete its snapshots nor list another host's (another jail's) repository", async () => {
     const a = await customerWithJail();
     const b = await customerWithJail();
     await requestBackup({ actor: a.actor, jailId: a.jail.id });
@@ -199,7 +202,7 @@ describe("the backup server keeps hosts apart and append-only", () => {
     });
     expect(del.status).toBe(403);
 
-    // Private repositories: host B's credentials on host A's repository path are refused.
+    // Private repositories: the credentials host B holds (its jail's) on host A's jail's repository are refused.
     const cross = spawnSync("restic", ["snapshots", "--no-cache"], {
       env: resticEnv({ ...targetB, repository: targetA.repository }),
       encoding: "utf8",

@@ -9,7 +9,7 @@ const PAGE = 50;
 
 export type JailBackupView = {
   id: string;
-  trigger: "MANUAL" | "SCHEDULED";
+  trigger: "MANUAL" | "SCHEDULED" | "MIGRATION";
   status: "PENDING" | "SUCCEEDED" | "FAILED";
   /** When it was asked for, and when it finished (UTC). */
   createdAt: Date;

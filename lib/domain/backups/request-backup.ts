@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { db, type Tx } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import type { CustomerActor, SystemActor } from "@/lib/domain/actor";
+import type { CustomerActor, StaffActor, SystemActor } from "@/lib/domain/actor";
 import { assertCapability } from "@/lib/domain/jails/jail-capabilities";
 import { lockOwnedJail } from "@/lib/domain/jails/lock-owned-jail";
 import { writeBackupHtpasswd } from "@/lib/backups/backup-users";
@@ -23,7 +23,7 @@ export async function requestBackup({ actor, jailId }: { actor: CustomerActor; j
     assertCapability(capabilities.backup);
     return queueBackup(tx, { jailId: jail.id, hostId: jail.hostId, accountId: actor.accountId, trigger: "MANUAL", actor });
   });
-  if (made.newHostUser) await writeBackupHtpasswd(db);
+  if (made.newUser) await writeBackupHtpasswd(db);
   return { backupId: made.backupId, jobId: made.jobId };
 }
 
@@ -45,18 +45,18 @@ export async function queueBackup(
     hostId: string;
     accountId: string;
     trigger: BackupTrigger;
-    actor: CustomerActor | SystemActor;
+    actor: CustomerActor | StaffActor | SystemActor;
     idempotencyKey?: string;
   },
-): Promise<{ backupId: string; jobId: string; newHostUser: boolean; existed: boolean }> {
+): Promise<{ backupId: string; jobId: string; newUser: boolean; existed: boolean }> {
   if (idempotencyKey) {
     const existing = await tx.job.findUnique({ where: { idempotencyKey }, select: { id: true } });
     if (existing) {
       const backup = await tx.backup.findUnique({ where: { jobId: existing.id }, select: { id: true } });
-      return { backupId: backup?.id ?? "", jobId: existing.id, newHostUser: false, existed: true };
+      return { backupId: backup?.id ?? "", jobId: existing.id, newUser: false, existed: true };
     }
   }
-  const { target, newHostUser } = await jailBackupTarget(tx, { jailId, hostId });
+  const { target, newUser } = await jailBackupTarget(tx, { jailId });
   // The Backup row's id is the snapshot's tag on the host, so it is chosen before the job.
   const backupId = crypto.randomBytes(12).toString("hex");
   const job = await enqueueJob(tx, {
@@ -64,7 +64,7 @@ export async function queueBackup(
     jailId,
     type: "BACKUP",
     payload: { ...target, backupId },
-    requestedById: actor.kind === "customer" ? actor.userId : null,
+    requestedById: actor.kind === "system" ? null : actor.userId,
     idempotencyKey,
     maxAttempts: 3,
   });
@@ -77,5 +77,5 @@ export async function queueBackup(
     accountId,
     data: { backupId: backup.id },
   });
-  return { backupId: backup.id, jobId: job.id, newHostUser, existed: false };
+  return { backupId: backup.id, jobId: job.id, newUser, existed: false };
 }

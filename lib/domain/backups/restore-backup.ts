@@ -39,7 +39,7 @@ export async function restoreBackup({
     if (!backup?.snapshotId) throw notFound("That backup");
     assertCapability(capabilities.restore);
     assertHostnameConfirmed(jail.hostname, confirmHostname);
-    const { target, newHostUser } = await jailBackupTarget(tx, { jailId: jail.id, hostId: jail.hostId });
+    const { target, newUser } = await jailBackupTarget(tx, { jailId: jail.id });
     const job = await enqueueJob(tx, {
       hostId: jail.hostId,
       jailId: jail.id,
@@ -56,8 +56,8 @@ export async function restoreBackup({
       accountId: actor.accountId,
       data: { backupId: backup.id, backupTakenAt: backup.finishedAt?.toISOString() ?? null },
     });
-    return { jobId: job.id, newHostUser };
+    return { jobId: job.id, newUser };
   });
-  if (made.newHostUser) await writeBackupHtpasswd(db);
+  if (made.newUser) await writeBackupHtpasswd(db);
   return { jobId: made.jobId };
 }

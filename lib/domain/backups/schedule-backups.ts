@@ -29,7 +29,7 @@ export async function scheduleBackups({
   const cfg = backupConfig();
   if (!cfg.BACKUP_URL) return 0;
   let queued = 0;
-  let newHostUser = false;
+  let newUser = false;
   let cursor: string | undefined;
   for (;;) {
     const jails = await db.jail.findMany({
@@ -85,10 +85,10 @@ export async function scheduleBackups({
         });
       });
       if (made && !made.existed) queued++;
-      if (made?.newHostUser) newHostUser = true;
+      if (made?.newUser) newUser = true;
     }
     if (jails.length < BATCH) break;
   }
-  if (newHostUser) await writeBackupHtpasswd(db);
+  if (newUser) await writeBackupHtpasswd(db);
   return queued;
 }

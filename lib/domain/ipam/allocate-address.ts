@@ -104,15 +104,19 @@ export async function allocateIpv6(tx: Tx, { hostId, jailId }: { hostId: string;
 }
 
 /**
- * Returns a jail's addresses (when the jail is destroyed): IPv4 rows are freed, IPv6 rows
- * deleted, and rows of a range retired meanwhile go with it.
+ * Returns a jail's addresses (when the jail is destroyed or leaves its host): IPv4 rows are
+ * freed, IPv6 rows deleted, and rows of a range retired meanwhile go with it.
  */
-export async function releaseAddresses(tx: Tx, { jailId }: { jailId: string }): Promise<number> {
+export async function releaseAddresses(
+  tx: Tx,
+  { jailId, keepPublic = false }: { jailId: string; /** A move that keeps the jail's public address releases the others. */ keepPublic?: boolean },
+): Promise<number> {
   if (!jailId) throw new Error("releaseAddresses: jailId is required");
+  const kinds: Array<"PUBLIC" | "PRIVATE" | "IPV6"> = keepPublic ? ["PRIVATE", "IPV6"] : ["PUBLIC", "PRIVATE", "IPV6"];
   const { count: v6 } = await tx.ipAddress.deleteMany({ where: { jailId, kind: "IPV6" } });
   const { count: retired } = await tx.ipAddress.deleteMany({
-    where: { jailId, heldAt: null, OR: [{ range: { retiredAt: { not: null } } }, { pool: { retiredAt: { not: null } } }] },
+    where: { jailId, kind: { in: kinds }, heldAt: null, OR: [{ range: { retiredAt: { not: null } } }, { pool: { retiredAt: { not: null } } }] },
   });
-  const { count: v4 } = await tx.ipAddress.updateMany({ where: { jailId }, data: { jailId: null, assignedAt: null } });
+  const { count: v4 } = await tx.ipAddress.updateMany({ where: { jailId, kind: { in: kinds } }, data: { jailId: null, assignedAt: null } });
   return v4 + v6 + retired;
 }

@@ -3,6 +3,7 @@
 // queued. When the agent reports the jail destroyed, its addresses return to the pools.
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { releaseAddresses } from "@/lib/domain/ipam/allocate-address";
 import { cancelQueuedJobs } from "@/lib/domain/jobs/end-job";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { CustomerActor } from "@/lib/domain/actor";
@@ -11,7 +12,8 @@ import { assertCapability } from "./jail-capabilities";
 import { lockOwnedJail } from "./lock-owned-jail";
 
 /**
- * Cancels the jail: DESTROYING at once, queued work called off, a DESTROY job queued.
+ * Cancels the jail: DESTROYING at once, queued work called off, a DESTROY job queued; on a host
+ * declared dead, destroyed in the record at once with its addresses released.
  * @throws AppError VALIDATION when `confirmHostname` is not the jail's hostname.
  */
 export async function cancelJail({ actor, jailId, confirmHostname }: { actor: CustomerActor; jailId: string; confirmHostname: string }) {
@@ -25,6 +27,21 @@ export async function cancelJail({ actor, jailId, confirmHostname }: { actor: Cu
       where: { id: jail.id, accountId: actor.accountId },
       data: { state: "DESTROYING", desiredState: "DESTROYED", cancelledAt: now },
     });
+    if (jail.host.status === "DEAD") {
+      // Its host was declared dead and will run nothing: the destruction completes now (a copy
+      // left on the host goes with the wipe an admin confirms).
+      await tx.jail.update({ where: { id: jail.id }, data: { state: "DESTROYED", destroyedAt: now, jid: null, initPid: null } });
+      await releaseAddresses(tx, { jailId: jail.id });
+      await recordAudit(tx, {
+        actor,
+        action: "jail.cancel",
+        targetType: "Jail",
+        targetId: jail.id,
+        accountId: actor.accountId,
+        data: { hostname: jail.hostname, hostDead: true },
+      });
+      return { jobId: null };
+    }
     const job = await enqueueJob(tx, {
       hostId: jail.hostId,
       jailId: jail.id,

@@ -30,7 +30,7 @@ export async function lockOwnedJail(tx: Tx, { actor, jailId }: { actor: Customer
     include: {
       plan: true,
       template: true,
-      host: { select: { id: true, driver: true, privateNetblock: true, facts: true } },
+      host: { select: { id: true, driver: true, privateNetblock: true, facts: true, status: true } },
       ipAddresses: { select: { kind: true, address: true, range: { select: { cidr: true } } } },
       account: { select: { status: true } },
       jobs: { where: { status: { in: OPEN_JOB_STATUSES } }, select: { id: true, type: true, status: true } },

@@ -124,7 +124,7 @@ describe("how a job ends, and what its jail says afterwards", () => {
     const { jail, job, actor } = await queuedCreate();
     const { jobId } = await cancelJail({ actor, jailId: jail.id, confirmHostname: jail.hostname });
     expect(await jobOf(job.id)).toMatchObject({ status: "CANCELLED", error: "Cancelled: the jail was cancelled by its owner." });
-    expect(await jobOf(jobId)).toMatchObject({ type: "DESTROY", status: "QUEUED" });
+    expect(await jobOf(jobId!)).toMatchObject({ type: "DESTROY", status: "QUEUED" });
     expect(await jailOf(jail.id)).toMatchObject({ state: "DESTROYING", desiredState: "DESTROYED" });
   });
 
@@ -144,7 +144,7 @@ describe("how a job ends, and what its jail says afterwards", () => {
   it("a DESTROY cannot be cancelled by an administrator (the jail's addresses wait on it)", async () => {
     const { jail, actor } = await queuedCreate();
     const { jobId } = await cancelJail({ actor, jailId: jail.id, confirmHostname: jail.hostname });
-    await expect(cancelJob({ actor: staffActor(await createStaff("ADMIN")), jobId })).rejects.toMatchObject({ code: "PRECONDITION" });
-    expect(await jobOf(jobId)).toMatchObject({ status: "QUEUED" });
+    await expect(cancelJob({ actor: staffActor(await createStaff("ADMIN")), jobId: jobId! })).rejects.toMatchObject({ code: "PRECONDITION" });
+    expect(await jobOf(jobId!)).toMatchObject({ status: "QUEUED" });
   });
 });

@@ -7,6 +7,7 @@ import { releaseAddresses } from "@/lib/domain/ipam/allocate-address";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { SECRET_PAYLOAD_FIELDS, type JobResult } from "@/lib/schemas/jobs";
 import { outputTail } from "./host-report";
+import { migrationCopied, migrationFailed, migrationLanded } from "@/lib/domain/migrations/advance-migration";
 
 /** How a job ends. `error` and `reason` are read by people: say what happened in words. */
 export type JobEnding =
@@ -21,6 +22,8 @@ export function hasAttemptsLeft(job: Pick<Job, "attempts" | "maxAttempts">): boo
 
 /** Jobs that build the jail's root: while one is open the jail is QUEUED / PROVISIONING. */
 const BUILDS: ReadonlySet<JobType> = new Set(["CREATE", "REINSTALL"]);
+/** Jobs whose end can end a migration (lib/domain/migrations/advance-migration.ts). */
+const MIGRATION_JOBS: ReadonlySet<JobType> = new Set(["MIGRATE_OUT", "MIGRATE_IN", "CREATE"]);
 const POWER: ReadonlySet<JobType> = new Set(["START", "STOP", "RESTART"]);
 
 /**
@@ -56,6 +59,7 @@ export async function endJob(tx: Tx, { job, ending, now }: { job: Job; ending: J
     case "CANCELLED":
       await tx.job.update({ where: { id: job.id }, data: { ...common, status: "CANCELLED", error: ending.reason } });
       await convergeOnCancel(tx, job, ending.reason, now);
+      if (MIGRATION_JOBS.has(job.type)) await migrationFailed(tx, { job, error: ending.reason, now });
       return failDependents(tx, job, ending.reason, now);
   }
 }
@@ -117,6 +121,7 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
   switch (job.type) {
     case "BACKUP":
+    case "MIGRATE_OUT":
       await tx.backup.updateMany({
         where: { jobId: job.id, status: "PENDING" },
         data: result.backup
@@ -130,6 +135,15 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
             }
           : { status: "FAILED", finishedAt: now, error: "The host reported no snapshot." },
       });
+      if (job.type === "MIGRATE_OUT") {
+        // Stopped on the source for good: the target takes it from the final copy.
+        await tx.jail.updateMany({ where: live, data: { state: "STOPPED", jid: null, initPid: null } });
+        await migrationCopied(tx, { job, now });
+      }
+      return;
+    case "MIGRATE_IN":
+      await tx.jail.updateMany({ where: live, data: runningAsReported(result) });
+      await migrationLanded(tx, { job, now });
       return;
     case "RESTORE":
       await tx.jail.updateMany({
@@ -148,6 +162,8 @@ async function convergeOnSuccess(tx: Tx, job: Job, result: JobResult, now: Date)
           rootPasswordSetAt: result.rootPasswordSet ? now : null,
         },
       });
+      // An evacuated jail that had no backup is made again by a CREATE.
+      if (job.type === "CREATE") await migrationLanded(tx, { job, now });
       return;
     case "SET_PASSWORD":
       await tx.jail.updateMany({ where: live, data: { rootPasswordSetAt: now, lastError: null } });
@@ -199,12 +215,15 @@ async function convergeOnFailure(tx: Tx, job: Job, error: string, now: Date) {
     return;
   }
   if (!job.jailId) return;
-  if (job.type === "BACKUP") {
+  if (job.type === "BACKUP" || job.type === "MIGRATE_OUT") {
     await tx.backup.updateMany({ where: { jobId: job.id, status: "PENDING" }, data: { status: "FAILED", finishedAt: now, error } });
+    if (job.type === "MIGRATE_OUT") await migrationFailed(tx, { job, error, now });
     return;
   }
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
-  if (BUILDS.has(job.type)) await tx.jail.updateMany({ where: live, data: { state: "FAILED", lastError: error } });
+  if (job.type === "MIGRATE_IN" || job.type === "CREATE") await migrationFailed(tx, { job, error, now });
+  if (BUILDS.has(job.type) || job.type === "MIGRATE_IN")
+    await tx.jail.updateMany({ where: live, data: { state: "FAILED", lastError: error } });
   else await tx.jail.updateMany({ where: live, data: { lastError: error } });
 }
 
@@ -214,12 +233,12 @@ async function convergeOnCancel(tx: Tx, job: Job, reason: string, now: Date) {
     return;
   }
   if (!job.jailId) return;
-  if (job.type === "BACKUP") {
+  if (job.type === "BACKUP" || job.type === "MIGRATE_OUT") {
     await tx.backup.updateMany({ where: { jobId: job.id, status: "PENDING" }, data: { status: "FAILED", finishedAt: now, error: reason } });
     return;
   }
   const live = { id: job.jailId, hostId: job.hostId, destroyedAt: null };
-  if (BUILDS.has(job.type)) {
+  if (BUILDS.has(job.type) || job.type === "MIGRATE_IN") {
     await tx.jail.updateMany({
       where: { ...live, state: { in: ["QUEUED", "PROVISIONING"] } },
       data: { state: "FAILED", lastError: reason },

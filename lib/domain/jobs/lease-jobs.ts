@@ -8,7 +8,8 @@ import { settleExpiredLeases } from "./end-job";
  * RUNNING with an expired lease (its agent died or lost touch — it is handed out again, and
  * the idempotent job types make the second run safe). Jobs of one jail run strictly in order:
  * a job waits while an earlier job of its jail is still open. FOR UPDATE SKIP LOCKED lets
- * concurrent lease requests never hand out the same job twice.
+ * concurrent lease requests never hand out the same job twice. A host declared dead (DEAD) is
+ * handed only the DESTROY jobs of jails moved off it, which an admin confirmed.
  */
 export async function leaseJobs({
   hostId,
@@ -27,11 +28,15 @@ export async function leaseJobs({
     // Expired leases that have used every attempt end here (their jails converge); the
     // others are handed out again below.
     await settleExpiredLeases(tx, { now, hostId, requeue: false });
+    // A host declared dead is fenced: it gets only the wipes of moved jails an admin confirmed.
+    const host = await tx.host.findUnique({ where: { id: hostId }, select: { status: true } });
+    const onlyWipes = host?.status === "DEAD";
     const jobs = await tx.$queryRaw<Job[]>`
       WITH picked AS (
         SELECT j."id" FROM "Job" j
         WHERE j."hostId" = ${hostId}
           AND j."runAfter" <= ${now}
+          AND (NOT ${onlyWipes} OR (j."type" = 'DESTROY' AND j."jailId" IS NULL))
           AND (j."status" = 'QUEUED' OR (j."status" = 'RUNNING' AND j."leaseExpiresAt" < ${now}))
           AND (j."dependsOnId" IS NULL OR EXISTS (SELECT 1 FROM "Job" d WHERE d."id" = j."dependsOnId" AND d."status" = 'SUCCEEDED'))
           AND NOT EXISTS (
@@ -47,7 +52,9 @@ export async function leaseJobs({
         "leaseExpiresAt" = ${leaseUntil}, "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
       FROM picked WHERE "Job"."id" = picked."id"
       RETURNING "Job".*`;
-    const provisioning = jobs.filter((j) => (j.type === "CREATE" || j.type === "REINSTALL") && j.jailId).map((j) => j.jailId!);
+    const provisioning = jobs
+      .filter((j) => (j.type === "CREATE" || j.type === "REINSTALL" || j.type === "MIGRATE_IN") && j.jailId)
+      .map((j) => j.jailId!);
     if (provisioning.length) {
       await tx.jail.updateMany({ where: { id: { in: provisioning }, hostId, destroyedAt: null }, data: { state: "PROVISIONING" } });
     }

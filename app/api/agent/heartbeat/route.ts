@@ -12,5 +12,7 @@ export const POST = agentRoute(heartbeatRequest, AGENT_USAGE_BODY_LIMIT, async (
     usageIntervalSeconds: hostsConfig().USAGE_INTERVAL,
     hogCpuPercent: hostsConfig().HOG_CPU_PERCENT,
     hogSeconds: hostsConfig().HOG_SECONDS,
+    // Declared dead: its jails were evacuated, so its agent must start none of them.
+    fenced: host.status === "DEAD",
   };
 });
