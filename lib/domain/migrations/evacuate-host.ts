@@ -103,13 +103,16 @@ export type EvacuationRow = {
   backup: { id: string; finishedAt: Date; sizeBytes: number | null } | null;
 };
 
-async function evacuationRows(tx: Tx, { hostId, now }: { hostId: string; now: Date }): Promise<EvacuationRow[]> {
+async function evacuationRows(
+  tx: Tx,
+  { hostId, now, targetHostIds }: { hostId: string; now: Date; targetHostIds?: string[] },
+): Promise<EvacuationRow[]> {
   const jails = await tx.jail.findMany({
     where: { hostId, destroyedAt: null, migrations: { none: { status: { in: OPEN_MIGRATION_STATUSES } } } },
     select: { id: true, hostname: true, name: true, account: { select: { id: true, name: true } } },
     orderBy: [{ hostname: "asc" }, { id: "asc" }],
   });
-  const targets = await migrationTargets(tx, { sourceHostId: hostId, now });
+  const targets = (await migrationTargets(tx, { sourceHostId: hostId, now })).filter((t) => !targetHostIds || targetHostIds.includes(t.id));
   const rows: EvacuationRow[] = [];
   for (const jail of jails) {
     // The least loaded target with room, counting the jails this plan already sends to each.
@@ -136,7 +139,18 @@ async function evacuationRows(tx: Tx, { hostId, now }: { hostId: string; now: Da
  * already moving, its target and its latest backup.
  * @throws AppError FORBIDDEN, NOT_FOUND, PRECONDITION (the host is not declared dead).
  */
-export async function planEvacuation({ actor, hostId, now = new Date() }: { actor: StaffActor; hostId: string; now?: Date }) {
+export async function planEvacuation({
+  actor,
+  hostId,
+  targetHostIds,
+  now = new Date(),
+}: {
+  actor: StaffActor;
+  hostId: string;
+  /** Only these hosts receive jails (the admin's choice); every eligible host when absent. */
+  targetHostIds?: string[];
+  now?: Date;
+}) {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     const host = await tx.host.findFirst({
@@ -145,7 +159,7 @@ export async function planEvacuation({ actor, hostId, now = new Date() }: { acto
     });
     if (!host) throw notFound("That host");
     if (host.status !== "DEAD") throw new AppError("PRECONDITION", `Declare ${host.name} dead before evacuating it.`);
-    return { host, rows: await evacuationRows(tx, { hostId, now }) };
+    return { host, rows: await evacuationRows(tx, { hostId, now, targetHostIds }) };
   });
 }
 
@@ -161,11 +175,14 @@ export async function evacuateHost({
   actor,
   hostId,
   confirmName,
+  targetHostIds,
   now = new Date(),
 }: {
   actor: StaffActor;
   hostId: string;
   confirmName: string;
+  /** As for planEvacuation. */
+  targetHostIds?: string[];
   now?: Date;
 }): Promise<{ sent: number; leftForRoom: number }> {
   assertStaff(actor, "ADMIN");
@@ -173,7 +190,7 @@ export async function evacuateHost({
     const host = await lockHost(tx, hostId);
     assertNameConfirmed(host.name, confirmName);
     if (host.status !== "DEAD") throw new AppError("PRECONDITION", `Declare ${host.name} dead before evacuating it.`);
-    const rows = await evacuationRows(tx, { hostId, now });
+    const rows = await evacuationRows(tx, { hostId, now, targetHostIds });
     let sent = 0;
     let newUser = false;
     for (const row of rows) {
