@@ -33,7 +33,10 @@ export function backupBaseUrl(): string {
  */
 export async function ensureJailBackupUser(tx: Tx, jailId: string): Promise<BackupCredential & { created: boolean }> {
   if (!jailId) throw new Error("ensureJailBackupUser: jailId is required");
-  const jail = await tx.jail.findUniqueOrThrow({ where: { id: jailId }, select: { id: true, backupUser: true, backupPasswordSealed: true } });
+  const jail = await tx.jail.findUniqueOrThrow({
+    where: { id: jailId },
+    select: { id: true, backupUser: true, backupPasswordSealed: true },
+  });
   if (jail.backupUser && jail.backupPasswordSealed) {
     return { username: jail.backupUser, password: openSecret(jail.backupPasswordSealed), created: false };
   }

@@ -77,3 +77,16 @@ export const reservedNameSchema = z
     message: "A label has no dots; use a suffix for a name with dots.",
   });
 export const reservedNameIdSchema = z.object({ id: z.string().min(1).max(64) });
+
+/** Declaring a host dead, evacuating it, destroying its evacuated copies: each confirmed by typing its name. */
+export const hostConfirmSchema = z.object({
+  hostId: id,
+  confirmName: z.string().trim().max(100, "Type the host's name."),
+});
+
+/** Moving a jail to another host, confirmed by typing the jail's hostname. */
+export const moveJailSchema = z.object({
+  jailId: id,
+  targetHostId: z.string().trim().min(1, "Choose a host.").max(64),
+  confirmHostname: z.string().trim().max(253, "Type the jail's hostname."),
+});

@@ -4,7 +4,17 @@ import { adminAction } from "@/lib/actions/safe-action";
 import { webConfig } from "@/lib/config/server";
 import { createHost, issueEnrollToken } from "@/lib/domain/hosts/create-host";
 import { setHostStatus } from "@/lib/domain/hosts/set-host-status";
-import { createHostSchema, hostIdSchema, hostStatusSchema, removeHostSchema, updateHostSchema } from "@/lib/schemas/hosts";
+import {
+  createHostSchema,
+  hostConfirmSchema,
+  hostIdSchema,
+  hostStatusSchema,
+  moveJailSchema,
+  removeHostSchema,
+  updateHostSchema,
+} from "@/lib/schemas/hosts";
+import { declareHostDead, evacuateHost, wipeEvacuatedCopies } from "@/lib/domain/migrations/evacuate-host";
+import { moveJail } from "@/lib/domain/migrations/move-jail";
 import { redirect } from "next/navigation";
 import { updateHost } from "@/lib/domain/hosts/update-host";
 import { removeHost } from "@/lib/domain/hosts/remove-host";
@@ -58,4 +68,36 @@ export const repairDriftAction = adminAction(repairDriftSchema, async ({ driftId
 export const adoptJailAction = adminAction(adoptJailSchema, async (input, { actor }) => {
   const { jailId } = await adoptUnexpectedJail({ actor, ...input });
   redirect(`/admin/jails/${jailId}`);
+});
+
+export const declareHostDeadAction = adminAction(hostConfirmSchema, async ({ hostId, confirmName }, { actor }) => {
+  const r = await declareHostDead({ actor, hostId, confirmName });
+  revalidatePath(`/admin/hosts/${hostId}`);
+  return {
+    ok: true,
+    message: `Declared dead and fenced: ${r.cancelledJobs} queued job(s) cancelled, ${r.destroyedJails} cancelled jail(s) destroyed. Review the plan below.`,
+  };
+});
+
+export const evacuateHostAction = adminAction(hostConfirmSchema, async ({ hostId, confirmName }, { actor }) => {
+  const r = await evacuateHost({ actor, hostId, confirmName });
+  revalidatePath(`/admin/hosts/${hostId}/evacuate`);
+  return {
+    ok: true,
+    message:
+      `${r.sent} jail(s) are being restored on other hosts.` +
+      (r.leftForRoom ? ` ${r.leftForRoom} could not be placed: add or activate a host, then evacuate again.` : ""),
+  };
+});
+
+export const wipeEvacuatedCopiesAction = adminAction(hostConfirmSchema, async ({ hostId, confirmName }, { actor }) => {
+  const r = await wipeEvacuatedCopies({ actor, hostId, confirmName });
+  revalidatePath(`/admin/hosts/${hostId}/evacuate`);
+  return { ok: true, message: `${r.queued} copy(ies) will be destroyed if the host's agent comes back.` };
+});
+
+export const moveJailAction = adminAction(moveJailSchema, async (input, { actor }) => {
+  await moveJail({ actor, ...input });
+  revalidatePath(`/admin/jails/${input.jailId}`);
+  return { ok: true, message: "Moving: a live copy first, then the jail stops for its final copy and starts on the new host." };
 });

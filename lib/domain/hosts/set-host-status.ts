@@ -15,6 +15,10 @@ export async function setHostStatus({
 }) {
   assertStaff(actor, "ADMIN");
   await db.$transaction(async (tx) => {
+    const current = await tx.host.findUnique({ where: { id: hostId }, select: { status: true } });
+    if (current?.status === "DEAD") {
+      throw new AppError("PRECONDITION", "A host declared dead stays fenced. Once it is repaired, remove it and add it again.");
+    }
     const { count } = await tx.host.updateMany({ where: { id: hostId, enrolledAt: { not: null }, removedAt: null }, data: { status } });
     if (count !== 1) throw new AppError("PRECONDITION", "That host was not found or has not enrolled yet.");
     await recordAudit(tx, {

@@ -109,13 +109,21 @@ export async function allocateIpv6(tx: Tx, { hostId, jailId }: { hostId: string;
  */
 export async function releaseAddresses(
   tx: Tx,
-  { jailId, keepPublic = false }: { jailId: string; /** A move that keeps the jail's public address releases the others. */ keepPublic?: boolean },
+  {
+    jailId,
+    keepPublic = false,
+  }: { jailId: string; /** A move that keeps the jail's public address releases the others. */ keepPublic?: boolean },
 ): Promise<number> {
   if (!jailId) throw new Error("releaseAddresses: jailId is required");
   const kinds: Array<"PUBLIC" | "PRIVATE" | "IPV6"> = keepPublic ? ["PRIVATE", "IPV6"] : ["PUBLIC", "PRIVATE", "IPV6"];
   const { count: v6 } = await tx.ipAddress.deleteMany({ where: { jailId, kind: "IPV6" } });
   const { count: retired } = await tx.ipAddress.deleteMany({
-    where: { jailId, kind: { in: kinds }, heldAt: null, OR: [{ range: { retiredAt: { not: null } } }, { pool: { retiredAt: { not: null } } }] },
+    where: {
+      jailId,
+      kind: { in: kinds },
+      heldAt: null,
+      OR: [{ range: { retiredAt: { not: null } } }, { pool: { retiredAt: { not: null } } }],
+    },
   });
   const { count: v4 } = await tx.ipAddress.updateMany({ where: { jailId, kind: { in: kinds } }, data: { jailId: null, assignedAt: null } });
   return v4 + v6 + retired;

@@ -144,7 +144,9 @@ describe("how a job ends, and what its jail says afterwards", () => {
   it("a DESTROY cannot be cancelled by an administrator (the jail's addresses wait on it)", async () => {
     const { jail, actor } = await queuedCreate();
     const { jobId } = await cancelJail({ actor, jailId: jail.id, confirmHostname: jail.hostname });
-    await expect(cancelJob({ actor: staffActor(await createStaff("ADMIN")), jobId: jobId! })).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(cancelJob({ actor: staffActor(await createStaff("ADMIN")), jobId: jobId! })).rejects.toMatchObject({
+      code: "PRECONDITION",
+    });
     expect(await jobOf(jobId!)).toMatchObject({ status: "QUEUED" });
   });
 });

@@ -9,7 +9,7 @@ export function HostActions({ hostId, status, enrolled }: { hostId: string; stat
   const [enrolment, setEnrolment] = useState<EnrollmentData | null>(null);
   return (
     <div className="space-y-4">
-      {enrolled && (
+      {enrolled && status !== "DEAD" && (
         <div className="flex flex-wrap gap-2">
           {(["ACTIVE", "DRAINING", "DISABLED"] as const)
             .filter((s) => s !== status)

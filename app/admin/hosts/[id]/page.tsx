@@ -54,12 +54,26 @@ export default async function HostPage({
                 Edit
               </LinkButton>
             )}
+            {!host.removedAt && host.enrolledAt && (
+              <LinkButton href={`/admin/hosts/${host.id}/evacuate`} variant="secondary" size="sm">
+                {host.status === "DEAD" ? "Evacuation" : "Declare dead…"}
+              </LinkButton>
+            )}
           </>
         }
       />
       {host.removedAt && (
         <Alert tone="warning" title={`Removed from the fleet ${formatDateTime(host.removedAt)}`} className="mb-6">
           Kept for the history of the jails it held. Its agent can no longer connect and its pools are retired.
+        </Alert>
+      )}
+      {host.status === "DEAD" && (
+        <Alert tone="error" title={`Declared dead ${formatDateTime(host.declaredDeadAt)}`} className="mb-6">
+          Fenced: if its agent comes back it starts none of its jails and runs only the wipes you confirm.{" "}
+          <Link href={`/admin/hosts/${host.id}/evacuate`} className="font-medium underline">
+            See the evacuation
+          </Link>
+          .
         </Alert>
       )}
       {host.unavailableReason && (

@@ -11,6 +11,8 @@ import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getAdminJail } from "@/lib/domain/admin/get-admin-jail";
 import { readForPage } from "@/lib/http/page-read";
+import { getJailMoves } from "@/lib/domain/migrations/read-migrations";
+import { MoveJailForm } from "@/components/admin/move-jail-form";
 import { formatAge, formatDate, formatDateTime } from "@/lib/format";
 import { staffJailPowerAction } from "../../customers/actions";
 
@@ -19,6 +21,7 @@ export const metadata: Metadata = { title: "Jail" };
 export default async function AdminJailPage({ params }: { params: Promise<{ id: string }> }) {
   const { actor } = await requireAdminPage();
   const j = await readForPage((await params).id, (jailId) => getAdminJail({ actor, jailId }));
+  const moves = await getJailMoves({ actor, jailId: j.id });
   const addr = (kind: string) => j.ipAddresses.find((a) => a.kind === kind);
   const addressCell = (kind: string) => {
     const a = addr(kind);
@@ -136,6 +139,30 @@ export default async function AdminJailPage({ params }: { params: Promise<{ id: 
             <Badge tone={j.account.status === "ACTIVE" ? "green" : "red"}>account {j.account.status.toLowerCase()}</Badge>
           </CardBody>
         </Card>
+      </div>
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Host moves</h2>
+      <div className="space-y-3">
+        {!j.destroyedAt && (j.state === "RUNNING" || j.state === "STOPPED") && <MoveJailForm jail={j} targets={moves.targets} />}
+        {moves.migrations.length > 0 && (
+          <Table head={["When", "From", "To", "Status", "Downtime"]}>
+            {moves.migrations.map((m) => (
+              <tr key={m.id} data-testid="jail-migration">
+                <Td className="text-xs">{formatDateTime(m.createdAt)}</Td>
+                <Td>{m.source.name}</Td>
+                <Td>{m.target.name}</Td>
+                <Td>
+                  {m.kind === "EVACUATE" ? "evacuation: " : ""}
+                  {m.status === "DONE"
+                    ? "done"
+                    : m.status === "FAILED"
+                      ? `failed: ${m.error ?? ""}`
+                      : `${m.status === "COPYING" ? "copying" : "restoring"}${m.job?.progressMessage ? ` — ${m.job.progressMessage}` : ""}`}
+                </Td>
+                <Td data-testid="migration-downtime">{m.downtimeMs !== null ? `${(m.downtimeMs / 1000).toFixed(1)} s` : "—"}</Td>
+              </tr>
+            ))}
+          </Table>
+        )}
       </div>
       <h2 className="mb-3 mt-8 flex items-baseline justify-between text-lg font-semibold">Jobs</h2>
       {j.jobs.length === 0 ? (

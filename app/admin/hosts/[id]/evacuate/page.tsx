@@ -1,0 +1,168 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ConfirmAction } from "@/components/admin/confirm-action";
+import { JobStatusBadge } from "@/components/jobs/job-labels";
+import { TextField } from "@/components/forms/fields";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td } from "@/components/ui/table";
+import { requireAdminPage } from "@/lib/auth/session";
+import { getHost } from "@/lib/domain/hosts/list-hosts";
+import { planEvacuation } from "@/lib/domain/migrations/evacuate-host";
+import { listHostMigrations } from "@/lib/domain/migrations/read-migrations";
+import { readForPage } from "@/lib/http/page-read";
+import { formatAge, formatBytes, formatDateTime } from "@/lib/format";
+import { declareHostDeadAction, evacuateHostAction, wipeEvacuatedCopiesAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Dead host" };
+
+const STATUS = { COPYING: "copying", RESTORING: "restoring", DONE: "running again", FAILED: "failed" } as const;
+
+export default async function EvacuatePage({ params }: { params: Promise<{ id: string }> }) {
+  const { actor } = await requireAdminPage();
+  const { host, liveJails } = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
+  const dead = host.status === "DEAD";
+  const [plan, migrations] = await Promise.all([
+    dead ? planEvacuation({ actor, hostId: host.id }) : null,
+    listHostMigrations({ actor, hostId: host.id }),
+  ]);
+  const placeable = plan?.rows.filter((r) => r.target).length ?? 0;
+  const unwiped = migrations.filter((m) => m.kind === "EVACUATE" && !m.sourceWipedAt && m.status !== "FAILED").length;
+  return (
+    <>
+      <PageHeader
+        title={`${host.name}: ${dead ? "evacuation" : "declare dead"}`}
+        description={
+          <Link href={`/admin/hosts/${host.id}`} className="hover:underline">
+            Back to the host
+          </Link>
+        }
+      />
+      {!dead ? (
+        <Card>
+          <CardHeader title="Declare this host dead" />
+          <CardBody className="space-y-3 text-sm text-zinc-700">
+            <p>
+              Do this when {host.name} will not come back soon (a dead disk, a lost machine). It is fenced at once: if its agent ever
+              returns, it starts none of its {liveJails} jail(s) and runs only the wipes you confirm. Its queued jobs are cancelled and
+              jails being cancelled are destroyed. Then you see the plan: each jail, the host it goes to and the backup it is restored from.
+            </p>
+            <ConfirmAction
+              action={declareHostDeadAction}
+              fields={{ hostId: host.id }}
+              label="Declare dead…"
+              confirmLabel="Declare dead"
+              question={`${host.name} is fenced and its queued work cancelled. This cannot be undone: a repaired host is removed and added again.`}
+            >
+              <TextField name="confirmName" label={`Type ${host.name} to confirm`} autoComplete="off" />
+            </ConfirmAction>
+          </CardBody>
+        </Card>
+      ) : (
+        <Card>
+          <CardHeader
+            title="The plan"
+            description={`Declared dead ${formatDateTime(host.declaredDeadAt)}. Each jail is restored on the host named, from its latest backup: what was written after it is lost.`}
+          />
+          <CardBody className="space-y-4">
+            {plan && plan.rows.length === 0 ? (
+              <EmptyState title="Nothing left to evacuate" description="Every jail of this host has moved (or is moving) to another." />
+            ) : (
+              <Table head={["Jail", "Customer", "Goes to", "Restored from", "The customer loses"]}>
+                {plan?.rows.map((r) => (
+                  <tr key={r.jail.id} data-testid="evacuation-row">
+                    <Td>
+                      <Link href={`/admin/jails/${r.jail.id}`} className="font-medium text-brand-700 hover:underline">
+                        {r.jail.hostname}
+                      </Link>
+                    </Td>
+                    <Td>{r.jail.account.name}</Td>
+                    <Td>{r.target ? r.target.name : <Badge tone="red">no host has room</Badge>}</Td>
+                    <Td>
+                      {r.backup
+                        ? `backup of ${formatDateTime(r.backup.finishedAt)}${r.backup.sizeBytes !== null ? ` (${formatBytes(r.backup.sizeBytes)})` : ""}`
+                        : "no backup: made again from its template"}
+                    </Td>
+                    <Td className="text-zinc-600">
+                      {r.backup ? `what was written in the last ${formatAge(r.backup.finishedAt).replace(/ ago$/, "")}` : "all its files"}
+                    </Td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+            {placeable > 0 && (
+              <ConfirmAction
+                action={evacuateHostAction}
+                fields={{ hostId: host.id }}
+                label={`Evacuate ${placeable} jail(s)…`}
+                confirmLabel="Evacuate"
+                variant="primary"
+                question={`${placeable} jail(s) are restored on the hosts above, with new addresses; each customer is mailed now and again when the jail runs. Each host restores at most two at a time.`}
+              >
+                <TextField name="confirmName" label={`Type ${host.name} to confirm`} autoComplete="off" />
+              </ConfirmAction>
+            )}
+          </CardBody>
+        </Card>
+      )}
+      <Card className="mt-6">
+        <CardHeader title="Moves and evacuations from this host" />
+        <CardBody className="space-y-4">
+          {migrations.length === 0 ? (
+            <p className="text-sm text-zinc-500">None yet.</p>
+          ) : (
+            <Table head={["Jail", "Kind", "To", "Status", "Progress", "Started", "Downtime"]}>
+              {migrations.map((m) => (
+                <tr key={m.id} data-testid="migration-row">
+                  <Td>
+                    <Link href={`/admin/jails/${m.jail.id}`} className="text-brand-700 hover:underline">
+                      {m.jail.hostname}
+                    </Link>
+                  </Td>
+                  <Td>{m.kind === "MOVE" ? "move" : "evacuation"}</Td>
+                  <Td>{m.target.name}</Td>
+                  <Td>
+                    <Badge tone={m.status === "DONE" ? "green" : m.status === "FAILED" ? "red" : "blue"}>{STATUS[m.status]}</Badge>
+                    {m.error && <span className="block text-xs text-red-700">{m.error}</span>}
+                  </Td>
+                  <Td className="text-xs text-zinc-600">
+                    {m.job && m.status !== "DONE" ? (
+                      <>
+                        <JobStatusBadge status={m.job.status} /> {m.job.progressPercent !== null ? `${m.job.progressPercent} % ` : ""}
+                        {m.job.progressMessage ?? ""}
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </Td>
+                  <Td>{formatDateTime(m.createdAt)}</Td>
+                  <Td>{m.downtimeMs !== null ? `${(m.downtimeMs / 1000).toFixed(1)} s` : "—"}</Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+          {dead && unwiped > 0 && (
+            <Alert tone="warning" title={`${unwiped} evacuated jail(s) still have a copy on ${host.name}`}>
+              <p className="mb-2">
+                If its disk comes back, these copies hold the customers&apos; old files. Destroy them once you are sure the new ones are
+                good.
+              </p>
+              <ConfirmAction
+                action={wipeEvacuatedCopiesAction}
+                fields={{ hostId: host.id }}
+                label="Destroy the copies on this host…"
+                confirmLabel="Destroy the copies"
+                question="A DESTROY is queued on this host for each evacuated jail; its agent runs them if it ever comes back."
+              >
+                <TextField name="confirmName" label={`Type ${host.name} to confirm`} autoComplete="off" />
+              </ConfirmAction>
+            </Alert>
+          )}
+        </CardBody>
+      </Card>
+    </>
+  );
+}
