@@ -28,6 +28,7 @@ type BackupHost = LxcHost & {
  * - stopping the jail (a stopped copy) is consistent too, but takes the customer's service down
  *   every night; it is what a migration's final pass is for, not a backup.
  * The freeze blocks writes for the copy only (instant with reflinks, seconds per GB without).
+ * A stopped jail (a move's final copy) is backed up from its root as it is, bind-mounted there.
  */
 export async function backupJail(
   host: BackupHost,
@@ -47,6 +48,18 @@ export async function backupJail(
   await unmountIfMounted(host, mnt);
   await host.fs.rm(copy, { force: true });
   await ensureMounted(host, image, root);
+  if (!(await host.driver.inspect(name))?.running) {
+    // Stopped (a move's final copy): nothing writes, so its root is consistent as it is. A bind
+    // mount at the same path as the live copies lets restic match them as the parent snapshot
+    // and read only the files that changed, instead of copying the whole image first.
+    await host.fs.mkdir(mnt, { recursive: true, mode: 0o700 });
+    try {
+      await host.run(["mount", "--bind", root, mnt], { timeoutMs: 60_000 });
+      return await new Restic(host.run, target).backup({ dir: mnt, hostLabel: name, tag: backupTag(backupId), job });
+    } finally {
+      await unmountIfMounted(host, mnt);
+    }
+  }
   job?.progress({ message: "Taking a consistent copy of the jail's disk" });
   await host.run(["xfs_freeze", "-f", root], { timeoutMs: 30_000 });
   try {
