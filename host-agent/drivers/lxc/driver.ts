@@ -52,7 +52,7 @@ import { lxcFingerprint, LXC_MAX_HOSTNAME_LENGTH } from "./fingerprint";
 import { makeJailRoot } from "./make-root";
 import { measureUsage } from "./measure";
 import { JailNetwork } from "./network";
-import { lxcJailPaths } from "./paths";
+import { DEFAULT_LXC_PATH, lxcJailPaths, runWithLxcPath } from "./paths";
 import { LxcProcesses } from "./processes";
 import { ensureBridge, hostKeyFingerprint, type LxcHost } from "./provision";
 import { readJailState, writeJailState } from "./state";
@@ -102,9 +102,9 @@ export class LxcDriver implements Driver {
   private readonly procs: LxcProcesses;
 
   constructor(config: LxcConfig) {
-    this.run = config.runner.run.bind(config.runner);
     this.fs = config.fs;
-    this.lxcPath = config.lxcPath ?? "/var/lib/lxc";
+    this.lxcPath = config.lxcPath ?? DEFAULT_LXC_PATH;
+    this.run = runWithLxcPath(config.runner.run.bind(config.runner), this.lxcPath);
     this.bridge = config.bridge ?? null;
     this.templateCache = config.templateCache ?? DEFAULT_TEMPLATE_CACHE;
     this.cgroupRoot = config.cgroupRoot ?? "/sys/fs/cgroup";

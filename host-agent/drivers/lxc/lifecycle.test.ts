@@ -2,6 +2,9 @@
 // The lxc driver by the exact argv it issues and the files it writes, on a fake host
 // (fake-lxc.ts, answers captured from the real tools). The end-to-end suite runs it for real.
 import { describe, expect, it } from "vitest";
+import { MemoryFs } from "../memory-fs";
+import { LxcDriver } from "./driver";
+import { DEFAULT_LXC_PATH, runWithLxcPath } from "./paths";
 import { NotFoundError, UnsupportedError } from "../driver";
 import { vethName } from "./config-file";
 import { IMAGE, LXC, NAME, ROOTFS, existingContainer, fixture, setup, spec } from "./fake-lxc";
@@ -187,5 +190,34 @@ describe("LxcDriver usage, recovery and fingerprint", () => {
     expect(fp.ready).toBe(false);
     expect(fp.reason).toContain("xfsprogs is not installed");
     expect(fp.capabilities.publicIpv4).toBe(false);
+  });
+});
+
+describe("LxcDriver with its own lxc.lxcpath", () => {
+  it("names a path other than LXC's default to every LXC tool (-P) and to nothing else, so two agents on one machine keep apart", async () => {
+    const mem = new MemoryFs();
+    mem.files.set("/srv/lxc-b/cbxjail01/config", "lxc.uts.name = x\n");
+    const calls: string[][] = [];
+    const runner = {
+      run: async (argv: string[]) => {
+        calls.push(argv);
+        return { code: 0, stdout: argv[0] === "lxc-info" ? "State: STOPPED\n" : "NAME STATE PID\n", stderr: "", durationMs: 1 };
+      },
+    };
+    const driver = new LxcDriver({ runner, fs: mem, lxcPath: "/srv/lxc-b", isRoot: () => true });
+    expect(await driver.inspect("cbxjail01")).toMatchObject({ name: "cbxjail01", running: false });
+    await driver.list();
+    expect(calls).toEqual([
+      ["lxc-info", "-P", "/srv/lxc-b", "-n", "cbxjail01", "-s", "-p"],
+      ["lxc-ls", "-P", "/srv/lxc-b", "-f", "-F", "NAME,STATE,PID"],
+    ]);
+    const wrapped = runWithLxcPath(runner.run, "/srv/lxc-b");
+    await wrapped(["ip", "link", "show"]);
+    await wrapped(["lxc-create", "--version"]);
+    expect(calls.slice(2)).toEqual([
+      ["ip", "link", "show"],
+      ["lxc-create", "--version"],
+    ]);
+    expect(runWithLxcPath(runner.run, DEFAULT_LXC_PATH)).toBe(runner.run);
   });
 });

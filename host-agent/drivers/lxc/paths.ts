@@ -20,3 +20,17 @@ export function lxcJailPaths(lxcPath: string, name: string) {
     bootstrapConfig: path.join(lxcPath, `.cellblock-bootstrap-${name}.conf`),
   };
 }
+
+/** LXC's own default lxc.lxcpath. */
+export const DEFAULT_LXC_PATH = "/var/lib/lxc";
+
+/**
+ * `run` naming `lxcPath` to every LXC tool (`lxc-start -P <lxcpath> …`: the -P option of
+ * lxc-start(1), lxc-attach(1), lxc-ls(1) and the others) when it is not LXC's default, so two
+ * agents on one machine keep their containers apart. Other commands pass through unchanged.
+ */
+export function runWithLxcPath<R extends (argv: string[], opts?: never) => unknown>(run: R, lxcPath: string): R {
+  if (lxcPath === DEFAULT_LXC_PATH) return run;
+  return ((argv: string[], opts?: never) =>
+    argv[0]?.startsWith("lxc-") && argv[1] !== "--version" ? run([argv[0], "-P", lxcPath, ...argv.slice(1)], opts) : run(argv, opts)) as R;
+}
