@@ -3,7 +3,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import crypto from "node:crypto";
 import { enrolHost } from "./hosts";
+import { requireEnv } from "./env";
+import { prisma } from "./jobs";
 
 /**
  * A host enrolled at `url` (see hosts.ts: DRAINING, never chosen by placement) with an agent
@@ -55,4 +58,32 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A STANDBY host with its own agent, LXC path, bridge and pools (derived from the local host's,
+ * so parallel test runs keep apart): it takes no orders, only jails an admin moves or evacuates
+ * onto it. Its public pool is loopback and its IPv6 prefix a ULA, so ssh to its jails works from
+ * this machine and reaches nothing beyond it. `slot` (1 or 2) tells two such hosts apart.
+ */
+export async function standbyHost(url: string, slot: 1 | 2) {
+  const local = await prisma().host.findUniqueOrThrow({
+    where: { id: requireEnv("E2E_LOCAL_HOST_ID") },
+    select: { privateNetblock: true },
+  });
+  const s = Number(/^10\.(\d+)\.0\.0\/24$/.exec(local.privateNetblock)?.[1] ?? crypto.randomInt(100, 250));
+  const privateNetblock = `10.${s}.${slot}.0/24`;
+  const publicPoolCidr = `127.77.${s}.${slot * 16}/28`;
+  const ipv6Prefix = `fd0c:b10c:ce11:${(0xa00 + slot * 0x100 + s).toString(16)}::/64`;
+  const host = await enrolHost({ tag: `standby${slot}`, url, status: "STANDBY", privateNetblock, publicPoolCidr, ipv6Prefix });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-standby${slot}-`));
+  const lxcPath = `/var/lib/lxc-e2e-${s}-${slot}`;
+  const bridge = `cbe${s}x${slot}`;
+  const config = path.join(stateDir, "agent.json");
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ url, hostId: host.id, hostName: host.name, secret: host.secret, driver: "lxc", stateDir, bridge, lxcPath }),
+    { mode: 0o600 },
+  );
+  return { host, config, stateDir, lxcPath, bridge };
 }

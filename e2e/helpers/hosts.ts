@@ -17,19 +17,29 @@ function randomPublicPool(): string {
   return `100.${64 + Math.floor(n / 4096)}.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/28`;
 }
 
-export async function enrolHost(opts: { tag?: string; url?: string } = {}): Promise<EnrolledHost> {
+export async function enrolHost(
+  opts: {
+    tag?: string;
+    url?: string;
+    /** DRAINING (default) or STANDBY: neither is ever chosen by placement. */
+    status?: "DRAINING" | "STANDBY";
+    privateNetblock?: string;
+    publicPoolCidr?: string;
+    ipv6Prefix?: string;
+  } = {},
+): Promise<EnrolledHost> {
   const url = opts.url ?? requireEnv("E2E_BASE_URL");
   const tag = `${opts.tag ?? "e2e"}-${crypto.randomBytes(4).toString("hex")}`;
   const token = newSecret();
-  const privateNetblock = `10.${crypto.randomInt(200, 250)}.${crypto.randomInt(0, 256)}.0/24`;
-  const publicPoolCidr = randomPublicPool();
+  const privateNetblock = opts.privateNetblock ?? `10.${crypto.randomInt(200, 250)}.${crypto.randomInt(0, 256)}.0/24`;
+  const publicPoolCidr = opts.publicPoolCidr ?? randomPublicPool();
   const host = await prisma().$transaction(async (tx) => {
     const host = await tx.host.create({
       data: {
         name: tag,
         fqdn: `${tag}.e2e.test`,
         driver: "LXC",
-        status: "DRAINING",
+        status: opts.status ?? "DRAINING",
         capacityJails: 20,
         capacityDiskMb: 100_000,
         capacityMemoryMb: 16_000,
@@ -38,7 +48,7 @@ export async function enrolHost(opts: { tag?: string; url?: string } = {}): Prom
         enrollTokenExpiresAt: new Date(Date.now() + 600_000),
       },
     });
-    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr });
+    await populatePools(tx, { hostId: host.id, privateNetblock, publicPoolCidr, ipv6Prefix: opts.ipv6Prefix ?? null });
     return host;
   }, LOADED_MACHINE);
   const res = await fetch(new URL("/api/agent/enroll", url), {

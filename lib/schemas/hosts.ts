@@ -57,7 +57,10 @@ export const removeHostSchema = z.object({
 
 export const hostIdSchema = z.object({ hostId: z.string().min(1).max(64) });
 export const jobIdSchema = z.object({ jobId: z.string().min(1).max(64) });
-export const hostStatusSchema = z.object({ hostId: z.string().min(1).max(64), status: z.enum(["ACTIVE", "DRAINING", "DISABLED"]) });
+export const hostStatusSchema = z.object({
+  hostId: z.string().min(1).max(64),
+  status: z.enum(["ACTIVE", "STANDBY", "DRAINING", "DISABLED"]),
+});
 
 /** A reserved hostname label ("paypal") or suffix ("cellblock.example"), as staff type it. */
 export const reservedNameSchema = z

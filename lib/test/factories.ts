@@ -117,7 +117,7 @@ export async function createHost(
   overrides: {
     capacityJails?: number;
     heartbeat?: Date | null;
-    status?: "ACTIVE" | "DRAINING" | "PENDING" | "DISABLED";
+    status?: "ACTIVE" | "STANDBY" | "DRAINING" | "PENDING" | "DISABLED";
     publicPool?: boolean;
     /** An IPv6 prefix for the host (a fresh ULA /64 by default), or null for none. */
     ipv6Prefix?: string | null;

@@ -51,7 +51,15 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
               </Td>
               <Td>
                 <Badge
-                  tone={h.status === "ACTIVE" ? "green" : h.status === "PENDING" ? "blue" : h.status === "DRAINING" ? "yellow" : "red"}
+                  tone={
+                    h.status === "ACTIVE"
+                      ? "green"
+                      : h.status === "PENDING"
+                        ? "blue"
+                        : h.status === "DRAINING" || h.status === "STANDBY"
+                          ? "yellow"
+                          : "red"
+                  }
                 >
                   {h.status.toLowerCase()}
                 </Badge>

@@ -3,7 +3,10 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 
-/** ACTIVE takes new jails, DRAINING keeps its jails but takes none, DISABLED is out of service. */
+/**
+ * ACTIVE takes new jails, STANDBY takes only jails moved or evacuated onto it (a spare),
+ * DRAINING keeps its jails but takes none, DISABLED is out of service. A DEAD host stays dead.
+ */
 export async function setHostStatus({
   actor,
   hostId,
@@ -11,7 +14,7 @@ export async function setHostStatus({
 }: {
   actor: StaffActor;
   hostId: string;
-  status: "ACTIVE" | "DRAINING" | "DISABLED";
+  status: "ACTIVE" | "STANDBY" | "DRAINING" | "DISABLED";
 }) {
   assertStaff(actor, "ADMIN");
   await db.$transaction(async (tx) => {

@@ -1,4 +1,5 @@
-// Which hosts can take a jail moved or evacuated from another: ACTIVE, heard from recently, the
+// Which hosts can take a jail moved or evacuated from another: ACTIVE or STANDBY (a spare kept
+// for this), heard from recently, the
 // same driver (a jail's root is not portable between ZFS datasets and xfs images), a driver that
 // declared migration, room for one more jail and free addresses.
 import type { Tx } from "@/lib/db";
@@ -19,7 +20,7 @@ export async function migrationTargets(tx: Tx, { sourceHostId, now }: { sourceHo
     SELECT h."id", h."name", h."capacityJails", h."facts",
       (SELECT count(*)::int FROM "Jail" j WHERE j."hostId" = h."id" AND j."destroyedAt" IS NULL) AS "live"
     FROM "Host" h
-    WHERE h."status" = 'ACTIVE' AND h."removedAt" IS NULL AND h."id" <> ${sourceHostId}
+    WHERE h."status" IN ('ACTIVE', 'STANDBY') AND h."removedAt" IS NULL AND h."id" <> ${sourceHostId}
       AND h."driver" = (SELECT "driver" FROM "Host" WHERE "id" = ${sourceHostId})
       AND h."lastHeartbeatAt" > ${since}
       AND ${hostHasFreeAddressSql("PUBLIC")}

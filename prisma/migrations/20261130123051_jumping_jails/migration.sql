@@ -6,6 +6,7 @@ CREATE TYPE "MigrationStatus" AS ENUM ('COPYING', 'RESTORING', 'DONE', 'FAILED')
 
 -- AlterEnum
 ALTER TYPE "HostStatus" ADD VALUE 'DEAD';
+ALTER TYPE "HostStatus" ADD VALUE 'STANDBY';
 
 -- AlterEnum
 ALTER TYPE "BackupTrigger" ADD VALUE 'MIGRATION';

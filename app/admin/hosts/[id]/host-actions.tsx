@@ -11,7 +11,7 @@ export function HostActions({ hostId, status, enrolled }: { hostId: string; stat
     <div className="space-y-4">
       {enrolled && status !== "DEAD" && (
         <div className="flex flex-wrap gap-2">
-          {(["ACTIVE", "DRAINING", "DISABLED"] as const)
+          {(["ACTIVE", "STANDBY", "DRAINING", "DISABLED"] as const)
             .filter((s) => s !== status)
             .map((s) => (
               <ActionForm key={s} action={setHostStatusAction} className="space-y-2">
@@ -25,7 +25,13 @@ export function HostActions({ hostId, status, enrolled }: { hostId: string; stat
                       e.preventDefault();
                   }}
                 >
-                  {s === "ACTIVE" ? "Activate" : s === "DRAINING" ? "Drain (take no new jails)" : "Disable"}
+                  {s === "ACTIVE"
+                    ? "Activate"
+                    : s === "STANDBY"
+                      ? "Stand by (only moved and evacuated jails)"
+                      : s === "DRAINING"
+                        ? "Drain (take no new jails)"
+                        : "Disable"}
                 </SubmitButton>
               </ActionForm>
             ))}
