@@ -165,8 +165,14 @@ test("an admin moves a running jail to another host, then evacuates that host wh
   const declare = admin.getByRole("form", { name: "Declare dead…" });
   await declare.getByLabel(`Type ${a.host.name} to confirm`).fill(a.host.name);
   await declare.getByRole("button", { name: "Declare dead", exact: true }).click();
-  await expect(admin.getByText("Declared dead and fenced")).toBeVisible();
+  // The page becomes the evacuation page: the plan.
+  await expect(admin.getByRole("heading", { name: `${a.host.name}: evacuation` })).toBeVisible();
+  // Sent to the spare B only (local takes orders and could take it too).
   await admin.reload();
+  const sendTo = admin.getByRole("form", { name: "Send jails to" });
+  for (const box of await sendTo.getByRole("checkbox").all()) await box.setChecked((await box.getAttribute("value")) === b.host.id);
+  await sendTo.getByRole("button", { name: "Update the plan" }).click();
+  await expect(admin).toHaveURL(new RegExp(`to=${b.host.id}`));
   const row = admin.getByTestId("evacuation-row").filter({ hasText: hostname });
   await expect(row).toContainText(b.host.name);
   await expect(row).toContainText("backup of");
@@ -174,7 +180,9 @@ test("an admin moves a running jail to another host, then evacuates that host wh
   const evacuate = admin.getByRole("form", { name: /^Evacuate 1 jail/ });
   await evacuate.getByLabel(`Type ${a.host.name} to confirm`).fill(a.host.name);
   await evacuate.getByRole("button", { name: "Evacuate", exact: true }).click();
-  await expect(admin.getByText("1 jail(s) are being restored on other hosts.")).toBeVisible();
+  // The plan empties; the jail is listed as an evacuation under way (or done).
+  await expect(admin.getByText("Nothing left to evacuate")).toBeVisible();
+  await expect(admin.getByTestId("migration-row").filter({ hasText: hostname }).filter({ hasText: "evacuation" })).toHaveCount(1);
   await settled(id);
   const [evacuated] = await sql<{ hostId: string; state: string }>(`SELECT "hostId", "state" FROM "Jail" WHERE "id" = $1`, [id]);
   expect(evacuated).toEqual({ hostId: b.host.id, state: "RUNNING" });

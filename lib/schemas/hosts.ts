@@ -87,6 +87,16 @@ export const hostConfirmSchema = z.object({
   confirmName: z.string().trim().max(100, "Type the host's name."),
 });
 
+/** Evacuating a dead host: its name typed, and the hosts the admin chose to send jails to (comma-separated ids; empty: every eligible host). */
+export const evacuateHostSchema = hostConfirmSchema.extend({
+  targetHostIds: z
+    .string()
+    .max(2000)
+    .default("")
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(id).max(100)),
+});
+
 /** Moving a jail to another host, confirmed by typing the jail's hostname. */
 export const moveJailSchema = z.object({
   jailId: id,

@@ -6,6 +6,7 @@ import { createHost, issueEnrollToken } from "@/lib/domain/hosts/create-host";
 import { setHostStatus } from "@/lib/domain/hosts/set-host-status";
 import {
   createHostSchema,
+  evacuateHostSchema,
   hostConfirmSchema,
   hostIdSchema,
   hostStatusSchema,
@@ -73,14 +74,15 @@ export const adoptJailAction = adminAction(adoptJailSchema, async (input, { acto
 export const declareHostDeadAction = adminAction(hostConfirmSchema, async ({ hostId, confirmName }, { actor }) => {
   const r = await declareHostDead({ actor, hostId, confirmName });
   revalidatePath(`/admin/hosts/${hostId}`);
+  revalidatePath(`/admin/hosts/${hostId}/evacuate`);
   return {
     ok: true,
     message: `Declared dead and fenced: ${r.cancelledJobs} queued job(s) cancelled, ${r.destroyedJails} cancelled jail(s) destroyed. Review the plan below.`,
   };
 });
 
-export const evacuateHostAction = adminAction(hostConfirmSchema, async ({ hostId, confirmName }, { actor }) => {
-  const r = await evacuateHost({ actor, hostId, confirmName });
+export const evacuateHostAction = adminAction(evacuateHostSchema, async ({ hostId, confirmName, targetHostIds }, { actor }) => {
+  const r = await evacuateHost({ actor, hostId, confirmName, targetHostIds: targetHostIds.length ? targetHostIds : undefined });
   revalidatePath(`/admin/hosts/${hostId}/evacuate`);
   return {
     ok: true,

@@ -159,7 +159,8 @@ export async function planEvacuation({
     });
     if (!host) throw notFound("That host");
     if (host.status !== "DEAD") throw new AppError("PRECONDITION", `Declare ${host.name} dead before evacuating it.`);
-    return { host, rows: await evacuationRows(tx, { hostId, now, targetHostIds }) };
+    const targets = await migrationTargets(tx, { sourceHostId: hostId, now });
+    return { host, targets, rows: await evacuationRows(tx, { hostId, now, targetHostIds }) };
   });
 }
 

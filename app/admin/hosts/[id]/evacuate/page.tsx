@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { z } from "zod";
+import { id } from "@/lib/schemas/common";
 import Link from "next/link";
 import { ConfirmAction } from "@/components/admin/confirm-action";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
@@ -21,12 +23,25 @@ export const metadata: Metadata = { title: "Dead host" };
 
 const STATUS = { COPYING: "copying", RESTORING: "restoring", DONE: "running again", FAILED: "failed" } as const;
 
-export default async function EvacuatePage({ params }: { params: Promise<{ id: string }> }) {
+const chosenHosts = z
+  .union([id, z.array(id).max(100)])
+  .optional()
+  .catch(undefined);
+
+export default async function EvacuatePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ to?: string | string[] }>;
+}) {
   const { actor } = await requireAdminPage();
   const { host, liveJails } = await readForPage((await params).id, (hostId) => getHost({ actor, hostId }));
   const dead = host.status === "DEAD";
+  const to = chosenHosts.parse((await searchParams).to);
+  const targetHostIds = to === undefined ? undefined : Array.isArray(to) ? to : [to];
   const [plan, migrations] = await Promise.all([
-    dead ? planEvacuation({ actor, hostId: host.id }) : null,
+    dead ? planEvacuation({ actor, hostId: host.id, targetHostIds }) : null,
     listHostMigrations({ actor, hostId: host.id }),
   ]);
   const placeable = plan?.rows.filter((r) => r.target).length ?? 0;
@@ -68,6 +83,20 @@ export default async function EvacuatePage({ params }: { params: Promise<{ id: s
             description={`Declared dead ${formatDateTime(host.declaredDeadAt)}. Each jail is restored on the host named, from its latest backup: what was written after it is lost.`}
           />
           <CardBody className="space-y-4">
+            {plan && plan.targets.length > 0 && (
+              <form method="get" className="flex flex-wrap items-center gap-3 text-sm" aria-label="Send jails to">
+                <span className="text-zinc-600">Send jails to:</span>
+                {plan.targets.map((t) => (
+                  <label key={t.id} className="flex items-center gap-1">
+                    <input type="checkbox" name="to" value={t.id} defaultChecked={!targetHostIds || targetHostIds.includes(t.id)} />
+                    {t.name} ({t.live} of {t.capacity})
+                  </label>
+                ))}
+                <button type="submit" className="rounded-md border border-zinc-300 bg-white px-3 py-1 text-sm hover:bg-zinc-50">
+                  Update the plan
+                </button>
+              </form>
+            )}
             {plan && plan.rows.length === 0 ? (
               <EmptyState title="Nothing left to evacuate" description="Every jail of this host has moved (or is moving) to another." />
             ) : (
@@ -96,7 +125,7 @@ export default async function EvacuatePage({ params }: { params: Promise<{ id: s
             {placeable > 0 && (
               <ConfirmAction
                 action={evacuateHostAction}
-                fields={{ hostId: host.id }}
+                fields={{ hostId: host.id, targetHostIds: (targetHostIds ?? []).join(",") }}
                 label={`Evacuate ${placeable} jail(s)…`}
                 confirmLabel="Evacuate"
                 variant="primary"
