@@ -5,7 +5,8 @@
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { assertStaff } from "@/lib/domain/actor";
+import { assertHostNameConfirmed, type HostConfirmation } from "./confirm-host-name";
 import { retireRanges } from "@/lib/domain/ipam/retire-ip-range";
 import { lockIpRanges } from "@/lib/domain/ipam/find-range-clash";
 import { endJob } from "@/lib/domain/jobs/end-job";
@@ -17,17 +18,7 @@ import type { Job } from "@/lib/generated/prisma/client";
  * @throws AppError NOT_FOUND, VALIDATION (name not confirmed), PRECONDITION (live jails, a job
  *   running on it, removed already).
  */
-export async function removeHost({
-  actor,
-  hostId,
-  confirmName,
-  now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  confirmName: string;
-  now?: Date;
-}): Promise<"deleted" | "retired"> {
+export async function removeHost({ actor, hostId, confirmName, now = new Date() }: HostConfirmation): Promise<"deleted" | "retired"> {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     await lockIpRanges(tx);
@@ -35,10 +26,7 @@ export async function removeHost({
       SELECT "id", "name", "removedAt", "enrolledAt" FROM "Host" WHERE "id" = ${hostId} FOR UPDATE`;
     if (!host) throw notFound("That host");
     if (host.removedAt) throw new AppError("PRECONDITION", "This host was removed already.");
-    if (confirmName.trim() !== host.name) {
-      const msg = `Type ${host.name} to confirm.`;
-      throw new AppError("VALIDATION", msg, { confirmName: [msg] });
-    }
+    assertHostNameConfirmed(host.name, confirmName);
     const live = await tx.jail.count({ where: { hostId, destroyedAt: null } });
     if (live > 0) throw new AppError("PRECONDITION", `This host holds ${live} jail(s). Move or destroy them first, or drain the host.`);
     const running = await tx.job.count({ where: { hostId, status: "RUNNING" } });

@@ -27,37 +27,32 @@ export async function cancelJail({ actor, jailId, confirmHostname }: { actor: Cu
       where: { id: jail.id, accountId: actor.accountId },
       data: { state: "DESTROYING", desiredState: "DESTROYED", cancelledAt: now },
     });
-    if (jail.host.status === "DEAD") {
+    const hostDead = jail.host.status === "DEAD";
+    let jobId: string | null = null;
+    if (hostDead) {
       // Its host was declared dead and will run nothing: the destruction completes now (a copy
       // left on the host goes with the wipe an admin confirms).
       await tx.jail.update({ where: { id: jail.id }, data: { state: "DESTROYED", destroyedAt: now, jid: null, initPid: null } });
       await releaseAddresses(tx, { jailId: jail.id });
-      await recordAudit(tx, {
-        actor,
-        action: "jail.cancel",
-        targetType: "Jail",
-        targetId: jail.id,
-        accountId: actor.accountId,
-        data: { hostname: jail.hostname, hostDead: true },
+    } else {
+      const job = await enqueueJob(tx, {
+        hostId: jail.hostId,
+        jailId: jail.id,
+        type: "DESTROY",
+        payload: { name: jail.name },
+        requestedById: actor.userId,
+        idempotencyKey: `destroy:${jail.id}`,
       });
-      return { jobId: null };
+      jobId = job.id;
     }
-    const job = await enqueueJob(tx, {
-      hostId: jail.hostId,
-      jailId: jail.id,
-      type: "DESTROY",
-      payload: { name: jail.name },
-      requestedById: actor.userId,
-      idempotencyKey: `destroy:${jail.id}`,
-    });
     await recordAudit(tx, {
       actor,
       action: "jail.cancel",
       targetType: "Jail",
       targetId: jail.id,
       accountId: actor.accountId,
-      data: { hostname: jail.hostname },
+      data: { hostname: jail.hostname, ...(hostDead ? { hostDead: true } : {}) },
     });
-    return { jobId: job.id };
+    return { jobId };
   });
 }

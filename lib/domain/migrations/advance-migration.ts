@@ -9,6 +9,35 @@ import { jailBackupTarget } from "@/lib/domain/backups/jail-backup-target";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { queueMail } from "@/lib/domain/mail/send-mail";
 import { rehomeJail } from "./rehome-jail";
+import type { JailSpec } from "@/lib/schemas/jobs";
+
+/**
+ * Queues the MIGRATE_IN that makes jail `jailId` on `targetHostId` from `spec` and restores
+ * restic snapshot `snapshotId` of its repository into it, with the jail's backup credential.
+ * @returns the job and whether the jail's backup user is new (rewrite the htpasswd file after commit).
+ */
+export async function queueMigrateIn(
+  tx: Tx,
+  {
+    jailId,
+    targetHostId,
+    spec,
+    snapshotId,
+    start,
+    requestedById,
+  }: { jailId: string; targetHostId: string; spec: JailSpec; snapshotId: string; start: boolean; requestedById: string | null },
+) {
+  const { target, newUser } = await jailBackupTarget(tx, { jailId });
+  const job = await enqueueJob(tx, {
+    hostId: targetHostId,
+    jailId,
+    type: "MIGRATE_IN",
+    payload: { jail: spec, repository: target.repository, username: target.username, secrets: target.secrets, snapshotId, start },
+    requestedById,
+    maxAttempts: 3,
+  });
+  return { job, newUser };
+}
 
 /**
  * MIGRATE_OUT succeeded (the jail is stopped on the source, its final copy is the job's
@@ -22,21 +51,13 @@ export async function migrationCopied(tx: Tx, { job, now }: { job: Job; now: Dat
   if (!backup?.snapshotId) return migrationFailed(tx, { job, error: "The final copy reported no snapshot.", now });
   const jail = await tx.jail.findUniqueOrThrow({ where: { id: job.jailId }, select: { desiredState: true } });
   const { spec } = await rehomeJail(tx, { jailId: job.jailId, targetHostId: migration.targetHostId });
-  const { target } = await jailBackupTarget(tx, { jailId: job.jailId });
-  const into = await enqueueJob(tx, {
-    hostId: migration.targetHostId,
+  const { job: into } = await queueMigrateIn(tx, {
     jailId: job.jailId,
-    type: "MIGRATE_IN",
-    payload: {
-      jail: spec,
-      repository: target.repository,
-      username: target.username,
-      secrets: target.secrets,
-      snapshotId: backup.snapshotId,
-      start: jail.desiredState !== "STOPPED",
-    },
+    targetHostId: migration.targetHostId,
+    spec,
+    snapshotId: backup.snapshotId,
+    start: jail.desiredState !== "STOPPED",
     requestedById: migration.requestedById,
-    maxAttempts: 3,
   });
   await tx.migration.update({
     where: { id: migration.id },

@@ -7,7 +7,6 @@ import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
-import { jailBackupTarget } from "@/lib/domain/backups/jail-backup-target";
 import { writeBackupHtpasswd } from "@/lib/backups/backup-users";
 import { endJob } from "@/lib/domain/jobs/end-job";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
@@ -17,13 +16,8 @@ import type { Job } from "@/lib/generated/prisma/client";
 import { migrationTargets } from "./migration-targets";
 import { OPEN_MIGRATION_STATUSES } from "./migration-status";
 import { rehomeJail } from "./rehome-jail";
-
-function assertNameConfirmed(name: string, typed: string) {
-  if (typed.trim() !== name) {
-    const msg = `Type ${name} to confirm.`;
-    throw new AppError("VALIDATION", msg, { confirmName: [msg] });
-  }
-}
+import { queueMigrateIn } from "./advance-migration";
+import { assertHostNameConfirmed, type HostConfirmation } from "@/lib/domain/hosts/confirm-host-name";
 
 async function lockHost(tx: Tx, hostId: string) {
   const [host] = await tx.$queryRaw<Array<{ id: string; name: string; status: string; removedAt: Date | null }>>`
@@ -45,16 +39,11 @@ export async function declareHostDead({
   hostId,
   confirmName,
   now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  confirmName: string;
-  now?: Date;
-}): Promise<{ cancelledJobs: number; destroyedJails: number }> {
+}: HostConfirmation): Promise<{ cancelledJobs: number; destroyedJails: number }> {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     const host = await lockHost(tx, hostId);
-    assertNameConfirmed(host.name, confirmName);
+    assertHostNameConfirmed(host.name, confirmName);
     if (host.status === "DEAD") throw new AppError("PRECONDITION", `${host.name} was declared dead already.`);
     await tx.host.update({ where: { id: hostId }, data: { status: "DEAD", declaredDeadAt: now, declaredDeadById: actor.userId } });
     const open = await tx.$queryRaw<Job[]>`
@@ -178,18 +167,14 @@ export async function evacuateHost({
   confirmName,
   targetHostIds,
   now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  confirmName: string;
+}: HostConfirmation & {
   /** As for planEvacuation. */
   targetHostIds?: string[];
-  now?: Date;
 }): Promise<{ sent: number; leftForRoom: number }> {
   assertStaff(actor, "ADMIN");
   const made = await db.$transaction(async (tx) => {
     const host = await lockHost(tx, hostId);
-    assertNameConfirmed(host.name, confirmName);
+    assertHostNameConfirmed(host.name, confirmName);
     if (host.status !== "DEAD") throw new AppError("PRECONDITION", `Declare ${host.name} dead before evacuating it.`);
     const rows = await evacuationRows(tx, { hostId, now, targetHostIds });
     let sent = 0;
@@ -206,23 +191,15 @@ export async function evacuateHost({
       let inJobId: string;
       if (row.backup) {
         const snapshot = await tx.backup.findUniqueOrThrow({ where: { id: row.backup.id }, select: { snapshotId: true } });
-        const { target, newUser: created } = await jailBackupTarget(tx, { jailId: jail.id });
-        newUser ||= created;
-        const job = await enqueueJob(tx, {
-          hostId: row.target.id,
+        const { job, newUser: created } = await queueMigrateIn(tx, {
           jailId: jail.id,
-          type: "MIGRATE_IN",
-          payload: {
-            jail: spec,
-            repository: target.repository,
-            username: target.username,
-            secrets: target.secrets,
-            snapshotId: snapshot.snapshotId!,
-            start,
-          },
+          targetHostId: row.target.id,
+          spec,
+          snapshotId: snapshot.snapshotId!,
+          start,
           requestedById: actor.userId,
-          maxAttempts: 3,
         });
+        newUser ||= created;
         inJobId = job.id;
       } else {
         const job = await enqueueJob(tx, {
@@ -288,21 +265,11 @@ export async function evacuateHost({
  * @returns how many wipes were queued.
  * @throws AppError FORBIDDEN, NOT_FOUND, VALIDATION, PRECONDITION (not dead).
  */
-export async function wipeEvacuatedCopies({
-  actor,
-  hostId,
-  confirmName,
-  now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  confirmName: string;
-  now?: Date;
-}): Promise<{ queued: number }> {
+export async function wipeEvacuatedCopies({ actor, hostId, confirmName, now = new Date() }: HostConfirmation): Promise<{ queued: number }> {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     const host = await lockHost(tx, hostId);
-    assertNameConfirmed(host.name, confirmName);
+    assertHostNameConfirmed(host.name, confirmName);
     if (host.status !== "DEAD") throw new AppError("PRECONDITION", `Only a host declared dead has evacuated copies to destroy.`);
     const moved = await tx.migration.findMany({
       where: { sourceHostId: hostId, kind: "EVACUATE", sourceWipedAt: null, status: { in: ["RESTORING", "DONE"] } },
