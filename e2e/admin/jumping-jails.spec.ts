@@ -160,7 +160,7 @@ test("an admin moves a running jail to another host, then evacuates that host wh
 
   // The admin declares it dead (typing its name), reads the plan and evacuates.
   await admin.goto(`/admin/hosts/${a.host.id}`);
-  await admin.getByRole("link", { name: "Declare dead…" }).click();
+  await admin.getByRole("link", { name: "Drain or declare dead…" }).click();
   await admin.getByRole("button", { name: "Declare dead…" }).click();
   const declare = admin.getByRole("form", { name: "Declare dead…" });
   await declare.getByLabel(`Type ${a.host.name} to confirm`).fill(a.host.name);

@@ -80,7 +80,19 @@ export async function writeBackupHtpasswd(db: Pick<Tx, "host" | "jail">): Promis
   const users = [...(await db.host.findMany({ where: having, select })), ...(await db.jail.findMany({ where: having, select }))].sort(
     (a, b) => a.backupUser!.localeCompare(b.backupUser!),
   );
-  const text = users.map((u) => htpasswdLine(u.backupUser!, openSecret(u.backupPasswordSealed!))).join("\n") + (users.length ? "\n" : "");
+  const lines: string[] = [];
+  for (const u of users) {
+    try {
+      lines.push(htpasswdLine(u.backupUser!, openSecret(u.backupPasswordSealed!)));
+    } catch {
+      // Sealed under another BACKUP_SECRET_KEY (a key changed by mistake): that user's backups are
+      // refused until its key is back; the others must not stop with it.
+      console.error(
+        `[backups] the credential of backup user ${u.backupUser} cannot be opened with BACKUP_SECRET_KEY; left out of the htpasswd file`,
+      );
+    }
+  }
+  const text = lines.join("\n") + (lines.length ? "\n" : "");
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   await fs.promises.writeFile(tmp, text, { mode: 0o600 });
   await fs.promises.rename(tmp, file);

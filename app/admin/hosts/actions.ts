@@ -16,6 +16,7 @@ import {
 } from "@/lib/schemas/hosts";
 import { declareHostDead, evacuateHost, wipeEvacuatedCopies } from "@/lib/domain/migrations/evacuate-host";
 import { moveJail } from "@/lib/domain/migrations/move-jail";
+import { drainHost } from "@/lib/domain/migrations/drain-host";
 import { redirect } from "next/navigation";
 import { updateHost } from "@/lib/domain/hosts/update-host";
 import { removeHost } from "@/lib/domain/hosts/remove-host";
@@ -89,6 +90,17 @@ export const evacuateHostAction = adminAction(evacuateHostSchema, async ({ hostI
     message:
       `${r.sent} jail(s) are being restored on other hosts.` +
       (r.leftForRoom ? ` ${r.leftForRoom} could not be placed: add or activate a host, then evacuate again.` : ""),
+  };
+});
+
+export const drainHostAction = adminAction(evacuateHostSchema, async ({ hostId, confirmName, targetHostIds }, { actor }) => {
+  const r = await drainHost({ actor, hostId, confirmName, targetHostIds: targetHostIds.length ? targetHostIds : undefined });
+  revalidatePath(`/admin/hosts/${hostId}`);
+  revalidatePath(`/admin/hosts/${hostId}/evacuate`);
+  return {
+    ok: true,
+    message:
+      `Draining: ${r.moving} jail(s) are moving.` + (r.left ? ` ${r.left} wait (busy, or no host has room): drain again later.` : ""),
   };
 });
 

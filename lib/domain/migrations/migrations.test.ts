@@ -22,6 +22,7 @@ import { createCustomer, createHost, createJailRow, createStaff } from "@/lib/te
 import { jobPayloads } from "@/lib/schemas/jobs";
 import { moveJail } from "./move-jail";
 import { declareHostDead, evacuateHost, planEvacuation, wipeEvacuatedCopies } from "./evacuate-host";
+import { drainHost, planDrain } from "./drain-host";
 
 let server: ChildProcess | undefined;
 let tmp: string;
@@ -221,6 +222,48 @@ describe("moving a jail between hosts", () => {
         confirmHostname: jail.hostname,
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("draining a live host", () => {
+  it("plans each jail's move, and on confirmation takes the host out of placement and queues the moves; a busy jail waits", async () => {
+    const host = await createHost({ facts: MIGRATABLE });
+    await db.host.update({ where: { id: host.id }, data: { enrolledAt: new Date() } });
+    const spare = await createHost({ facts: MIGRATABLE, status: "STANDBY" });
+    const { account } = await createCustomer();
+    const running = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
+    const busy = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
+    await db.job.create({
+      data: { hostId: host.id, jailId: busy.id, type: "RESTART", payload: { name: busy.name }, idempotencyKey: `busy-${busy.id}` },
+    });
+    const actor = await admin();
+    const only = [spare.id];
+    const plan = await planDrain({ actor, hostId: host.id, targetHostIds: only });
+    expect(plan.rows.map((r) => [r.jail.id, r.target?.id ?? null, r.waits]).sort()).toEqual(
+      [
+        [running.id, spare.id, null],
+        [busy.id, null, "it has work queued or running"],
+      ].sort(),
+    );
+    await expect(drainHost({ actor, hostId: host.id, confirmName: "nope", targetHostIds: only })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
+    expect((await db.host.findUniqueOrThrow({ where: { id: host.id } })).status).toBe("ACTIVE");
+    expect(await drainHost({ actor, hostId: host.id, confirmName: host.name, targetHostIds: only })).toEqual({ moving: 1, left: 1 });
+    expect((await db.host.findUniqueOrThrow({ where: { id: host.id } })).status).toBe("DRAINING");
+    expect(await db.migration.findFirst({ where: { jailId: running.id } })).toMatchObject({
+      kind: "MOVE",
+      status: "COPYING",
+      targetHostId: spare.id,
+    });
+    expect(await db.migration.count({ where: { jailId: busy.id } })).toBe(0);
+    // The live pre-copy runs first, on the source.
+    expect((await leaseJobs({ hostId: host.id, leasedBy: "t", max: 5 })).map((j) => [j.type, j.jailId]).sort()).toEqual(
+      [
+        ["BACKUP", running.id],
+        ["RESTART", busy.id],
+      ].sort(),
+    );
   });
 });
 

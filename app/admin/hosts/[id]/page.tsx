@@ -56,7 +56,7 @@ export default async function HostPage({
             )}
             {!host.removedAt && host.enrolledAt && (
               <LinkButton href={`/admin/hosts/${host.id}/evacuate`} variant="secondary" size="sm">
-                {host.status === "DEAD" ? "Evacuation" : "Declare dead…"}
+                {host.status === "DEAD" ? "Evacuation" : "Drain or declare dead…"}
               </LinkButton>
             )}
           </>

@@ -14,10 +14,11 @@ import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import { getHost } from "@/lib/domain/hosts/list-hosts";
 import { planEvacuation } from "@/lib/domain/migrations/evacuate-host";
+import { planDrain } from "@/lib/domain/migrations/drain-host";
 import { listHostMigrations } from "@/lib/domain/migrations/read-migrations";
 import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatBytes, formatDateTime } from "@/lib/format";
-import { declareHostDeadAction, evacuateHostAction, wipeEvacuatedCopiesAction } from "../../actions";
+import { declareHostDeadAction, drainHostAction, evacuateHostAction, wipeEvacuatedCopiesAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Dead host" };
 
@@ -40,22 +41,77 @@ export default async function EvacuatePage({
   const dead = host.status === "DEAD";
   const to = chosenHosts.parse((await searchParams).to);
   const targetHostIds = to === undefined ? undefined : Array.isArray(to) ? to : [to];
-  const [plan, migrations] = await Promise.all([
+  const [plan, drain, migrations] = await Promise.all([
     dead ? planEvacuation({ actor, hostId: host.id, targetHostIds }) : null,
+    dead || !host.enrolledAt ? null : planDrain({ actor, hostId: host.id, targetHostIds }),
     listHostMigrations({ actor, hostId: host.id }),
   ]);
+  const choices = plan?.targets ?? drain?.targets ?? [];
   const placeable = plan?.rows.filter((r) => r.target).length ?? 0;
   const unwiped = migrations.filter((m) => m.kind === "EVACUATE" && !m.sourceWipedAt && m.status !== "FAILED").length;
   return (
     <>
       <PageHeader
-        title={`${host.name}: ${dead ? "evacuation" : "declare dead"}`}
+        title={`${host.name}: ${dead ? "evacuation" : "drain or declare dead"}`}
         description={
           <Link href={`/admin/hosts/${host.id}`} className="hover:underline">
             Back to the host
           </Link>
         }
       />
+      {choices.length > 0 && (
+        <form method="get" className="mb-6 flex flex-wrap items-center gap-3 text-sm" aria-label="Send jails to">
+          <span className="text-zinc-600">Send jails to:</span>
+          {choices.map((t) => (
+            <label key={t.id} className="flex items-center gap-1">
+              <input type="checkbox" name="to" value={t.id} defaultChecked={!targetHostIds || targetHostIds.includes(t.id)} />
+              {t.name} ({t.live} of {t.capacity})
+            </label>
+          ))}
+          <button type="submit" className="rounded-md border border-zinc-300 bg-white px-3 py-1 text-sm hover:bg-zinc-50">
+            Update the plan
+          </button>
+        </form>
+      )}
+      {drain && (
+        <Card className="mb-6">
+          <CardHeader
+            title="Drain: move its jails to other hosts"
+            description="The host takes no new jails; each jail is moved with a live copy, a short stop and a final copy. Customers whose public address changes are mailed first."
+          />
+          <CardBody className="space-y-4">
+            {drain.rows.length === 0 ? (
+              <p className="text-sm text-zinc-500">No jails to move.</p>
+            ) : (
+              <Table head={["Jail", "Customer", "Moves to"]}>
+                {drain.rows.map((r) => (
+                  <tr key={r.jail.id} data-testid="drain-row">
+                    <Td>
+                      <Link href={`/admin/jails/${r.jail.id}`} className="font-medium text-brand-700 hover:underline">
+                        {r.jail.hostname}
+                      </Link>
+                    </Td>
+                    <Td>{r.jail.account.name}</Td>
+                    <Td>{r.target ? r.target.name : <span className="text-zinc-500">waits: {r.waits ?? "no host has room"}</span>}</Td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+            {drain.rows.some((r) => r.target) && (
+              <ConfirmAction
+                action={drainHostAction}
+                fields={{ hostId: host.id, targetHostIds: (targetHostIds ?? []).join(",") }}
+                label={`Drain: move ${drain.rows.filter((r) => r.target).length} jail(s)…`}
+                confirmLabel="Drain"
+                variant="secondary"
+                question={`${host.name} stops taking jails and the jails above move. Each stops for the time of its final copy and its start on the new host.`}
+              >
+                <TextField name="confirmName" label={`Type ${host.name} to confirm`} autoComplete="off" />
+              </ConfirmAction>
+            )}
+          </CardBody>
+        </Card>
+      )}
       {!dead ? (
         <Card>
           <CardHeader title="Declare this host dead" />
@@ -83,20 +139,6 @@ export default async function EvacuatePage({
             description={`Declared dead ${formatDateTime(host.declaredDeadAt)}. Each jail is restored on the host named, from its latest backup: what was written after it is lost.`}
           />
           <CardBody className="space-y-4">
-            {plan && plan.targets.length > 0 && (
-              <form method="get" className="flex flex-wrap items-center gap-3 text-sm" aria-label="Send jails to">
-                <span className="text-zinc-600">Send jails to:</span>
-                {plan.targets.map((t) => (
-                  <label key={t.id} className="flex items-center gap-1">
-                    <input type="checkbox" name="to" value={t.id} defaultChecked={!targetHostIds || targetHostIds.includes(t.id)} />
-                    {t.name} ({t.live} of {t.capacity})
-                  </label>
-                ))}
-                <button type="submit" className="rounded-md border border-zinc-300 bg-white px-3 py-1 text-sm hover:bg-zinc-50">
-                  Update the plan
-                </button>
-              </form>
-            )}
             {plan && plan.rows.length === 0 ? (
               <EmptyState title="Nothing left to evacuate" description="Every jail of this host has moved (or is moving) to another." />
             ) : (
