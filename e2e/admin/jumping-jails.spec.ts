@@ -4,8 +4,9 @@
 // the customer's file is there, ssh works on the address the page shows, the admin sees the
 // downtime. Then the first host dies (its agent killed, its containers stopped); the admin
 // declares it dead, reads the plan and evacuates: the jail runs on the second host from its
-// latest backup, the dead host's addresses are free, the customer has mail. The dead host's
-// agent, restarted, starts nothing; the wipe the admin confirms then removes its copy.
+// latest backup, the dead host's addresses are free, the customer has mail; a file deleted there
+// comes back from the backup host A wrote. The dead host's agent, restarted, starts nothing; the
+// wipe the admin confirms then removes its copy.
 import { expect, test, type Page } from "@playwright/test";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -151,7 +152,11 @@ test("an admin moves a running jail to another host, then evacuates that host wh
   await sshWithKey(client, onA, "echo after-the-move > /root/later.txt && sync");
   await page.reload();
   await page.getByRole("button", { name: "Back up now" }).click();
+  await expect(page.getByText("Backing up: the host copies the jail's disk")).toBeVisible();
   await settled(id);
+  expect(
+    await count("Backup", `"jailId" = $1 AND "trigger" = 'MANUAL' AND "status" = 'SUCCEEDED' AND "hostId" = $2`, [id, a.host.id]),
+  ).toBe(1);
 
   // Host A dies: its agent and its containers stop.
   kill(agentA);
@@ -192,6 +197,17 @@ test("an admin moves a running jail to another host, then evacuates that host wh
   // A's addresses are free, the customer has mail.
   for (const { address } of aAddresses) expect(await count("IpAddress", `"address" = $1 AND "jailId" IS NOT NULL`, [address])).toBe(0);
   expect(await count("MailMessage", `"kind" IN ('jail-evacuating', 'jail-evacuated') AND "subject" LIKE $1`, [`${hostname}%`])).toBe(2);
+
+  // In place on B, from the backup host A wrote: the file deleted, that backup restored, the file back.
+  await sshWithKey(client, onB, "rm /root/later.txt && sync");
+  await page.reload();
+  const restore = page.getByRole("form", { name: "Restore this backup" });
+  await restore.getByLabel(/Type .* to confirm/).fill(hostname);
+  await restore.getByRole("button", { name: "Restore this backup" }).click();
+  await expect(page.getByText("Restoring: the jail stops")).toBeVisible();
+  await settled(id);
+  await expect(page.getByTestId("jail-state").first()).toHaveText("Running", { timeout: 120_000 });
+  expect((await sshWithKey(client, onB, "cat /root/later.txt")).stdout.trim()).toBe("after-the-move");
 
   // Host A's agent comes back: fenced, it starts none of its jails.
   const [beat] = await sql<{ at: Date | null }>(`SELECT "lastHeartbeatAt" AS "at" FROM "Host" WHERE "id" = $1`, [a.host.id]);
