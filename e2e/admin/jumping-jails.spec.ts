@@ -32,7 +32,15 @@ test.afterAll(async () => {
   for (const a of agents) kill(a);
   for (const m of made) {
     await exec("lxc-stop", ["-P", m.lxcPath, "-n", jailName, "-k"]).catch(() => {});
-    await exec("umount", [`${m.lxcPath}/${jailName}/rootfs`]).catch(() => {});
+    // Whatever is still mounted below the host's LXC path (a root, a restore's staging image), deepest first.
+    const mounts = fs
+      .readFileSync("/proc/self/mounts", "utf8")
+      .split("\n")
+      .map((l) => l.split(" ")[1] ?? "")
+      .filter((p) => p.startsWith(`${m.lxcPath}/`))
+      .sort()
+      .reverse();
+    for (const p of mounts) await exec("umount", [p]).catch(() => {});
     await exec("rm", ["-rf", "--one-file-system", m.lxcPath]).catch(() => {});
     fs.rmSync(m.stateDir, { recursive: true, force: true });
   }
