@@ -54,6 +54,16 @@ describe("usage meter", () => {
     expect(s!.cpuPercent).toBe(50);
   });
 
+  it("samples a jail once per second: a second reading in the same second yields nothing and loses no traffic", () => {
+    const meter = new UsageMeter(fs.mkdtempSync(path.join(os.tmpdir(), "meter-")));
+    const t0 = new Date("2026-11-30T12:00:00.100Z");
+    expect(meter.sample([usage(1, 100, 10)], t0)).toHaveLength(1);
+    expect(meter.sample([usage(1, 160, 15)], new Date(t0.getTime() + 500))).toEqual([]);
+    const [next] = meter.sample([usage(2, 200, 20)], new Date(t0.getTime() + 1000));
+    // The delta since the first reading, the skipped one's traffic included.
+    expect(next).toMatchObject({ sampledAt: "2026-11-30T12:00:01.000Z", netRxBytes: 100, netTxBytes: 10 });
+  });
+
   it("ignores an unreadable counters file instead of failing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meter-"));
     fs.writeFileSync(path.join(dir, "counters.json"), '{"cbjail0001": {"at": "yesterday"}}');

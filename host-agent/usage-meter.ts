@@ -51,11 +51,22 @@ export class UsageMeter {
     }
   }
 
-  /** Samples for `usage` at `now`: gauges as read, counters as deltas since the previous reading (bytes, CPU %). */
+  /**
+   * Samples for `usage` at `now`: gauges as read, counters as deltas since the previous reading
+   * (bytes, CPU %). A jail already sampled in the same second gets none (its next sample carries
+   * the delta).
+   */
   sample(usage: JailUsage[], now = new Date()): Sample[] {
     const at = now.getTime();
     const sampledAt = new Date(Math.floor(at / 1000) * 1000).toISOString();
-    const samples = usage.map((u) => {
+    // One sample per jail per second (the server keys samples by jail and second): a jail read
+    // again within the second of its last reading (a post-job sample beside the periodic one) is
+    // left for the next call, its reading kept, so no traffic delta is dropped with a duplicate.
+    const due = usage.filter((u) => {
+      const prev = this.readings[u.name];
+      return !prev || Math.floor(prev.at / 1000) !== Math.floor(at / 1000);
+    });
+    const samples = due.map((u) => {
       const prev = this.readings[u.name];
       const seconds = prev ? Math.max(1, (at - prev.at) / 1000) : 0;
       const cpu = counterDelta(prev?.cpuSeconds, u.cpuSeconds, prev?.cpuEpoch, u.epochs.cpu);
