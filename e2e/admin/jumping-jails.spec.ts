@@ -31,7 +31,10 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   for (const a of agents) kill(a);
   for (const m of made) {
-    await exec("lxc-stop", ["-P", m.lxcPath, "-n", jailName, "-k"]).catch(() => {});
+    // Stop the jail's container where one is still running (a failed run); every step must work.
+    if (jailName && fs.existsSync(`${m.lxcPath}/${jailName}/config`) && (await lxcStateAt(m.lxcPath, jailName)) === "RUNNING") {
+      await exec("lxc-stop", ["-P", m.lxcPath, "-n", jailName, "-k"]);
+    }
     // Whatever is still mounted below the host's LXC path (a root, a restore's staging image), deepest first.
     const mounts = fs
       .readFileSync("/proc/self/mounts", "utf8")
@@ -40,8 +43,8 @@ test.afterAll(async () => {
       .filter((p) => p.startsWith(`${m.lxcPath}/`))
       .sort()
       .reverse();
-    for (const p of mounts) await exec("umount", [p]).catch(() => {});
-    await exec("rm", ["-rf", "--one-file-system", m.lxcPath]).catch(() => {});
+    for (const p of mounts) await exec("umount", [p]);
+    await exec("rm", ["-rf", "--one-file-system", m.lxcPath]);
     fs.rmSync(m.stateDir, { recursive: true, force: true });
   }
   removeClient(client);

@@ -3,12 +3,12 @@
 // copy, a stop, the final copy, a start on the target (move-jail.ts).
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { assertStaff } from "@/lib/domain/actor";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { writeBackupHtpasswd } from "@/lib/backups/backup-users";
 import { assertHostNameConfirmed, type HostConfirmation } from "@/lib/domain/hosts/confirm-host-name";
 import type { Tx } from "@/lib/db";
-import { migrationTargets } from "./migration-targets";
+import { migrationTargets, takeTarget, type HostPlanRequest } from "./migration-targets";
 import { OPEN_MIGRATION_STATUSES } from "./migration-status";
 import { queueMove } from "./move-jail";
 
@@ -40,10 +40,7 @@ async function drainRows(tx: Tx, { hostId, now, targetHostIds }: { hostId: strin
         : j._count.jobs > 0
           ? "it has work queued or running"
           : null;
-    const target = waits
-      ? null
-      : (chosen.filter((t) => t.live < t.capacity).sort((a, b) => a.live / a.capacity - b.live / b.capacity)[0] ?? null);
-    if (target) target.live++;
+    const target = waits ? null : takeTarget(chosen);
     return { jail: { id: j.id, hostname: j.hostname, account: j.account }, target: target && { id: target.id, name: target.name }, waits };
   });
   return { rows, targets };
@@ -54,17 +51,7 @@ async function drainRows(tx: Tx, { hostId, now, targetHostIds }: { hostId: strin
  * (among `targetHostIds` when given), or why it waits.
  * @throws AppError FORBIDDEN, NOT_FOUND, PRECONDITION (the host is dead: evacuate it instead).
  */
-export async function planDrain({
-  actor,
-  hostId,
-  targetHostIds,
-  now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  targetHostIds?: string[];
-  now?: Date;
-}) {
+export async function planDrain({ actor, hostId, targetHostIds, now = new Date() }: HostPlanRequest) {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     const host = await tx.host.findFirst({ where: { id: hostId, removedAt: null }, select: { id: true, name: true, status: true } });

@@ -5,7 +5,7 @@
 // AGENT_MAX_CONCURRENT, at once). The dead host's copies are destroyed only when an admin says so.
 import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { assertStaff } from "@/lib/domain/actor";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { writeBackupHtpasswd } from "@/lib/backups/backup-users";
 import { endJob } from "@/lib/domain/jobs/end-job";
@@ -13,7 +13,7 @@ import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { releaseAddresses } from "@/lib/domain/ipam/allocate-address";
 import { queueMail } from "@/lib/domain/mail/send-mail";
 import type { Job } from "@/lib/generated/prisma/client";
-import { migrationTargets } from "./migration-targets";
+import { migrationTargets, takeTarget, type HostPlanRequest } from "./migration-targets";
 import { OPEN_MIGRATION_STATUSES } from "./migration-status";
 import { rehomeJail } from "./rehome-jail";
 import { queueMigrateIn } from "./advance-migration";
@@ -104,9 +104,7 @@ async function evacuationRows(
   const targets = (await migrationTargets(tx, { sourceHostId: hostId, now })).filter((t) => !targetHostIds || targetHostIds.includes(t.id));
   const rows: EvacuationRow[] = [];
   for (const jail of jails) {
-    // The least loaded target with room, counting the jails this plan already sends to each.
-    const target = targets.filter((t) => t.live < t.capacity).sort((a, b) => a.live / a.capacity - b.live / b.capacity)[0] ?? null;
-    if (target) target.live++;
+    const target = takeTarget(targets);
     const backup = await tx.backup.findFirst({
       where: { jailId: jail.id, status: "SUCCEEDED", forgottenAt: null, snapshotId: { not: null } },
       orderBy: { finishedAt: "desc" },
@@ -128,18 +126,7 @@ async function evacuationRows(
  * already moving, its target and its latest backup.
  * @throws AppError FORBIDDEN, NOT_FOUND, PRECONDITION (the host is not declared dead).
  */
-export async function planEvacuation({
-  actor,
-  hostId,
-  targetHostIds,
-  now = new Date(),
-}: {
-  actor: StaffActor;
-  hostId: string;
-  /** Only these hosts receive jails (the admin's choice); every eligible host when absent. */
-  targetHostIds?: string[];
-  now?: Date;
-}) {
+export async function planEvacuation({ actor, hostId, targetHostIds, now = new Date() }: HostPlanRequest) {
   assertStaff(actor, "ADMIN");
   return db.$transaction(async (tx) => {
     const host = await tx.host.findFirst({

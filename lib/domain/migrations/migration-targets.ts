@@ -6,6 +6,20 @@ import type { Tx } from "@/lib/db";
 import { onlineSince } from "@/lib/domain/hosts/host-health";
 import { hostHasFreeAddressSql } from "@/lib/domain/ipam/allocate-address";
 import { hostCapabilities } from "@/lib/schemas/capabilities";
+import type { StaffActor } from "@/lib/domain/actor";
+
+/** A plan's request: the host whose jails move, and the hosts they may go to (every eligible one when absent). */
+export type HostPlanRequest = { actor: StaffActor; hostId: string; targetHostIds?: string[]; now?: Date };
+
+/**
+ * The least loaded of `targets` with room, its load counted up for the jail the plan sends it
+ * (so a plan spreads jails as it goes); null when none has room.
+ */
+export function takeTarget(targets: MigrationTarget[]): MigrationTarget | null {
+  const target = targets.filter((t) => t.live < t.capacity).sort((a, b) => a.live / a.capacity - b.live / b.capacity)[0] ?? null;
+  if (target) target.live++;
+  return target;
+}
 
 /** A host a jail can move to, with its load: `live` jails of `capacity` (the smaller of the admin's figure and the driver's limit). */
 export type MigrationTarget = { id: string; name: string; live: number; capacity: number };
