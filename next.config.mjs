@@ -3,6 +3,9 @@ const nextConfig = {
   // The web tier is stateless and self-hosted: `next start` behind the operator's proxy.
   poweredByHeader: false,
   typedRoutes: false,
+  // `npm test` runs tsc over the whole repository before it builds; it says so with this variable
+  // so the build does not type-check the same files a second time (20 s of a 2-core run).
+  typescript: { ignoreBuildErrors: process.env.CELLBLOCK_TYPES_CHECKED === "1" },
   // pdfkit reads its font metrics from its own package directory at run time.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "nodemailer", "prom-client", "pdfkit"],
   experimental: {
