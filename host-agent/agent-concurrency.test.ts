@@ -214,6 +214,9 @@ describe("agent lease loop", () => {
     await until("two more heartbeats", () => cp.stats.heartbeats >= beats + 2);
     expect(driver.running.size).toBe(2);
     expect((await db.job.findUniqueOrThrow({ where: { id: jobs[2]!.id } })).status).toBe("QUEUED");
+    expect(await agent.metrics.registry.getSingleMetricAsString("cellblock_agent_jobs_running")).toMatch(
+      /^cellblock_agent_jobs_running 2$/m,
+    );
 
     // One finishes: the third starts, beside the one still running.
     driver.release(names[0]!);
@@ -229,5 +232,11 @@ describe("agent lease loop", () => {
     );
     expect(driver.maxAtOnce).toBe(2);
     expect(Math.max(...cp.stats.leaseMax)).toBeLessThanOrEqual(2);
+    // The agent's metrics counted the same three jobs (host-agent/metrics.ts).
+    const text = await agent.metrics.registry.metrics();
+    expect(text).toMatch(/^cellblock_agent_jobs_total\{type="START",outcome="SUCCEEDED"\} 3$/m);
+    expect(text).toMatch(/^cellblock_agent_jobs_running 0$/m);
+    expect(text).toMatch(/^cellblock_agent_job_duration_seconds_count\{type="START"\} 3$/m);
+    expect(text).toMatch(/^cellblock_agent_control_plane_up 1$/m);
   });
 });

@@ -16,6 +16,7 @@ import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
 import { JobProgress } from "./job-progress";
+import { AgentMetrics } from "./metrics";
 import { runJob, type Completion } from "./run-job";
 import { DesiredState } from "./desired-state";
 import { Spool, type SpoolItem, type SpoolKind } from "./spool";
@@ -60,9 +61,12 @@ export class Agent {
     private readonly config: AgentConfig,
     private readonly driver: Driver,
     private readonly log: (line: string) => void = (l) => console.log(`[agent] ${l}`),
+    /** Counted into whether or not they are served (host-agent/metrics.ts). */
+    readonly metrics: AgentMetrics = new AgentMetrics(),
   ) {
     this.api = new AgentApi(config.url, config.secret);
     this.spool = new Spool(config.stateDir, log);
+    metrics.watchSpool((kind) => this.spool.count(kind));
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
     this.desired = new DesiredState(config.stateDir, log);
@@ -98,11 +102,13 @@ export class Agent {
   private noteOutage(err: unknown) {
     if (!this.controlPlaneDown) this.log(`control plane unreachable (${(err as Error).message}); spooling and retrying`);
     this.controlPlaneDown = true;
+    this.metrics.controlPlaneUp.set(0);
   }
 
   private noteBack() {
     if (this.controlPlaneDown) this.log("control plane reachable again");
     this.controlPlaneDown = false;
+    this.metrics.controlPlaneUp.set(1);
   }
 
   // ─── heartbeat ───
@@ -201,12 +207,16 @@ export class Agent {
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
     const progress = new JobProgress(this.api, job, this.log);
     progress.start();
+    this.metrics.jobsRunning.inc();
     let completion: Completion;
     try {
       completion = await runJob(this.driver, job, progress.context());
     } finally {
       progress.stop();
+      this.metrics.jobsRunning.dec();
     }
+    this.metrics.jobDuration.observe({ type: job.type }, (Date.now() - started) / 1000);
+    this.metrics.jobs.inc({ type: job.type, outcome: progress.aborted ? "HANDED_ON" : completion.status });
     if (progress.aborted) {
       this.log(`job ${job.id} ${job.type} ${subject}: its lease was handed to another attempt; this one stopped and reports nothing`);
       return;
@@ -265,7 +275,10 @@ export class Agent {
   async sampleNow(names: string[]) {
     if (names.length === 0) return;
     try {
-      const samples = this.meter.sample(await this.driver.usage(names));
+      const endPoll = this.metrics.usagePollDuration.startTimer();
+      const usage = await this.driver.usage(names);
+      endPoll();
+      const samples = this.meter.sample(usage);
       if (samples.length) {
         // Sampling never waits for delivery: a slow or absent control plane must not
         // leave holes in the measurements.

@@ -7,6 +7,8 @@ import { Agent } from "./agent";
 import { enroll } from "./api-client";
 import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
+import { systemRunner } from "./exec";
+import { AgentMetrics, serveAgentMetrics, timedRunner } from "./metrics";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
 import { superviseFromLauncher } from "@/lib/process/supervised";
@@ -54,7 +56,13 @@ async function main() {
   }
   if (command === "run") {
     const config = readConfig(configFile);
-    const agent = new Agent(config, await createDriver(config));
+    const metrics = new AgentMetrics();
+    const agent = new Agent(config, await createDriver(config, timedRunner(systemRunner, metrics)), undefined, metrics);
+    const { AGENT_METRICS_LISTEN: listen, AGENT_METRICS_TOKEN: token } = agentEnv();
+    if (listen && token) {
+      (await serveAgentMetrics({ listen, token, metrics })).unref();
+      console.log(`[agent] metrics on http://${listen}/metrics (bearer token required)`);
+    }
     // Under npm start / npm test: stop with the launcher, however it ends.
     superviseFromLauncher({ launched: agentEnv().CELLBLOCK_SUPERVISED === "1", onParentGone: () => agent.stop(), graceMs: 15_000 });
     for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -191,6 +191,9 @@ async function e2e(typesChecked: boolean) {
   // runs unpack it at once; CELLBLOCK_TEMPLATE_CACHE=<empty dir> forces a fresh build.
   const agentLog = path.join(tmp!, "agent.log");
   const subnet = 100 + (process.pid % 150);
+  // The agent's own metrics endpoint (host-agent/metrics.ts), scraped by the usage spec.
+  const agentMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
+  const agentMetricsToken = crypto.randomBytes(24).toString("hex");
   const agent = await startLocalAgent({
     databaseUrl,
     appUrl: baseUrl,
@@ -200,7 +203,14 @@ async function e2e(typesChecked: boolean) {
     ipv6Prefix: `fd0c:b10c:ce11:${subnet.toString(16)}::/64`,
     bridge: "cbbr0",
     templateCache: process.env.CELLBLOCK_TEMPLATE_CACHE ? path.resolve(process.env.CELLBLOCK_TEMPLATE_CACHE) : undefined,
-    env: { USAGE_INTERVAL: "2", AGENT_HEARTBEAT_SECONDS: "2", HOG_SECONDS: "4", HOG_CPU_PERCENT: "15" },
+    env: {
+      USAGE_INTERVAL: "2",
+      AGENT_HEARTBEAT_SECONDS: "2",
+      HOG_SECONDS: "4",
+      HOG_CPU_PERCENT: "15",
+      AGENT_METRICS_LISTEN: new URL(agentMetricsUrl).host,
+      AGENT_METRICS_TOKEN: agentMetricsToken,
+    },
     logFile: fs.createWriteStream(agentLog),
     silent: !process.env.E2E_VERBOSE,
   });
@@ -223,6 +233,8 @@ async function e2e(typesChecked: boolean) {
         E2E_WEB_LOG: webLog,
         E2E_METRICS_TOKEN: metricsToken,
         E2E_AGENT_LOG: agentLog,
+        E2E_AGENT_METRICS_URL: agentMetricsUrl,
+        E2E_AGENT_METRICS_TOKEN: agentMetricsToken,
         E2E_MAILBOX: mailbox,
         E2E_BACKUP_URL: backups.env.BACKUP_URL,
         E2E_LOCAL_HOST_ID: agent.hostId,

@@ -33,6 +33,19 @@ test("the agent measures a real jail from the host and renices a CPU hog", async
     expect(last.diskBytes).toBeGreaterThan(100_000n); // the busybox userland
     expect(last.processes).toBeGreaterThan(1);
     expect(Math.max(...samples.map((s) => s.cpuPercent))).toBeLessThan(40); // the cgroup CPU cap holds
+
+    // The agent's own metrics (host-agent/metrics.ts) counted the same work: its create, its
+    // usage polls and the LXC commands behind them. Without the token it says nothing.
+    const metricsUrl = requireEnv("E2E_AGENT_METRICS_URL");
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    const res = await fetch(metricsUrl, { headers: { authorization: `Bearer ${requireEnv("E2E_AGENT_METRICS_TOKEN")}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(Number(/^cellblock_agent_jobs_total\{type="CREATE",outcome="SUCCEEDED"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^cellblock_agent_usage_poll_duration_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(samples.length);
+    expect(text).toMatch(/^cellblock_agent_command_duration_seconds_count\{command="lxc-start",outcome="ok"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^cellblock_agent_spool_items\{kind="usage"\} \d+$/m);
+    expect(text).toMatch(/^cellblock_agent_control_plane_up 1$/m);
   } finally {
     kill(hog);
   }

@@ -1,17 +1,23 @@
 import type { AgentConfig } from "../config";
 import { agentEnv } from "@/lib/config/agent";
-import { systemRunner } from "../exec";
+import { systemRunner, type Runner } from "../exec";
 import type { Driver } from "./driver";
 import { nodeDriverFs } from "./driver-fs";
 import { FreeBsdDriver } from "./freebsd/driver";
 import { LxcDriver } from "./lxc/driver";
 
-/** The driver the agent's configuration names, on the real host: system runner, node file system. */
-export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath" | "templateCache">): Promise<Driver> {
+/**
+ * The driver the agent's configuration names, on the real host: the node file system and the
+ * system runner (or `runner`, e.g. the system runner timed into the agent's metrics).
+ */
+export async function createDriver(
+  config: Pick<AgentConfig, "driver" | "bridge" | "lxcPath" | "templateCache">,
+  runner: Runner = systemRunner,
+): Promise<Driver> {
   switch (config.driver) {
     case "lxc":
       return new LxcDriver({
-        runner: systemRunner,
+        runner,
         fs: await nodeDriverFs(),
         bridge: config.bridge,
         lxcPath: config.lxcPath,
@@ -21,7 +27,7 @@ export async function createDriver(config: Pick<AgentConfig, "driver" | "bridge"
       // Host specifics come from the environment of the agent's service (rc.conf):
       // the interface that carries the public pool, and the jails' ZFS dataset.
       return new FreeBsdDriver({
-        runner: systemRunner,
+        runner,
         fs: await nodeDriverFs(),
         config: {
           externalInterface: agentEnv().CELLBLOCK_EXT_IF,

@@ -28,6 +28,18 @@ describe("configuration", () => {
     expect(() => parseConfig("auth", authConfig.schema, { NEXTAUTH_SECRET: "short-secret" })).not.toThrow(/short-secret/);
   });
 
+  it("serves agent metrics only with a token, on an address:port", () => {
+    expect(() => parseConfig("agent", agentEnv.schema, { AGENT_METRICS_LISTEN: "127.0.0.1:9464" })).toThrow(
+      /AGENT_METRICS_TOKEN = unset: required when AGENT_METRICS_LISTEN is set/,
+    );
+    expect(() => parseConfig("agent", agentEnv.schema, { AGENT_METRICS_LISTEN: "localhost", AGENT_METRICS_TOKEN: "t".repeat(20) })).toThrow(
+      /AGENT_METRICS_LISTEN = "localhost": expected address:port/,
+    );
+    const env = parseConfig("agent", agentEnv.schema, { AGENT_METRICS_LISTEN: "[::1]:9464", AGENT_METRICS_TOKEN: "t".repeat(20) });
+    expect(env.AGENT_METRICS_LISTEN).toBe("[::1]:9464");
+    expect(parseConfig("agent", agentEnv.schema, {}).AGENT_METRICS_LISTEN).toBeUndefined();
+  });
+
   it("treats an empty variable as unset and applies the default", () => {
     expect(parseConfig("jobs", jobsConfig.schema, { JOB_LEASE_SECONDS: "" }).JOB_LEASE_SECONDS).toBe(300);
     expect(parseConfig("t", z.object({ N: intVar(0, 9, 4, "n") }), {}).N).toBe(4);
