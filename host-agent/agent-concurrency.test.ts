@@ -169,6 +169,34 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A real Agent for `host` against `cp`, with the gated driver; stopped after the test. */
+function startAgent(host: { id: string; name: string }, cp: { url: string }, driver: GatedDriver, log: (l: string) => void = () => {}) {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-agent-conc-"));
+  cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+  const agent = new Agent(
+    {
+      url: cp.url,
+      hostId: host.id,
+      hostName: host.name,
+      secret: "s".repeat(43),
+      driver: "lxc",
+      stateDir,
+      bridge: null,
+      lxcPath: "/x",
+      templateCache: "/x",
+    },
+    driver,
+    log,
+  );
+  const running = agent.run();
+  cleanups.push(async () => {
+    agent.stop();
+    for (const n of driver.running.keys()) driver.release(n);
+    await running;
+  });
+  return agent;
+}
+
 describe("agent lease loop", () => {
   it("runs two jobs at a time: the third waits until one of the two has finished", async () => {
     const host = await createHost();
@@ -179,30 +207,8 @@ describe("agent lease loop", () => {
     }
     const cp = await controlPlane(host.id);
     cleanups.push(cp.close);
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-agent-conc-"));
-    cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
     const driver = new GatedDriver();
-    const agent = new Agent(
-      {
-        url: cp.url,
-        hostId: host.id,
-        hostName: host.name,
-        secret: "s".repeat(43),
-        driver: "lxc",
-        stateDir,
-        bridge: null,
-        lxcPath: "/x",
-        templateCache: "/x",
-      },
-      driver,
-      () => {},
-    );
-    const running = agent.run();
-    cleanups.push(async () => {
-      agent.stop();
-      for (const n of driver.running.keys()) driver.release(n);
-      await running;
-    });
+    const agent = startAgent(host, cp, driver);
 
     // All three are due at once; the agent takes two.
     await until("two jobs running", () => driver.running.size === 2);
@@ -238,5 +244,30 @@ describe("agent lease loop", () => {
     expect(text).toMatch(/^cellblock_agent_jobs_running 0$/m);
     expect(text).toMatch(/^cellblock_agent_job_duration_seconds_count\{type="START"\} 3$/m);
     expect(text).toMatch(/^cellblock_agent_control_plane_up 1$/m);
+  });
+
+  it("a job leased again while it runs here is carried on as the new attempt, not run a second time", async () => {
+    const host = await createHost();
+    const name = `cbreleased${uid()}`;
+    const job = await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, type: "START", payload: { name } }));
+    const cp = await controlPlane(host.id);
+    cleanups.push(cp.close);
+    const driver = new GatedDriver();
+    const logs: string[] = [];
+    startAgent(host, cp, driver, (l) => logs.push(l));
+    await until("the job running", () => driver.running.has(name));
+
+    // The lease runs out while the driver still works (renewals lost, say): the next lease
+    // hands the job to this agent again, as attempt 2.
+    await db.job.update({ where: { id: job.id }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+    await until("attempt 2 leased", async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).attempts === 2);
+    await until("the adoption logged", () => logs.some((l) => l.includes("leased again (attempt 2) while attempt 1 runs here")));
+    expect(driver.started).toEqual([name]);
+
+    driver.release(name);
+    await until("the job reported", async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).status === "SUCCEEDED");
+    expect(driver.started).toEqual([name]);
+    expect(driver.maxAtOnce).toBe(1);
+    expect(logs.filter((l) => /refused|dropped/.test(l))).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export class Agent {
   private readonly hogs: HogWatch;
   private stopped = false;
   private running = new Set<Promise<void>>();
+  /** Jobs executing now, by id: a job leased again while it runs is adopted, never run twice. */
+  private executing = new Map<string, JobProgress>();
   private readonly env = agentEnv();
   // Until the first heartbeat answers: the shared defaults, or this agent's own overrides.
   private settings = {
@@ -189,7 +191,21 @@ export class Agent {
         this.noteBack();
         backoff = 1000;
         for (const job of jobs) {
-          const p = this.execute(job).finally(() => this.running.delete(p));
+          const already = this.executing.get(job.id);
+          if (already) {
+            this.log(
+              `job ${job.id} ${job.type} leased again (attempt ${job.attempt}) while attempt ${already.attempt} runs here: carrying on as attempt ${job.attempt}`,
+            );
+            already.adopt(job);
+            continue;
+          }
+          // Registered until the result is reported, not only while the driver works on it.
+          const progress = new JobProgress(this.api, job, this.log);
+          this.executing.set(job.id, progress);
+          const p = this.execute(job, progress).finally(() => {
+            this.running.delete(p);
+            this.executing.delete(job.id);
+          });
           this.running.add(p);
         }
       } catch (err) {
@@ -201,11 +217,10 @@ export class Agent {
     await Promise.allSettled([...this.running]);
   }
 
-  private async execute(job: Leased) {
+  private async execute(job: Leased, progress: JobProgress) {
     const started = Date.now();
     const subject = describe(job);
     this.log(`job ${job.id} ${job.type} ${subject} (attempt ${job.attempt}) started`);
-    const progress = new JobProgress(this.api, job, this.log);
     progress.start();
     this.metrics.jobsRunning.inc();
     let completion: Completion;
@@ -234,8 +249,9 @@ export class Agent {
     this.log(
       `job ${job.id} ${job.type} ${subject} ${completion.status === "SUCCEEDED" ? "succeeded" : `failed: ${completion.error}`} (${took} s)`,
     );
-    // The attempt that held the lease: the server refuses a result from one whose lease was handed on.
-    await this.report(job.id, { ...completion, attempt: job.attempt });
+    // The attempt that holds the lease (the one started with, or one adopted since): the server
+    // refuses a result from an attempt whose lease was handed on.
+    await this.report(job.id, { ...completion, attempt: progress.attempt });
   }
 
   private async report(jobId: string, completion: Completion) {

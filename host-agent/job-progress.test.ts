@@ -70,6 +70,30 @@ describe("JobProgress", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("carries on as an adopted attempt: reports under it, and a refusal of the old attempt in flight does not stop the job", async () => {
+    let release: () => void = () => {};
+    let first = true;
+    const { clock, sent, progress } = setup(12, async () => {
+      if (!first) return { leaseExpiresAt: "" };
+      first = false;
+      // The old attempt's report is in flight when the agent adopts attempt 3; the server
+      // refuses it for attempt 2.
+      await new Promise<void>((r) => (release = r));
+      throw new ApiError(409, "This job's lease was handed to attempt 3; attempt 2 should stop.");
+    });
+    clock.now += 4000;
+    const inFlight = progress.tick();
+    progress.adopt({ attempt: 3, leaseExpiresAt: new Date(clock.now + 12_000).toISOString() });
+    expect(progress.attempt).toBe(3);
+    release();
+    await inFlight;
+    expect(progress.aborted).toBe(false);
+    clock.now += 1000;
+    await progress.tick();
+    expect(sent).toEqual([{ attempt: 2 }, { attempt: 3 }]);
+    expect(progress.aborted).toBe(false);
+  });
+
   it("keeps trying through an unreachable control plane", async () => {
     let down = true;
     const { clock, sent, progress } = setup(12, async () => {

@@ -3,7 +3,9 @@
 // works on it: reports go out when the driver says something new (at most one a second) and, with
 // nothing new, at least every 30 % of the lease, whatever the job is doing. A 409 means the lease
 // was handed on already: the job's signal is aborted, its commands are killed (exec.ts), and its
-// result is not reported (the server would refuse it).
+// result is not reported (the server would refuse it). When the lease is handed on to this same
+// agent (it missed its renewals, e.g. the control plane was away, and leased the job again), the
+// running execution adopts the new attempt (adopt()) instead of a second one starting.
 import type { JobContext, ProgressReport } from "./drivers/driver";
 import { ApiError, type AgentApi } from "./api-client";
 import { JOB_OUTPUT_MAX_CHARS } from "@/lib/schemas/agent";
@@ -24,7 +26,7 @@ export class JobProgress {
 
   constructor(
     private readonly api: Pick<AgentApi, "progress">,
-    private readonly job: { id: string; attempt: number; leaseExpiresAt: string },
+    private job: { id: string; attempt: number; leaseExpiresAt: string },
     private readonly log: (line: string) => void,
     private readonly now: () => number = Date.now,
   ) {
@@ -35,6 +37,21 @@ export class JobProgress {
   /** What the driver gets: report() and the signal. */
   context(): JobContext {
     return { progress: (r) => this.report(r), signal: this.controller.signal };
+  }
+
+  /** The attempt this execution reports as: the one it was started with, or the one it adopted. */
+  get attempt(): number {
+    return this.job.attempt;
+  }
+
+  /**
+   * This agent leased the job again while running it: carry on as the new attempt (reports and
+   * the result go out under it), rather than run the job a second time.
+   */
+  adopt(lease: { attempt: number; leaseExpiresAt: string }): void {
+    this.job = { ...this.job, attempt: lease.attempt, leaseExpiresAt: lease.leaseExpiresAt };
+    this.renewEveryMs = renewInterval(lease.leaseExpiresAt, this.now());
+    this.dirty = true; // renew under the new attempt at the next tick
   }
 
   get aborted(): boolean {
@@ -71,14 +88,18 @@ export class JobProgress {
     if (!(this.dirty && since >= MIN_INTERVAL_MS) && since < this.renewEveryMs) return;
     this.sending = true;
     this.dirty = false;
+    const attempt = this.job.attempt;
     try {
-      const res = await this.api.progress(this.job.id, { attempt: this.job.attempt, ...this.latest });
+      const res = await this.api.progress(this.job.id, { attempt, ...this.latest });
       this.lastSentAt = this.now();
       this.renewEveryMs = renewInterval(res.leaseExpiresAt, this.lastSentAt);
       if (this.failing) this.log(`job ${this.job.id}: progress reports get through again`);
       this.failing = false;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
+      if (err instanceof ApiError && err.status === 409 && attempt !== this.job.attempt) {
+        // Refused for the attempt this execution has since left (adopt): not a reason to stop.
+        this.dirty = true;
+      } else if (err instanceof ApiError && err.status === 409) {
         this.log(`job ${this.job.id}: ${err.message} Stopping this attempt.`);
         this.controller.abort();
       } else if (!this.failing) {

@@ -19,6 +19,8 @@ export async function startHarness(
     /** The agent's jail network: null (default) for none, or a bridge with these pools (loopback and ULA only). */
     bridge?: string | null;
     publicPoolCidr?: string;
+    /** The host's private netblock (default 10.199.0.0/24). */
+    privateNetblock?: string;
     ipv6Prefix?: string | null;
     templateCache?: string;
   } = {},
@@ -66,7 +68,7 @@ export async function startHarness(
     appUrl: url,
     stateDir: path.join(tmp, "agent"),
     name: "bench",
-    privateNetblock: "10.199.0.0/24",
+    privateNetblock: opts.privateNetblock ?? "10.199.0.0/24",
     publicPoolCidr: opts.publicPoolCidr ?? "127.77.254.0/28",
     ipv6Prefix: opts.ipv6Prefix ?? null,
     bridge: opts.bridge ?? null,
@@ -85,6 +87,8 @@ export async function startHarness(
   return {
     db,
     hostId: agent.hostId,
+    /** The agent's process (its RSS is the agent's, tsx's loader included). */
+    agentPid: agent.child.pid!,
     async stop() {
       await db.$disconnect();
       await Promise.all(children.map((c) => stopService(c)));
