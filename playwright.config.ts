@@ -11,7 +11,7 @@ export default defineConfig({
   // Generous: the suite shares two cores with builds and other runs, and a timeout that only
   // a loaded machine reaches tells nothing about the product. Specs wait on conditions, so
   // these cost nothing when things are quick.
-  timeout: 180_000,
+  timeout: 300_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: Number(process.env.E2E_WORKERS ?? 2),
