@@ -17,6 +17,7 @@ export default defineConfig([
     "playwright-report/**",
     "next-env.d.ts",
     "bench/out/**",
+    "dist/**",
   ]),
   {
     rules: {

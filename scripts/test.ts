@@ -22,6 +22,7 @@ import { run, startService, stopService, waitForHttp } from "./lib/run";
 import { startBackupServer } from "./lib/backup-server";
 import { seedDatabase } from "./lib/seed-database";
 import { startLocalAgent } from "./lib/local-agent";
+import { AGENT_BUNDLE } from "./lib/agent-bundle";
 import { startSmtpSink, type SmtpSink } from "./lib/smtp-sink";
 
 const argv = process.argv.slice(2);
@@ -233,6 +234,7 @@ async function e2e(typesChecked: boolean) {
         E2E_WEB_LOG: webLog,
         E2E_METRICS_TOKEN: metricsToken,
         E2E_AGENT_LOG: agentLog,
+        E2E_AGENT_BUNDLE: AGENT_BUNDLE,
         E2E_AGENT_METRICS_URL: agentMetricsUrl,
         E2E_AGENT_METRICS_TOKEN: agentMetricsToken,
         E2E_MAILBOX: mailbox,

@@ -1,11 +1,16 @@
+/** Where the operator puts the agent bundle on a host (README, "The host agent"). */
+export const AGENT_PATH_ON_HOST = "/usr/local/libexec/cellblock-agent.mjs";
+
 /** The exact commands to run on a new jailing host, with its one-time token. */
 export function EnrollCommand({ appUrl, token }: { appUrl: string; token: string }) {
-  const enroll = `npm run agent -- enroll --url ${appUrl} --token=${token} --config /etc/cellblock/agent.json --bridge cbbr0`;
-  const run = "npm run agent -- run --config /etc/cellblock/agent.json";
+  const enroll = `node ${AGENT_PATH_ON_HOST} enroll --url ${appUrl} --token=${token} --config /etc/cellblock/agent.json --bridge cbbr0`;
+  const run = `node ${AGENT_PATH_ON_HOST} run --config /etc/cellblock/agent.json`;
   return (
     <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-4 text-sm" data-testid="enroll-command">
       <p className="font-medium text-amber-900">
-        Run this on the host, as root, from a Cellblock checkout. The token works once and expires in 24 hours; it is not shown again.
+        On the host, as root, with Node.js 20 or later: copy the agent there first (<code>npm run agent:bundle</code> writes{" "}
+        <code>dist/cellblock-agent.mjs</code>; put it at <code>{AGENT_PATH_ON_HOST}</code>), then run this. The token works once and expires
+        in 24 hours; it is not shown again.
       </p>
       <pre className="overflow-x-auto rounded bg-zinc-900 p-3 font-mono text-xs text-zinc-100" data-testid="enroll-line">
         {enroll}

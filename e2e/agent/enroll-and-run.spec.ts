@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { logIn } from "../helpers/auth";
-import { seeded } from "../helpers/env";
+import { requireEnv, seeded } from "../helpers/env";
 import { exec, expectGoneFromHost, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
 
 let agent: ChildProcess | undefined;
@@ -29,16 +29,17 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   await page.getByRole("button", { name: "Add host" }).click();
   const line = await page.getByTestId("enroll-line").textContent();
   const runLine = await page.getByTestId("run-line").textContent();
-  expect(line).toMatch(/^npm run agent -- enroll --url \S+ --token=\S+ --config \S+/);
+  expect(line).toMatch(/^node \/usr\/local\/libexec\/cellblock-agent\.mjs enroll --url \S+ --token=\S+ --config \S+/);
 
-  // Run the shown commands as an operator would (npm, argv split on spaces), with the
-  // configuration in a temp directory instead of /etc.
+  // Run the shown commands as an operator would (argv split on spaces), with the bundle npm
+  // test built where the operator would have copied it, and the configuration in a temp
+  // directory instead of /etc.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-agent-"));
   const config = path.join(dir, "agent.json");
   const argv = line!
     .trim()
     .split(/\s+/)
-    .map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+    .map((a, i, all) => (all[i - 1] === "--config" ? config : a.endsWith("/cellblock-agent.mjs") ? requireEnv("E2E_AGENT_BUNDLE") : a));
   await exec(argv[0]!, argv.slice(1), { cwd: process.cwd() });
   expect(fs.statSync(config).mode & 0o777).toBe(0o600);
 
@@ -55,7 +56,7 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   const runArgv = runLine!
     .trim()
     .split(/\s+/)
-    .map((a, i, all) => (all[i - 1] === "--config" ? config : a));
+    .map((a, i, all) => (all[i - 1] === "--config" ? config : a.endsWith("/cellblock-agent.mjs") ? requireEnv("E2E_AGENT_BUNDLE") : a));
   agent = spawn(runArgv[0]!, runArgv.slice(1), {
     cwd: process.cwd(),
     detached: true,

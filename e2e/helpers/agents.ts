@@ -34,7 +34,8 @@ export async function enrolledHost(url: string) {
 }
 
 export function startAgent(config: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "host-agent/cli.ts", "run", "--config", config], {
+  // The bundled agent npm test built for its local host (scripts/lib/agent-bundle.ts): what a host runs.
+  return spawn(process.execPath, [requireEnv("E2E_AGENT_BUNDLE"), "run", "--config", config], {
     cwd: process.cwd(),
     detached: true,
     stdio: "ignore",

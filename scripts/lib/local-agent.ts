@@ -16,6 +16,7 @@ import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { run, startService } from "./run";
+import { bundleAgent } from "./agent-bundle";
 
 /** The default install's public pool: loopback addresses the agent NATs to the jails (see the header). */
 export const LOCAL_PUBLIC_POOL = "127.77.0.0/28";
@@ -92,6 +93,8 @@ export async function startLocalAgent(opts: {
       await db.host.update({ where: { id: host.id }, data: { status: "ACTIVE", unavailableReason: null } });
     }
 
+    // The agent as a host runs it: the bundled file (scripts/lib/agent-bundle.ts).
+    const { file: agentBundle } = await bundleAgent();
     const enrolled = readEnrolment(configFile);
     if (!enrolled || enrolled.hostId !== host.id || enrolled.url !== opts.appUrl) {
       // Issue a one-time token and enrol through the real endpoint, as an admin would.
@@ -103,9 +106,7 @@ export async function startLocalAgent(opts: {
       await run(
         process.execPath,
         [
-          "--import",
-          "tsx",
-          "host-agent/cli.ts",
+          agentBundle,
           "enroll",
           "--url",
           opts.appUrl,
@@ -122,7 +123,7 @@ export async function startLocalAgent(opts: {
         { quiet: true },
       );
     }
-    const child = startService("[agent]", process.execPath, ["--import", "tsx", "host-agent/cli.ts", "run", "--config", configFile], {
+    const child = startService("[agent]", process.execPath, [agentBundle, "run", "--config", configFile], {
       env: { ...process.env, ...opts.env },
       logFile: opts.logFile,
       silent: opts.silent,
