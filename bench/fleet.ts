@@ -16,6 +16,7 @@ import { runSteadyFleet } from "./fleet/steady";
 import { logIn, timePage } from "./fleet/pages";
 import { serverCpu } from "./fleet/cpu";
 import { routeTimes, scrape } from "./fleet/server-metrics";
+import { explainPages } from "./fleet/explain";
 import path from "node:path";
 
 const cfg = readConfig();
@@ -148,6 +149,11 @@ try {
     log(
       `  ${p.label.padEnd(22)} ${p.path.padEnd(20)} p50 ${fmtMs(r.p50).padStart(7)}, p95 ${fmtMs(r.p95).padStart(7)}, max ${fmtMs(r.max).padStart(7)} (${Math.round(r.bytes / 1024)} KB): ${verdict(r.p95 < GOALS.pageP95Ms)}`,
     );
+  }
+  if (process.env.BENCH_EXPLAIN === "1") {
+    log("");
+    log("EXPLAIN ANALYZE of the pages' main statements (hand copies of the ORM's queries):");
+    for (const line of await explainPages(stack.databaseUrl, customerJail.id)) log(`  ${line}`);
   }
   log("");
   log(`done; ${machineLine()}`);

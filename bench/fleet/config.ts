@@ -86,4 +86,6 @@ export function machineLine(): string {
   return `machine: ${cpus.length} cores, ${cpus[0]?.model ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average ${load.join(" ")}; ${new Date().toISOString()}`;
 }
 
-export const fmtMs = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : "n/a");
+/** A duration for the report; Infinity (a job never leased) reads "never", NaN "n/a". */
+export const fmtMs = (ms: number) =>
+  Number.isFinite(ms) ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : ms === Infinity ? "never (not leased)" : "n/a";

@@ -38,6 +38,9 @@ export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: 
     stepMs[name] = (stepMs[name] ?? 0) + (performance.now() - t0);
     return res;
   };
+  // Columns are timestamp(3) holding UTC: now() must convert as UTC. The bulk index builds get
+  // the memory to sort in one pass (a session setting of this loader, not the product's).
+  await client.query(`SET TIME ZONE 'UTC'; SET maintenance_work_mem = '1GB'`);
   const n = hostIds.length * cfg.jailsPerHost;
   const accounts = Math.ceil(n / cfg.jailsPerAccount);
   try {

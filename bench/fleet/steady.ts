@@ -22,10 +22,10 @@ export async function runSteadyFleet(db: Db, clients: Clients, hosts: SimHostSli
   const durationMs = cfg.fleetSeconds * 1000;
   const t0 = performance.now();
   const running = clients.fleet(durationMs, cfg.heartbeatSeconds * 1000, cfg.usageIntervalSeconds * 1000, cfg.jobWorkMs);
-  // Queue from the second heartbeat round on (every agent long-polling by then) until the
-  // last jobs still have time to be leased and reported.
+  // Queue from the second heartbeat round on (every agent long-polling by then) until 10 s
+  // before the end, so that the last jobs have time to be leased on a loaded machine.
   const startAt = Date.now() + Math.min(durationMs / 3, 2 * cfg.heartbeatSeconds * 1000);
-  const stopAt = Date.now() + durationMs - 3000 - cfg.jobWorkMs;
+  const stopAt = Date.now() + Math.max(durationMs / 2, durationMs - 10_000 - cfg.jobWorkMs);
   const ids: string[] = [];
   const gapMs = 1000 / cfg.jobsPerSecond;
   await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
