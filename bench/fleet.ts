@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import { startStack } from "./lib/harness";
 import { readConfig, GOALS, quantiles, verdict, machineLine, fmtMs } from "./fleet/config";
 import { createSimHosts } from "./fleet/hosts";
-import { readInventories, seedFleet } from "./fleet/seed-fleet";
+import { readInventories, seedFleet, seedRollups } from "./fleet/seed-fleet";
 import { startClients, type Clients } from "./fleet/clients";
 import { measureIngest } from "./fleet/ingest";
 import { runSteadyFleet } from "./fleet/steady";
@@ -39,7 +39,7 @@ try {
     hosts.map((h) => h.id),
   );
   log(
-    `setup: ${data.jails} jails, ${data.accounts} accounts, ${data.jobs} jobs, ${data.dayRollups} DAY + ${data.hourRollups} HOUR rollups, ` +
+    `setup: ${data.jails} jails, ${data.accounts} accounts, ${data.jobs} jobs, ` +
       `${data.rawSamples} raw samples in ${secs(performance.now() - t)} (${Object.entries(data.stepMs)
         .map(([k, v]) => `${k} ${secs(v)}`)
         .join(", ")})`,
@@ -49,12 +49,14 @@ try {
   clients = await startClients(stack.url, slices, cfg.clientProcesses);
 
   // ── usage ingest vs COPY ──
+  log(`ingest: ${cfg.hosts} hosts × ${cfg.ingestRounds} batches… (${new Date().toISOString()})`);
   let cpu0 = cpu.read();
   let m0 = await scrape(stack.url, METRICS_TOKEN);
   const ingest = await measureIngest({
     clients,
     hosts: slices,
     rounds: cfg.ingestRounds,
+    concurrency: cfg.ingestConcurrency,
     databaseUrl: stack.databaseUrl,
     scratchDir: stack.tmp,
   });
@@ -65,7 +67,7 @@ try {
   const b = quantiles(ingest.batchMs);
   log("");
   log(
-    `usage ingest: ${ingest.samples} samples in ${b.n} batches of ${cfg.jailsPerHost} (${cfg.hosts} hosts at once) in ${secs(ingest.wallMs)}`,
+    `usage ingest: ${ingest.samples} samples in ${b.n} batches of ${cfg.jailsPerHost} (${cfg.ingestConcurrency} in flight) in ${secs(ingest.wallMs)}`,
   );
   log(
     `  through POST /api/agent/usage: ${Math.round(ingest.samplesPerSecond)} samples/s (goal ≥ ${GOALS.ingestSamplesPerSecond}: ${verdict(ingest.samplesPerSecond >= GOALS.ingestSamplesPerSecond)})`,
@@ -77,12 +79,15 @@ try {
   log(
     `  per batch: client p50 ${fmtMs(b.p50)}, p95 ${fmtMs(b.p95)}; server mean ${fmtMs(usageServer.meanMs)}, p95 ≈ ${fmtMs(usageServer.p95Ms)}`,
   );
-  log(`  duplicates ${ingest.duplicates}, rejected ${ingest.rejected}, errors ${ingest.errors}`);
+  log(
+    `  duplicates ${ingest.duplicates}, rejected ${ingest.rejected}, errors ${ingest.errors}, unanswered ${ingest.inFlight}${ingest.errorSamples.length ? ` (${ingest.errorSamples.slice(0, 2).join(" | ")})` : ""}`,
+  );
   log(
     `  CPU: web ${secs(cpu1.webMs - cpu0.webMs)}, postgres ${secs(cpu1.pgMs - cpu0.pgMs)}, clients ${secs(ingest.clientCpuMs)} (of ${secs(ingest.wallMs * 2)} on 2 cores)`,
   );
 
   // ── steady fleet: heartbeats, leases, usage ──
+  log(`steady fleet: ${cfg.fleetSeconds} s… (${new Date().toISOString()})`);
   cpu0 = cpu.read();
   m0 = await scrape(stack.url, METRICS_TOKEN);
   const steady = await runSteadyFleet(stack.db, clients, slices, cfg);
@@ -128,8 +133,17 @@ try {
   await clients.stop();
   clients = null;
 
-  // ── pages, fleet quiet ──
+  // ── rollups (only the pages read them), then the pages with the fleet quiet ──
   log("");
+  t = performance.now();
+  const rollups = await seedRollups(stack.databaseUrl, cfg);
+  log(
+    `setup: ${rollups.dayRollups} DAY rollups (${cfg.rollupDays} days × every jail) + ${rollups.hourRollups} HOUR rollups (${cfg.hourlyDays} days × the customer's jails) in ${secs(performance.now() - t)} (${Object.entries(
+      rollups.stepMs,
+    )
+      .map(([k, v]) => `${k} ${secs(v)}`)
+      .join(", ")})`,
+  );
   log(`pages (${cfg.pageRounds} fetches each after 2 warm-ups, one at a time, simulated fleet stopped), goal p95 < ${GOALS.pageP95Ms} ms:`);
   const admin = await logIn(stack.url, "admin@cellblock.local", "x".repeat(16));
   const customer = await logIn(stack.url, "demo@cellblock.local", "x".repeat(16));

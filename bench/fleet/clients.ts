@@ -9,7 +9,7 @@ import type { ClientCommand, ClientReport, FleetReport, IngestReport, SimHostSli
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), "sim-client.ts");
 
 export type Clients = {
-  ingest(rounds: number, firstAtMs: number, intervalMs: number): Promise<IngestReport[]>;
+  ingest(rounds: number, firstAtMs: number, intervalMs: number, concurrency: number): Promise<IngestReport[]>;
   fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: number, jobWorkMs: number): Promise<FleetReport[]>;
   stop(): Promise<void>;
 };
@@ -49,7 +49,14 @@ export async function startClients(url: string, hosts: SimHostSlice[], count: nu
     );
   await all((i) => ({ type: "init", url, hosts: hosts.filter((_, k) => k % children.length === i) }));
   return {
-    ingest: (rounds, firstAtMs, intervalMs) => all<IngestReport>(() => ({ type: "ingest", rounds, firstAtMs, intervalMs })),
+    ingest: (rounds, firstAtMs, intervalMs, concurrency) =>
+      all<IngestReport>(() => ({
+        type: "ingest",
+        rounds,
+        firstAtMs,
+        intervalMs,
+        concurrency: Math.max(1, Math.ceil(concurrency / children.length)),
+      })),
     fleet: (durationMs, heartbeatMs, usageIntervalMs, jobWorkMs) =>
       all<FleetReport>(() => ({ type: "fleet", durationMs, heartbeatMs, usageIntervalMs, jobWorkMs })),
     async stop() {

@@ -22,6 +22,8 @@ export type FleetConfig = {
   hourlyDays: number;
   /** Usage batches per host in the ingest phase (one sample per jail each, as a real agent sends). */
   ingestRounds: number;
+  /** Usage batches in flight at once during the ingest phase (all client processes together). */
+  ingestConcurrency: number;
   /** Length of the steady-fleet phase (heartbeats, leases, usage), in seconds. */
   fleetSeconds: number;
   heartbeatSeconds: number;
@@ -50,6 +52,7 @@ export function readConfig(): FleetConfig {
     rollupDays: int("BENCH_ROLLUP_DAYS", 365),
     hourlyDays: int("BENCH_HOURLY_DAYS", 90),
     ingestRounds: int("BENCH_INGEST_ROUNDS", 5, 1),
+    ingestConcurrency: int("BENCH_INGEST_CONCURRENCY", 16, 1),
     fleetSeconds: int("BENCH_FLEET_SECONDS", 60, 5),
     heartbeatSeconds: int("BENCH_HEARTBEAT_SECONDS", 5, 1),
     usageIntervalSeconds: int("BENCH_USAGE_INTERVAL", 300, 10),

@@ -15,6 +15,8 @@ export type IngestFigures = {
   duplicates: number;
   rejected: number;
   errors: number;
+  errorSamples: string[];
+  inFlight: number;
   wallMs: number;
   samplesPerSecond: number;
   batchMs: number[];
@@ -29,7 +31,7 @@ const jailIdOf = (name: string) => `fj${name.slice("cbfleet".length)}`;
 
 /**
  * Every simulated host sends `rounds` batches (one sample per jail, as its agent would every
- * USAGE_INTERVAL), all hosts at once; then the same number of rows is COPYed. Sample times are
+ * USAGE_INTERVAL), `concurrency` batches in flight at once; then the same number of rows is COPYed. Sample times are
  * 17 s past the 5-minute marks of the last `rounds` intervals (the COPY's a day earlier), so
  * neither collides with the other or with the seeded samples.
  */
@@ -37,12 +39,14 @@ export async function measureIngest(opts: {
   clients: Clients;
   hosts: SimHostSlice[];
   rounds: number;
+  /** Batches in flight at once, over all client processes. */
+  concurrency: number;
   databaseUrl: string;
   scratchDir: string;
 }): Promise<IngestFigures> {
   const firstAtMs = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS - opts.rounds * INTERVAL_MS + 17_000;
   const t0 = performance.now();
-  const reports = await opts.clients.ingest(opts.rounds, firstAtMs, INTERVAL_MS);
+  const reports = await opts.clients.ingest(opts.rounds, firstAtMs, INTERVAL_MS, opts.concurrency);
   const wallMs = performance.now() - t0;
   const samples = reports.reduce((s, r) => s + r.accepted, 0);
 
@@ -87,6 +91,8 @@ export async function measureIngest(opts: {
     duplicates: reports.reduce((s, r) => s + r.duplicates, 0),
     rejected: reports.reduce((s, r) => s + r.rejected, 0),
     errors: reports.reduce((s, r) => s + r.errors, 0),
+    errorSamples: reports.flatMap((r) => r.errorSamples),
+    inFlight: reports.reduce((s, r) => s + r.inFlight, 0),
     wallMs,
     samplesPerSecond: samples / (wallMs / 1000),
     batchMs: reports.flatMap((r) => r.ms),

@@ -5,7 +5,7 @@ export type SimHostSlice = { id: string; secret: string; jails: Array<{ name: st
 
 export type ClientCommand =
   | { type: "init"; url: string; hosts: SimHostSlice[] }
-  | { type: "ingest"; rounds: number; firstAtMs: number; intervalMs: number }
+  | { type: "ingest"; rounds: number; firstAtMs: number; intervalMs: number; concurrency: number }
   | { type: "fleet"; durationMs: number; heartbeatMs: number; usageIntervalMs: number; jobWorkMs: number }
   | { type: "exit" };
 
@@ -16,6 +16,9 @@ export type IngestReport = {
   duplicates: number;
   rejected: number;
   errors: number;
+  errorSamples: string[];
+  /** Requests still unanswered when the phase reported. */
+  inFlight: number;
   wallMs: number;
   cpuMs: number;
 };
@@ -29,6 +32,7 @@ export type FleetReport = {
   leased: number;
   errors: number;
   errorSamples: string[];
+  inFlight: number;
   cpuMs: number;
 };
 

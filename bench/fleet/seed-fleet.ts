@@ -1,19 +1,17 @@
 // The fleet's data, made in SQL (generate_series) rather than row by row through the ORM:
 // accounts with one customer login each, jails spread round-robin over the simulated hosts
 // (each with a private and a public address from its host's pools and its plan period), one
-// finished CREATE job per jail (and a RESTART for every third) for the admin jobs list, a DAY
-// rollup per jail per day, and for the seeded customer's jails HOUR rollups and a week of raw
-// samples as well. UsageRollup is loaded without its keys, which are added back afterwards
-// (same end state, a fraction of the time); everything is ANALYZEd at the end, as autovacuum
-// would have done on a live install.
+// finished CREATE job per jail (and a RESTART for every third) for the admin jobs list and a
+// week of raw samples for the seeded customer's jails (seedFleet); then a DAY rollup per jail
+// per day and HOUR rollups for the customer's jails (seedRollups). UsageRollup is loaded
+// without its keys, which are added back afterwards (same end state, a fraction of the time);
+// everything is VACUUM ANALYZEd, as autovacuum would have done on a live install.
 import pg from "pg";
 import type { FleetConfig } from "./config";
 
 export type FleetData = {
   jails: number;
   accounts: number;
-  dayRollups: number;
-  hourRollups: number;
   rawSamples: number;
   jobs: number;
   /** Per step, in ms. */
@@ -28,9 +26,12 @@ export const jailNameSql = (i: string) => `'cbfleet' || lpad((${i})::text, 7, '0
  * Fills the database for `cfg` on the hosts `hostIds` (in order: jail i lives on host
  * (i − 1) mod hosts). Jails 1…customerJails belong to the seeded customer's account.
  */
-export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: string[]): Promise<FleetData> {
+async function loader(databaseUrl: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  // Columns are timestamp(3) holding UTC: now() must convert as UTC. The bulk index builds get
+  // the memory to sort in one pass (a session setting of this loader, not the product's).
+  await client.query(`SET TIME ZONE 'UTC'; SET maintenance_work_mem = '1GB'`);
   const stepMs: Record<string, number> = {};
   const step = async (name: string, sql: string, params: unknown[] = []) => {
     const t0 = performance.now();
@@ -38,9 +39,11 @@ export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: 
     stepMs[name] = (stepMs[name] ?? 0) + (performance.now() - t0);
     return res;
   };
-  // Columns are timestamp(3) holding UTC: now() must convert as UTC. The bulk index builds get
-  // the memory to sort in one pass (a session setting of this loader, not the product's).
-  await client.query(`SET TIME ZONE 'UTC'; SET maintenance_work_mem = '1GB'`);
+  return { client, step, stepMs };
+}
+
+export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: string[]): Promise<FleetData> {
+  const { client, step, stepMs } = await loader(databaseUrl);
   const n = hostIds.length * cfg.jailsPerHost;
   const accounts = Math.ceil(n / cfg.jailsPerAccount);
   try {
@@ -111,6 +114,45 @@ export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: 
     );
     await step("jobs", `UPDATE "Job" SET "error" = 'lxc-start: container failed to start' WHERE "status" = 'FAILED' AND "id" LIKE 'fr%'`);
 
+    // A week of raw samples (every 5 minutes) for the customer's jails: their 24-hour charts.
+    await step(
+      "raw samples",
+      `INSERT INTO "UsageSample" ("jailId", "sampledAt", "hostId", "diskBytes", "memoryBytes", "cpuPercent", "processes", "netRxBytes", "netTxBytes", "receivedAt")
+       SELECT j."id", t, j."hostId", 1073741824 + (extract(epoch from t)::bigint % 1000) * 1048576, 268435456, (extract(epoch from t)::int % 90),
+         12, 100000 + extract(epoch from t)::bigint % 5000, 50000, t
+       FROM "Jail" j, generate_series(date_trunc('minute', now()) - interval '7 days', date_trunc('minute', now()) - interval '5 minutes', interval '5 minutes') t
+       WHERE j."accountId" = $1`,
+      [seeded.customer],
+    );
+    await step("analyze", `VACUUM ANALYZE`);
+    const { rows: counts } = await client.query<Record<string, string>>(`
+      SELECT (SELECT count(*) FROM "UsageSample") AS raw, (SELECT count(*) FROM "Job") AS jobs, (SELECT count(*) FROM "Jail") AS jails`);
+    const c = counts[0]!;
+    return {
+      jails: Number(c.jails),
+      accounts,
+      rawSamples: Number(c.raw),
+      jobs: Number(c.jobs),
+      stepMs,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A DAY rollup per jail per day for cfg.rollupDays, and HOUR rollups for cfg.hourlyDays for
+ * the seeded customer's jails (1…customerJails), loaded without the table's keys, which are
+ * added back afterwards. Run after the agent phases: only the pages read rollups.
+ */
+export async function seedRollups(
+  databaseUrl: string,
+  cfg: FleetConfig,
+): Promise<{ dayRollups: number; hourRollups: number; stepMs: Record<string, number> }> {
+  const { client, step, stepMs } = await loader(databaseUrl);
+  const { rows: jails } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Jail" WHERE "id" LIKE 'fj%'`);
+  const n = Number(jails[0]!.n);
+  try {
     // DAY rollups for every jail, HOUR rollups for the customer's: loaded without keys.
     await step(
       "rollups: drop keys",
@@ -147,30 +189,11 @@ export async function seedFleet(databaseUrl: string, cfg: FleetConfig, hostIds: 
        CREATE INDEX "UsageRollup_period_bucketStart_idx" ON "UsageRollup" ("period", "bucketStart");
        ALTER TABLE "UsageRollup" ADD CONSTRAINT "UsageRollup_jailId_fkey" FOREIGN KEY ("jailId") REFERENCES "Jail"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     );
-    // A week of raw samples (every 5 minutes) for the customer's jails: their 24-hour charts.
-    await step(
-      "raw samples",
-      `INSERT INTO "UsageSample" ("jailId", "sampledAt", "hostId", "diskBytes", "memoryBytes", "cpuPercent", "processes", "netRxBytes", "netTxBytes", "receivedAt")
-       SELECT j."id", t, j."hostId", 1073741824 + (extract(epoch from t)::bigint % 1000) * 1048576, 268435456, (extract(epoch from t)::int % 90),
-         12, 100000 + extract(epoch from t)::bigint % 5000, 50000, t
-       FROM "Jail" j, generate_series(date_trunc('minute', now()) - interval '7 days', date_trunc('minute', now()) - interval '5 minutes', interval '5 minutes') t
-       WHERE j."accountId" = $1`,
-      [seeded.customer],
+    await step("rollups: analyze", `VACUUM ANALYZE "UsageRollup"`);
+    const { rows } = await client.query<{ day: string; hour: string }>(
+      `SELECT count(*) FILTER (WHERE "period" = 'DAY') AS day, count(*) FILTER (WHERE "period" = 'HOUR') AS hour FROM "UsageRollup"`,
     );
-    await step("analyze", `VACUUM ANALYZE`);
-    const { rows: counts } = await client.query<Record<string, string>>(`
-      SELECT (SELECT count(*) FROM "UsageRollup" WHERE "period" = 'DAY') AS day, (SELECT count(*) FROM "UsageRollup" WHERE "period" = 'HOUR') AS hour,
-        (SELECT count(*) FROM "UsageSample") AS raw, (SELECT count(*) FROM "Job") AS jobs, (SELECT count(*) FROM "Jail") AS jails`);
-    const c = counts[0]!;
-    return {
-      jails: Number(c.jails),
-      accounts,
-      dayRollups: Number(c.day),
-      hourRollups: Number(c.hour),
-      rawSamples: Number(c.raw),
-      jobs: Number(c.jobs),
-      stepMs,
-    };
+    return { dayRollups: Number(rows[0]!.day), hourRollups: Number(rows[0]!.hour), stepMs };
   } finally {
     await client.end();
   }

@@ -11,14 +11,31 @@ let hosts: SimHostSlice[] = [];
 const send = (report: ClientReport) => process.send!(report);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Requests started and not yet settled: a hung request shows here rather than as a hung phase. */
+let inFlight = 0;
+const HARD_TIMEOUT_MS = 90_000;
+
+/** Times `fn` into `into` (ms); a request not settled after HARD_TIMEOUT_MS fails. */
 async function timed<T>(into: number[], fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
+  inFlight++;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await fn();
+    return await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${HARD_TIMEOUT_MS} ms`)), HARD_TIMEOUT_MS);
+      }),
+    ]);
   } finally {
+    clearTimeout(timer);
+    inFlight--;
     into.push(performance.now() - t0);
   }
 }
+
+/** Resolves when `work` does or after `ms`, whichever is first: a phase always reports. */
+const atMost = (work: Promise<unknown>, ms: number) => Promise.race([work, sleep(ms)]);
 
 function samplesFor(host: SimHostSlice, at: Date) {
   const sampledAt = at.toISOString();
@@ -34,8 +51,8 @@ function samplesFor(host: SimHostSlice, at: Date) {
   }));
 }
 
-/** Usage ingest: each host sends `rounds` batches back to back, hosts in parallel. */
-async function ingest(rounds: number, firstAtMs: number, intervalMs: number) {
+/** Usage ingest: each host sends `rounds` batches, `concurrency` requests at a time from this process. */
+async function ingest(rounds: number, firstAtMs: number, intervalMs: number, concurrency: number) {
   const ms: number[] = [];
   let accepted = 0;
   let duplicates = 0;
@@ -43,20 +60,28 @@ async function ingest(rounds: number, firstAtMs: number, intervalMs: number) {
   let errors = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(
-    hosts.map(async (h) => {
-      for (let r = 0; r < rounds; r++) {
+  const errorSamples: string[] = [];
+  // Every (host, round) batch, sent by `concurrency` senders: the server's rate, not a pile-up
+  // of timeouts (real agents send at random offsets within their interval).
+  const items = hosts.flatMap((h) => Array.from({ length: rounds }, (_, r) => ({ h, r })));
+  let next = 0;
+  const work = Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const { h, r } = items[next++]!;
         try {
           const res = await timed(ms, () => api.get(h.id)!.usage({ samples: samplesFor(h, new Date(firstAtMs + r * intervalMs)) }));
           accepted += res.accepted;
           duplicates += res.duplicates;
           rejected += res.rejected;
-        } catch {
+        } catch (err) {
           errors++;
+          if (errorSamples.length < 3) errorSamples.push(String((err as Error).message).slice(0, 200));
         }
       }
     }),
   );
+  await atMost(work, 6 * 60_000);
   const cpu = process.cpuUsage(cpu0);
   send({
     type: "ingest",
@@ -65,6 +90,8 @@ async function ingest(rounds: number, firstAtMs: number, intervalMs: number) {
     duplicates,
     rejected,
     errors,
+    errorSamples,
+    inFlight,
     wallMs: performance.now() - t0,
     cpuMs: (cpu.user + cpu.system) / 1000,
   });
@@ -148,7 +175,7 @@ async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: n
     };
     return [heartbeat(), lease(), usage()];
   });
-  await Promise.all(loops);
+  await atMost(Promise.all(loops), durationMs + HARD_TIMEOUT_MS + 30_000);
   clearTimeout(stopTimer);
   const cpu = process.cpuUsage(cpu0);
   send({
@@ -160,6 +187,7 @@ async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: n
     leased,
     errors,
     errorSamples,
+    inFlight,
     cpuMs: (cpu.user + cpu.system) / 1000,
   });
 }
@@ -171,7 +199,7 @@ process.on("message", (msg: ClientCommand) => {
       api = new Map(hosts.map((h) => [h.id, new AgentApi(msg.url, h.secret)]));
       send({ type: "ready" });
     } else if (msg.type === "ingest") {
-      await ingest(msg.rounds, msg.firstAtMs, msg.intervalMs);
+      await ingest(msg.rounds, msg.firstAtMs, msg.intervalMs, msg.concurrency);
     } else if (msg.type === "fleet") {
       await fleet(msg.durationMs, msg.heartbeatMs, msg.usageIntervalMs, msg.jobWorkMs);
     } else if (msg.type === "exit") {
