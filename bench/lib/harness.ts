@@ -1,6 +1,7 @@
 // A private copy of the whole control plane for a bench: embedded PostgreSQL, a fresh
-// migrated database, the production build served by scripts/serve.ts, and a real agent for one
-// enrolled lxc host. Benches never run inside `npm test`; each prints its own figures.
+// migrated database, the production build served by scripts/serve.ts (startStack), and
+// for startHarness a real agent for one enrolled lxc host. Benches never run inside `npm test`;
+// each prints its own figures.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,18 +14,26 @@ import { run, startService, stopService, waitForHttp } from "../../scripts/lib/r
 import { seedDatabase } from "../../scripts/lib/seed-database";
 import { startLocalAgent } from "../../scripts/lib/local-agent";
 
-export async function startHarness(
-  opts: {
-    agentEnv?: Record<string, string>;
-    /** The agent's jail network: null (default) for none, or a bridge with these pools (loopback and ULA only). */
-    bridge?: string | null;
-    publicPoolCidr?: string;
-    /** The host's private netblock (default 10.199.0.0/24). */
-    privateNetblock?: string;
-    ipv6Prefix?: string | null;
-    templateCache?: string;
-  } = {},
-) {
+export type HarnessOptions = {
+  /** Added to the web process's environment (METRICS_TOKEN, DB_POOL_MAX…). */
+  webEnv?: Record<string, string>;
+  agentEnv?: Record<string, string>;
+  /** The agent's jail network: null (default) for none, or a bridge with these pools (loopback and ULA only). */
+  bridge?: string | null;
+  publicPoolCidr?: string;
+  /** The host's private netblock (default 10.199.0.0/24). */
+  privateNetblock?: string;
+  ipv6Prefix?: string | null;
+  templateCache?: string;
+};
+
+/**
+ * The stack without an agent: embedded PostgreSQL, a migrated and seeded database (seed
+ * passwords "x" × 16), the production build (built first when stale) served on 127.0.0.1.
+ * For benches that play the agents themselves over HTTP (bench/fleet). Returns the app's
+ * `url`, the `databaseUrl`, a Prisma client on it and `stop()`.
+ */
+export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellblock-bench-"));
   fs.chmodSync(tmp, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), persistent: false });
@@ -58,11 +67,33 @@ export async function startHarness(
         DATABASE_URL: databaseUrl,
         APP_URL: url,
         NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+        ...opts.webEnv,
       },
       silent: true,
     }),
   );
   await waitForHttp(`${url}/login`, 60_000);
+  const { createPrismaClient } = await import("@/lib/db-client");
+  const db = createPrismaClient(databaseUrl);
+  return {
+    db,
+    url,
+    databaseUrl,
+    tmp,
+    children,
+    async stop() {
+      await db.$disconnect();
+      await Promise.all(children.map((c) => stopService(c)));
+      await pg.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The stack (startStack) and a real agent for one enrolled lxc host, long-polling before this returns. */
+export async function startHarness(opts: HarnessOptions = {}) {
+  const stack = await startStack(opts);
+  const { db, url, databaseUrl, tmp, children } = stack;
   const agent = await startLocalAgent({
     databaseUrl,
     appUrl: url,
@@ -76,26 +107,17 @@ export async function startHarness(
     env: opts.agentEnv,
     silent: !process.env.BENCH_AGENT_LOG,
   });
-  if (!agent.child) throw new Error(agent.unavailable ?? "no agent");
+  if (!agent.child) {
+    await stack.stop();
+    throw new Error(agent.unavailable ?? "no agent");
+  }
   children.push(agent.child);
-  const { createPrismaClient } = await import("@/lib/db-client");
-  const db = createPrismaClient(databaseUrl);
   // Wait for the first heartbeat so the agent is long-polling before we measure.
   for (let i = 0; i < 100 && !(await db.host.findUniqueOrThrow({ where: { id: agent.hostId } })).lastHeartbeatAt; i++)
     await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1000));
-  return {
-    db,
-    hostId: agent.hostId,
-    /** The agent's process (its RSS is the agent's, tsx's loader included). */
-    agentPid: agent.child.pid!,
-    async stop() {
-      await db.$disconnect();
-      await Promise.all(children.map((c) => stopService(c)));
-      await pg.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  // agentPid: the agent's process (the bundled agent a host runs: scripts/lib/agent-bundle.ts).
+  return { db, url, databaseUrl, hostId: agent.hostId, agentPid: agent.child.pid!, stop: stack.stop };
 }
 
 export function stats(ms: number[]) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { createHost } from "@/lib/test/factories";
-import { jobNotifier } from "./job-notifier";
+import { DUE_POLL_MS, jobNotifier } from "./job-notifier";
 
 const queueStart = (hostId: string) =>
   db.$transaction((tx) => enqueueJob(tx, { hostId, type: "START", payload: { name: `cbnotify${Date.now()}` } }));
@@ -47,6 +47,39 @@ describe("jobNotifier", () => {
       expect(await woken).toBe(true);
     } finally {
       sub.close();
+    }
+  });
+
+  it("wakes a waiting host when a job's backoff ends or its lease expires, which no NOTIFY announces, and no host with nothing due", async () => {
+    const [host, idle] = await Promise.all([createHost(), createHost()]);
+    const sub = await jobNotifier.subscribe(host.id);
+    const idleSub = await jobNotifier.subscribe(idle.id);
+    try {
+      // Not due for another 60 s: its NOTIFY is consumed, and the due poll leaves the idle host alone.
+      await db.$transaction((tx) => enqueueJob(tx, { hostId: idle.id, type: "START", payload: { name: `cbnotify${Date.now()}` } }));
+      await db.job.updateMany({ where: { hostId: idle.id }, data: { runAfter: new Date(Date.now() + 60_000) } });
+      await expect.poll(() => idleSub.wait(0), { timeout: 5_000, interval: 50 }).toBe(true);
+      const idleWoken = idleSub.wait(DUE_POLL_MS * 2 + 500);
+
+      // A retry in backoff (QUEUED, due in 1.5 s): the queueing's NOTIFY came too early to lease it.
+      const job = await queueStart(host.id);
+      const dueAt = Date.now() + 1500;
+      await db.job.update({ where: { id: job.id }, data: { runAfter: new Date(dueAt) } });
+      await expect.poll(() => sub.wait(0), { timeout: 5_000, interval: 50 }).toBe(true);
+      expect(await sub.wait(DUE_POLL_MS * 3 + 1500)).toBe(true);
+      expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
+
+      // A RUNNING job whose lease expires (its agent died): no NOTIFY at all.
+      const expiresAt = Date.now() + 1500;
+      await db.job.update({ where: { id: job.id }, data: { status: "RUNNING", leaseExpiresAt: new Date(expiresAt) } });
+      await sub.wait(0); // a due poll may have fired while it was still QUEUED
+      expect(await sub.wait(DUE_POLL_MS * 3 + 1500)).toBe(true);
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
+
+      expect(await idleWoken).toBe(false);
+    } finally {
+      sub.close();
+      idleSub.close();
     }
   });
 });

@@ -2,6 +2,13 @@
 // the Job trigger sends (payload: host id) when a job is queued, and resolves the waiters of
 // that host at once. If the connection drops, waiters fall back to their timeout and the
 // listener reconnects.
+//
+// Work that no NOTIFY announces — a retry whose backoff ended, a lease that expired, a job its
+// jail's earlier job or its dependency held back — is found by one query every DUE_POLL_MS on
+// the same connection, for all the hosts waiting in this process at once, and only the hosts
+// that have such work are woken. (Each waiting request used to re-run the lease transaction
+// every 2 s itself: with 500 agents long-polling that was 250 lease transactions a second,
+// more than two cores could serve, for no work at all — bench/fleet.)
 import "server-only";
 import { EventEmitter } from "node:events";
 import pg from "pg";
@@ -9,10 +16,15 @@ import { databaseConfig } from "@/lib/config/server";
 
 const CHANNEL = "cellblock_jobs";
 
+/** How often the waiting hosts are checked for work no NOTIFY announces, in ms. */
+export const DUE_POLL_MS = 2000;
+
 class JobNotifier {
   private emitter = new EventEmitter();
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
+  private duePoll: NodeJS.Timeout | null = null;
+  private polling = false;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -33,10 +45,42 @@ class JobNotifier {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.client = client;
+      this.duePoll ??= setInterval(() => void this.pollDue(), DUE_POLL_MS).unref();
     })().finally(() => {
       this.connecting = null;
     });
     return this.connecting;
+  }
+
+  /**
+   * True while this process listens: waiters are then woken by a NOTIFY or the due poll, and
+   * need not re-check on their own (they should while it is false).
+   */
+  get live(): boolean {
+    return this.client !== null;
+  }
+
+  /** Wakes the waiting hosts that have a job due now (QUEUED and due, or RUNNING with an expired lease). */
+  private async pollDue() {
+    const client = this.client;
+    const hosts = this.emitter.eventNames().filter((n): n is string => typeof n === "string");
+    if (!client || this.polling || hosts.length === 0) return;
+    this.polling = true;
+    try {
+      // Columns are timestamp(3) holding UTC; the clock is this process's, as leaseJobs's.
+      const { rows } = await client.query<{ hostId: string }>(
+        `SELECT DISTINCT "hostId" FROM "Job"
+         WHERE "hostId" = ANY($1::text[])
+           AND (("status" = 'QUEUED' AND "runAfter" <= ($2::timestamptz AT TIME ZONE 'UTC'))
+             OR ("status" = 'RUNNING' AND "leaseExpiresAt" < ($2::timestamptz AT TIME ZONE 'UTC')))`,
+        [hosts, new Date().toISOString()],
+      );
+      for (const r of rows) this.emitter.emit(r.hostId);
+    } catch (err) {
+      console.warn(`[jobs] due-job poll failed: ${(err as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /**

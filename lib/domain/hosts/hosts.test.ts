@@ -8,6 +8,7 @@ import { enrollHost } from "./enroll-host";
 import { hostHealth, onlineSince } from "./host-health";
 import { getHost } from "./list-hosts";
 import { recordHeartbeat } from "./record-heartbeat";
+import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { ingestUsage, recordHogEvents } from "@/lib/domain/usage/ingest-usage";
 import { hostCapabilities } from "@/lib/schemas/capabilities";
 
@@ -113,6 +114,30 @@ describe("hosts", () => {
       ]),
     );
     expect(await db.hostDrift.count({ where: { hostId: host.id, resolvedAt: null } })).toBe(0);
+  });
+
+  it("compares only settled jails: none a job is changing, none not yet made; a stopped jail must be reported stopped", async () => {
+    const host = await createHost();
+    const { account } = await createCustomer();
+    const busy = await createJailRow({ accountId: account.id, hostId: host.id, state: "RUNNING" });
+    await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, jailId: busy.id, type: "START", payload: { name: busy.name } }));
+    const ordered = await createJailRow({ accountId: account.id, hostId: host.id, state: "QUEUED" });
+    const stopped = await createJailRow({ accountId: account.id, hostId: host.id, state: "STOPPED" });
+    const wrong = await createJailRow({ accountId: account.id, hostId: host.id, state: "STOPPED" });
+    await recordHeartbeat(
+      host.id,
+      hb([
+        { name: ordered.name, jid: null, running: false },
+        { name: stopped.name, jid: null, running: false },
+        { name: wrong.name, jid: null, running: false },
+        // Reported twice: the last report of a name counts.
+        { name: wrong.name, jid: 4, running: true },
+      ]),
+    );
+    const drift = await db.hostDrift.findMany({ where: { hostId: host.id, resolvedAt: null } });
+    expect(drift.map((d) => [d.kind, d.jailName, d.jailId, d.detail, d.hostRunning])).toEqual([
+      ["STATE", wrong.name, wrong.id, "panel says stopped, host says running", true],
+    ]);
   });
 
   it("writes drift only when it changes: the same inventory again leaves every drift row as it was", async () => {
@@ -292,6 +317,48 @@ describe("hosts", () => {
       duplicates: 0,
       rejected: 1,
     });
+  });
+
+  it("stores a whole agent batch in one go, every figure as sent (64-bit counters, fractional CPU, UTC times)", async () => {
+    const host = await createHost();
+    const { account } = await createCustomer();
+    const jails = await Promise.all([0, 1, 2].map(() => createJailRow({ accountId: account.id, hostId: host.id })));
+    const t0 = Date.UTC(2026, 10, 3, 0, 0, 0);
+    const samples = Array.from({ length: 600 }, (_, k) => ({
+      jail: jails[k % 3]!.name,
+      sampledAt: new Date(t0 + Math.floor(k / 3) * 300_000).toISOString(),
+      diskBytes: 5_000_000_000_000 + k,
+      memoryBytes: 3_000_000_000 + k,
+      cpuPercent: 12.5 + k / 1000,
+      processes: k,
+      netRxBytes: 2 ** 40 + k,
+      netTxBytes: k,
+    }));
+    const before = Date.now();
+    expect(await ingestUsage(host.id, { samples: [...samples, { ...samples[0]!, jail: "cbnosuchjail01" }] })).toEqual({
+      accepted: 600,
+      duplicates: 0,
+      rejected: 1,
+    });
+    const rows = await db.usageSample.findMany({
+      where: { jailId: { in: jails.map((j) => j.id) } },
+      orderBy: [{ sampledAt: "asc" }, { processes: "asc" }],
+    });
+    expect(rows).toHaveLength(600);
+    const last = rows[599]!;
+    expect(last).toMatchObject({
+      jailId: jails[599 % 3]!.id,
+      hostId: host.id,
+      sampledAt: new Date(samples[599]!.sampledAt),
+      diskBytes: 5_000_000_000_599n,
+      memoryBytes: 3_000_000_599n,
+      cpuPercent: 12.5 + 0.599,
+      processes: 599,
+      netRxBytes: 2n ** 40n + 599n,
+      netTxBytes: 599n,
+    });
+    expect(last.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(last.receivedAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
   it("records a hog event once per key, and only for the reporting host's own jails", async () => {

@@ -6,8 +6,9 @@ import { metrics } from "@/lib/server/metrics";
 import { AGENT_BODY_LIMIT, leaseRequest } from "@/lib/schemas/agent";
 
 // Long-poll: answer at once when there is work; otherwise hold the request until a job for
-// this host is queued (NOTIFY) or the wait runs out. A periodic re-check catches jobs whose
-// backoff ended or whose lease expired, which no NOTIFY announces.
+// this host is queued (NOTIFY) or the wait runs out. Jobs whose backoff ended or whose lease
+// expired, which no NOTIFY announces, wake the host through the notifier's due poll; only
+// while the notifier cannot listen does each request re-check on its own every RECHECK_MS.
 const RECHECK_MS = 2000;
 
 export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, body, req }) => {
@@ -37,7 +38,7 @@ export const POST = agentRoute(leaseRequest, AGENT_BODY_LIMIT, async ({ host, bo
           })),
         };
       }
-      await subscription.wait(Math.min(remaining, RECHECK_MS), req.signal);
+      await subscription.wait(jobNotifier.live ? remaining : Math.min(remaining, RECHECK_MS), req.signal);
     }
   } finally {
     subscription.close();
