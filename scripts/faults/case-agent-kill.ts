@@ -16,8 +16,11 @@ const PAUSE = { CELLBLOCK_FAULT_PAUSE_AFTER_CREATE_MS: "600000" };
  * job or a container no live jail owns), orphaned addresses, live jails not running.
  */
 export async function agentSigkillMidCreate(world: FaultWorld, { kills }: { kills: number }): Promise<CaseResult> {
-  const h = await faultHost(world, "fault-kill");
-  const jails = await Promise.all(Array.from({ length: Math.ceil(kills / 2) + 1 }, () => orderJail(h)));
+  // One job at a time, so each kill lands in the one create in flight. A kill before the report
+  // leaves a finished container (adopted later); one inside a create leaves a half-made one
+  // (made again later): half the kills use up a jail, so kills / 2 + 2 jails are enough.
+  const h = await faultHost(world, "fault-kill", { AGENT_MAX_JOBS: "1" });
+  const jails = await Promise.all(Array.from({ length: Math.ceil(kills / 2) + 2 }, () => orderJail(h)));
   const names = new Set(jails.map((j) => j.jail.name));
   let landedInside = 0;
   let landedAfter = 0;
@@ -27,7 +30,7 @@ export async function agentSigkillMidCreate(world: FaultWorld, { kills }: { kill
     startAgent(h, inside ? {} : PAUSE);
     const where = await until(
       `kill ${i}: a create by this agent ${inside ? "in progress" : "finished and not yet reported"}`,
-      async () => findCreate(world.lxcPath, names, startedAt, inside),
+      async () => findCreate(h.lxcPath, names, startedAt, inside),
       180_000,
     );
     await stopAgent(h, "SIGKILL");
@@ -38,12 +41,12 @@ export async function agentSigkillMidCreate(world: FaultWorld, { kills }: { kill
   await until(
     "every job on the host to end",
     async () => {
-      const c = await hostCensus(world, h.host.id);
+      const c = await hostCensus(world, h);
       return c.ended === c.jobs && c.jobs > 0;
     },
     300_000,
   );
-  const c = await hostCensus(world, h.host.id);
+  const c = await hostCensus(world, h);
   await stopAgent(h, "SIGTERM");
   const ok = c.ended === c.jobs && c.duplicates === 0 && c.orphanedAddresses === 0 && c.notRunning.length === 0;
   return {
@@ -101,7 +104,7 @@ export async function agentStateWiped(world: FaultWorld): Promise<CaseResult> {
   const late = await orderJail(h);
   await until(
     "the third jail's container to be finished",
-    async () => fs.existsSync(path.join(world.lxcPath, late.jail.name, "cellblock-created")),
+    async () => fs.existsSync(path.join(h.lxcPath, late.jail.name, "cellblock-created")),
     180_000,
   );
   await stopAgent(h, "SIGKILL");
@@ -119,7 +122,7 @@ export async function agentStateWiped(world: FaultWorld): Promise<CaseResult> {
     },
     120_000,
   );
-  const c = await hostCensus(world, h.host.id);
+  const c = await hostCensus(world, h);
   const drift = await world.db.hostDrift.count({ where: { hostId: h.host.id, resolvedAt: null } });
   const job = await world.db.job.findUniqueOrThrow({ where: { id: late.job.id } });
   const adopted = JSON.stringify(job.result ?? {}).includes("adopted an existing jail");

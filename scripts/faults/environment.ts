@@ -1,7 +1,8 @@
 // The fault matrix's own world (scripts/test-faults.ts): an embedded PostgreSQL in a temp
 // directory, a fresh migrated and seeded database, the production build served by
-// scripts/serve.ts, the control-plane worker, and real host agents with the lxc driver under an
-// LXC path of this run's own (so `lxc-ls -P` counts only this run's containers). Web servers
+// scripts/serve.ts, the control-plane worker, and real host agents with the lxc driver, each host
+// under an LXC path of its own below this run's directory (so `lxc-ls -P` counts only that
+// host's containers, and no agent sees another's jails as its own). Web servers
 // and workers are started and stopped by the cases (a case stops the control plane, kills
 // Postgres, runs two of each); everything is stopped and every container destroyed at the end.
 import crypto from "node:crypto";
@@ -26,8 +27,8 @@ export type FaultWorld = {
   pg: RunningPostgres;
   databaseUrl: string;
   db: Db;
-  /** This run's LXC path: every container the matrix's agents make lives here. */
-  lxcPath: string;
+  /** This run's directory of LXC paths, one per host: every container the matrix makes lives below it. */
+  lxcRoot: string;
   /** The web server the agents talk to (restartable on the same port). */
   web: WebServer;
   worker: Service;
@@ -51,10 +52,10 @@ export async function startFaultWorld(log: (line: string) => void): Promise<Faul
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), persistent: false });
   const services: Service[] = [];
   let db: Db | undefined;
-  const lxcPath = `/var/lib/lxc-faults-${process.pid}`;
+  const lxcRoot = `/var/lib/lxc-faults-${process.pid}`;
   const close = async () => {
     await Promise.all(services.map((s) => stopService(s.child)));
-    await destroyContainers(lxcPath);
+    await destroyContainers(lxcRoot);
     await db?.$disconnect().catch(() => {});
     await pg.stop().catch(() => {});
     if (!process.env.KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });
@@ -83,7 +84,7 @@ export async function startFaultWorld(log: (line: string) => void): Promise<Faul
       });
       writeBuildStamp();
     }
-    fs.mkdirSync(lxcPath, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(lxcRoot, { recursive: true, mode: 0o755 });
     const { createPrismaClient } = await import("@/lib/db-client");
     db = createPrismaClient(databaseUrl);
 
@@ -138,7 +139,7 @@ export async function startFaultWorld(log: (line: string) => void): Promise<Faul
       pg,
       databaseUrl,
       db,
-      lxcPath,
+      lxcRoot,
       web,
       worker,
       env,
@@ -164,22 +165,31 @@ export function tail(file: string, lines: number): string {
 }
 
 /**
- * Destroys every container under `lxcPath` with the lxc driver itself (so their disk images are
- * unmounted too), then removes the directory. Failures are reported, not thrown: cleanup must
- * go on.
+ * Destroys every container in every host's LXC path under `lxcRoot` with the lxc driver itself
+ * (so their disk images are unmounted too), then removes the directories. Failures are
+ * reported, not thrown: cleanup must go on.
  */
-export async function destroyContainers(lxcPath: string) {
-  if (!fs.existsSync(lxcPath)) return;
+export async function destroyContainers(lxcRoot: string) {
+  if (!fs.existsSync(lxcRoot)) return;
   const { LxcDriver } = await import("../../host-agent/drivers/lxc/driver");
   const { systemRunner } = await import("../../host-agent/exec");
   const { nodeDriverFs } = await import("../../host-agent/drivers/driver-fs");
-  const driver = new LxcDriver({ runner: systemRunner, fs: await nodeDriverFs(), bridge: null, lxcPath });
-  for (const name of fs.readdirSync(lxcPath)) {
-    await driver.destroy(name).catch((err) => console.error(`[faults] cleanup: destroying ${name}: ${(err as Error).message}`));
+  const driverFs = await nodeDriverFs();
+  for (const host of fs.readdirSync(lxcRoot)) {
+    const lxcPath = path.join(lxcRoot, host);
+    const driver = new LxcDriver({ runner: systemRunner, fs: driverFs, bridge: null, lxcPath });
+    for (const name of fs.readdirSync(lxcPath)) {
+      await driver.destroy(name).catch((err) => console.error(`[faults] cleanup: destroying ${name}: ${(err as Error).message}`));
+    }
+    removeDir(lxcPath);
   }
+  removeDir(lxcRoot);
+}
+
+function removeDir(dir: string) {
   try {
-    fs.rmdirSync(lxcPath);
+    fs.rmdirSync(dir);
   } catch (err) {
-    console.error(`[faults] cleanup: ${lxcPath} not removed: ${(err as Error).message}`);
+    console.error(`[faults] cleanup: ${dir} not removed: ${(err as Error).message}`);
   }
 }

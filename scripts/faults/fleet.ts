@@ -18,6 +18,8 @@ export type FaultHost = {
   /** The agent's enrolment file (kept outside the state directory, which a case may wipe). */
   config: string;
   stateDir: string;
+  /** The host's LXC path (its own: lxc-ls -P lists only its containers). */
+  lxcPath: string;
   agent: ChildProcess | null;
   agentLog: string;
   /** Environment the agent runs with (on top of the matrix's), kept for restarts. */
@@ -30,6 +32,8 @@ export async function faultHost(world: FaultWorld, tag: string, agentEnv: Record
   const dir = path.join(world.tmp, `host-${host.name}`);
   const stateDir = path.join(dir, "state");
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const lxcPath = path.join(world.lxcRoot, host.name);
+  fs.mkdirSync(lxcPath, { recursive: true, mode: 0o755 });
   const config = path.join(dir, "agent.json");
   fs.writeFileSync(
     config,
@@ -41,11 +45,11 @@ export async function faultHost(world: FaultWorld, tag: string, agentEnv: Record
       driver: "lxc",
       stateDir,
       bridge: null,
-      lxcPath: world.lxcPath,
+      lxcPath,
     }),
     { mode: 0o600 },
   );
-  return { host, config, stateDir, agent: null, agentLog: path.join(dir, "agent.log"), agentEnv };
+  return { host, config, stateDir, lxcPath, agent: null, agentLog: path.join(dir, "agent.log"), agentEnv };
 }
 
 /** Every agent process the matrix started, for stopAllAgents. */
@@ -119,21 +123,21 @@ export async function lxcContainers(lxcPath: string): Promise<Map<string, string
  * addresses held by jails that are gone or held twice, and live jails whose container is not
  * running.
  */
-export async function hostCensus(world: FaultWorld, hostId: string) {
+export async function hostCensus(world: FaultWorld, h: FaultHost) {
   const db = world.db;
+  const hostId = h.host.id;
   const jails = await db.jail.findMany({
     where: { hostId },
     select: { id: true, name: true, state: true, ipAddresses: { select: { kind: true } }, jobs: { select: { type: true, status: true } } },
   });
-  const containers = await lxcContainers(world.lxcPath);
+  const containers = await lxcContainers(h.lxcPath);
   const live = jails.filter((j) => !["DESTROYED", "FAILED"].includes(j.state));
   const jobs = jails.flatMap((j) => j.jobs);
   const ended = jobs.filter((j) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(j.status)).length;
   const extraCreates = jails.reduce((n, j) => n + Math.max(0, j.jobs.filter((x) => x.type === "CREATE").length - 1), 0);
-  const mine = new Set(jails.map((j) => j.name));
   const liveNames = new Set(live.map((j) => j.name));
-  // Containers of this host's jails that no live jail accounts for (a second copy, a leftover).
-  const strayContainers = [...containers.keys()].filter((n) => mine.has(n) && !liveNames.has(n)).length;
+  // Containers on the host that no live jail accounts for (a second copy, a leftover).
+  const strayContainers = [...containers.keys()].filter((n) => !liveNames.has(n)).length;
   const orphanedAddresses =
     jails.filter((j) => !liveNames.has(j.name)).reduce((n, j) => n + j.ipAddresses.length, 0) +
     live.filter((j) => j.ipAddresses.length !== 2 || new Set(j.ipAddresses.map((a) => a.kind)).size !== 2).length;
@@ -142,7 +146,7 @@ export async function hostCensus(world: FaultWorld, hostId: string) {
     .map((j) => `${j.name}: ${j.state}/${containers.get(j.name) ?? "no container"}`);
   return {
     jails: jails.length,
-    containers: [...containers.keys()].filter((n) => mine.has(n)).length,
+    containers: containers.size,
     jobs: jobs.length,
     ended,
     duplicates: extraCreates + strayContainers,

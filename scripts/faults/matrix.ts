@@ -2,7 +2,7 @@
 // and in the fast variant `npm test` runs (`--fast`), and the one line each case prints.
 import type { FaultWorld } from "./environment";
 import { agentSigkillMidCreate, agentStateWiped } from "./case-agent-kill";
-import { clockSkew, controlPlaneOutage } from "./case-usage";
+import { clockSkew, controlPlaneOutage, reportingHosts } from "./case-usage";
 import { postgresKilledDuringInvoiceRun, twoWebTwoWorkers } from "./case-control-plane";
 
 /** What a case found: `ok` when every count is what it must be; `counts` in words, from the database and the host. */
@@ -47,7 +47,11 @@ export const FAULT_CASES: FaultCase[] = [
  */
 export async function runMatrix(world: FaultWorld, o: MatrixOptions, only: string[], print: (line: string) => void): Promise<boolean> {
   let allOk = true;
-  for (const c of FAULT_CASES.filter((x) => only.length === 0 || only.includes(x.id))) {
+  const cases = FAULT_CASES.filter((x) => only.length === 0 || only.includes(x.id));
+  // The usage cases' hosts and jails are made while the first cases run (their errors surface
+  // in the cases that use them).
+  if (cases.some((c) => c.id === "clock-skew" || c.id === "outage")) reportingHosts(world).catch(() => {});
+  for (const c of cases) {
     const started = Date.now();
     let r: CaseResult;
     try {
