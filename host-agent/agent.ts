@@ -21,6 +21,7 @@ import { runJob, type Completion } from "./run-job";
 import { DesiredState } from "./desired-state";
 import { Spool, type SpoolItem, type SpoolKind } from "./spool";
 import { UsageMeter } from "./usage-meter";
+import { ServerClock, systemClockSources } from "./clock";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
 import { USAGE_DEFAULTS } from "@/lib/config/shared";
@@ -35,6 +36,10 @@ export class Agent {
   private readonly spool: Spool;
   private readonly meter: UsageMeter;
   private readonly hogs: HogWatch;
+  /** Server time, for every stamp the agent sends (clock.ts). */
+  private readonly clock: ServerClock;
+  /** The host's wall clock minus the server's, ms, from the last heartbeat (null: not measured yet). */
+  private clockOffsetMs: number | null = null;
   private stopped = false;
   private running = new Set<Promise<void>>();
   /** Jobs executing now, by id: a job leased again while it runs is adopted, never run twice. */
@@ -71,6 +76,8 @@ export class Agent {
     metrics.watchSpool((kind) => this.spool.count(kind));
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
+    // The fault knob shifts this agent's idea of the host's wall clock (a host 10 minutes off).
+    this.clock = new ServerClock(config.stateDir, systemClockSources(this.env.CELLBLOCK_FAULT_CLOCK_OFFSET_SECONDS * 1000));
     this.desired = new DesiredState(config.stateDir, log);
   }
 
@@ -154,6 +161,7 @@ export class Agent {
 
   async heartbeatOnce() {
     const inventory = this.ready ? await this.driver.list().catch(() => null) : null;
+    const sentMono = this.clock.monotonic();
     const res = await this.api.heartbeat({
       agentVersion: AGENT_VERSION,
       driver: this.config.driver,
@@ -161,11 +169,22 @@ export class Agent {
       ready: this.ready,
       reason: clip(this.reason),
       facts: Object.fromEntries(
-        Object.entries({ ...this.facts, spooled: this.spool.count("usage") + this.spool.count("results") }).map(([k, v]) => [k, clip(v)]),
+        Object.entries({
+          ...this.facts,
+          spooled: this.spool.count("usage") + this.spool.count("results"),
+          // How far the host's clock is off the server's (positive: fast); stamps use server time.
+          ...(this.clockOffsetMs === null ? {} : { clockOffsetSeconds: Math.round(this.clockOffsetMs / 100) / 10 }),
+        }).map(([k, v]) => [k, clip(v)]),
       ),
       capabilities: this.capabilities,
       inventory: inventory?.map((i) => ({ name: i.name, jid: i.jid, initPid: i.initPid ?? null, running: i.running })) ?? null,
     });
+    const offset = this.clock.observe(res.serverTime, sentMono, this.clock.monotonic());
+    if (this.clockOffsetMs === null || Math.abs(offset - this.clockOffsetMs) > 5000)
+      this.log(
+        `host clock ${Math.abs(offset / 1000).toFixed(1)} s ${offset >= 0 ? "ahead of" : "behind"} the control plane; samples are stamped in its time`,
+      );
+    this.clockOffsetMs = offset;
     this.noteBack();
     this.fenced = res.fenced;
     this.settings = {
@@ -278,7 +297,8 @@ export class Agent {
     while (!this.stopped) {
       if (!first) await this.sleep(this.settings.usageIntervalSeconds * 1000);
       first = false;
-      if (this.stopped || !this.ready) continue;
+      // No stamp before the server's time is known (clock.ts): the counters keep what happens meanwhile.
+      if (this.stopped || !this.ready || !this.clock.synced) continue;
       try {
         await this.sampleNow((await this.driver.list()).map((j) => j.name));
       } catch (err) {
@@ -289,12 +309,12 @@ export class Agent {
 
   /** Measures the named jails now and spools the samples for delivery. */
   async sampleNow(names: string[]) {
-    if (names.length === 0) return;
+    if (names.length === 0 || !this.clock.synced) return;
     try {
       const endPoll = this.metrics.usagePollDuration.startTimer();
       const usage = await this.driver.usage(names);
       endPoll();
-      const samples = this.meter.sample(usage);
+      const samples = this.meter.sample(usage, this.clock.now());
       if (samples.length) {
         // Sampling never waits for delivery: a slow or absent control plane must not
         // leave holes in the measurements.
@@ -312,7 +332,11 @@ export class Agent {
       if (this.stopped || !this.ready) continue;
       try {
         const running = (await this.driver.list()).filter((j) => j.running).map((j) => j.name);
-        const events = await this.hogs.check(running, { cpuPercent: this.settings.hogCpuPercent, seconds: this.settings.hogSeconds });
+        const events = await this.hogs.check(
+          running,
+          { cpuPercent: this.settings.hogCpuPercent, seconds: this.settings.hogSeconds },
+          this.clock.nowMs(),
+        );
         for (const e of events) this.log(`hog in ${e.jail}: pid ${e.pid} (${e.command}) at ${e.cpuPercent} % — ${e.action}`);
         if (events.length) {
           this.spool.put("hogs", { events });

@@ -3,12 +3,14 @@
 //   0. static checks: TypeScript, ESLint and Prettier (the formatting must already be applied);
 //   1. unit + integration tests (vitest) against a fresh, migrated database;
 //   2. a production build of the app, served with its own fresh database, seeded logins and
-//      services, and the Playwright suite in Debian's Chromium against it.
+//      services, and the Playwright suite in Debian's Chromium against it;
+//   3. the fault matrix's fast variant (scripts/test-faults.ts --fast: its own database, app and
+//      real agents; `npm run test:faults` runs the whole matrix).
 // Nothing started by hand is used, and everything started here is stopped at the end.
 //
 //   npm test                 everything
 //   npm test -- --unit       vitest only          npm test -- --e2e   Playwright only
-//   npm test -- --lint       static checks only
+//   npm test -- --lint       static checks only     npm test -- --faults   the fast fault cases only
 //   npm test -- --e2e -- e2e/auth                 (arguments after a second -- go to Playwright)
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -32,6 +34,7 @@ const passThrough = split >= 0 ? argv.slice(split + 1) : [];
 const onlyUnit = own.includes("--unit");
 const onlyE2e = own.includes("--e2e");
 const onlyLint = own.includes("--lint");
+const onlyFaults = own.includes("--faults");
 const log = (m: string) => console.log(`\n[test] ${m}`);
 const rand = () => crypto.randomBytes(4).toString("hex");
 
@@ -42,6 +45,7 @@ let tmp: string | undefined;
 
 async function main(): Promise<number> {
   const started = Date.now();
+  if (onlyFaults) return (await fastFaults()) ? 0 : 1;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cellblock-test-"));
   fs.chmodSync(tmp, 0o755); // initdb runs as the postgres user when we are root
   log(`starting PostgreSQL in ${tmp}`);
@@ -84,8 +88,23 @@ async function main(): Promise<number> {
       failed = true;
     }
   }
+  // The fast fault cases, after the whole e2e suite (not when a few specs were named).
+  if (!onlyUnit && passThrough.length === 0 && !(failed && !process.env.CONTINUE_ON_FAILURE)) {
+    if (!(await fastFaults())) failed = true;
+  }
   log(`${failed ? "FAILED" : "passed"} in ${Math.round((Date.now() - started) / 1000)} s`);
   return failed ? 1 : 0;
+}
+
+/** The fault matrix's fast variant, in a process of its own (it kills its own Postgres). */
+async function fastFaults(): Promise<boolean> {
+  log("fault cases, fast variant (npm run test:faults runs the whole matrix)");
+  try {
+    await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/test-faults.ts", "--fast"]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function freshDatabase(name: string): Promise<string> {

@@ -42,6 +42,8 @@ export const agentEnv = configSection(
         .describe("bearer token a scraper of the agent presents"),
       // Fault injection for the fault tests: pause after a named step (ms). Inert when unset.
       CELLBLOCK_FAULT_PAUSE_AFTER_CREATE_MS: intVar(0, 3_600_000, 0, "test only: pause after lxc-create, in ms"),
+      // A host whose clock is off: shifts the agent's reading of the wall clock by this many s.
+      CELLBLOCK_FAULT_CLOCK_OFFSET_SECONDS: intVar(-86_400, 86_400, 0, "test only: shift the host's wall clock, in s"),
     })
     .superRefine((env, ctx) => {
       if (env.AGENT_METRICS_LISTEN && !env.AGENT_METRICS_TOKEN) {

@@ -12,6 +12,19 @@ export type RunningPostgres = {
   serverUrl: string;
   databaseUrl(name: string): string;
   stop(): Promise<void>;
+  /** The data directory (absolute). */
+  dataDir: string;
+  /**
+   * SIGKILLs the postmaster (the pid in its data directory's postmaster.pid), as a crash would,
+   * and returns that pid. Call restart() before stop(): stop() waits for a process it started.
+   */
+  killPostmaster(): number;
+  /**
+   * Starts the server again on the same data directory and port after killPostmaster (crash
+   * recovery runs as after any crash). Retries while the killed server's backends are still
+   * leaving (Postgres refuses to start while they hold its shared memory); throws after 60 s.
+   */
+  restart(): Promise<void>;
 };
 
 const USER = "postgres";
@@ -65,6 +78,26 @@ export async function startEmbeddedPostgres(opts: {
     serverUrl: `${base}/postgres`,
     databaseUrl: (name) => `${base}/${name}`,
     stop: () => server.stop(),
+    dataDir,
+    killPostmaster() {
+      const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${dataDir}/postmaster.pid`);
+      process.kill(pid, "SIGKILL");
+      return pid;
+    },
+    async restart() {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        removeStalePid(dataDir);
+        try {
+          await server.start();
+          return;
+        } catch (err) {
+          if (Date.now() > deadline) throw new Error(`PostgreSQL did not start again within 60 s: ${String(err ?? "it exited")}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    },
   };
 }
 
