@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { completeJob } from "@/lib/domain/jobs/complete-job";
 import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
@@ -269,5 +269,66 @@ describe("agent lease loop", () => {
     expect(driver.started).toEqual([name]);
     expect(driver.maxAtOnce).toBe(1);
     expect(logs.filter((l) => /refused|dropped/.test(l))).toEqual([]);
+  });
+
+  // bench/dispatch's p95 of ~220 ms came from here: with both slots busy the loop slept 200 ms
+  // at a time, so a job queued meanwhile waited for that sleep after a slot had freed. With the
+  // clock stopped (no timer fires), freeing a slot must still get the waiting job leased and
+  // started: the loop waits on the slot, not on a timer.
+  it("leases the next job the moment a slot frees, without waiting for any timer", async () => {
+    const host = await createHost();
+    const names = ["a", "b", "c"].map((x) => `cbslot${x}${uid()}`);
+    const jobs: Array<{ id: string }> = [];
+    for (const name of names.slice(0, 2)) {
+      jobs.push(await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, type: "START", payload: { name } })));
+    }
+    const cp = await controlPlane(host.id);
+    cleanups.push(cp.close);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-agent-slot-"));
+    cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+    const driver = new GatedDriver();
+    const agent = new Agent(
+      {
+        url: cp.url,
+        hostId: host.id,
+        hostName: host.name,
+        secret: "s".repeat(43),
+        driver: "lxc",
+        stateDir,
+        bridge: null,
+        lxcPath: "/x",
+        templateCache: "/x",
+      },
+      driver,
+      () => {},
+    );
+    const running = agent.run();
+    cleanups.push(async () => {
+      agent.stop();
+      for (const n of driver.running.keys()) driver.release(n);
+      await running;
+    });
+    await until("two jobs running", () => driver.running.size === 2);
+    // Both slots busy; the third job is queued now, so only a freed slot can bring it in.
+    jobs.push(await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, type: "START", payload: { name: names[2]! } })));
+
+    const realSetTimeout = globalThis.setTimeout;
+    const realWait = (ms: number) => new Promise((r) => realSetTimeout(r, ms));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      // Let a sleep that began before the clock stopped run out (it ends within 250 ms).
+      await realWait(400);
+      driver.release(names[0]!);
+      const deadline = Date.now() + 20_000;
+      while (!driver.running.has(names[2]!) && Date.now() < deadline) await realWait(20);
+      expect([...driver.running.keys()].sort()).toEqual([names[1]!, names[2]!].sort());
+    } finally {
+      // Fire what was scheduled while the clock stood still, so every loop sees the stop.
+      agent.stop();
+      await vi.runOnlyPendingTimersAsync();
+      vi.useRealTimers();
+    }
+    for (const n of driver.running.keys()) driver.release(n);
+    await running;
   });
 });

@@ -44,6 +44,8 @@ export class Agent {
   private running = new Set<Promise<void>>();
   /** Jobs executing now, by id: a job leased again while it runs is adopted, never run twice. */
   private executing = new Map<string, JobProgress>();
+  /** Wakes the lease loop when it waits for a free slot (see slotFreed). */
+  private wakeLeaseLoop: () => void = () => {};
   private readonly env = agentEnv();
   // Until the first heartbeat answers: the shared defaults, or this agent's own overrides.
   private settings = {
@@ -101,6 +103,7 @@ export class Agent {
 
   stop() {
     this.stopped = true;
+    this.wakeLeaseLoop();
   }
 
   private async sleep(ms: number) {
@@ -200,8 +203,15 @@ export class Agent {
     let backoff = 1000;
     while (!this.stopped) {
       const free = this.maxConcurrent - this.running.size;
+      // Every slot busy: wait for one to free, then lease at once. (A fixed sleep here made a
+      // job queued while both slots were busy wait up to that sleep after one had freed: the
+      // 200 ms tail of bench/dispatch.)
+      if (free <= 0) {
+        await this.slotFreed();
+        continue;
+      }
       // Jobs wait for the recovery, so that neither undoes what the other just did.
-      if (free <= 0 || !this.ready || !this.recovered) {
+      if (!this.ready || !this.recovered) {
         await this.sleep(200);
         continue;
       }
@@ -224,6 +234,7 @@ export class Agent {
           const p = this.execute(job, progress).finally(() => {
             this.running.delete(p);
             this.executing.delete(job.id);
+            this.wakeLeaseLoop();
           });
           this.running.add(p);
         }
@@ -234,6 +245,17 @@ export class Agent {
       }
     }
     await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Resolves as soon as a running job has ended (reported or spooled) or the agent stops — no
+   * timer, so the lease loop asks for the next job the moment it can run one.
+   */
+  private slotFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeLeaseLoop = resolve;
+      if (this.stopped || this.running.size < this.maxConcurrent) resolve();
+    });
   }
 
   private async execute(job: Leased, progress: JobProgress) {

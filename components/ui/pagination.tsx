@@ -55,3 +55,54 @@ export function Pagination({
     </nav>
   );
 }
+
+/**
+ * Newest / previous / next links for a keyset-paged list (lib/domain/keyset): `newer` and
+ * `older` are the neighbouring pages' cursors (null: none), `paged` is false on the newest page.
+ * The links keep the other query parameters (the list's filters).
+ */
+export function KeysetPagination({
+  newer,
+  older,
+  paged,
+  basePath,
+  params = {},
+}: {
+  newer: string | null;
+  older: string | null;
+  paged: boolean;
+  basePath: string;
+  params?: Record<string, string | undefined>;
+}) {
+  const href = (cursor?: { after?: string; before?: string }) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+    if (cursor?.after) q.set("after", cursor.after);
+    if (cursor?.before) q.set("before", cursor.before);
+    const s = q.toString();
+    return s ? `${basePath}?${s}` : basePath;
+  };
+  if (!paged && !older) return null;
+  return (
+    <nav className="mt-4 flex items-center justify-between text-sm text-zinc-600" aria-label="Pagination">
+      <span>{paged ? "Older entries" : "Newest first"}</span>
+      <span className="flex gap-2">
+        {paged ? (
+          <Link className={buttonClass("secondary", "sm")} href={href()}>
+            Newest
+          </Link>
+        ) : null}
+        {newer ? (
+          <Link className={buttonClass("secondary", "sm")} href={href({ before: newer })} rel="prev">
+            Previous
+          </Link>
+        ) : null}
+        {older ? (
+          <Link className={buttonClass("secondary", "sm")} href={href({ after: older })} rel="next">
+            Next
+          </Link>
+        ) : null}
+      </span>
+    </nav>
+  );
+}

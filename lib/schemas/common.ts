@@ -36,3 +36,13 @@ export const id = z
   .regex(/^[a-z0-9]+$/i, "Invalid id.");
 
 export const page = z.coerce.number().int().min(1).max(100_000).catch(1);
+
+/**
+ * A keyset list's position: the `createdAt` (epoch milliseconds) and id of a row, as
+ * `<ms>.<id>`. Anything else counts as absent (the list starts from the newest).
+ */
+export const listCursor = z
+  .string()
+  .regex(/^\d{1,15}\.[a-z0-9]{1,64}$/i)
+  .optional()
+  .catch(undefined);

@@ -5,20 +5,20 @@ import { AccountLink, HostLink, JailLink } from "@/components/admin/entity-links
 import { JailStateBadge } from "@/components/jails/jail-state-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pagination } from "@/components/ui/pagination";
+import { KeysetPagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
-import { FLEET_JAILS_PAGE_SIZE, listFleetJails } from "@/lib/domain/admin/list-fleet-jails";
+import { listFleetJails } from "@/lib/domain/admin/list-fleet-jails";
 import { formatDate } from "@/lib/format";
 import { fleetJailFilter, JAIL_STATES } from "@/lib/schemas/admin";
-import { readListParams } from "../list-params";
+import { readKeysetListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jails" };
 
 export default async function FleetJailsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const { page, filter } = await readListParams(searchParams, fleetJailFilter);
-  const { rows, hasMore, options } = await listFleetJails({ actor, filter, page });
+  const { cursor, filter } = await readKeysetListParams(searchParams, fleetJailFilter);
+  const { rows, newer, older, paged, options } = await listFleetJails({ actor, filter, cursor });
   const active = Boolean(filter.hostId || filter.planId || filter.accountId || filter.state);
   return (
     <>
@@ -83,7 +83,7 @@ export default async function FleetJailsPage({ searchParams }: { searchParams: P
           ))}
         </Table>
       )}
-      <Pagination page={page} pageSize={FLEET_JAILS_PAGE_SIZE} hasMore={hasMore} basePath="/admin/jails" params={filter} />
+      <KeysetPagination newer={newer} older={older} paged={paged} basePath="/admin/jails" params={filter} />
     </>
   );
 }

@@ -7,13 +7,13 @@ import { FilterSelect } from "@/components/admin/filter-bar";
 import { JobStatusBadge } from "@/components/jobs/job-labels";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pagination } from "@/components/ui/pagination";
+import { KeysetPagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
-import { JOB_STATUSES, JOBS_PAGE_SIZE, listJobs } from "@/lib/domain/jobs/list-jobs";
+import { JOB_STATUSES, listJobs } from "@/lib/domain/jobs/list-jobs";
 import { formatAge } from "@/lib/format";
 import { JOB_TYPES } from "@/lib/schemas/jobs";
-import { readListParams } from "../list-params";
+import { readKeysetListParams } from "../list-params";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -25,8 +25,8 @@ const filterSchema = z.object({
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { actor } = await requireAdminPage();
-  const { page, filter } = await readListParams(searchParams, filterSchema);
-  const { rows, hasMore } = await listJobs({ actor, filter, page });
+  const { cursor, filter } = await readKeysetListParams(searchParams, filterSchema);
+  const { rows, newer, older, paged } = await listJobs({ actor, filter, cursor });
   return (
     <>
       <PageHeader title="Jobs" description="Every change a host makes, newest first. Failed jobs can be retried; queued ones cancelled." />
@@ -90,10 +90,10 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           ))}
         </Table>
       )}
-      <Pagination
-        page={page}
-        pageSize={JOBS_PAGE_SIZE}
-        hasMore={hasMore}
+      <KeysetPagination
+        newer={newer}
+        older={older}
+        paged={paged}
         basePath="/admin/jobs"
         params={{ hostId: filter.hostId, status: filter.status, type: filter.type }}
       />

@@ -3,7 +3,7 @@
 import { db } from "@/lib/db";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
 import { JOB_IN_PROGRESS, OPEN_JOB_STATUSES } from "@/lib/domain/jails/jail-capabilities";
-import { monthStart } from "@/lib/calendar";
+import { monthTransferBytes } from "@/lib/domain/usage/month-transfer";
 import { explainJobFailure } from "@/lib/domain/jobs/explain-job-failure";
 import type { JobType } from "@/lib/generated/prisma/enums";
 import { gibToBytes, mibToBytes } from "@/lib/units";
@@ -38,28 +38,30 @@ export async function getCustomerDashboard({ actor, now = new Date() }: { actor:
     db.jail.count({ where: { accountId, destroyedAt: null } }),
   ]);
   const ids = jails.map((j) => j.id);
-  const [latestSamples, lastJobs, transfer] = ids.length
+  const [latestSamples, lastJobs, transferOf] = ids.length
     ? await Promise.all([
+        // Each jail's newest sample: one backward step on (jailId, sampledAt) per jail, not
+        // every sample of the last week sorted.
         db.$queryRaw<Array<{ jailId: string; diskBytes: bigint; memoryBytes: bigint }>>`
-          SELECT DISTINCT ON (s."jailId") s."jailId", s."diskBytes", s."memoryBytes"
-          FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
-          WHERE s."jailId" = ANY(${ids}) AND j."accountId" = ${accountId}
-          ORDER BY s."jailId", s."sampledAt" DESC`,
+          SELECT j."id" AS "jailId", s."diskBytes", s."memoryBytes"
+          FROM "Jail" j
+          CROSS JOIN LATERAL (
+            SELECT s."diskBytes", s."memoryBytes" FROM "UsageSample" s
+            WHERE s."jailId" = j."id" ORDER BY s."sampledAt" DESC LIMIT 1
+          ) s
+          WHERE j."id" = ANY(${ids}) AND j."accountId" = ${accountId}`,
         db.$queryRaw<Array<{ jailId: string; type: string; status: string; error: string | null }>>`
           SELECT DISTINCT ON (jb."jailId") jb."jailId", jb."type"::text AS "type", jb."status"::text AS "status", jb."error"
           FROM "Job" jb JOIN "Jail" j ON j."id" = jb."jailId"
           WHERE jb."jailId" = ANY(${ids}) AND j."accountId" = ${accountId} AND jb."status" IN ('SUCCEEDED', 'FAILED')
           ORDER BY jb."jailId", jb."finishedAt" DESC NULLS LAST`,
-        db.$queryRaw<Array<{ jailId: string; net: bigint }>>`
-          SELECT s."jailId", sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
-          FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
-          WHERE s."jailId" = ANY(${ids}) AND j."accountId" = ${accountId} AND s."sampledAt" >= ${monthStart(now)}
-          GROUP BY 1`,
+        // The month's transfer as the jail page counts it (rollups, and samples of days not
+        // rolled up yet): raw samples alone miss every day already pruned.
+        monthTransferBytes({ accountId, jailIds: ids, now }),
       ])
-    : [[], [], []];
+    : [[], [], new Map<string, bigint>()];
   const sampleOf = new Map(latestSamples.map((s) => [s.jailId, s]));
   const lastJobOf = new Map(lastJobs.map((j) => [j.jailId, j]));
-  const transferOf = new Map(transfer.map((t) => [t.jailId, t.net]));
 
   const notices: Notice[] = [];
   const rows = jails.map((j) => {

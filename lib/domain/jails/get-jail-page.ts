@@ -9,12 +9,14 @@ import { listJailActivity } from "./list-jail-activity";
 
 /** Everything the jail page renders. @throws AppError NOT_FOUND for another account's jail. */
 export async function getJailPage({ actor, jailId }: { actor: CustomerActor; jailId: string }) {
-  const jail = await getJail({ actor, jailId });
-  const [usage, activity, plans, backups] = await Promise.all([
-    getJailUsage({ actor, jailId: jail.id }),
-    listJailActivity({ actor, jailId: jail.id, pageSize: 5 }),
+  // All at once: each read checks the jail is the account's (NOT_FOUND otherwise), so none
+  // needs to wait for getJail's answer.
+  const [jail, usage, activity, plans, backups] = await Promise.all([
+    getJail({ actor, jailId }),
+    getJailUsage({ actor, jailId }),
+    listJailActivity({ actor, jailId, pageSize: 5 }),
     listActivePlans(),
-    listJailBackups({ actor, jailId: jail.id }),
+    listJailBackups({ actor, jailId }),
   ]);
   return { jail, usage, activity, plans, backups };
 }

@@ -5,7 +5,7 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { assertScope, type CustomerActor } from "@/lib/domain/actor";
-import { monthStart } from "@/lib/calendar";
+import { monthTransferBytes, utcDays } from "@/lib/domain/usage/month-transfer";
 import { BYTES_PER_GIB, BYTES_PER_MIB, MS_PER_HOUR } from "@/lib/units";
 
 export const BUCKET_24H_MINUTES = 15;
@@ -30,7 +30,6 @@ export async function getJailUsage({ actor, jailId, now = new Date() }: { actor:
   const { plan } = jail;
   const since24h = new Date(now.getTime() - 24 * MS_PER_HOUR);
   const since30d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29));
-  const month = monthStart(now);
 
   const [latest, series24h, series30d, monthNet] = await Promise.all([
     db.usageSample.findFirst({ where: { jailId: jail.id, jail: { accountId } }, orderBy: { sampledAt: "desc" } }),
@@ -41,35 +40,34 @@ export async function getJailUsage({ actor, jailId, now = new Date() }: { actor:
       FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
       WHERE s."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND s."sampledAt" > ${since24h} AND s."sampledAt" <= ${now}
       GROUP BY 1 ORDER BY 1`,
+    // Raw samples only for the days without a DAY rollup, each day one index range (a LATERAL
+    // per day; no per-sample date_trunc over the whole window).
     db.$queryRaw<Row[]>`
       WITH rolled AS (
         SELECT r."bucketStart" AS "t", r."diskMaxBytes" AS "disk", r."memoryMaxBytes" AS "memory", r."cpuAvgPercent" AS "cpu",
           (r."netRxBytes" + r."netTxBytes")::bigint AS "net"
         FROM "UsageRollup" r JOIN "Jail" j ON j."id" = r."jailId"
         WHERE r."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND r."period" = 'DAY' AND r."bucketStart" >= ${since30d}
+      ), days AS (
+        SELECT (d::timestamptz AT TIME ZONE 'UTC') AS "day" FROM unnest(${utcDays(since30d, now)}::text[]) AS d
+        WHERE EXISTS (SELECT 1 FROM "Jail" j WHERE j."id" = ${jail.id} AND j."accountId" = ${accountId})
       ), raw AS (
-        SELECT date_trunc('day', s."sampledAt", 'UTC') AS "t", max(s."diskBytes") AS "disk", max(s."memoryBytes") AS "memory",
-          avg(s."cpuPercent") AS "cpu", sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
-        FROM "UsageSample" s JOIN "Jail" j ON j."id" = s."jailId"
-        WHERE s."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND s."sampledAt" >= ${since30d} AND s."sampledAt" <= ${now}
-        GROUP BY 1
+        SELECT u."day" AS "t", x."disk", x."memory", x."cpu", x."net"
+        FROM (SELECT days."day" FROM days WHERE NOT EXISTS (SELECT 1 FROM rolled WHERE rolled."t" = days."day")) u
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS "n", max(s."diskBytes") AS "disk", max(s."memoryBytes") AS "memory", avg(s."cpuPercent") AS "cpu",
+            sum(s."netRxBytes" + s."netTxBytes")::bigint AS "net"
+          FROM "UsageSample" s
+          WHERE s."jailId" = ${jail.id} AND s."sampledAt" >= u."day" AND s."sampledAt" < u."day" + interval '1 day'
+            AND s."sampledAt" <= ${now}
+        ) x
+        WHERE x."n" > 0
       )
       SELECT * FROM rolled
       UNION ALL
-      SELECT * FROM raw WHERE raw."t" NOT IN (SELECT "t" FROM rolled)
+      SELECT * FROM raw
       ORDER BY 1`,
-    db.$queryRaw<Array<{ net: bigint | null }>>`
-      WITH rolled AS (
-        SELECT r."bucketStart", (r."netRxBytes" + r."netTxBytes") AS "net"
-        FROM "UsageRollup" r JOIN "Jail" j ON j."id" = r."jailId"
-        WHERE r."jailId" = ${jail.id} AND j."accountId" = ${accountId} AND r."period" = 'DAY' AND r."bucketStart" >= ${month}
-      )
-      SELECT (
-        COALESCE((SELECT sum("net") FROM rolled), 0) +
-        COALESCE((SELECT sum(s."netRxBytes" + s."netTxBytes") FROM "UsageSample" s
-          WHERE s."jailId" = ${jail.id} AND s."sampledAt" >= ${month} AND s."sampledAt" <= ${now}
-            AND date_trunc('day', s."sampledAt", 'UTC') NOT IN (SELECT "bucketStart" FROM rolled)), 0)
-      )::bigint AS "net"`,
+    monthTransferBytes({ accountId, jailIds: [jail.id], now }),
   ]);
 
   const limits = {
@@ -88,7 +86,7 @@ export async function getJailUsage({ actor, jailId, now = new Date() }: { actor:
         processes: latest.processes,
       }
     : null;
-  const transferThisMonthBytes = Number(monthNet[0]?.net ?? 0);
+  const transferThisMonthBytes = Number(monthNet.get(jail.id) ?? 0n);
   const over: string[] = [];
   if (current && current.diskBytes > limits.diskBytes) over.push("disk");
   if (current && current.memoryBytes > limits.memoryBytes) over.push("memory");

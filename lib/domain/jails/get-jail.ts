@@ -40,16 +40,18 @@ export async function getJail({ actor, jailId }: { actor: CustomerActor; jailId:
     },
   });
   if (!jail) throw notFound("That jail");
-  const lastFailed = await db.job.findFirst({
-    where: { jailId: jail.id, jail: { accountId }, status: "FAILED" },
-    orderBy: { finishedAt: "desc" },
-    select: { id: true, type: true, error: true, finishedAt: true },
-  });
-  const lastFinished = await db.job.findFirst({
-    where: { jailId: jail.id, jail: { accountId }, status: { in: ["SUCCEEDED", "FAILED"] } },
-    orderBy: { finishedAt: "desc" },
-    select: { id: true },
-  });
+  const [lastFailed, lastFinished] = await Promise.all([
+    db.job.findFirst({
+      where: { jailId: jail.id, jail: { accountId }, status: "FAILED" },
+      orderBy: { finishedAt: "desc" },
+      select: { id: true, type: true, error: true, finishedAt: true },
+    }),
+    db.job.findFirst({
+      where: { jailId: jail.id, jail: { accountId }, status: { in: ["SUCCEEDED", "FAILED"] } },
+      orderBy: { finishedAt: "desc" },
+      select: { id: true },
+    }),
+  ]);
   // The host's raw words (lastError, job errors) stay with staff; the customer reads explainJobFailure's.
   const { account, jobs, ipAddresses, lastError, host, ...rest } = jail;
   const failedJob = lastFailed && lastFinished?.id === lastFailed.id ? lastFailed : null;

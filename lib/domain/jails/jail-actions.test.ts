@@ -455,6 +455,57 @@ describe("usage, activity and dashboard", () => {
     ]);
   });
 
+  it("the dashboard counts the month's transfer as the jail page does: rolled-up days whose samples were pruned included", async () => {
+    const { jail, host, actor } = await customerWithJail("RUNNING");
+    const plan = await db.plan.findUniqueOrThrow({ where: { id: jail.planId } });
+    const now = new Date(Date.UTC(2026, 6, 20, 9, 30));
+    const allowance = BigInt(plan.bandwidthGb) * 1024n ** 3n;
+    const day = (d: number) => new Date(Date.UTC(2026, 6, d));
+    const rollup = (bucketStart: Date, netRxBytes: bigint) => ({
+      jailId: jail.id,
+      period: "DAY" as const,
+      bucketStart,
+      samples: 288,
+      diskMaxBytes: 1n,
+      diskAvgBytes: 1n,
+      memoryMaxBytes: 1n,
+      memoryAvgBytes: 1n,
+      cpuMaxPercent: 1,
+      cpuAvgPercent: 1,
+      processesMax: 1,
+      netRxBytes,
+      netTxBytes: 0n,
+    });
+    const sample = (sampledAt: Date, netRxBytes: bigint) => ({
+      jailId: jail.id,
+      hostId: host.id,
+      sampledAt,
+      diskBytes: 1n,
+      memoryBytes: 1n,
+      cpuPercent: 1,
+      processes: 1,
+      netRxBytes,
+      netTxBytes: 0n,
+    });
+    // July 2nd is rolled up and its samples long pruned; June's rollup is last month's. The
+    // 19th is rolled up and still has a sample (counted once, through the rollup); today is not
+    // rolled up yet, so its samples count.
+    await db.usageRollup.createMany({
+      data: [rollup(day(2), allowance), rollup(day(19), 5n), rollup(new Date(Date.UTC(2026, 5, 30)), 999n)],
+    });
+    await db.usageSample.createMany({
+      data: [sample(new Date(day(19).getTime() + 3_600_000), 1000n), sample(new Date(now.getTime() - 60_000), 7n)],
+    });
+
+    const u = await getJailUsage({ actor, jailId: jail.id, now });
+    expect(BigInt(u.transferThisMonthBytes)).toBe(allowance + 5n + 7n);
+    expect(u.over).toEqual(["transfer"]);
+    const dash = await getCustomerDashboard({ actor, now });
+    expect(dash.notices).toEqual([
+      expect.objectContaining({ jailId: jail.id, tone: "warning", text: expect.stringMatching(/more transfer this month/) }),
+    ]);
+  });
+
   it("activity lists jobs newest first with who asked, a page at a time; the dashboard flags a failed job", async () => {
     const { actor, jail, user } = await customerWithJail("RUNNING");
     await restartJail({ actor, jailId: jail.id });
