@@ -284,30 +284,8 @@ describe("agent lease loop", () => {
     }
     const cp = await controlPlane(host.id);
     cleanups.push(cp.close);
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-agent-slot-"));
-    cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
     const driver = new GatedDriver();
-    const agent = new Agent(
-      {
-        url: cp.url,
-        hostId: host.id,
-        hostName: host.name,
-        secret: "s".repeat(43),
-        driver: "lxc",
-        stateDir,
-        bridge: null,
-        lxcPath: "/x",
-        templateCache: "/x",
-      },
-      driver,
-      () => {},
-    );
-    const running = agent.run();
-    cleanups.push(async () => {
-      agent.stop();
-      for (const n of driver.running.keys()) driver.release(n);
-      await running;
-    });
+    const agent = startAgent(host, cp, driver);
     await until("two jobs running", () => driver.running.size === 2);
     // Both slots busy; the third job is queued now, so only a freed slot can bring it in.
     jobs.push(await db.$transaction((tx) => enqueueJob(tx, { hostId: host.id, type: "START", payload: { name: names[2]! } })));
@@ -328,7 +306,5 @@ describe("agent lease loop", () => {
       await vi.runOnlyPendingTimersAsync();
       vi.useRealTimers();
     }
-    for (const n of driver.running.keys()) driver.release(n);
-    await running;
   });
 });
