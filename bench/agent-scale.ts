@@ -11,11 +11,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import { allocateAddress } from "@/lib/domain/ipam/allocate-address";
-import { jailSpecOf } from "@/lib/domain/jails/jail-spec";
-import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
 import { freePort } from "../scripts/lib/embedded-postgres";
 import { startHarness, stats } from "./lib/harness";
+import { queueBenchCreate } from "./lib/queue-create";
 
 const N = Number(process.env.BENCH_JAILS ?? 200);
 const POLL_SECONDS = 15;
@@ -63,27 +61,13 @@ try {
   const jobIds: string[] = [];
   for (let i = 0; i < N; i++) {
     const tag = `${process.pid % 10000}${String(i).padStart(4, "0")}`;
-    const { jobId, name } = await h.db.$transaction(async (tx) => {
-      const jail = await tx.jail.create({
-        data: {
-          hostname: `s${tag}.bench.test`,
-          name: `cbscale${tag}`,
-          accountId: account.id,
-          planId: plan.id,
-          templateId: template.id,
-          hostId: h.hostId,
-        },
-      });
-      await allocateAddress(tx as never, { hostId: h.hostId, kind: "PRIVATE", jailId: jail.id });
-      await allocateAddress(tx as never, { hostId: h.hostId, kind: "PUBLIC", jailId: jail.id });
-      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, include: { range: { select: { cidr: true } } } });
-      const job = await enqueueJob(tx as never, {
-        hostId: h.hostId,
-        jailId: jail.id,
-        type: "CREATE",
-        payload: { jail: jailSpecOf({ ...jail, plan, template, host, ipAddresses }), sshKeys: [], start: true },
-      });
-      return { jobId: job.id, name: jail.name };
+    const { jobId, name } = await queueBenchCreate(h.db, {
+      name: `cbscale${tag}`,
+      hostname: `s${tag}.bench.test`,
+      accountId: account.id,
+      plan,
+      template,
+      host,
     });
     made.push(name);
     jobIds.push(jobId);

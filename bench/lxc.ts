@@ -16,13 +16,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { allocateAddress, allocateIpv6 } from "@/lib/domain/ipam/allocate-address";
-import { jailSpecOf, templateSpecOf } from "@/lib/domain/jails/jail-spec";
-import { enqueueJob } from "@/lib/domain/jobs/enqueue-job";
+import { templateSpecOf } from "@/lib/domain/jails/jail-spec";
 import { ensureTemplateBuild } from "@/lib/domain/templates/ensure-template-build";
 import { cgroupLimits, realOsBaseConfig } from "../host-agent/drivers/lxc/config-file";
 import { mmdebstrapRecipe, templateArchive, templateKey } from "../host-agent/drivers/lxc/templates";
 import { startHarness, stats } from "./lib/harness";
+import { queueBenchCreate } from "./lib/queue-create";
 
 const N = Number(process.env.BENCH_ROUNDS ?? 5);
 const LXC = "/var/lib/lxc";
@@ -84,28 +83,14 @@ try {
   for (let i = 0; i < N; i++) {
     const tag = `${process.pid}${i}${Date.now() % 100000}`;
     // (a) through the agent
-    const { jobId, name } = await h.db.$transaction(async (tx) => {
-      const jail = await tx.jail.create({
-        data: {
-          hostname: `b${tag}.bench.test`,
-          name: `cbbench${tag}`,
-          accountId: account.id,
-          planId: plan.id,
-          templateId: template.id,
-          hostId: h.hostId,
-        },
-      });
-      await allocateAddress(tx as never, { hostId: h.hostId, kind: "PRIVATE", jailId: jail.id });
-      await allocateAddress(tx as never, { hostId: h.hostId, kind: "PUBLIC", jailId: jail.id });
-      await allocateIpv6(tx as never, { hostId: h.hostId, jailId: jail.id });
-      const ipAddresses = await tx.ipAddress.findMany({ where: { jailId: jail.id }, include: { range: { select: { cidr: true } } } });
-      const job = await enqueueJob(tx as never, {
-        hostId: h.hostId,
-        jailId: jail.id,
-        type: "CREATE",
-        payload: { jail: jailSpecOf({ ...jail, plan, template, host, ipAddresses }), sshKeys: [], start: true },
-      });
-      return { jobId: job.id, name: jail.name };
+    const { jobId, name } = await queueBenchCreate(h.db, {
+      name: `cbbench${tag}`,
+      hostname: `b${tag}.bench.test`,
+      accountId: account.id,
+      plan,
+      template,
+      host,
+      ipv6: true,
     });
     madeByAgent.push(name);
     const job = await waitJob(jobId);
