@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Agent } from "./agent";
 import { enroll } from "./api-client";
-import { DEFAULT_CONFIG_PATH, readConfig, writeConfig } from "./config";
+import { DEFAULT_CONFIG_PATH, DEFAULT_TEMPLATE_CACHE, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
 import { systemRunner } from "./exec";
 import { AgentMetrics, serveAgentMetrics, timedRunner } from "./metrics";
@@ -49,7 +49,7 @@ async function main() {
       stateDir,
       bridge: values.bridge ?? null,
       lxcPath: values["lxc-path"] ?? "/var/lib/lxc",
-      templateCache: path.resolve(values["template-cache"] ?? "/var/cache/cellblock/templates"),
+      templateCache: path.resolve(values["template-cache"] ?? DEFAULT_TEMPLATE_CACHE),
     });
     console.log(`[agent] enrolled as host ${res.hostName}; configuration written to ${configFile} (mode 0600)`);
     return;

@@ -4,6 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
+/** Where built templates are cached when the enrolment names no other place. */
+export const DEFAULT_TEMPLATE_CACHE = "/var/cache/cellblock/templates";
+
 export const agentConfigSchema = z.object({
   url: z.string().url(),
   hostId: z.string(),
@@ -20,7 +23,7 @@ export const agentConfigSchema = z.object({
     .default(null),
   lxcPath: z.string().default("/var/lib/lxc"),
   /** lxc: where built templates are cached, one tarball per template version (shared by the host's agents). */
-  templateCache: z.string().startsWith("/").default("/var/cache/cellblock/templates"),
+  templateCache: z.string().startsWith("/").default(DEFAULT_TEMPLATE_CACHE),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { enrolHost } from "./hosts";
 import { requireEnv } from "./env";
 import { prisma } from "./jobs";
+import { DEFAULT_TEMPLATE_CACHE, writeConfig } from "../../host-agent/config";
 
 /**
  * A host enrolled at `url` (see hosts.ts: DRAINING, never chosen by placement) with an agent
@@ -16,20 +17,17 @@ export async function enrolledHost(url: string) {
   const host = await enrolHost({ tag: "fault", url });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fault-agent-"));
   const config = path.join(stateDir, "agent.json");
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      url,
-      hostId: host.id,
-      hostName: host.name,
-      secret: host.secret,
-      driver: "lxc",
-      stateDir,
-      bridge: null,
-      lxcPath: "/var/lib/lxc",
-    }),
-    { mode: 0o600 },
-  );
+  writeConfig(config, {
+    url,
+    hostId: host.id,
+    hostName: host.name,
+    secret: host.secret,
+    driver: "lxc",
+    stateDir,
+    bridge: null,
+    lxcPath: "/var/lib/lxc",
+    templateCache: DEFAULT_TEMPLATE_CACHE,
+  });
   return { host, config, stateDir };
 }
 

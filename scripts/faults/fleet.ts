@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { enrolHost, type EnrolledHost } from "../../e2e/helpers/hosts";
 import { orderJailOn } from "../../e2e/helpers/jobs";
 import type { FaultWorld } from "./environment";
+import { DEFAULT_TEMPLATE_CACHE, writeConfig } from "../../host-agent/config";
 
 const exec = promisify(execFile);
 
@@ -35,20 +36,17 @@ export async function faultHost(world: FaultWorld, tag: string, agentEnv: Record
   const lxcPath = path.join(world.lxcRoot, host.name);
   fs.mkdirSync(lxcPath, { recursive: true, mode: 0o755 });
   const config = path.join(dir, "agent.json");
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      url: world.web.url,
-      hostId: host.id,
-      hostName: host.name,
-      secret: host.secret,
-      driver: "lxc",
-      stateDir,
-      bridge: null,
-      lxcPath,
-    }),
-    { mode: 0o600 },
-  );
+  writeConfig(config, {
+    url: world.web.url,
+    hostId: host.id,
+    hostName: host.name,
+    secret: host.secret,
+    driver: "lxc",
+    stateDir,
+    bridge: null,
+    lxcPath,
+    templateCache: DEFAULT_TEMPLATE_CACHE,
+  });
   return { host, config, stateDir, lxcPath, agent: null, agentLog: path.join(dir, "agent.log"), agentEnv };
 }
 
