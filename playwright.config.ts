@@ -19,7 +19,9 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (DOM snapshots of every step) but not the screencast
+    // frames, which cost the most CPU while every passing test records them.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: false },
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -31,6 +33,9 @@ export default defineConfig({
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
+        // Headless Chromium otherwise composites through SwiftShader in a GPU process: about
+        // half of an idle page's CPU (9.4 % → 5.7 % of a core, measured with a ticking page).
+        "--disable-software-rasterizer",
       ],
     },
   },
