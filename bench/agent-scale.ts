@@ -3,7 +3,9 @@
 // LXC containers on xfs images, no network: the bench measures the agent, not the bridge), then
 // the agent is left to poll their usage on its own timer. Prints:
 //   - the agent's resident memory (VmRSS, and the peak VmHWM, from /proc/<pid>/status) with that
-//     many jails, against the same agent's RSS with none, measured in the same run;
+//     many jails, against the same agent's RSS with none, measured in the same run; then the
+//     agent restarted under Node's default heap sizes and again as shipped (AGENT_NODE_FLAGS),
+//     same jails, for what the Node options are worth;
 //   - the time of one usage poll of every jail, from the agent's own metrics
 //     (cellblock_agent_usage_poll_duration_seconds over the polls after the last create), and
 //     the same call (LxcDriver.usage of every name) timed in this process as a cross-check.
@@ -14,6 +16,7 @@ import os from "node:os";
 import { freePort } from "../scripts/lib/embedded-postgres";
 import { startHarness, stats } from "./lib/harness";
 import { queueBenchCreate } from "./lib/queue-create";
+import { AGENT_NODE_FLAGS } from "../lib/hosts/agent-launch";
 
 const N = Number(process.env.BENCH_JAILS ?? 200);
 const POLL_SECONDS = 15;
@@ -83,16 +86,29 @@ try {
   const createSeconds = (Date.now() - started) / 1000;
   console.log(`\r${N} jails made through the agent in ${createSeconds.toFixed(0)} s`);
 
-  // Three full polls on the agent's own timer after the last create.
-  const before = await pollHistogram();
-  let after = before;
-  while (after.count < before.count + 3) {
-    await new Promise((r) => setTimeout(r, 2000));
-    after = await pollHistogram();
+  /** Waits for `n` full polls on the agent's own timer; the mean poll time in ms. */
+  async function polls(n: number) {
+    const before = await pollHistogram();
+    let after = before;
+    while (after.count < before.count + n) {
+      await new Promise((r) => setTimeout(r, 2000));
+      after = await pollHistogram();
+    }
+    return { meanMs: ((after.sum - before.sum) / (after.count - before.count)) * 1000, count: after.count - before.count };
   }
-  const agentPollMs = ((after.sum - before.sum) / (after.count - before.count)) * 1000;
+  // Three full polls after the last create, as shipped (AGENT_NODE_FLAGS).
+  const poll = await polls(3);
+  const agentPollMs = poll.meanMs;
   const rssMb = procMb("VmRSS");
   const hwmMb = procMb("VmHWM");
+  // The same agent, same jails, restarted under Node's default heap sizes, then as shipped
+  // again: a like-for-like comparison (each after its recovery pass and three polls).
+  await h.restartAgent([]);
+  await polls(3);
+  const plain = { rss: procMb("VmRSS"), hwm: procMb("VmHWM") };
+  await h.restartAgent();
+  await polls(3);
+  const shipped = { rss: procMb("VmRSS"), hwm: procMb("VmHWM") };
 
   const { LxcDriver } = await import("../host-agent/drivers/lxc/driver");
   const { systemRunner } = await import("../host-agent/exec");
@@ -111,10 +127,15 @@ try {
     `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB; ${new Date().toISOString()}`,
   );
   console.log(
-    `agent resident memory: ${rssMb} MB with ${N} jails (peak ${hwmMb} MB), ${idleRssMb} MB with none — goal < 80 MB ${hwmMb < 80 ? "met" : "NOT met"}`,
+    `agent resident memory (${AGENT_NODE_FLAGS.join(" ")}): ${rssMb} MB with ${N} jails (peak ${hwmMb} MB through the creates), ` +
+      `${idleRssMb} MB with none — goal < 80 MB ${hwmMb < 80 ? "met" : "NOT met"}`,
   );
   console.log(
-    `usage poll of ${N} jails: ${agentPollMs.toFixed(0)} ms per poll in the agent (mean of ${after.count - before.count}), ` +
+    `restarted with the same ${N} jails, after its recovery pass and 3 polls: ${shipped.rss} MB (peak ${shipped.hwm} MB) as shipped, ` +
+      `${plain.rss} MB (peak ${plain.hwm} MB) under Node's default heap sizes — ratio ${(shipped.hwm / plain.hwm).toFixed(2)} of peaks`,
+  );
+  console.log(
+    `usage poll of ${N} jails: ${agentPollMs.toFixed(0)} ms per poll in the agent (mean of ${poll.count}), ` +
       `${d.median} ms median in this process (min ${d.min}, max ${d.max}) — goal < 2000 ms ${Math.max(agentPollMs, d.median) < 2000 ? "met" : "NOT met"}`,
   );
 } finally {

@@ -12,6 +12,7 @@ import { AgentMetrics, serveAgentMetrics, timedRunner } from "./metrics";
 import { AGENT_VERSION } from "./version";
 import { agentEnv } from "@/lib/config/agent";
 import { superviseFromLauncher } from "@/lib/process/supervised";
+import { AGENT_NODE_FLAGS, hasAgentNodeFlags } from "@/lib/hosts/agent-launch";
 
 const USAGE = `usage:
   host-agent enroll --url URL --token TOKEN [--config FILE] [--state-dir DIR] [--driver lxc|freebsd] [--bridge NAME] [--template-cache DIR]
@@ -56,6 +57,11 @@ async function main() {
   }
   if (command === "run") {
     const config = readConfig(configFile);
+    if (!hasAgentNodeFlags()) {
+      console.log(
+        `[agent] note: started without ${AGENT_NODE_FLAGS.join(" ")} (run it as: node ${AGENT_NODE_FLAGS.join(" ")} <bundle> run …); it works, but keeps more memory resident`,
+      );
+    }
     const metrics = new AgentMetrics();
     const agent = new Agent(config, await createDriver(config, timedRunner(systemRunner, metrics)), undefined, metrics);
     const { AGENT_METRICS_LISTEN: listen, AGENT_METRICS_TOKEN: token } = agentEnv();

@@ -94,30 +94,58 @@ export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
 export async function startHarness(opts: HarnessOptions = {}) {
   const stack = await startStack(opts);
   const { db, url, databaseUrl, tmp, children } = stack;
-  const agent = await startLocalAgent({
+  const launch = async (nodeFlags?: readonly string[]) => {
+    const agent = await startLocalAgent({
+      databaseUrl,
+      appUrl: url,
+      stateDir: path.join(tmp, "agent"),
+      name: "bench",
+      privateNetblock: opts.privateNetblock ?? "10.199.0.0/24",
+      publicPoolCidr: opts.publicPoolCidr ?? "127.77.254.0/28",
+      ipv6Prefix: opts.ipv6Prefix ?? null,
+      bridge: opts.bridge ?? null,
+      templateCache: opts.templateCache,
+      env: opts.agentEnv,
+      nodeFlags,
+      silent: !process.env.BENCH_AGENT_LOG,
+    });
+    if (!agent.child) {
+      await stack.stop();
+      throw new Error(agent.unavailable ?? "no agent");
+    }
+    children.push(agent.child);
+    // Wait for a heartbeat after the start so the agent is long-polling before we measure.
+    const since = new Date();
+    for (let i = 0; i < 100; i++) {
+      const { lastHeartbeatAt } = await db.host.findUniqueOrThrow({ where: { id: agent.hostId } });
+      if (lastHeartbeatAt && lastHeartbeatAt >= since) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    return { hostId: agent.hostId, child: agent.child };
+  };
+  let agent = await launch();
+  return {
+    db,
+    url,
     databaseUrl,
-    appUrl: url,
-    stateDir: path.join(tmp, "agent"),
-    name: "bench",
-    privateNetblock: opts.privateNetblock ?? "10.199.0.0/24",
-    publicPoolCidr: opts.publicPoolCidr ?? "127.77.254.0/28",
-    ipv6Prefix: opts.ipv6Prefix ?? null,
-    bridge: opts.bridge ?? null,
-    templateCache: opts.templateCache,
-    env: opts.agentEnv,
-    silent: !process.env.BENCH_AGENT_LOG,
-  });
-  if (!agent.child) {
-    await stack.stop();
-    throw new Error(agent.unavailable ?? "no agent");
-  }
-  children.push(agent.child);
-  // Wait for the first heartbeat so the agent is long-polling before we measure.
-  for (let i = 0; i < 100 && !(await db.host.findUniqueOrThrow({ where: { id: agent.hostId } })).lastHeartbeatAt; i++)
-    await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 1000));
-  // agentPid: the agent's process (the bundled agent a host runs: scripts/lib/agent-bundle.ts).
-  return { db, url, databaseUrl, hostId: agent.hostId, agentPid: agent.child.pid!, stop: stack.stop };
+    hostId: agent.hostId,
+    /** The agent's process (the bundled agent a host runs: scripts/lib/agent-bundle.ts). */
+    get agentPid() {
+      return agent.child.pid!;
+    },
+    /**
+     * Stops the agent (SIGTERM, as a service manager would) and starts it again with these
+     * Node options (default AGENT_NODE_FLAGS), same configuration and state: a like-for-like
+     * comparison of how the agent is run.
+     */
+    async restartAgent(nodeFlags?: readonly string[]) {
+      await stopService(agent.child);
+      children.splice(children.indexOf(agent.child), 1);
+      agent = await launch(nodeFlags);
+    },
+    stop: stack.stop,
+  };
 }
 
 export function stats(ms: number[]) {

@@ -1,10 +1,9 @@
-/** Where the operator puts the agent bundle on a host (README, "The host agent"). */
-export const AGENT_PATH_ON_HOST = "/usr/local/libexec/cellblock-agent.mjs";
+import { AGENT_NODE_FLAGS, AGENT_PATH_ON_HOST } from "@/lib/hosts/agent-launch";
 
 /** The exact commands to run on a new jailing host, with its one-time token. */
 export function EnrollCommand({ appUrl, token }: { appUrl: string; token: string }) {
   const enroll = `node ${AGENT_PATH_ON_HOST} enroll --url ${appUrl} --token=${token} --config /etc/cellblock/agent.json --bridge cbbr0`;
-  const run = `node ${AGENT_PATH_ON_HOST} run --config /etc/cellblock/agent.json`;
+  const run = `node ${AGENT_NODE_FLAGS.join(" ")} ${AGENT_PATH_ON_HOST} run --config /etc/cellblock/agent.json`;
   return (
     <div className="space-y-2 rounded-md border border-amber-200 bg-amber-50 p-4 text-sm" data-testid="enroll-command">
       <p className="font-medium text-amber-900">

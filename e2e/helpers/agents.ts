@@ -8,6 +8,7 @@ import { enrolHost } from "./hosts";
 import { requireEnv } from "./env";
 import { prisma } from "./jobs";
 import { DEFAULT_TEMPLATE_CACHE, writeConfig } from "../../host-agent/config";
+import { agentRunArgs } from "../../lib/hosts/agent-launch";
 
 /**
  * A host enrolled at `url` (see hosts.ts: DRAINING, never chosen by placement) with an agent
@@ -33,7 +34,7 @@ export async function enrolledHost(url: string) {
 
 export function startAgent(config: string, env: Record<string, string> = {}): ChildProcess {
   // The bundled agent npm test built for its local host (scripts/lib/agent-bundle.ts): what a host runs.
-  return spawn(process.execPath, [requireEnv("E2E_AGENT_BUNDLE"), "run", "--config", config], {
+  return spawn(process.execPath, agentRunArgs(requireEnv("E2E_AGENT_BUNDLE"), config), {
     cwd: process.cwd(),
     detached: true,
     stdio: "ignore",

@@ -17,6 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { run, startService } from "./run";
 import { bundleAgent } from "./agent-bundle";
+import { AGENT_NODE_FLAGS } from "@/lib/hosts/agent-launch";
 
 /** The default install's public pool: loopback addresses the agent NATs to the jails (see the header). */
 export const LOCAL_PUBLIC_POOL = "127.77.0.0/28";
@@ -52,6 +53,8 @@ export async function startLocalAgent(opts: {
   /** Where the agent caches built templates (default: the machine-wide /var/cache/cellblock/templates). */
   templateCache?: string;
   env?: Record<string, string>;
+  /** Node options for the agent process (default AGENT_NODE_FLAGS, as a host runs it; bench:agent-scale compares with []). */
+  nodeFlags?: readonly string[];
   logFile?: NodeJS.WritableStream;
   silent?: boolean;
 }): Promise<LocalAgent> {
@@ -123,11 +126,16 @@ export async function startLocalAgent(opts: {
         { quiet: true },
       );
     }
-    const child = startService("[agent]", process.execPath, [agentBundle, "run", "--config", configFile], {
-      env: { ...process.env, ...opts.env },
-      logFile: opts.logFile,
-      silent: opts.silent,
-    });
+    const child = startService(
+      "[agent]",
+      process.execPath,
+      [...(opts.nodeFlags ?? AGENT_NODE_FLAGS), agentBundle, "run", "--config", configFile],
+      {
+        env: { ...process.env, ...opts.env },
+        logFile: opts.logFile,
+        silent: opts.silent,
+      },
+    );
     return { child, hostId: host.id, unavailable: null, configFile };
   } finally {
     await db.$disconnect();
