@@ -13,31 +13,31 @@ export const USAGE_FUTURE_TOLERANCE_MS = 5 * 60_000;
  * is the primary key, so a resent batch — the agent retrying after a lost response, or
  * flushing its spool — adds nothing, and the first report of a sample is the one kept.
  *
- * One statement whatever the batch size (up to usageRequest's 10,000 samples): the batch goes
- * in as one array per column, is joined to the host's jails by name and inserted with
- * ON CONFLICT DO NOTHING. A row-by-row ORM insert cost ~0.5 ms of web CPU per sample, which
- * capped a 500-host fleet's ingest far below its agents' output (bench/fleet).
+ * One statement whatever the batch size (up to usageRequest's 10,000 samples): the validated
+ * batch goes in as one JSON parameter, is expanded by json_to_recordset, joined to the host's
+ * jails by name and inserted with ON CONFLICT DO NOTHING. A row-by-row ORM insert cost ~0.5 ms
+ * of web CPU per sample, which capped a 500-host fleet's ingest far below its agents' output
+ * (bench/fleet); eight array parameters (one per column) cost 5.5 ms of web CPU per 200-sample
+ * batch, the one JSON text 3.8 ms (measured side by side on one database).
  */
 export async function ingestUsage(hostId: string, batch: z.infer<typeof usageRequest>, now = new Date()) {
   if (!hostId) throw new Error("ingestUsage: hostId is required");
   const samples = batch.samples;
   if (samples.length === 0) return { accepted: 0, duplicates: 0, rejected: 0 };
-  const column = <K extends keyof (typeof samples)[number]>(k: K) => samples.map((s) => String(s[k]));
   const latest = new Date(now.getTime() + USAGE_FUTURE_TOLERANCE_MS).toISOString();
   // Columns are timestamp(3) holding UTC (lib/domain/billing/sql-time.ts): convert explicitly.
   const [counts] = await db.$queryRaw<Array<{ valid: number; inserted: number }>>`
-    WITH s AS (
-      SELECT * FROM unnest(${column("jail")}::text[], ${column("sampledAt")}::timestamptz[], ${column("diskBytes")}::bigint[],
-        ${column("memoryBytes")}::bigint[], ${column("cpuPercent")}::float8[], ${column("processes")}::int[],
-        ${column("netRxBytes")}::bigint[], ${column("netTxBytes")}::bigint[])
-        AS s ("jail", "at", "disk", "memory", "cpu", "processes", "rx", "tx")
-    ), valid AS (
-      SELECT j."id" AS "jailId", s.* FROM s JOIN "Jail" j ON j."name" = s."jail" AND j."hostId" = ${hostId}
-      WHERE s."at" <= ${latest}::timestamptz
+    WITH valid AS (
+      SELECT j."id" AS "jailId", s.*
+      FROM json_to_recordset(${JSON.stringify(samples)}::json) AS s ("jail" text, "sampledAt" timestamptz, "diskBytes" bigint,
+        "memoryBytes" bigint, "cpuPercent" float8, "processes" int, "netRxBytes" bigint, "netTxBytes" bigint)
+      JOIN "Jail" j ON j."name" = s."jail" AND j."hostId" = ${hostId}
+      WHERE s."sampledAt" <= ${latest}::timestamptz
     ), ins AS (
       INSERT INTO "UsageSample" ("jailId", "sampledAt", "hostId", "diskBytes", "memoryBytes", "cpuPercent", "processes",
         "netRxBytes", "netTxBytes", "receivedAt")
-      SELECT "jailId", "at" AT TIME ZONE 'UTC', ${hostId}, "disk", "memory", "cpu", "processes", "rx", "tx", ${utc(new Date())}
+      SELECT "jailId", "sampledAt" AT TIME ZONE 'UTC', ${hostId}, "diskBytes", "memoryBytes", "cpuPercent", "processes",
+        "netRxBytes", "netTxBytes", ${utc(new Date())}
       FROM valid
       ON CONFLICT ("jailId", "sampledAt") DO NOTHING
       RETURNING 1
