@@ -9,10 +9,10 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { checkSameOrigin } from "@/lib/http/same-origin";
 import { clientIp } from "@/lib/http/client-ip";
-import { requireAdmin, requireBilling, requireCustomer, type CustomerUser, type SessionUser } from "@/lib/auth/session";
+import { requireAdmin, requireBilling, requireCustomer, requirePerson, type CustomerUser, type SessionUser } from "@/lib/auth/session";
 import { zodFieldErrorsPlain } from "@/lib/schemas/zod-errors";
 import type { ActionState } from "./action-state";
-import { customerActor, staffActor, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
+import { customerActor, staffActor, type CustomerActor, type PersonActor, type StaffActor } from "@/lib/domain/actor";
 
 /** A handler returns nothing (success) or its own ActionState (a message, data, or a soft error). */
 type Handler<S extends z.ZodType, Ctx, R> = (input: z.infer<S>, ctx: Ctx) => Promise<ActionState<R> | void>;
@@ -87,4 +87,12 @@ export const adminAction = makeAction<UserCtx<SessionUser, StaffActor>>(async ()
 export const billingAction = makeAction<UserCtx<SessionUser, StaffActor>>(async () => {
   const user = await requireBilling();
   return { user, actor: staffActor(user), ip: user.ip };
+});
+/**
+ * Any signed-in person acting on their own login (two-factor settings): staff included before
+ * they have enrolled, which adminAction and billingAction refuse.
+ */
+export const personAction = makeAction<UserCtx<SessionUser, PersonActor>>(async () => {
+  const user = await requirePerson();
+  return { user, actor: user.actor, ip: user.ip };
 });

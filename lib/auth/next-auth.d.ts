@@ -9,6 +9,7 @@ declare module "next-auth" {
       email: string;
       role: "CUSTOMER" | "ADMIN" | "BILLING";
       accountId: string | null;
+      twoFactorEnabled: boolean;
     };
   }
 }
@@ -18,5 +19,7 @@ declare module "next-auth/jwt" {
     role?: string;
     sv?: number;
     accountId?: string | null;
+    /** Two-factor sign-in is on (refreshed from the database on every read). */
+    tfa?: boolean;
   }
 }

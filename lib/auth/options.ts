@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { authConfig, cookiesSecure } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 import { authenticate } from "@/lib/domain/accounts/authenticate";
+import { completeSecondFactorSignIn } from "@/lib/domain/accounts/two-factor";
 import { endAllSessions } from "@/lib/domain/accounts/end-all-sessions";
 import { clientIp } from "@/lib/http/client-ip";
 
@@ -42,15 +43,23 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { type: "email" }, password: { type: "password" } },
+        // The login page signs in through its own server action (app/(public)/login/actions.ts);
+        // this endpoint stays for API clients and asks for the same second factor: with 2FA on,
+        // a password without `code` gets no session.
+        credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
         async authorize(credentials, req) {
           const headers = new Headers(req?.headers as Record<string, string> | undefined);
           try {
-            const user = await authenticate({
+            const ip = clientIp(headers);
+            const outcome = await authenticate({
               email: String(credentials?.email ?? ""),
               password: String(credentials?.password ?? ""),
-              ip: clientIp(headers),
+              ip,
             });
+            const user =
+              outcome.status === "signed-in"
+                ? outcome.user
+                : await completeSecondFactorSignIn({ ...outcome, code: String(credentials?.code ?? ""), ip });
             return { id: user.id, email: user.email, name: user.name, role: user.role, sv: user.sessionVersion };
           } catch (err) {
             // next-auth passes the message of an Error thrown here to the sign-in form.
@@ -69,10 +78,25 @@ export function authOptions(): NextAuthOptions {
         if (!token.sub) throw new SessionRevoked();
         const current = await db.user.findUnique({
           where: { id: token.sub },
-          select: { sessionVersion: true, role: true, name: true, email: true, accountId: true },
+          select: {
+            sessionVersion: true,
+            role: true,
+            name: true,
+            email: true,
+            accountId: true,
+            twoFactor: { select: { confirmedAt: true } },
+          },
         });
         if (!current || current.sessionVersion !== token.sv) throw new SessionRevoked();
-        return { ...token, role: current.role, name: current.name, email: current.email, accountId: current.accountId };
+        return {
+          ...token,
+          role: current.role,
+          name: current.name,
+          email: current.email,
+          accountId: current.accountId,
+          // Read fresh on every request, like the role: the staff guards depend on it.
+          tfa: current.twoFactor?.confirmedAt != null,
+        };
       },
       async session({ session, token }) {
         return {
@@ -83,6 +107,7 @@ export function authOptions(): NextAuthOptions {
             email: token.email ?? "",
             role: token.role as "CUSTOMER" | "ADMIN" | "BILLING",
             accountId: (token.accountId as string | null | undefined) ?? null,
+            twoFactorEnabled: token.tfa === true,
           },
         };
       },

@@ -9,10 +9,20 @@ import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
-import { customerActor, staffActor, type CustomerActor, type StaffActor } from "@/lib/domain/actor";
+import { consoleAccess } from "@/lib/auth/console-access";
+import { customerActor, staffActor, type CustomerActor, type PersonActor, type StaffActor } from "@/lib/domain/actor";
 
 export type Role = "CUSTOMER" | "ADMIN" | "BILLING";
-export type SessionUser = { id: string; name: string; email: string; role: Role; accountId: string | null; ip: string | null };
+export type SessionUser = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  accountId: string | null;
+  ip: string | null;
+  /** Two-factor sign-in is on for this login (read from the database with the session). */
+  twoFactorEnabled: boolean;
+};
 export type CustomerUser = SessionUser & { role: "CUSTOMER"; accountId: string; accountStatus: "ACTIVE" | "SUSPENDED" | "CLOSED" };
 /** A signed-in user together with the actor the domain functions take. */
 export type CustomerPageUser = CustomerUser & { actor: CustomerActor };
@@ -27,6 +37,9 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   if (!session?.user?.id) return null;
   return { ...session.user, ip: clientIp(h) };
 });
+
+/** Where staff without two-factor sign-in are sent, whatever they asked for. */
+export const TWO_FACTOR_SETUP_PATH = "/two-factor";
 
 export function homeFor(role: Role): string {
   return role === "ADMIN" ? "/admin" : role === "BILLING" ? "/billing" : "/dashboard";
@@ -51,16 +64,24 @@ export async function requireCustomerPage(): Promise<CustomerPageUser> {
   return { ...customer, actor: customerActor(customer) };
 }
 
-export async function requireAdminPage(): Promise<StaffPageUser> {
+// Staff without two-factor sign-in are sent to enrol (lib/auth/console-access.ts), on the
+// server for every request: hiding links would not be enough.
+
+async function requireConsolePage(console: "admin" | "billing"): Promise<StaffPageUser> {
   const user = await requireUserPage();
-  if (user.role !== "ADMIN") forbidden();
+  const access = consoleAccess(user, console);
+  if (access === "forbidden") forbidden();
+  if (access === "enrol-two-factor") redirect(TWO_FACTOR_SETUP_PATH);
   return { ...user, actor: staffActor(user) };
 }
 
-export async function requireBillingPage(): Promise<StaffPageUser> {
+export const requireAdminPage = () => requireConsolePage("admin");
+export const requireBillingPage = () => requireConsolePage("billing");
+
+/** Any signed-in person, staff included before they have enrolled: for the enrolment page itself. */
+export async function requirePersonPage(): Promise<SessionUser & { actor: PersonActor }> {
   const user = await requireUserPage();
-  if (user.role !== "BILLING" && user.role !== "ADMIN") forbidden();
-  return { ...user, actor: staffActor(user) };
+  return { ...user, actor: await personActor(user) };
 }
 
 // ─── actions and handlers: throw AppError, the wrapper turns it into a response ───
@@ -77,16 +98,27 @@ export async function requireCustomer(): Promise<CustomerUser> {
   return withAccount(user);
 }
 
-export async function requireAdmin(): Promise<SessionUser> {
+async function requireConsole(console: "admin" | "billing"): Promise<SessionUser> {
   const user = await requireUser();
-  if (user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can do this.");
+  const access = consoleAccess(user, console);
+  if (access === "forbidden") {
+    throw new AppError("FORBIDDEN", console === "admin" ? "Only administrators can do this." : "Only billing staff can do this.");
+  }
+  if (access === "enrol-two-factor") throw new AppError("FORBIDDEN", "Set up two-factor sign-in before using the console.");
   return user;
 }
 
-export async function requireBilling(): Promise<SessionUser> {
+export const requireAdmin = () => requireConsole("admin");
+export const requireBilling = () => requireConsole("billing");
+
+/** Any signed-in person as an actor (a customer with their account checked), for their own login's settings. */
+export async function requirePerson(): Promise<SessionUser & { actor: PersonActor }> {
   const user = await requireUser();
-  if (user.role !== "BILLING" && user.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only billing staff can do this.");
-  return user;
+  return { ...user, actor: await personActor(user) };
+}
+
+async function personActor(user: SessionUser): Promise<PersonActor> {
+  return user.role === "CUSTOMER" ? customerActor(await withAccount(user)) : staffActor(user);
 }
 
 const accountStatus = cache(async (accountId: string) => {

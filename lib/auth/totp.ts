@@ -55,7 +55,7 @@ export async function checkTotp({
     epochTolerance: PERIOD,
     ...(afterStep !== null ? { afterTimeStep: afterStep } : {}),
   });
-  return result.valid ? result.timeStep : null;
+  return result.valid && "timeStep" in result ? result.timeStep : null;
 }
 
 /** The code for `now` (tests, the e2e helper and the seed's printed instructions use it). */

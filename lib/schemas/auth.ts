@@ -44,3 +44,34 @@ export const changePasswordSchema = z
     confirm: z.string(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match." });
+
+// ─── two-factor sign-in ───
+
+/** The second step of sign-in: a code from the app, or a recovery code. */
+export const secondFactorSchema = z.object({
+  code: z
+    .string({ error: "Enter the code from your app, or a recovery code." })
+    .trim()
+    .min(1, "Enter the code from your app, or a recovery code.")
+    .max(100, "That is not a code Cellblock gave you."),
+  callbackUrl: z.string().max(500).optional(),
+});
+
+/** The code that confirms a new authenticator app. */
+export const totpCodeSchema = z.object({
+  code: z
+    .string({ error: "Enter the 6-digit code your app shows." })
+    .transform((s) => s.replace(/\s+/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code your app shows.")),
+});
+
+/** Before removing two-factor sign-in or making new recovery codes: the password or a code. */
+export const twoFactorProofSchema = z.object({
+  proof: z
+    .string({ error: "Enter your password or a current code." })
+    .min(1, "Enter your password or a current code.")
+    .max(200, "That is neither your password nor a code."),
+});
+
+/** Forms with nothing to type (a button). */
+export const noInputSchema = z.object({});

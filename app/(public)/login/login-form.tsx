@@ -3,7 +3,7 @@ import { ActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { logInAction } from "./actions";
+import { cancelSecondFactorAction, logInAction, secondFactorAction } from "./actions";
 
 /**
  * A plain form bound to a server action: it posts (never GETs, so the password stays out of
@@ -32,6 +32,37 @@ export function LoginForm({ callbackUrl, notice, initialError }: { callbackUrl?:
         <SubmitButton className="w-full" pendingLabel="Logging in…">
           Log in
         </SubmitButton>
+      </ActionForm>
+    </div>
+  );
+}
+
+/**
+ * The second step, shown after a correct password for a login with two-factor sign-in. The
+ * ticket that says the password was right travels in an httpOnly cookie, not in this form.
+ */
+export function SecondFactorForm({ callbackUrl }: { callbackUrl?: string }) {
+  return (
+    <div className="space-y-4">
+      <ActionForm action={secondFactorAction} aria-label="Two-factor code">
+        {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
+        <TextField
+          name="code"
+          label="Authentication code"
+          autoComplete="one-time-code"
+          inputMode="text"
+          autoFocus
+          required
+          hint="The 6-digit code your authenticator app shows now, or one of your recovery codes (each works once)."
+        />
+        <SubmitButton className="w-full" pendingLabel="Checking…">
+          Continue
+        </SubmitButton>
+      </ActionForm>
+      <ActionForm action={cancelSecondFactorAction} aria-label="Use another login" showFormError={false}>
+        <button type="submit" className="text-sm font-medium text-brand-600 hover:underline">
+          Use another login
+        </button>
       </ActionForm>
     </div>
   );

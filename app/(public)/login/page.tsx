@@ -3,7 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser, homeFor } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/http/safe-next-path";
-import { LoginForm } from "./login-form";
+import { currentSecondFactorTicket } from "@/lib/auth/second-factor-ticket";
+import { LoginForm, SecondFactorForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Log in" };
 
@@ -16,12 +17,39 @@ const NOTICES: Record<string, string> = {
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; signedOut?: string; reset?: string; changed?: string; error?: string }>;
+  searchParams: Promise<{
+    callbackUrl?: string;
+    signedOut?: string;
+    reset?: string;
+    changed?: string;
+    error?: string;
+    step?: string;
+    expired?: string;
+  }>;
 }) {
   const params = await searchParams;
   const user = await getCurrentUser();
   if (user) redirect(safeNextPath(params.callbackUrl, homeFor(user.role)));
   const notice = params.signedOut ? NOTICES.signedOut : params.reset ? NOTICES.reset : params.changed ? NOTICES.changed : undefined;
+  const callbackUrl = params.callbackUrl ? safeNextPath(params.callbackUrl, "") || undefined : undefined;
+  // The code step only with a valid "password ok" ticket; without one (expired, or a crafted
+  // link) it is the password form again.
+  const askCode = params.step === "code" && (await currentSecondFactorTicket()) !== null;
+  const expired =
+    params.expired || (params.step === "code" && !askCode)
+      ? "Your sign-in expired. Enter your e-mail address and password again."
+      : undefined;
+  if (askCode) {
+    return (
+      <div className="mx-auto max-w-sm px-4 py-16">
+        <h1 className="text-2xl font-semibold tracking-tight">Two-factor sign-in</h1>
+        <p className="mt-1 text-sm text-zinc-600">Your password was right. Now prove it is you with your second factor.</p>
+        <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+          <SecondFactorForm callbackUrl={callbackUrl} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="mx-auto max-w-sm px-4 py-16">
       <h1 className="text-2xl font-semibold tracking-tight">Log in to Cellblock</h1>
@@ -37,11 +65,11 @@ export default async function LoginPage({
       <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
         <LoginForm
           // Without one, the action sends each role to its own home.
-          callbackUrl={params.callbackUrl ? safeNextPath(params.callbackUrl, "") || undefined : undefined}
+          callbackUrl={callbackUrl}
           notice={notice}
           // next-auth redirects here with ?error=… after a failed non-JavaScript sign-in. The text
           // is not shown as given (anyone can craft the link), only a fixed message.
-          initialError={params.error ? "Sign-in failed. Check your e-mail address and password and try again." : undefined}
+          initialError={params.error ? "Sign-in failed. Check your e-mail address and password and try again." : expired}
         />
       </div>
     </div>
