@@ -65,9 +65,12 @@ export const totpCodeSchema = z.object({
     .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code your app shows.")),
 });
 
-/** Before removing two-factor sign-in or making new recovery codes: the password or a code. */
+/**
+ * Before removing two-factor sign-in or making new recovery codes: the password or a code. The
+ * field's name contains "password" so a failed form never echoes it back (safe-action's echoValues).
+ */
 export const twoFactorProofSchema = z.object({
-  proof: z
+  passwordOrCode: z
     .string({ error: "Enter your password or a current code." })
     .min(1, "Enter your password or a current code.")
     .max(200, "That is neither your password nor a code."),

@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { requireCustomerPage } from "@/lib/auth/session";
 import { getAccountProfile } from "@/lib/domain/accounts/get-account-profile";
 import { formatDate } from "@/lib/format";
+import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { changePasswordAction, updateBillingContactAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
@@ -71,6 +72,7 @@ export default async function AccountPage() {
             <TextField name="confirm" label="New password again" type="password" autoComplete="new-password" />
             <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
           </FormCard>
+          <TwoFactorCard actor={user.actor} />
         </div>
       </div>
     </>

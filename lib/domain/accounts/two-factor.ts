@@ -237,7 +237,7 @@ async function assertProof(user: Awaited<ReturnType<typeof loadUser>>, proof: st
   }
   if (!ok) {
     await recordLoginAttempt(user.email, ip, false);
-    throw new AppError("VALIDATION", WRONG_PROOF, { proof: [WRONG_PROOF] });
+    throw new AppError("VALIDATION", WRONG_PROOF, { passwordOrCode: [WRONG_PROOF] });
   }
 }
 
