@@ -4,8 +4,12 @@
 //
 // Passwords come from SEED_ADMIN_PASSWORD / SEED_BILLING_PASSWORD / SEED_CUSTOMER_PASSWORD;
 // any not given is generated and returned once, for the caller to print. None is in the repo.
+// Staff must sign in with a second factor, so the seeded admin and billing clerk are enrolled
+// with a TOTP secret (SEED_ADMIN_TOTP_SECRET / SEED_BILLING_TOTP_SECRET, base32, or generated),
+// returned with the password for the caller to print: add it to an authenticator app.
 import crypto from "node:crypto";
 import { hashPassword } from "@/lib/auth/password";
+import { newTotpSecret } from "@/lib/auth/totp";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { lxcRootfs } from "@/lib/schemas/jobs";
 import type { createPrismaClient } from "@/lib/db-client";
@@ -118,7 +122,7 @@ export const RESERVED_NAMES = [
   })),
 ];
 
-export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string; password?: string; created: boolean };
+export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string; password?: string; totpSecret?: string; created: boolean };
 
 const generate = () => crypto.randomBytes(12).toString("base64url");
 
@@ -146,12 +150,19 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
 
   const logins: SeedLogin[] = [];
   const staff = [
-    { role: "ADMIN" as const, email: env.SEED_ADMIN_EMAIL ?? "admin@cellblock.local", name: "Ada Admin", pw: env.SEED_ADMIN_PASSWORD },
+    {
+      role: "ADMIN" as const,
+      email: env.SEED_ADMIN_EMAIL ?? "admin@cellblock.local",
+      name: "Ada Admin",
+      pw: env.SEED_ADMIN_PASSWORD,
+      totp: env.SEED_ADMIN_TOTP_SECRET,
+    },
     {
       role: "BILLING" as const,
       email: env.SEED_BILLING_EMAIL ?? "billing@cellblock.local",
       name: "Bill Clerk",
       pw: env.SEED_BILLING_PASSWORD,
+      totp: env.SEED_BILLING_TOTP_SECRET,
     },
   ];
   for (const s of staff) {
@@ -161,8 +172,19 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
       continue;
     }
     const password = s.pw ?? generate();
-    await db.user.create({ data: { email: s.email, name: s.name, role: s.role, passwordHash: await hashPassword(password) } });
-    logins.push({ role: s.role, email: s.email, password, created: true });
+    const totpSecret = s.totp?.replace(/\s+/g, "").toUpperCase() || newTotpSecret();
+    if (!/^[A-Z2-7]{16,}$/.test(totpSecret))
+      throw new Error(`the TOTP secret for ${s.email} is not base32 (A-Z, 2-7, at least 16 letters)`);
+    await db.user.create({
+      data: {
+        email: s.email,
+        name: s.name,
+        role: s.role,
+        passwordHash: await hashPassword(password),
+        twoFactor: { create: { secret: totpSecret, confirmedAt: new Date() } },
+      },
+    });
+    logins.push({ role: s.role, email: s.email, password, totpSecret, created: true });
   }
 
   const customerEmail = env.SEED_CUSTOMER_EMAIL ?? "demo@cellblock.local";

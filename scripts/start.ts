@@ -121,16 +121,26 @@ async function seedAndRememberLogins(databaseUrl: string, externalDb: boolean) {
   // database itself, so every local start can print them. A real deployment's passwords are
   // printed once and never written anywhere.
   const file = path.join(DATA, "seed-logins.txt");
-  const known = new Map<string, string>();
+  // One line per login: e-mail, password and, for staff, the TOTP secret they were enrolled with.
+  const known = new Map<string, { password: string; totpSecret?: string }>();
   if (fs.existsSync(file)) {
     for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-      const [email, password] = line.split("\t");
-      if (email && password) known.set(email, password);
+      const [email, password, totpSecret] = line.split("\t");
+      if (email && password) known.set(email, { password, totpSecret: totpSecret || undefined });
     }
   }
-  for (const l of logins) if (l.password) known.set(l.email, l.password);
-  fs.writeFileSync(file, [...known].map(([e, p]) => `${e}\t${p}`).join("\n") + "\n", { mode: 0o600 });
-  for (const l of logins) l.password ??= known.get(l.email);
+  for (const l of logins) if (l.password) known.set(l.email, { password: l.password, totpSecret: l.totpSecret });
+  fs.writeFileSync(
+    file,
+    [...known].map(([e, k]) => [e, k.password, ...(k.totpSecret ? [k.totpSecret] : [])].join("\t")).join("\n") + "\n",
+    {
+      mode: 0o600,
+    },
+  );
+  for (const l of logins) {
+    l.password ??= known.get(l.email)?.password;
+    l.totpSecret ??= known.get(l.email)?.totpSecret;
+  }
   return logins;
 }
 
@@ -150,11 +160,16 @@ async function assertPortFree(port: number): Promise<void> {
   }
 }
 
-function printBanner(appUrl: string, databaseUrl: string, logins: Array<{ role: string; email: string; password?: string }>) {
+function printBanner(
+  appUrl: string,
+  databaseUrl: string,
+  logins: Array<{ role: string; email: string; password?: string; totpSecret?: string }>,
+) {
   const safeDb = databaseUrl.replace(/:[^:@/]+@/, ":****@");
-  const rows = logins.map(
-    (l) => `  ${l.role.padEnd(9)} ${l.email.padEnd(28)} ${l.password ?? "(set earlier; reset it from the login page)"}`,
-  );
+  const rows = logins.flatMap((l) => [
+    `  ${l.role.padEnd(9)} ${l.email.padEnd(28)} ${l.password ?? "(set earlier; reset it from the login page)"}`,
+    ...(l.totpSecret ? [`  ${"".padEnd(9)} ${"two-factor key (TOTP)".padEnd(28)} ${l.totpSecret.match(/.{1,4}/g)!.join(" ")}`] : []),
+  ]);
   console.log(
     [
       "",
@@ -164,6 +179,8 @@ function printBanner(appUrl: string, databaseUrl: string, logins: Array<{ role: 
       "",
       "  Logins:",
       ...rows,
+      "",
+      "  Staff sign in with a code: add the two-factor key to an authenticator app (time-based, 6 digits).",
       "",
       "  Admin console: /admin   Billing console: /billing   Mail outbox: /admin/outbox",
       "  Stop with Ctrl-C.",

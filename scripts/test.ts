@@ -23,6 +23,7 @@ import { buildIsFresh, writeBuildStamp } from "./lib/build-stamp";
 import { run, startService, stopService, waitForHttp } from "./lib/run";
 import { startBackupServer } from "./lib/backup-server";
 import { seedDatabase } from "./lib/seed-database";
+import { newTotpSecret } from "@/lib/auth/totp";
 import { startLocalAgent } from "./lib/local-agent";
 import { AGENT_BUNDLE } from "./lib/agent-bundle";
 import { startSmtpSink, type SmtpSink } from "./lib/smtp-sink";
@@ -131,11 +132,15 @@ async function e2e(typesChecked: boolean) {
 
   const databaseUrl = await freshDatabase(`cb_e2e_${rand()}`);
   const passwords = { admin: `admin-${rand()}-${rand()}`, billing: `billing-${rand()}-${rand()}`, customer: `demo-${rand()}-${rand()}` };
+  // The staff's second factor: the specs compute codes from these secrets (e2e/helpers/totp.ts).
+  const totpSecrets = { admin: newTotpSecret(), billing: newTotpSecret() };
   await seedDatabase(databaseUrl, {
     ...process.env,
     SEED_ADMIN_PASSWORD: passwords.admin,
     SEED_BILLING_PASSWORD: passwords.billing,
     SEED_CUSTOMER_PASSWORD: passwords.customer,
+    SEED_ADMIN_TOTP_SECRET: totpSecrets.admin,
+    SEED_BILLING_TOTP_SECRET: totpSecrets.billing,
   });
 
   // The embedded backup server (rclone serve restic, append-only, a private repository per host)
@@ -261,6 +266,8 @@ async function e2e(typesChecked: boolean) {
         E2E_LOCAL_HOST_ID: agent.hostId,
         E2E_ADMIN_PASSWORD: passwords.admin,
         E2E_BILLING_PASSWORD: passwords.billing,
+        E2E_ADMIN_TOTP_SECRET: totpSecrets.admin,
+        E2E_BILLING_TOTP_SECRET: totpSecrets.billing,
         E2E_CUSTOMER_PASSWORD: passwords.customer,
       },
     });

@@ -1,21 +1,21 @@
 // Shared by the admin console specs: signing in as the seeded staff, and fresh names.
 import crypto from "node:crypto";
 import { expect, type Browser, type Locator, type Page } from "@playwright/test";
-import { logIn } from "../helpers/auth";
+import { logInWithTotp } from "../helpers/auth";
 import { seeded } from "../helpers/env";
 
 export const tag = () => crypto.randomBytes(4).toString("hex");
 
 export async function adminPage(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await logIn(page, seeded.admin.email, seeded.admin.password());
+  await logInWithTotp(page, seeded.admin);
   await expect(page).toHaveURL(/\/admin$/);
   return page;
 }
 
 export async function billingPage(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await logIn(page, seeded.billing.email, seeded.billing.password());
+  await logInWithTotp(page, seeded.billing);
   await expect(page).toHaveURL(/\/billing$/);
   return page;
 }

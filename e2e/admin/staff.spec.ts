@@ -1,14 +1,14 @@
 // Issue 12, staff: an admin invites a billing clerk, who sets a password through the mailed
-// link and lands on the billing console; disabling ends the clerk's session; the last admin
-// cannot be demoted.
+// link, is sent to set up two-factor sign-in (issue 15) and then reaches the billing console;
+// disabling ends the clerk's session; the last admin cannot be demoted.
 import { expect, test } from "@playwright/test";
-import { randomEmail } from "../helpers/auth";
+import { enrolTotp, randomEmail } from "../helpers/auth";
 import { sql } from "../helpers/db";
 import { seeded } from "../helpers/env";
 import { linkIn, waitForMail } from "../helpers/mailbox";
 import { adminPage } from "./helpers";
 
-test("an invited billing clerk sets a password through the link and lands on the billing console; disabled, they are signed out", async ({
+test("an invited billing clerk sets a password through the link, enrols TOTP and reaches the billing console; disabled, they are signed out", async ({
   browser,
 }) => {
   const admin = await adminPage(browser);
@@ -32,6 +32,10 @@ test("an invited billing clerk sets a password through the link and lands on the
   await clerk.getByLabel("Password", { exact: true }).fill("clara's own long password");
   await clerk.getByLabel("Password again").fill("clara's own long password");
   await clerk.getByRole("button", { name: "Set password and sign in" }).click();
+  // Staff reach the console only with a second factor.
+  await expect(clerk).toHaveURL(/\/two-factor$/);
+  await enrolTotp(clerk);
+  await clerk.getByRole("button", { name: "I have saved them" }).click();
   await expect(clerk).toHaveURL(/\/billing$/);
   await expect(clerk.getByRole("heading", { name: "Billing console" })).toBeVisible();
   // The link worked once.
@@ -55,7 +59,7 @@ test("an invited billing clerk sets a password through the link and lands on the
     `SELECT "action" FROM "AuditLog" WHERE "targetId" = (SELECT "id" FROM "User" WHERE "email" = $1) ORDER BY "createdAt"`,
     [email],
   );
-  expect(actions.map((a) => a.action)).toEqual(["staff.invite", "staff.accept-invite", "staff.disable"]);
+  expect(actions.map((a) => a.action)).toEqual(["staff.invite", "staff.accept-invite", "user.two-factor-enable", "staff.disable"]);
 });
 
 test("the last admin who can log in cannot be made a billing clerk", async ({ browser }) => {

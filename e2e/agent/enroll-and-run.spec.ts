@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { logIn } from "../helpers/auth";
+import { logInWithTotp } from "../helpers/auth";
 import { requireEnv, seeded } from "../helpers/env";
 import { exec, expectGoneFromHost, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
 
@@ -18,7 +18,7 @@ test("an admin enrols a host in the console, runs the shown command, and the age
   test.setTimeout(180_000);
   const suffix = Math.random().toString(36).slice(2, 8);
   const octet = 10 + Math.floor(Math.random() * 200);
-  await logIn(page, seeded.admin.email, seeded.admin.password());
+  await logInWithTotp(page, seeded.admin);
   await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/admin/hosts/new");
   await page.getByLabel("Name").fill(`e2e-${suffix}`);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logIn } from "../helpers/auth";
+import { logInWithTotp } from "../helpers/auth";
 import { seeded } from "../helpers/env";
 
 // A customer refused at the consoles (and that refusal kept out of the error log) is in
@@ -7,13 +7,13 @@ import { seeded } from "../helpers/env";
 
 test("admin and billing logins land on their consoles, and billing is refused the admin console", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
-  await logIn(admin, seeded.admin.email, seeded.admin.password());
+  await logInWithTotp(admin, seeded.admin);
   await expect(admin).toHaveURL(/\/admin$/);
   await expect(admin.getByRole("heading", { name: "Admin console" })).toBeVisible();
   await expect(admin.getByTestId("admin-overview")).toBeVisible();
 
   const billing = await (await browser.newContext()).newPage();
-  await logIn(billing, seeded.billing.email, seeded.billing.password());
+  await logInWithTotp(billing, seeded.billing);
   await expect(billing).toHaveURL(/\/billing$/);
   await expect(billing.getByRole("heading", { name: "Billing console" })).toBeVisible();
   // Billing staff are not admins: a 403 page that says so, and nothing of the console.

@@ -9,7 +9,7 @@
 // container, is in suspension.spec.ts.
 import crypto from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { fillSignUpForm, logIn, randomEmail } from "../helpers/auth";
+import { fillSignUpForm, randomEmail, logInWithTotp } from "../helpers/auth";
 import { count, sql } from "../helpers/db";
 import { seeded } from "../helpers/env";
 
@@ -98,7 +98,7 @@ test("billing works the review queue and the invoice run; the customer sees the 
   await expect(customer.getByTestId("overage-banner")).toContainText(waiveMe!.hostname);
 
   const clerk = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  await logIn(clerk, seeded.billing.email, seeded.billing.password());
+  await logInWithTotp(clerk, seeded.billing);
   await expect(clerk).toHaveURL(/\/billing$/);
   await clerk.getByRole("link", { name: "Overage review" }).first().click();
   const approveCard = clerk.getByRole("article", { name: `Case ${approveMe!.hostname}` });

@@ -2,7 +2,7 @@
 // the host "local"; the STOP job the suspension queued is run by the real agent and the
 // container stops; the customer cannot start it again; unsuspending starts it.
 import { expect, test } from "@playwright/test";
-import { logIn, signUpThroughForm } from "../helpers/auth";
+import { signUpThroughForm, logInWithTotp } from "../helpers/auth";
 import { count, sql } from "../helpers/db";
 import { requireEnv, seeded } from "../helpers/env";
 import { expectGoneFromHost, lxcState, orderJailOn, prisma, queueJob, waitForJob } from "../helpers/jobs";
@@ -23,7 +23,7 @@ test("billing suspends an account: its running container is stopped on the host,
   expect(await lxcState(jail.name)).toBe("RUNNING");
 
   const clerk = await (await browser.newContext()).newPage();
-  await logIn(clerk, seeded.billing.email, seeded.billing.password());
+  await logInWithTotp(clerk, seeded.billing);
   await expect(clerk).toHaveURL(/\/billing$/);
   await clerk.goto(`/billing/accounts/${accountId}`);
   const suspend = clerk.getByRole("form", { name: "Suspend account" });

@@ -11,7 +11,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { promisify } from "node:util";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { fillSignUpForm, logIn, randomEmail } from "../helpers/auth";
+import { fillSignUpForm, randomEmail, logInWithTotp } from "../helpers/auth";
 import { count, sql } from "../helpers/db";
 import { seeded } from "../helpers/env";
 import { randomHostname } from "../helpers/portal";
@@ -38,7 +38,7 @@ async function signUpIn(browser: Browser, country: string, next?: string) {
 
 async function clerkPage(browser: Browser) {
   const clerk = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  await logIn(clerk, seeded.billing.email, seeded.billing.password());
+  await logInWithTotp(clerk, seeded.billing);
   await expect(clerk).toHaveURL(/\/billing$/);
   return clerk;
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { expect, type Page } from "@playwright/test";
+import { freshTotpCode } from "./totp";
 
 export const randomEmail = (tag = "e2e") => `${tag}-${crypto.randomBytes(5).toString("hex")}@example.test`;
 export const PASSWORD = "e2e password that is long";
@@ -9,6 +10,19 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Answers the login page's second step (the page must be showing it). */
+export async function enterSecondFactor(page: Page, code: string) {
+  await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
+  await page.getByLabel("Authentication code").fill(code);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** Signs in a login with TOTP: the password, then a code no other sign-in of this run has used. */
+export async function logInWithTotp(page: Page, login: { email: string; password: () => string; totpSecret: () => string }) {
+  await logIn(page, login.email, login.password());
+  await enterSecondFactor(page, await freshTotpCode(login.totpSecret()));
 }
 
 export async function logOut(page: Page) {
@@ -78,3 +92,24 @@ export async function waitForHydration(page: Page) {
 
 /** The login form's own message (Next.js also has a route announcer with role=alert). */
 export const loginAlert = (page: Page) => page.getByRole("form", { name: "Log in" }).getByRole("alert");
+
+/**
+ * Sets up TOTP on the two-factor card the page shows (account page or /two-factor), reading the
+ * key as a person would type it, and returns the secret and the recovery codes shown once. Ends
+ * on the "shown once" panel, before "I have saved them".
+ */
+export async function enrolTotp(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await expect(async () => {
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).click({ timeout: 2000 });
+    await expect(page.getByTestId("two-factor-setup")).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("img", { name: "QR code to scan with your authenticator app" })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s+/g, "");
+  await page.getByLabel("Code from your app").fill(await freshTotpCode(secret));
+  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  const list = page.getByTestId("recovery-codes");
+  await expect(list.getByText("They are shown once.")).toBeVisible();
+  const recoveryCodes = (await list.getByRole("listitem").allTextContents()).map((c) => c.trim());
+  expect(recoveryCodes).toHaveLength(10);
+  return { secret, recoveryCodes };
+}

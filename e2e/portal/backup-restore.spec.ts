@@ -4,7 +4,7 @@
 // up, deletes the file, restores: the file is back. Another customer gets "not found"; the
 // admin's host page says how the jail's backups are doing.
 import { expect, test, type Page } from "@playwright/test";
-import { logIn } from "../helpers/auth";
+import { logInWithTotp } from "../helpers/auth";
 import { count, sql } from "../helpers/db";
 import { requireEnv, seeded } from "../helpers/env";
 import { exec, lxcState } from "../helpers/jobs";
@@ -94,7 +94,7 @@ test("write a file, back up, delete it, restore: the file is back; others get no
 
   // The admin's host page: the jail's backup health in words.
   const admin = await (await browser.newContext()).newPage();
-  await logIn(admin, seeded.admin.email, seeded.admin.password());
+  await logInWithTotp(admin, seeded.admin);
   await expect(admin).toHaveURL(/\/admin$/, { timeout: 45_000 });
   await admin.goto(`/admin/hosts/${requireEnv("E2E_LOCAL_HOST_ID")}`);
   await expect(admin.getByRole("row").filter({ hasText: hostname }).getByTestId("backup-health")).toContainText("backed up");
