@@ -14,8 +14,8 @@ export async function TwoFactorCard({ actor, continueTo }: { actor: PersonActor;
   if (status.state === "pending") {
     panel = { state: "pending", required: status.required, secret: status.secret };
     const src = await QRCode.toDataURL(status.uri, { errorCorrectionLevel: "M", margin: 1, width: 180 });
-    // eslint-disable-next-line @next/next/no-img-element -- a data: URL, nothing for next/image to optimise
     qr = (
+      // eslint-disable-next-line @next/next/no-img-element -- a data: URL, nothing for next/image to optimise
       <img
         src={src}
         width={180}

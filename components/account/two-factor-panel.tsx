@@ -2,9 +2,9 @@
 // A person's two-factor sign-in, in its three states: off (set it up), pending (scan, type a
 // code), on (new recovery codes, turn off). Recovery codes exist in clear only in the answer of
 // the action that made them: this component keeps them in memory until "I have saved them".
-import { useState, type ComponentProps, type ReactNode } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
-import { ActionForm } from "@/components/forms/action-form";
+import { ActionForm, BoundActionForm } from "@/components/forms/action-form";
 import { TextField } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -56,21 +56,24 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
-/** Asks for the password or a code before `action`, after a first click shows what will happen. */
+type Bound = { state: ActionState; formAction: (formData: FormData) => void };
+type CodesState = ActionState<{ recoveryCodes: string[] }>;
+/** Recovery codes in an action's answer. */
+const codesIn = (state: CodesState) => state.data?.recoveryCodes ?? null;
+
+/** Asks for the password or a code before the bound action, after a first click shows what will happen. */
 function ProofForm({
-  action,
+  bound,
   label,
   confirmLabel,
   question,
   variant,
-  onSuccess,
 }: {
-  action: ComponentProps<typeof ActionForm>["action"];
+  bound: Bound;
   label: string;
   confirmLabel: string;
   question: ReactNode;
   variant: "danger" | "secondary";
-  onSuccess: (state: ActionState) => void;
 }) {
   const [open, setOpen] = useState(false);
   if (!open) {
@@ -81,18 +84,13 @@ function ProofForm({
     );
   }
   return (
-    <ActionForm
-      action={action}
-      aria-label={label}
-      onSuccess={onSuccess}
-      className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-3"
-    >
+    <BoundActionForm {...bound} aria-label={label} className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-3">
       <div className="text-sm text-amber-900" role="status">
         {question}
       </div>
       <TextField
         name="passwordOrCode"
-        id={`passwordOrCode-${label}`}
+        id={`passwordOrCode-${variant}`}
         label="Your password, or a code from your app"
         type="password"
         autoComplete="current-password"
@@ -105,24 +103,27 @@ function ProofForm({
           Keep
         </Button>
       </div>
-    </ActionForm>
+    </BoundActionForm>
   );
 }
 
 export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPanelStatus; qr?: ReactNode; continueTo?: string }) {
   const router = useRouter();
-  const [codes, setCodes] = useState<string[] | null>(null);
-  const showCodes = (state: ActionState) => {
-    const made = (state.data as { recoveryCodes?: string[] } | undefined)?.recoveryCodes;
-    if (made?.length) setCodes(made);
-  };
+  // The answers that carry recovery codes live here, not in their forms: the page re-renders as
+  // soon as the action has changed the state (the confirm form is gone by then), and the codes
+  // must stay on screen until the person says they have saved them.
+  const [confirmState, confirmAction] = useActionState(confirmTwoFactorAction, {} as CodesState);
+  const [regenerateState, regenerateAction] = useActionState(regenerateRecoveryCodesAction, {} as CodesState);
+  const [removeState, removeAction] = useActionState(removeTwoFactorAction, {} as ActionState);
+  const [dismissed, setDismissed] = useState<CodesState[]>([]);
+  const shown = [regenerateState, confirmState].find((st) => codesIn(st) && !dismissed.includes(st));
 
-  if (codes) {
+  if (shown) {
     return (
       <RecoveryCodes
-        codes={codes}
+        codes={codesIn(shown)!}
         onDone={() => {
-          setCodes(null);
+          setDismissed((d) => [...d, shown]);
           if (continueTo) router.push(continueTo);
           else router.refresh();
         }}
@@ -133,6 +134,7 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
   if (status.state === "off") {
     return (
       <div className="space-y-4">
+        {removeState.ok && removeState.message && <Alert tone="success">{removeState.message}</Alert>}
         <p className="text-sm text-zinc-600">
           {status.required
             ? "Staff logins must use two-factor sign-in. Set it up to continue."
@@ -163,7 +165,7 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
             <p className="mt-1 text-xs text-zinc-500">Time-based, 6 digits, every 30 seconds.</p>
           </div>
         </div>
-        <ActionForm action={confirmTwoFactorAction} aria-label="Confirm two-factor sign-in" onSuccess={showCodes}>
+        <BoundActionForm state={confirmState} formAction={confirmAction} aria-label="Confirm two-factor sign-in">
           <TextField
             name="code"
             id="confirm-code"
@@ -173,7 +175,7 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
             maxLength={7}
           />
           <SubmitButton pendingLabel="Checking…">Turn on two-factor sign-in</SubmitButton>
-        </ActionForm>
+        </BoundActionForm>
         <ActionForm action={beginTwoFactorAction} aria-label="Start over" onSuccess={() => router.refresh()}>
           <button type="submit" className="text-sm font-medium text-brand-600 hover:underline">
             Start over with a new key
@@ -199,21 +201,19 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
       )}
       <div className="flex flex-wrap items-start gap-3">
         <ProofForm
-          action={regenerateRecoveryCodesAction}
+          bound={{ state: regenerateState, formAction: regenerateAction }}
           label="Make new recovery codes"
           confirmLabel="Make new codes"
           question="Your old recovery codes stop working, and your other sessions end."
           variant="secondary"
-          onSuccess={showCodes}
         />
         {!status.required && (
           <ProofForm
-            action={removeTwoFactorAction}
+            bound={{ state: removeState, formAction: removeAction }}
             label="Turn off two-factor sign-in"
             confirmLabel="Turn it off"
             question="Signing in will need only your password again. Your recovery codes stop working and your other sessions end."
             variant="danger"
-            onSuccess={() => router.refresh()}
           />
         )}
       </div>

@@ -12,18 +12,7 @@ type Action = (prev: ActionState<any> | undefined, formData: FormData) => Promis
 const FormStateContext = createContext<ActionState>({});
 export const useFormState = () => useContext(FormStateContext);
 
-export function ActionForm({
-  action,
-  children,
-  className,
-  successMessage,
-  resetOnSuccess = false,
-  onSuccess,
-  showFormError = true,
-  id,
-  "aria-label": ariaLabel,
-}: {
-  action: Action;
+type FormProps = {
   children: ReactNode;
   className?: string;
   successMessage?: string;
@@ -32,8 +21,29 @@ export function ActionForm({
   showFormError?: boolean;
   id?: string;
   "aria-label"?: string;
-}) {
+};
+
+export function ActionForm({ action, ...props }: FormProps & { action: Action }) {
   const [state, formAction] = useActionState(action, {} as ActionState);
+  return <BoundActionForm state={state} formAction={formAction} {...props} />;
+}
+
+/**
+ * The same form around a useActionState pair its parent owns: for an answer that must outlive
+ * the form (recovery codes shown once, while the page behind them re-renders without this form).
+ */
+export function BoundActionForm({
+  state,
+  formAction,
+  children,
+  className,
+  successMessage,
+  resetOnSuccess = false,
+  onSuccess,
+  showFormError = true,
+  id,
+  "aria-label": ariaLabel,
+}: FormProps & { state: ActionState; formAction: (formData: FormData) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.ok) {

@@ -21,6 +21,7 @@ export const adminNav: NavItem[] = [
   { href: "/admin/outbox", label: "Mail outbox" },
   { href: "/admin/reserved-names", label: "Reserved names" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/two-factor", label: "Two-factor sign-in" },
 ];
 
 export const billingNav: NavItem[] = [
@@ -29,4 +30,5 @@ export const billingNav: NavItem[] = [
   { href: "/billing/invoices", label: "Invoices" },
   { href: "/billing/accounts", label: "Accounts" },
   { href: "/billing/tax", label: "Tax rates" },
+  { href: "/two-factor", label: "Two-factor sign-in" },
 ];
