@@ -104,6 +104,45 @@ test("an admin without two-factor sign-in is sent to enrol before reaching the c
   await newcomer.screenshot({ path: "test-results/two-factor-admin.png", fullPage: true });
 });
 
+test("a customer makes new recovery codes and turns two-factor sign-in off, each behind the password or a code", async ({ page }) => {
+  const { email } = await signUpThroughForm(page);
+  await page.goto("/account");
+  const { secret, recoveryCodes } = await enrolTotp(page);
+  await page.screenshot({ path: "test-results/two-factor-recovery-codes.png", fullPage: true });
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  // New codes: a wrong password is refused inline, the right one shows ten new codes once.
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  const regenerate = page.getByRole("form", { name: "Make new recovery codes" });
+  await regenerate.getByLabel("Your password, or a code from your app").fill("not my password");
+  await regenerate.getByRole("button", { name: "Make new codes" }).click();
+  await expect(regenerate.getByText("That is neither your password nor a current code.")).toBeVisible();
+  await regenerate.getByLabel("Your password, or a code from your app").fill(PASSWORD);
+  await regenerate.getByRole("button", { name: "Make new codes" }).click();
+  const list = page.getByTestId("recovery-codes");
+  await expect(list.getByText("They are shown once.")).toBeVisible();
+  const fresh = (await list.getByRole("listitem").allTextContents()).map((c) => c.trim());
+  expect(fresh).toHaveLength(10);
+  expect(fresh).not.toContain(recoveryCodes[0]);
+  await page.getByRole("button", { name: "I have saved them" }).click();
+  await expect(page.getByTestId("two-factor-on")).toContainText("Recovery codes left: 10 of 10");
+
+  // Off, with a current code; sign-in is the password alone again.
+  await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  const remove = page.getByRole("form", { name: "Turn off two-factor sign-in" });
+  await remove.getByLabel("Your password, or a code from your app").fill(await freshTotpCode(secret));
+  await remove.getByRole("button", { name: "Turn it off" }).click();
+  await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toBeVisible();
+  await logOut(page);
+  await logIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const actions = await sql<{ action: string }>(
+    `SELECT "action" FROM "AuditLog" WHERE "targetId" = (SELECT "id" FROM "User" WHERE "email" = $1) ORDER BY "createdAt"`,
+    [email],
+  );
+  expect(actions.map((a) => a.action)).toEqual(["user.two-factor-enable", "user.two-factor-recovery-codes", "user.two-factor-disable"]);
+});
+
 test("the login page's code step needs a valid password ticket", async ({ page }) => {
   await page.goto("/login?step=code");
   await expect(page.getByRole("heading", { name: "Log in to Cellblock" })).toBeVisible();
