@@ -59,7 +59,10 @@ describe("staff", () => {
     const joined = await acceptInvitation({ token, password: "clara's long password" });
     expect(joined).toMatchObject({ id: user.id, role: "BILLING" });
     await expect(acceptInvitation({ token, password: "again and again" })).rejects.toMatchObject({ code: "PRECONDITION" });
-    expect(await authenticate({ email, password: "clara's long password", ip: null })).toMatchObject({ id: user.id });
+    expect(await authenticate({ email, password: "clara's long password", ip: null })).toMatchObject({
+      status: "signed-in",
+      user: { id: user.id },
+    });
     expect(await db.auditLog.count({ where: { targetId: user.id, action: { in: ["staff.invite", "staff.accept-invite"] } } })).toBe(2);
   });
 
