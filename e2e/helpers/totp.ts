@@ -23,9 +23,9 @@ async function withLock<T>(dir: string, fn: () => T): Promise<T> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      // A lock older than a minute belongs to a killed worker.
-      if (i > 300 || Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 60_000)
-        fs.rmSync(lock, { recursive: true, force: true });
+      // A lock older than a minute belongs to a killed worker (it may also vanish meanwhile).
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (i > 300 || (held && Date.now() - held.mtimeMs > 60_000)) fs.rmSync(lock, { recursive: true, force: true });
       await sleep(50);
     }
   }

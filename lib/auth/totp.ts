@@ -58,7 +58,7 @@ export async function checkTotp({
   return result.valid && "timeStep" in result ? result.timeStep : null;
 }
 
-/** The code for `now` (tests, the e2e helper and the seed's printed instructions use it). */
+/** The code an authenticator app shows at `now` (for tests). */
 export function totpCode(secret: string, now = new Date()): Promise<string> {
   return generate({ secret, epoch: Math.floor(now.getTime() / 1000), period: PERIOD });
 }
