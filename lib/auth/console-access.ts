@@ -5,8 +5,8 @@
 // clerk without it is sent to enrol and can do nothing else there until they have.
 export type ConsoleAccess = "allowed" | "forbidden" | "enrol-two-factor";
 
-export function consoleAccess(user: { role: string; twoFactorEnabled: boolean }, console: "admin" | "billing"): ConsoleAccess {
-  const roleFits = console === "admin" ? user.role === "ADMIN" : user.role === "ADMIN" || user.role === "BILLING";
+export function consoleAccess(user: { role: string; twoFactorEnabled: boolean }, area: "admin" | "billing"): ConsoleAccess {
+  const roleFits = area === "admin" ? user.role === "ADMIN" : user.role === "ADMIN" || user.role === "BILLING";
   if (!roleFits) return "forbidden";
   return user.twoFactorEnabled ? "allowed" : "enrol-two-factor";
 }

@@ -67,9 +67,9 @@ export async function requireCustomerPage(): Promise<CustomerPageUser> {
 // Staff without two-factor sign-in are sent to enrol (lib/auth/console-access.ts), on the
 // server for every request: hiding links would not be enough.
 
-async function requireConsolePage(console: "admin" | "billing"): Promise<StaffPageUser> {
+async function requireConsolePage(area: "admin" | "billing"): Promise<StaffPageUser> {
   const user = await requireUserPage();
-  const access = consoleAccess(user, console);
+  const access = consoleAccess(user, area);
   if (access === "forbidden") forbidden();
   if (access === "enrol-two-factor") redirect(TWO_FACTOR_SETUP_PATH);
   return { ...user, actor: staffActor(user) };
@@ -98,11 +98,11 @@ export async function requireCustomer(): Promise<CustomerUser> {
   return withAccount(user);
 }
 
-async function requireConsole(console: "admin" | "billing"): Promise<SessionUser> {
+async function requireConsole(area: "admin" | "billing"): Promise<SessionUser> {
   const user = await requireUser();
-  const access = consoleAccess(user, console);
+  const access = consoleAccess(user, area);
   if (access === "forbidden") {
-    throw new AppError("FORBIDDEN", console === "admin" ? "Only administrators can do this." : "Only billing staff can do this.");
+    throw new AppError("FORBIDDEN", area === "admin" ? "Only administrators can do this." : "Only billing staff can do this.");
   }
   if (access === "enrol-two-factor") throw new AppError("FORBIDDEN", "Set up two-factor sign-in before using the console.");
   return user;
