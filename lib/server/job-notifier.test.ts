@@ -11,6 +11,17 @@ import { DUE_POLL_MS, jobNotifier } from "./job-notifier";
 const queueStart = (hostId: string) =>
   db.$transaction((tx) => enqueueJob(tx, { hostId, type: "START", payload: { name: `cbnotify${Date.now()}` } }));
 
+/**
+ * A job queued for `hostId` but not due for a minute, in one transaction: its NOTIFY goes out at
+ * commit, while the periodic due poll (which rightly wakes a host with due work) never sees it
+ * due, so a wake-up in these tests can only have come from the NOTIFY.
+ */
+const queueNotDue = (hostId: string) =>
+  db.$transaction(async (tx) => {
+    const job = await enqueueJob(tx, { hostId, type: "START", payload: { name: `cbnotify${Date.now()}` } });
+    return tx.job.update({ where: { id: job.id }, data: { runAfter: new Date(Date.now() + 60_000) } });
+  });
+
 describe("jobNotifier", () => {
   it("wakes a waiting subscriber within a second of a job being queued for its host, and no other host's", async () => {
     const [host, other] = await Promise.all([createHost(), createHost()]);
@@ -19,7 +30,7 @@ describe("jobNotifier", () => {
     try {
       const woken = mine.wait(20_000).then((w) => ({ w, at: Date.now() }));
       const otherWoken = theirs.wait(3_000);
-      await queueStart(host.id);
+      await queueNotDue(host.id);
       const committedAt = Date.now();
       const { w, at } = await woken;
       expect(w).toBe(true);
@@ -35,7 +46,7 @@ describe("jobNotifier", () => {
     const host = await createHost();
     const sub = await jobNotifier.subscribe(host.id);
     try {
-      const job = await queueStart(host.id);
+      const job = await queueNotDue(host.id);
       // Give the notification its moment to arrive, then start waiting: it must not be lost.
       await expect.poll(() => sub.wait(0), { timeout: 5_000, interval: 50 }).toBe(true);
       // Consumed: the next wait times out.
