@@ -23,6 +23,10 @@ export default defineConfig({
     // frames, which cost the most CPU while every passing test records them.
     trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: false },
     screenshot: "only-on-failure",
+    // Specs wait minutes on containers with a pending spinner on screen; an endless animation
+    // repaints every frame meanwhile (Chromium was half the suite's CPU). The app honours the
+    // preference (components/ui/button.tsx), as a user who asks for reduced motion gets it.
+    contextOptions: { reducedMotion: "reduce" },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
