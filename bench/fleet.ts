@@ -102,10 +102,12 @@ try {
   const clientCpu = steady.reports.reduce((s, r) => s + r.cpuMs, 0);
   const webCpu = cpu1.webMs - cpu0.webMs;
   const pgCpu = cpu1.pgMs - cpu0.pgMs;
-  const offered = (cfg.hosts / cfg.heartbeatSeconds).toFixed(0);
+  const paceSeconds = Math.max(...steady.reports.map((r) => r.askedHeartbeatMs)) / 1000;
+  const offered = (cfg.hosts / paceSeconds).toFixed(0);
   log("");
   log(
-    `steady fleet for ${secs(steady.wallMs)}: every host heartbeats every ${cfg.heartbeatSeconds} s (${offered}/s offered) with ${cfg.jailsPerHost} jails, long-polls, one usage batch per ${cfg.usageIntervalSeconds} s`,
+    `steady fleet for ${secs(steady.wallMs)}: every host heartbeats every ${paceSeconds} s (agents' own ${cfg.heartbeatSeconds} s, ` +
+      `slowed to the control plane's pace for ${cfg.hosts} hosts; ${offered}/s offered) with ${cfg.jailsPerHost} jails, long-polls, one usage batch per ${cfg.usageIntervalSeconds} s`,
   );
   log(
     `  heartbeats: ${hbClient.n} (${(hbClient.n / (steady.wallMs / 1000)).toFixed(0)}/s); server p50 ≈ ${fmtMs(hbServer.p50Ms)}, p95 ≈ ${fmtMs(hbServer.p95Ms)}, mean ${fmtMs(hbServer.meanMs)}; client round trip p50 ${fmtMs(hbClient.p50)}, p95 ${fmtMs(hbClient.p95)}`,

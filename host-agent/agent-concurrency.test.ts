@@ -115,7 +115,7 @@ class GatedDriver implements Driver {
 
 /** The agent API's lease, complete and heartbeat, in front of the real queue for one host. */
 async function controlPlane(hostId: string) {
-  const stats = { heartbeats: 0, leaseMax: [] as number[] };
+  const stats = { heartbeats: 0, leaseMax: [] as number[], heartbeatIntervalSeconds: undefined as number | undefined };
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
@@ -126,7 +126,14 @@ async function controlPlane(hostId: string) {
         let answer: unknown = { ok: true };
         if (url === "/api/agent/heartbeat") {
           stats.heartbeats++;
-          answer = { serverTime: new Date().toISOString(), usageIntervalSeconds: 3600, hogCpuPercent: 80, hogSeconds: 300 };
+          const pace = stats.heartbeatIntervalSeconds;
+          answer = {
+            serverTime: new Date().toISOString(),
+            usageIntervalSeconds: 3600,
+            hogCpuPercent: 80,
+            hogSeconds: 300,
+            ...(pace ? { heartbeatIntervalSeconds: pace } : {}),
+          };
         } else if (url === "/api/agent/lease") {
           stats.leaseMax.push(json.max);
           const jobs = await leaseJobs({ hostId, leasedBy: `${hostId}:${req.headers["x-agent-instance"]}`, max: json.max });
@@ -306,5 +313,31 @@ describe("agent lease loop", () => {
       await vi.runOnlyPendingTimersAsync();
       vi.useRealTimers();
     }
+  });
+});
+
+describe("agent heartbeat pace", () => {
+  it("beats at the slower pace a heartbeat answer asks for, and back at its own when the answer stops asking", async () => {
+    const host = await createHost();
+    const cp = await controlPlane(host.id);
+    cleanups.push(cp.close);
+    cp.stats.heartbeatIntervalSeconds = 3;
+    const lines: string[] = [];
+    const agent = startAgent(host, cp, new GatedDriver(), (l) => lines.push(l));
+    const pace = () => (agent as unknown as { heartbeatMs: number }).heartbeatMs;
+    // Its own pace here is AGENT_HEARTBEAT_SECONDS=1 (set at the top of this file).
+    await until("the first heartbeat answered", () => pace() === 3000);
+    expect(lines).toContain("heartbeat every 3 s (the control plane's pace for its fleet)");
+    const beats = cp.stats.heartbeats;
+    await new Promise((r) => setTimeout(r, 1500));
+    // At its own 1 s pace a second beat would have gone by now.
+    expect(cp.stats.heartbeats).toBe(beats);
+    cp.stats.heartbeatIntervalSeconds = undefined;
+    await until("its own pace again", () => pace() === 1000, 10_000);
+    // A control plane asking for faster than the agent's own pace is not followed.
+    cp.stats.heartbeatIntervalSeconds = 1;
+    const after = cp.stats.heartbeats;
+    await until("another heartbeat", () => cp.stats.heartbeats > after, 10_000);
+    expect(pace()).toBe(1000);
   });
 });

@@ -53,7 +53,8 @@ export class Agent {
     hogCpuPercent: this.env.HOG_CPU_PERCENT ?? USAGE_DEFAULTS.hogCpuPercent,
     hogSeconds: this.env.HOG_SECONDS ?? USAGE_DEFAULTS.hogSeconds,
   };
-  private readonly heartbeatMs = this.env.AGENT_HEARTBEAT_SECONDS * 1000;
+  /** Its own floor (AGENT_HEARTBEAT_SECONDS), or slower when the control plane asks (fleet size). */
+  private heartbeatMs = this.env.AGENT_HEARTBEAT_SECONDS * 1000;
   private readonly maxConcurrent = this.env.AGENT_MAX_JOBS;
   private controlPlaneDown = false;
   private ready = true;
@@ -190,6 +191,9 @@ export class Agent {
     this.clockOffsetMs = offset;
     this.noteBack();
     this.fenced = res.fenced;
+    const heartbeatMs = Math.max(this.env.AGENT_HEARTBEAT_SECONDS, res.heartbeatIntervalSeconds ?? 0) * 1000;
+    if (heartbeatMs !== this.heartbeatMs) this.log(`heartbeat every ${heartbeatMs / 1000} s (the control plane's pace for its fleet)`);
+    this.heartbeatMs = heartbeatMs;
     this.settings = {
       usageIntervalSeconds: this.env.USAGE_INTERVAL ?? res.usageIntervalSeconds,
       hogCpuPercent: this.env.HOG_CPU_PERCENT ?? res.hogCpuPercent,

@@ -26,6 +26,8 @@ export type IngestReport = {
 export type FleetReport = {
   type: "fleet";
   heartbeatMs: number[];
+  /** The slowest heartbeat pace the control plane asked for (heartbeatIntervalSeconds), ms. */
+  askedHeartbeatMs: number;
   usageMs: number[];
   completeMs: number[];
   leaseReturnMs: number[];

@@ -98,12 +98,14 @@ async function ingest(rounds: number, firstAtMs: number, intervalMs: number, con
 }
 
 /**
- * The steady fleet for `durationMs`: per host a heartbeat every `heartbeatMs` with its full
+ * The steady fleet for `durationMs`: per host a heartbeat every `heartbeatMs` (or the slower
+ * pace the heartbeat answer asks for, as the real agent keeps) with its full
  * inventory, a long-polling lease loop that "works" `jobWorkMs` on each job then reports it
  * done, and one usage batch per `usageIntervalMs` at a random offset.
  */
 async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: number, jobWorkMs: number) {
   const heartbeatMsList: number[] = [];
+  let askedHeartbeatMs = heartbeatMs;
   const usageMs: number[] = [];
   const completeMs: number[] = [];
   const leaseReturnMs: number[] = [];
@@ -122,11 +124,13 @@ async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: n
     const a = api.get(h.id)!;
     const inventory = h.jails.map((j) => ({ name: j.name, jid: null, initPid: j.running ? 4242 : null, running: j.running }));
     const heartbeat = async () => {
+      // As the agent does (host-agent/agent.ts): its own pace, or slower when the answer asks.
+      let everyMs = heartbeatMs;
       await sleep(Math.random() * heartbeatMs);
       while (Date.now() < until) {
         const started = Date.now();
         try {
-          await timed(heartbeatMsList, () =>
+          const res = await timed(heartbeatMsList, () =>
             a.heartbeat({
               agentVersion: "fleet-sim",
               driver: "lxc",
@@ -137,10 +141,12 @@ async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: n
               inventory,
             }),
           );
+          everyMs = Math.max(heartbeatMs, (res.heartbeatIntervalSeconds ?? 0) * 1000);
+          askedHeartbeatMs = Math.max(askedHeartbeatMs, everyMs);
         } catch (err) {
           fail(err);
         }
-        await sleep(Math.max(0, heartbeatMs - (Date.now() - started)));
+        await sleep(Math.max(0, everyMs - (Date.now() - started)));
       }
     };
     const lease = async () => {
@@ -181,6 +187,7 @@ async function fleet(durationMs: number, heartbeatMs: number, usageIntervalMs: n
   send({
     type: "fleet",
     heartbeatMs: heartbeatMsList,
+    askedHeartbeatMs,
     usageMs,
     completeMs,
     leaseReturnMs,

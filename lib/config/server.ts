@@ -65,6 +65,12 @@ export const hostsConfig = configSection(
   z.object({
     HOST_STALE_AFTER_SECONDS: intVar(1, 86_400, 30, "heartbeat silence before a host shows stale and takes no new jails"),
     HOST_OFFLINE_AFTER_SECONDS: intVar(1, 604_800, 120, "heartbeat silence before a host shows offline"),
+    MAX_HEARTBEATS_PER_SECOND: intVar(
+      1,
+      100_000,
+      50,
+      "the whole fleet's heartbeat rate: agents are asked to beat every ⌈hosts / this⌉ s (lib/domain/hosts/heartbeat-interval.ts)",
+    ),
     ...usageSettingsSchema.shape,
   }),
 );

@@ -39,6 +39,12 @@ export const heartbeatRequest = z.object({
 });
 export const heartbeatResponse = z.object({
   serverTime: z.string(),
+  /**
+   * Seconds until the next heartbeat the control plane asks for, from the fleet's size
+   * (lib/domain/hosts/heartbeat-interval.ts); the agent beats no faster than its own setting.
+   * Absent from an older control plane.
+   */
+  heartbeatIntervalSeconds: z.number().int().positive().optional(),
   usageIntervalSeconds: z.number(),
   hogCpuPercent: z.number(),
   hogSeconds: z.number(),
