@@ -147,7 +147,7 @@ try {
       .join(", ")})`,
   );
   log(`pages (${cfg.pageRounds} fetches each after 2 warm-ups, one at a time, simulated fleet stopped), goal p95 < ${GOALS.pageP95Ms} ms:`);
-  const admin = await logIn(stack.url, "admin@cellblock.local", "x".repeat(16));
+  const admin = await logIn(stack.url, "admin@cellblock.local", "x".repeat(16), stack.totpSecrets.admin);
   const customer = await logIn(stack.url, "demo@cellblock.local", "x".repeat(16));
   const customerJail = await stack.db.jail.findFirstOrThrow({
     where: { id: { startsWith: "fj" }, account: { users: { some: { email: "demo@cellblock.local" } } } },

@@ -3,6 +3,7 @@
 // each page is then fetched with the session cookie, one request at a time, so the time
 // measured is the server's (plus a loopback round trip).
 import { quantiles } from "./config";
+import { totpCode } from "@/lib/auth/totp";
 
 type Jar = Map<string, string>;
 
@@ -15,8 +16,12 @@ function keepCookies(jar: Jar, res: Response) {
 }
 const cookieHeader = (jar: Jar) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
-/** Logs `email` in at `url`; returns the cookie header of the session. @throws Error when no session cookie comes back. */
-export async function logIn(url: string, email: string, password: string): Promise<string> {
+/**
+ * Logs `email` in at `url`; returns the cookie header of the session. `totpSecret` (base32) for a
+ * login with two-factor sign-in: the current code goes with the password, as the credentials
+ * endpoint takes it (lib/auth/options.ts). @throws Error when no session cookie comes back.
+ */
+export async function logIn(url: string, email: string, password: string, totpSecret?: string): Promise<string> {
   const jar: Jar = new Map();
   const csrfRes = await fetch(`${url}/api/auth/csrf`);
   keepCookies(jar, csrfRes);
@@ -25,7 +30,14 @@ export async function logIn(url: string, email: string, password: string): Promi
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), origin: url },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${url}/`, json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      email,
+      password,
+      ...(totpSecret ? { code: await totpCode(totpSecret) } : {}),
+      callbackUrl: `${url}/`,
+      json: "true",
+    }),
   });
   keepCookies(jar, res);
   if (![...jar.keys()].some((k) => /session/.test(k))) throw new Error(`log-in of ${email} failed (HTTP ${res.status})`);

@@ -12,6 +12,7 @@ import { generateClient, migrateDeploy } from "../../scripts/lib/prisma-cli";
 import { buildIsFresh, writeBuildStamp } from "../../scripts/lib/build-stamp";
 import { run, startService, stopService, waitForHttp } from "../../scripts/lib/run";
 import { seedDatabase } from "../../scripts/lib/seed-database";
+import { newTotpSecret } from "@/lib/auth/totp";
 import { startLocalAgent } from "../../scripts/lib/local-agent";
 
 export type HarnessOptions = {
@@ -41,11 +42,15 @@ export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
   await createDatabase(pg.serverUrl, "bench");
   const databaseUrl = pg.databaseUrl("bench");
   await migrateDeploy(databaseUrl);
+  // Staff sign in with a second factor: the seed enrols them with these TOTP secrets.
+  const totpSecrets = { admin: newTotpSecret(), billing: newTotpSecret() };
   await seedDatabase(databaseUrl, {
     ...process.env,
     SEED_ADMIN_PASSWORD: "x".repeat(16),
     SEED_BILLING_PASSWORD: "x".repeat(16),
     SEED_CUSTOMER_PASSWORD: "x".repeat(16),
+    SEED_ADMIN_TOTP_SECRET: totpSecrets.admin,
+    SEED_BILLING_TOTP_SECRET: totpSecrets.billing,
   });
   if (!buildIsFresh()) {
     await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
@@ -81,6 +86,8 @@ export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
     databaseUrl,
     tmp,
     children,
+    /** The seeded staff's TOTP secrets (base32), for signing in as them. */
+    totpSecrets,
     async stop() {
       await db.$disconnect();
       await Promise.all(children.map((c) => stopService(c)));
