@@ -17,7 +17,8 @@ import { hostsConfig } from "@/lib/config/server";
 export function heartbeatIntervalSeconds(enrolledHosts: number, maxPerSecond: number, staleAfterSeconds: number): number {
   for (const [name, v] of Object.entries({ maxPerSecond, staleAfterSeconds }))
     if (!Number.isFinite(v) || v <= 0) throw new Error(`heartbeatIntervalSeconds: ${name} must be a positive number (got ${v})`);
-  if (!Number.isFinite(enrolledHosts) || enrolledHosts < 0) throw new Error(`heartbeatIntervalSeconds: enrolledHosts must be ≥ 0 (got ${enrolledHosts})`);
+  if (!Number.isFinite(enrolledHosts) || enrolledHosts < 0)
+    throw new Error(`heartbeatIntervalSeconds: enrolledHosts must be ≥ 0 (got ${enrolledHosts})`);
   const wanted = Math.max(1, Math.ceil(enrolledHosts / maxPerSecond));
   return Math.min(wanted, Math.max(1, Math.floor(staleAfterSeconds / 3)));
 }
