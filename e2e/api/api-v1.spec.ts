@@ -126,6 +126,15 @@ test("a token orders a jail, polls until it runs on the host, and stops it; read
   await expectGoneFromHost(row!.name);
 });
 
+test("the front door: a state-changing /api/v1 call without a bearer token and without an Origin is refused, as a problem", async ({
+  request,
+}) => {
+  const res = await request.post("/api/v1/jails", { data: {}, headers: { cookie: "cellblock.session=anything" } });
+  expect(res.status()).toBe(403);
+  expect(res.headers()["content-type"]).toBe("application/problem+json");
+  expect(await res.json()).toMatchObject({ status: 403, code: "FORBIDDEN" });
+});
+
 test("the OpenAPI document and the reference page list the same routes", async ({ page, request }) => {
   const res = await request.get("/api/v1/openapi.json");
   expect(res.status()).toBe(200);
