@@ -13,7 +13,7 @@ import {
   rootPassword,
 } from "./jails";
 import { backupId } from "./backups";
-import { PAYMENT_METHODS, recordPaymentSchema, suspendSchema } from "./billing";
+import { recordPaymentSchema, suspendSchema } from "./billing";
 import { JOB_TYPES } from "./jobs";
 
 // ─── common pieces ───
@@ -314,4 +314,4 @@ export const problem = z.object({
   errors: z.record(z.string(), z.array(z.string())).optional().describe("messages per field, for VALIDATION"),
 });
 
-export { PAYMENT_METHODS };
+

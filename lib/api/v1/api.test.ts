@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { apiConfig } from "@/lib/config/server";
 import { API_ROUTES } from "./routes";
+import { handleApiRequest } from "./dispatch";
 import { callApi, customerToken, staffToken, type ApiAnswer } from "@/lib/test/api-client";
 import { createCustomer, createHost, createJailRow, createStaff, getOrCreatePlan, uid } from "@/lib/test/factories";
 import { agentCompletesJobs } from "@/lib/test/jobs";
@@ -323,7 +324,7 @@ describe("rate limits and problems", () => {
     expect(first.status).toBe(200);
     const limit = apiConfig().API_RATE_LIMIT;
     expect(first.headers.get("ratelimit-remaining")).toBe(String(limit - 1));
-    const row = await db.apiToken.findFirstOrThrow({ where: { userId: a.user.id }, orderBy: { createdAt: "asc" } });
+    const row = await db.apiToken.findFirstOrThrow({ where: { userId: a.user.id, prefix: token.slice(0, 10) } });
     await db.apiRateWindow.updateMany({ where: { tokenId: row.id }, data: { count: limit } });
     const limited = await op(token, "listJails");
     expectProblem(limited, 429, "RATE_LIMITED");
@@ -339,7 +340,15 @@ describe("rate limits and problems", () => {
     const bad = await op(token, "setRootPassword", { jailId: a.jail.id }, { password: "short" });
     expectProblem(bad, 422, "VALIDATION");
     expect(bad.body.errors).toHaveProperty("password");
-    expectProblem(await callApi(token, "POST", `/jails/${a.jail.id}/root-password`, "{not json"), 422, "VALIDATION");
+    const notJson = await handleApiRequest(
+      new Request(`http://localhost:3000/api/v1/jails/${a.jail.id}/root-password`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: "{not json",
+      }),
+    );
+    expect(notJson.status).toBe(422);
+    expect(await notJson.json()).toMatchObject({ code: "VALIDATION", detail: "Request body is not valid JSON." });
     expectProblem(await callApi(token, "GET", "/no-such-thing"), 404, "NOT_FOUND");
     const wrong = await callApi(token, "PATCH", "/jails");
     expectProblem(wrong, 405, "METHOD_NOT_ALLOWED");
