@@ -25,7 +25,10 @@ export async function ApiTokensCard({ actor }: { actor: PersonActor }) {
         title="API tokens"
         description={
           <>
-            Personal access tokens for the REST API (<a href="/api-docs" className="font-medium text-brand-600 hover:underline">reference</a>
+            Personal access tokens for the REST API (
+            <a href="/api-docs" className="font-medium text-brand-600 hover:underline">
+              reference
+            </a>
             ). A token acts as you{actor.kind === "staff" ? " with staff scopes" : " on your account"}; keep it secret and revoke it when it
             is no longer used.
           </>

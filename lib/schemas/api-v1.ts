@@ -5,13 +5,7 @@
 // host's facts, a jail's raw errors); the OpenAPI document is generated from the same objects.
 import { z } from "zod";
 import { id, listCursor } from "./common";
-import {
-  addSshKeySchema,
-  changePlanSchema,
-  confirmedJailSchema,
-  orderJailSchema,
-  rootPassword,
-} from "./jails";
+import { addSshKeySchema, changePlanSchema, confirmedJailSchema, orderJailSchema, rootPassword } from "./jails";
 import { backupId } from "./backups";
 import { recordPaymentSchema, suspendSchema } from "./billing";
 import { JOB_TYPES } from "./jobs";
@@ -86,7 +80,12 @@ export const jailSummary = z.object({
   /** What the jail is doing now, in words ("Starting"), or null. */
   inProgress: z.string().nullable(),
 });
-export const jailList = z.object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), jails: z.array(jailSummary) });
+export const jailList = z.object({
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+  jails: z.array(jailSummary),
+});
 
 export const sshKey = z.object({
   id: z.string(),
@@ -210,7 +209,9 @@ export const invoice = invoiceSummary.extend({
       jailId: z.string().nullable(),
     }),
   ),
-  payments: z.array(z.object({ id: z.string(), amountCents: z.number().int(), method: z.string(), reference: z.string(), receivedAt: time })),
+  payments: z.array(
+    z.object({ id: z.string(), amountCents: z.number().int(), method: z.string(), reference: z.string(), receivedAt: time }),
+  ),
 });
 
 // staff
@@ -247,7 +248,9 @@ export const hostDetail = z.object({
       plan: z.object({ name: z.string() }),
     }),
   ),
-  recentJobs: z.array(z.object({ id: z.string(), type: z.enum(JOB_TYPES), status: z.enum(JOB_STATUSES), createdAt: time, error: z.string().nullable() })),
+  recentJobs: z.array(
+    z.object({ id: z.string(), type: z.enum(JOB_TYPES), status: z.enum(JOB_STATUSES), createdAt: time, error: z.string().nullable() }),
+  ),
 });
 
 export const job = z.object({
@@ -268,7 +271,11 @@ export const jobList = z.object({
   newer: z.string().nullable().describe("pass as `before` for the newer page"),
   older: z.string().nullable().describe("pass as `after` for the older page"),
 });
-export const jobDetail = job.extend({ startedAt: nullableTime, progressPercent: z.number().nullable(), progressMessage: z.string().nullable() });
+export const jobDetail = job.extend({
+  startedAt: nullableTime,
+  progressPercent: z.number().nullable(),
+  progressMessage: z.string().nullable(),
+});
 
 export const accountSummary = z.object({
   id: z.string(),
@@ -292,7 +299,13 @@ export const accountDetail = z.object({
   balanceCents: z.number().int(),
   invoices: z.array(invoiceSummary),
   jails: z.array(
-    z.object({ id: z.string(), hostname: z.string(), state: z.enum(JAIL_STATES), desiredState: z.string(), plan: z.object({ name: z.string() }) }),
+    z.object({
+      id: z.string(),
+      hostname: z.string(),
+      state: z.enum(JAIL_STATES),
+      desiredState: z.string(),
+      plan: z.object({ name: z.string() }),
+    }),
   ),
 });
 export const suspended = z.object({ stopped: z.number().int().describe("jails stopped by the suspension") });
@@ -313,5 +326,3 @@ export const problem = z.object({
   code: z.string().describe("Cellblock's error code: VALIDATION, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, …"),
   errors: z.record(z.string(), z.array(z.string())).optional().describe("messages per field, for VALIDATION"),
 });
-
-

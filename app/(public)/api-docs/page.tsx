@@ -32,18 +32,18 @@ export default function ApiDocsPage() {
       />
       <section className="prose prose-sm mb-10 max-w-none space-y-3 text-sm text-zinc-700">
         <p>
-          Make a personal access token under <a href="/account#api-tokens">Account → API tokens</a> (staff: <a href="/api-tokens">API tokens</a> in
-          the console). It is shown once. Send it with every request:
+          Make a personal access token under <a href="/account#api-tokens">Account → API tokens</a> (staff:{" "}
+          <a href="/api-tokens">API tokens</a> in the console). It is shown once. Send it with every request:
         </p>
         <pre className="overflow-auto rounded bg-zinc-900 p-3 text-xs text-zinc-100">
           {`curl -H "Authorization: Bearer cbk_…" http://127.0.0.1:3000/api/v1/jails`}
         </pre>
         <p>
           Scopes: <code>read</code> and <code>write</code> for customers (write includes read), <code>staff:read</code> and{" "}
-          <code>staff:write</code> for staff. A customer token sees only its own account: another account&apos;s id answers 404.
-          POST requests take an <code>Idempotency-Key</code> header: a retry with the same key and body answers with the first
-          response (header <code>Idempotent-Replayed: true</code>); the same key with another body is refused. Each token has a
-          request budget per window; past it the answer is 429 with <code>Retry-After</code>.
+          <code>staff:write</code> for staff. A customer token sees only its own account: another account&apos;s id answers 404. POST
+          requests take an <code>Idempotency-Key</code> header: a retry with the same key and body answers with the first response (header{" "}
+          <code>Idempotent-Replayed: true</code>); the same key with another body is refused. Each token has a request budget per window;
+          past it the answer is 429 with <code>Retry-After</code>.
         </p>
       </section>
       {tags.map((tag) => (
@@ -74,7 +74,8 @@ export default function ApiDocsPage() {
         <h2 className="mb-3 text-lg font-semibold">Problems</h2>
         <p className="mb-3 text-sm text-zinc-700">
           Every error is an RFC 9457 problem document (<code>application/problem+json</code>) with <code>type</code>, <code>title</code>,{" "}
-          <code>status</code>, <code>detail</code>, Cellblock&apos;s <code>code</code> and, for invalid input, <code>errors</code> per field.
+          <code>status</code>, <code>detail</code>, Cellblock&apos;s <code>code</code> and, for invalid input, <code>errors</code> per
+          field.
         </p>
         <dl className="space-y-2 text-sm">
           {(Object.entries(PROBLEM_TYPES) as Array<[ProblemCode, (typeof PROBLEM_TYPES)[ProblemCode]]>).map(([code, t]) => (

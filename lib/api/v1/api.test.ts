@@ -31,7 +31,13 @@ const succeeded = new Set<string>();
 const byId = new Map(API_ROUTES.map((r) => [r.operationId, r]));
 
 /** Calls the route `operationId` with path parameters filled in; records a documented success. */
-async function op(token: string | null, operationId: string, params: Record<string, string> = {}, body?: unknown, headers?: Record<string, string>) {
+async function op(
+  token: string | null,
+  operationId: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+  headers?: Record<string, string>,
+) {
   const route = byId.get(operationId);
   if (!route) throw new Error(`no route ${operationId}`);
   const p = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -76,7 +82,15 @@ async function issuedInvoice(accountId: string, totalCents = 1000) {
 
 async function succeededBackup(jail: { id: string; hostId: string }) {
   const job = await db.job.create({
-    data: { hostId: jail.hostId, jailId: jail.id, type: "BACKUP", status: "SUCCEEDED", payload: {}, finishedAt: new Date() },
+    data: {
+      hostId: jail.hostId,
+      jailId: jail.id,
+      type: "BACKUP",
+      status: "SUCCEEDED",
+      payload: {},
+      idempotencyKey: `test-backup:${uid()}`,
+      finishedAt: new Date(),
+    },
   });
   return db.backup.create({
     data: {
@@ -190,7 +204,15 @@ describe("scopes", () => {
     const admin = await staffToken(await createStaff("ADMIN"));
     for (const route of API_ROUTES) {
       const token = route.area ? customer : admin;
-      const ids = { jailId: a.jail.id, keyId: "k", backupId: "0".repeat(24), invoiceId: "i", hostId: a.host.id, jobId: "j", accountId: a.account.id };
+      const ids = {
+        jailId: a.jail.id,
+        keyId: "k",
+        backupId: "0".repeat(24),
+        invoiceId: "i",
+        hostId: a.host.id,
+        jobId: "j",
+        accountId: a.account.id,
+      };
       expectProblem(await op(token, route.operationId, ids, {}), 403, "FORBIDDEN");
     }
   });
@@ -435,7 +457,9 @@ describe("every route answers its documented success", () => {
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: "account.suspend", targetId: a.account.id } });
     expect(audit.actorRole).toBe("BILLING");
     await ok(clerk, "staffUnsuspendAccount", { accountId: a.account.id });
-    expect(await ok(clerk, "staffRecordPayment", { invoiceId: invoice.id }, { amount: "50.00", method: "BANK_TRANSFER", reference: "wire 1" })).toMatchObject({
+    expect(
+      await ok(clerk, "staffRecordPayment", { invoiceId: invoice.id }, { amount: "50.00", method: "BANK_TRANSFER", reference: "wire 1" }),
+    ).toMatchObject({
       status: "PAID",
       balanceCents: 0,
     });

@@ -101,7 +101,11 @@ export async function handleApiRequest(req: Request): Promise<Response> {
     }
 
     const rate = await consumeApiRequest({ tokenId: caller.tokenId });
-    const rateHeaders = { "ratelimit-limit": String(rate.limit), "ratelimit-remaining": String(rate.remaining), "ratelimit-reset": String(rate.resetSeconds) };
+    const rateHeaders = {
+      "ratelimit-limit": String(rate.limit),
+      "ratelimit-remaining": String(rate.remaining),
+      "ratelimit-reset": String(rate.resetSeconds),
+    };
     if (!rate.allowed)
       return problemResponse(problemOf("RATE_LIMITED", `This token made too many requests. Retry in ${rate.retryAfterSeconds} s.`), {
         ...rateHeaders,
@@ -143,7 +147,13 @@ export async function handleApiRequest(req: Request): Promise<Response> {
       if (key !== null) {
         // The first answer is the answer, failures included; only our own failures may be retried.
         if (problem.status >= 500) await releaseIdempotencyKey({ tokenId: caller.tokenId, key });
-        else await completeIdempotencyKey({ tokenId: caller.tokenId, key, status: problem.status, body: { problem } as Prisma.InputJsonValue });
+        else
+          await completeIdempotencyKey({
+            tokenId: caller.tokenId,
+            key,
+            status: problem.status,
+            body: { problem } as Prisma.InputJsonValue,
+          });
       }
       return problemResponse(problem, rateHeaders);
     }
@@ -173,7 +183,8 @@ function authorise(route: ApiRoute, caller: ApiCaller): { problem: Problem; head
     };
   if (route.area) {
     const actor = caller.actor;
-    const access = actor.kind === "staff" ? consoleAccess({ role: actor.role, twoFactorEnabled: caller.twoFactorEnabled }, route.area) : "forbidden";
+    const access =
+      actor.kind === "staff" ? consoleAccess({ role: actor.role, twoFactorEnabled: caller.twoFactorEnabled }, route.area) : "forbidden";
     if (access !== "allowed")
       return {
         problem: problemOf(

@@ -53,7 +53,10 @@ describe("the OpenAPI document", () => {
 
   it("documents each route's scope, body and problem answers", () => {
     const doc = openApiDocument() as unknown as {
-      paths: Record<string, Record<string, { security: Array<Record<string, string[]>>; requestBody?: unknown; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { security: Array<Record<string, string[]>>; requestBody?: unknown; responses: Record<string, unknown> }>
+      >;
     };
     for (const r of API_ROUTES) {
       const op = doc.paths[r.path]![r.method.toLowerCase()]!;
@@ -63,7 +66,9 @@ describe("the OpenAPI document", () => {
       expect(op.responses).toHaveProperty("401");
       expect(op.responses).toHaveProperty("429");
     }
-    const order = doc.paths["/jails"]!.post! as unknown as { requestBody: { content: { "application/json": { schema: { required: string[] } } } } };
+    const order = doc.paths["/jails"]!.post! as unknown as {
+      requestBody: { content: { "application/json": { schema: { required: string[] } } } };
+    };
     expect(order.requestBody.content["application/json"].schema.required.sort()).toEqual(["hostname", "plan", "template"]);
   });
 

@@ -86,7 +86,9 @@ function operationOf(route: ApiRoute) {
       "401": problemResponse("No valid token", { "WWW-Authenticate": { schema: { type: "string" } } }),
       "403": problemResponse("The token lacks the scope or the role"),
       ...(Object.keys(route.params.shape).length ? { "404": problemResponse("Not found (another account's id included)") } : {}),
-      ...(route.body || Object.keys(route.query.shape).length || route.method === "POST" ? { "422": problemResponse("Invalid request") } : {}),
+      ...(route.body || Object.keys(route.query.shape).length || route.method === "POST"
+        ? { "422": problemResponse("Invalid request") }
+        : {}),
       ...(route.method !== "GET" ? { "409": problemResponse("Conflicts with the current state") } : {}),
       "429": problemResponse("Rate limited", { "Retry-After": { description: "seconds", schema: { type: "integer" } } }),
     },

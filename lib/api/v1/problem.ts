@@ -19,16 +19,40 @@ export type Problem = {
 
 /** Each kind of problem: its title and the anchor of its explanation on /api-docs. */
 export const PROBLEM_TYPES: Record<ProblemCode, { status: number; title: string; meaning: string }> = {
-  VALIDATION: { status: 422, title: "Invalid request", meaning: "The body, query or a header is not what the route accepts; `errors` names the fields." },
+  VALIDATION: {
+    status: 422,
+    title: "Invalid request",
+    meaning: "The body, query or a header is not what the route accepts; `errors` names the fields.",
+  },
   UNAUTHENTICATED: { status: 401, title: "Not authenticated", meaning: "No token, or a token that is unknown, revoked or expired." },
   FORBIDDEN: { status: 403, title: "Forbidden", meaning: "The token lacks the scope, its login the role, or its account is not active." },
   NOT_FOUND: { status: 404, title: "Not found", meaning: "No such thing among the caller's: another account's id is not found either." },
-  CONFLICT: { status: 409, title: "Conflict", meaning: "Clashes with the current state (a hostname taken, a key already there, a request with this Idempotency-Key still running)." },
-  PRECONDITION: { status: 409, title: "Not possible now", meaning: "The jail's state does not allow it now (e.g. stopping a jail that is not running); `detail` says why." },
+  CONFLICT: {
+    status: 409,
+    title: "Conflict",
+    meaning: "Clashes with the current state (a hostname taken, a key already there, a request with this Idempotency-Key still running).",
+  },
+  PRECONDITION: {
+    status: 409,
+    title: "Not possible now",
+    meaning: "The jail's state does not allow it now (e.g. stopping a jail that is not running); `detail` says why.",
+  },
   NO_CAPACITY: { status: 409, title: "No capacity", meaning: "No host can take the jail now." },
-  RATE_LIMITED: { status: 429, title: "Too many requests", meaning: "The token's request budget for this window is spent; retry after `Retry-After` seconds." },
-  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed", meaning: "The path exists but not with this method; `Allow` lists those it has." },
-  INTERNAL: { status: 500, title: "Internal error", meaning: "Something failed on our side; nothing the request asked for can be assumed done." },
+  RATE_LIMITED: {
+    status: 429,
+    title: "Too many requests",
+    meaning: "The token's request budget for this window is spent; retry after `Retry-After` seconds.",
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: "Method not allowed",
+    meaning: "The path exists but not with this method; `Allow` lists those it has.",
+  },
+  INTERNAL: {
+    status: 500,
+    title: "Internal error",
+    meaning: "Something failed on our side; nothing the request asked for can be assumed done.",
+  },
 };
 
 /** The problem type URI of a code: a reference to its explanation on the API reference page. */

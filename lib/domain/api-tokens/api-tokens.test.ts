@@ -45,9 +45,11 @@ describe("making, listing and revoking tokens", () => {
 
   it("refuses a suspended account and a lifetime above the maximum", async () => {
     const { actor, account } = await customer();
-    await expect(createApiToken({ actor, input: { ...input(), expiresInDays: apiConfig().API_TOKEN_MAX_DAYS + 1 } })).rejects.toMatchObject({
-      code: "VALIDATION",
-    });
+    await expect(createApiToken({ actor, input: { ...input(), expiresInDays: apiConfig().API_TOKEN_MAX_DAYS + 1 } })).rejects.toMatchObject(
+      {
+        code: "VALIDATION",
+      },
+    );
     await db.account.update({ where: { id: account.id }, data: { status: "SUSPENDED" } });
     await expect(createApiToken({ actor, input: input() })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
@@ -59,7 +61,10 @@ describe("making, listing and revoking tokens", () => {
     await createApiToken({ actor: b.actor, input: input() });
     expect((await listApiTokens({ actor: a.actor })).map((t) => t.id)).toEqual([view.id]);
     await expect(revokeApiToken({ actor: b.actor, tokenId: view.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await authenticateApiToken({ header: bearer(token), ip: null })).actor).toMatchObject({ kind: "customer", accountId: a.account.id });
+    expect((await authenticateApiToken({ header: bearer(token), ip: null })).actor).toMatchObject({
+      kind: "customer",
+      accountId: a.account.id,
+    });
     expect(await revokeApiToken({ actor: a.actor, tokenId: view.id })).toEqual({ revoked: true });
     expect(await revokeApiToken({ actor: a.actor, tokenId: view.id })).toEqual({ revoked: false });
     expect(await db.auditLog.count({ where: { action: "api-token.revoke", targetId: view.id } })).toBe(1);
@@ -159,7 +164,12 @@ describe("rate windows and idempotency keys", () => {
     const old = new Date(now.getTime() - apiConfig().API_IDEMPOTENCY_HOURS * 3_600_000 - 60_000);
     await claimIdempotencyKey({ tokenId: id, key: "old", requestHash: "h", now: old });
     await pruneApiRecords(now);
-    expect((await db.apiIdempotencyKey.findMany({ where: { tokenId: id }, orderBy: { key: "asc" } })).map((k) => k.key)).toEqual(["k1", "k2"]);
-    await expect(claimIdempotencyKey({ tokenId: id, key: "has space", requestHash: "h", now })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect((await db.apiIdempotencyKey.findMany({ where: { tokenId: id }, orderBy: { key: "asc" } })).map((k) => k.key)).toEqual([
+      "k1",
+      "k2",
+    ]);
+    await expect(claimIdempotencyKey({ tokenId: id, key: "has space", requestHash: "h", now })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
   });
 });

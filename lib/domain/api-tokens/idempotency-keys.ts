@@ -39,7 +39,8 @@ export async function claimIdempotencyKey({
   requestHash: string;
   now?: Date;
 }): Promise<IdempotencyClaim> {
-  if (!tokenId || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw new AppError("VALIDATION", "Idempotency-Key must be 1–255 printable characters.");
+  if (!tokenId || !IDEMPOTENCY_KEY_PATTERN.test(key))
+    throw new AppError("VALIDATION", "Idempotency-Key must be 1–255 printable characters.");
   const ttlMs = apiConfig().API_IDEMPOTENCY_HOURS * 3_600_000;
   for (let attempt = 0; attempt < 3; attempt++) {
     const { count } = await db.apiIdempotencyKey.createMany({

@@ -105,7 +105,10 @@ export async function listApiTokens({ actor, now = new Date() }: { actor: Person
 export async function revokeApiToken({ actor, tokenId, now = new Date() }: { actor: PersonActor; tokenId: string; now?: Date }) {
   if (!actor.userId || !tokenId) throw new Error("revokeApiToken: a user id and a token id are required");
   return db.$transaction(async (tx) => {
-    const token = await tx.apiToken.findFirst({ where: { id: tokenId, userId: actor.userId }, select: { id: true, name: true, prefix: true } });
+    const token = await tx.apiToken.findFirst({
+      where: { id: tokenId, userId: actor.userId },
+      select: { id: true, name: true, prefix: true },
+    });
     if (!token) throw notFound("That token");
     const r = await tx.apiToken.updateMany({ where: { id: token.id, userId: actor.userId, revokedAt: null }, data: { revokedAt: now } });
     if (r.count === 1)
@@ -122,7 +125,16 @@ export async function revokeApiToken({ actor, tokenId, now = new Date() }: { act
 }
 
 function view(
-  r: { id: string; name: string; prefix: string; scopes: string[]; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; revokedAt: Date | null },
+  r: {
+    id: string;
+    name: string;
+    prefix: string;
+    scopes: string[];
+    createdAt: Date;
+    expiresAt: Date;
+    lastUsedAt: Date | null;
+    revokedAt: Date | null;
+  },
   now: Date,
 ): ApiTokenView {
   return {
