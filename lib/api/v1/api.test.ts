@@ -277,8 +277,8 @@ describe("authentication", () => {
 
 describe("ordering with Idempotency-Key", () => {
   // Placement sees every host in the shared test database. This test lives far in the future, on
-  // a FreeBSD host, ordering a template only FreeBSD hosts can make: its host is the only one
-  // online at that moment, and no other test's order (Linux templates) can land on it.
+  // a FreeBSD host: at that moment its host is the only one online, and no other test's order can
+  // land on it before it is drained (their templates are Linux-only: a FreeBSD host has no source).
   let bsdHostId: string | undefined;
   afterAll(async () => {
     vi.useRealTimers();
@@ -292,7 +292,7 @@ describe("ordering with Idempotency-Key", () => {
     const host = await createHost({ heartbeat: future, driver: "FREEBSD" });
     bsdHostId = host.id;
     const template = await db.template.create({
-      data: { slug: `bsd-${uid()}`, name: "BSD only", lxcTemplate: "", zfsSnapshot: "zroot/t/base@1" },
+      data: { slug: `bsd-${uid()}`, name: "BSD and Linux", lxcTemplate: "busybox", zfsSnapshot: "zroot/t/base@1" },
     });
     const plan = await getOrCreatePlan();
     const { user, account } = await createCustomer();
