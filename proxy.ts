@@ -8,7 +8,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { webConfig } from "@/lib/config/server";
 
-const PROTECTED = ["/dashboard", "/jails", "/order", "/billing", "/account", "/admin", "/invoices", "/two-factor"];
+const PROTECTED = ["/dashboard", "/jails", "/order", "/billing", "/account", "/admin", "/invoices", "/two-factor", "/api-tokens"];
 
 /** The policy for one response. Styles stay 'unsafe-inline': React and the charts set style attributes. */
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {

@@ -24,6 +24,7 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
       // Asked for only by lib/domain/accounts/two-factor.ts.
       twoFactorSecret: { secret: true },
       recoveryCode: { codeHash: true },
+      apiToken: { tokenHash: true },
       // A message's unredacted copy, kept only until SMTP has it (lib/domain/mail/send-mail.ts).
       mailMessage: { deliveryText: true, deliveryHtml: true },
     },

@@ -6,11 +6,12 @@
 //
 // It is also the front door for the one cross-site request check (lib/http/same-origin.ts):
 // a state-changing request from a foreign or null Origin, or without an Origin outside the
-// auth flow and the agent API, is refused here with a 403 before Next.js sees it. Server
+// auth flow, the agent API and bearer-token calls of /api/v1, is refused here with a 403 before Next.js sees it. Server
 // actions and route handlers run the same check again, so `next start` alone is still safe.
 import http from "node:http";
 import next from "next";
-import { checkSameOrigin } from "@/lib/http/same-origin";
+import { checkSameOrigin, mayOmitOrigin } from "@/lib/http/same-origin";
+import { problemOf } from "@/lib/api/v1/problem";
 import { checkServerConfig, launcherConfig, webConfig } from "@/lib/config/server";
 import { superviseFromLauncher } from "@/lib/process/supervised";
 import { metrics, routeLabel } from "@/lib/server/metrics";
@@ -40,9 +41,6 @@ function rewriteForwardedFor(req: http.IncomingMessage) {
 
 await app.prepare();
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-// next-auth's own form posts (they carry its CSRF token) and the host agent (bearer secret,
-// no cookies) may come without an Origin header.
-const MAY_OMIT_ORIGIN = ["/api/auth/", "/api/agent/"];
 
 function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (SAFE_METHODS.has(req.method ?? "GET")) return false;
@@ -50,11 +48,17 @@ function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): b
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
   const path = req.url ?? "/";
   try {
-    checkSameOrigin(headers, { allowMissing: MAY_OMIT_ORIGIN.some((p) => path.startsWith(p)) });
+    checkSameOrigin(headers, { allowMissing: mayOmitOrigin(path, headers) });
     return false;
   } catch (err) {
-    res.writeHead(403, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: (err as Error).message, code: "FORBIDDEN" }));
+    // The API answers every error as RFC 9457 problem details, this one included.
+    if (path.startsWith("/api/v1/")) {
+      res.writeHead(403, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify(problemOf("FORBIDDEN", (err as Error).message)));
+    } else {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: (err as Error).message, code: "FORBIDDEN" }));
+    }
     return true;
   }
 }

@@ -22,6 +22,7 @@ export const adminNav: NavItem[] = [
   { href: "/admin/reserved-names", label: "Reserved names" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/two-factor", label: "Two-factor sign-in" },
+  { href: "/api-tokens", label: "API tokens" },
 ];
 
 export const billingNav: NavItem[] = [
@@ -31,4 +32,5 @@ export const billingNav: NavItem[] = [
   { href: "/billing/accounts", label: "Accounts" },
   { href: "/billing/tax", label: "Tax rates" },
   { href: "/two-factor", label: "Two-factor sign-in" },
+  { href: "/api-tokens", label: "API tokens" },
 ];

@@ -38,6 +38,17 @@ export const authConfig = configSection(
   }),
 );
 
+/** The REST API (/api/v1): personal access tokens, rate limits, idempotency keys. */
+export const apiConfig = configSection(
+  "api",
+  z.object({
+    API_RATE_LIMIT: intVar(1, 1_000_000, 300, "requests one API token may make per window"),
+    API_RATE_WINDOW_SECONDS: intVar(1, 3600, 60, "API rate-limit window"),
+    API_TOKEN_MAX_DAYS: intVar(1, 3650, 365, "longest lifetime a new API token may be given"),
+    API_IDEMPOTENCY_HOURS: intVar(1, 720, 24, "how long an Idempotency-Key and its first response are kept"),
+  }),
+);
+
 /** The master record. */
 export const databaseConfig = configSection(
   "database",
@@ -192,6 +203,7 @@ export function checkServerConfig(): void {
   for (const section of [
     webConfig,
     authConfig,
+    apiConfig,
     databaseConfig,
     databasePoolConfig,
     metricsConfig,

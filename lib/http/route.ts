@@ -24,10 +24,11 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 /**
- * Reads and validates a JSON body with a size cap. Reads the stream itself so an oversized
+ * Reads a request body as UTF-8 text with a size cap. Reads the stream itself so an oversized
  * body is refused without buffering all of it.
+ * @throws AppError VALIDATION when the body is larger than `maxBytes`.
  */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes: number): Promise<z.infer<S>> {
+export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError("VALIDATION", `Request body too large (limit ${maxBytes} bytes).`);
   const reader = req.body?.getReader();
@@ -45,12 +46,22 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
       chunks.push(value);
     }
   }
-  const textBody = Buffer.concat(chunks).toString("utf8");
-  let json: unknown;
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Parses JSON text (an empty body is `{}`).
+ * @throws AppError VALIDATION for text that is not JSON.
+ */
+export function parseJsonText(textBody: string): unknown {
   try {
-    json = textBody ? JSON.parse(textBody) : {};
+    return textBody ? JSON.parse(textBody) : {};
   } catch {
     throw new AppError("VALIDATION", "Request body is not valid JSON.");
   }
-  return schema.parse(json);
+}
+
+/** Reads and validates a JSON body with a size cap (readBodyText, parseJsonText, then the schema). */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes: number): Promise<z.infer<S>> {
+  return schema.parse(parseJsonText(await readBodyText(req, maxBytes)));
 }

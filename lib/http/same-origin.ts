@@ -5,7 +5,8 @@
 // the caller allows it — no Origin at all. Browsers send Origin on every cross-site POST, so
 // a missing Origin only comes from non-browser clients; next-auth's own sign-in/sign-out POSTs
 // are the exception we allow (they carry next-auth's double-submit CSRF token instead), and so
-// is the host agent, which authenticates with a bearer secret rather than a cookie.
+// are the host agent and the REST API (/api/v1), which authenticate with a bearer token and
+// never with a cookie: a request without a cookie's authority has nothing to forge.
 import { webConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 
@@ -34,4 +35,18 @@ export function checkSameOrigin(headers: Headers, opts: { allowMissing?: boolean
   if (origin === "null" || !expectedOrigins(headers).has(origin)) {
     throw new AppError("FORBIDDEN", "Cross-origin request refused.");
   }
+}
+
+/** Paths whose state-changing requests may come without an Origin (see the header). */
+const MAY_OMIT_ORIGIN = ["/api/auth/", "/api/agent/"];
+const API_PREFIX = "/api/v1/";
+
+/**
+ * Whether a state-changing request to `path` may come without an Origin header: next-auth's own
+ * posts, the host agent, and /api/v1 requests that carry `Authorization: Bearer …` (the API reads
+ * no cookie, so such a request carries no authority a browser could lend to another site).
+ */
+export function mayOmitOrigin(path: string, headers: Headers): boolean {
+  if (MAY_OMIT_ORIGIN.some((p) => path.startsWith(p))) return true;
+  return path.startsWith(API_PREFIX) && /^Bearer\s/i.test(headers.get("authorization") ?? "");
 }

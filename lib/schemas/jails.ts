@@ -6,7 +6,7 @@ import { id } from "./common";
 import { fqdn } from "./net";
 import { parseSshPublicKey } from "./ssh-public-key";
 
-const slug = (label: string) =>
+export const slug = (label: string) =>
   z
     .string({ error: `Choose a ${label}.` })
     .trim()
@@ -41,7 +41,7 @@ export const confirmedJailSchema = z.object({
 export const changePlanSchema = z.object({ jailId, plan: slug("plan") });
 
 /** A root password as customers type it: what /etc/shadow can hold, long enough to matter. */
-const rootPassword = z
+export const rootPassword = z
   .string({ error: "Enter a password." })
   .min(12, "Use at least 12 characters.")
   .max(200, "Use at most 200 characters.")

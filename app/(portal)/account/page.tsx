@@ -8,6 +8,7 @@ import { requireCustomerPage } from "@/lib/auth/session";
 import { getAccountProfile } from "@/lib/domain/accounts/get-account-profile";
 import { formatDate } from "@/lib/format";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
+import { ApiTokensCard } from "@/components/account/api-tokens-card";
 import { changePasswordAction, updateBillingContactAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
@@ -74,6 +75,9 @@ export default async function AccountPage() {
           </FormCard>
           <TwoFactorCard actor={user.actor} />
         </div>
+      </div>
+      <div className="mt-6" id="api-tokens">
+        <ApiTokensCard actor={user.actor} />
       </div>
     </>
   );
