@@ -101,7 +101,17 @@ export class Agent {
   async run(): Promise<void> {
     const fp = await this.refreshFingerprint();
     this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
-    await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop(), this.consoles.run(() => this.stopped, (ms) => this.sleep(ms))]);
+    await Promise.all([
+      this.heartbeatLoop(),
+      this.leaseLoop(),
+      this.usageLoop(),
+      this.hogLoop(),
+      this.flushLoop(),
+      this.consoles.run(
+        () => this.stopped,
+        (ms) => this.sleep(ms),
+      ),
+    ]);
   }
 
   stop() {

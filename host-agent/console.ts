@@ -58,9 +58,7 @@ export class ConsoleBridge {
   private readonly open = new Map<string, { close(): void }>();
   private readonly tried = new Map<string, number>();
 
-  constructor(
-    private readonly opts: { url: string; secret: string; api: AgentApi; driver: Driver; log: (line: string) => void },
-  ) {}
+  constructor(private readonly opts: { url: string; secret: string; api: AgentApi; driver: Driver; log: (line: string) => void }) {}
 
   /** The long-poll loop; returns when `stopped()` turns true. */
   async run(stopped: () => boolean, sleep: (ms: number) => Promise<void>) {

@@ -25,12 +25,7 @@ import { checkSameOrigin } from "@/lib/http/same-origin";
 import { clientIp } from "@/lib/http/client-ip";
 import { socketSessionUser } from "@/lib/auth/socket-session";
 import { authenticateAgent } from "@/lib/domain/hosts/authenticate-agent";
-import {
-  attachConsoleAgent,
-  claimConsoleTicket,
-  endConsoleSession,
-  stampOpenConsoles,
-} from "@/lib/domain/console/console-sessions";
+import { attachConsoleAgent, claimConsoleTicket, endConsoleSession, stampOpenConsoles } from "@/lib/domain/console/console-sessions";
 import { AGENT_DIAL_SECONDS, END_REASONS, SEEN_EVERY_SECONDS, type ConsoleEndReason } from "@/lib/domain/console/console-rules";
 import {
   CONSOLE_BROWSER_PATH,
@@ -107,7 +102,8 @@ export class ConsoleGateway {
     const done = agentMatch ? this.upgradeAgent(req, socket, head, agentMatch[1]!) : this.upgradeBrowser(req, socket, head);
     done.catch((err) => {
       if (!(err instanceof AppError)) this.log(`upgrade failed: ${(err as Error).stack ?? err}`);
-      if (socket.writable) refuseUpgrade(socket, err instanceof AppError ? err.status : 400, err instanceof AppError ? err.message : "Bad request");
+      if (socket.writable)
+        refuseUpgrade(socket, err instanceof AppError ? err.status : 400, err instanceof AppError ? err.message : "Bad request");
     });
   }
 

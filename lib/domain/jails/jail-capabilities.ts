@@ -48,17 +48,7 @@ export const JOB_IN_PROGRESS: Record<JobType, string> = {
 
 export type Capability = { allowed: true } | { allowed: false; reason: string };
 export type JailCapabilities = Record<
-    | "start"
-  | "stop"
-  | "restart"
-  | "reinstall"
-  | "cancel"
-  | "changePlan"
-  | "setPassword"
-  | "sshKeys"
-  | "backup"
-  | "restore"
-  | "console",
+  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys" | "backup" | "restore" | "console",
   Capability
 >;
 
