@@ -4,7 +4,9 @@
 // the page (the terminal's rows), on the wire (WebSocket close codes and frames) and in the
 // database (the session row and its one audit row).
 import { expect, test, type Page } from "@playwright/test";
-import WebSocket from "ws";
+// Named apart from the browser's WebSocket: functions passed to page.evaluate run in the page,
+// where an imported binding would be rewritten to a name the page does not have.
+import NodeWebSocket from "ws";
 import { logIn } from "../helpers/auth";
 import { sql } from "../helpers/db";
 import { requireEnv } from "../helpers/env";
@@ -154,7 +156,7 @@ test("another account's console ticket is refused; a foreign Origin and a missin
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const upgrade = (headers: Record<string, string>) =>
     new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`ws://${base.host}/api/console`, { headers });
+      const ws = new NodeWebSocket(`ws://${base.host}/api/console`, { headers });
       ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
       ws.on("open", () => {
         ws.close();

@@ -25,7 +25,10 @@ import { checkSameOrigin } from "@/lib/http/same-origin";
 import { clientIp } from "@/lib/http/client-ip";
 import { socketSessionUser } from "@/lib/auth/socket-session";
 import { authenticateAgent } from "@/lib/domain/hosts/authenticate-agent";
-import { attachConsoleAgent, claimConsoleTicket, endConsoleSession, stampOpenConsoles } from "@/lib/domain/console/console-sessions";
+import { attachConsoleAgent } from "@/lib/domain/console/attach-console-agent";
+import { claimConsoleTicket } from "@/lib/domain/console/claim-console-ticket";
+import { endConsoleSession } from "@/lib/domain/console/end-console-session";
+import { stampOpenConsoles } from "@/lib/domain/console/stamp-open-consoles";
 import { AGENT_DIAL_SECONDS, END_REASONS, SEEN_EVERY_SECONDS, type ConsoleEndReason } from "@/lib/domain/console/console-rules";
 import {
   CONSOLE_BROWSER_PATH,

@@ -32,6 +32,11 @@ export const END_REASONS = {
 } as const;
 export type ConsoleEndReason = keyof typeof END_REASONS;
 
+/** The NOTIFY channel the agents' long polls listen on (lib/server/job-notifier.ts). */
+export const JOBS_CHANNEL = "cellblock_jobs";
+/** The notifier event (and NOTIFY payload) that wakes host `hostId`'s console poll. */
+export const consoleEvent = (hostId: string) => `console:${hostId}`;
+
 /** A fresh ticket: 256 random bits, base64url (43 characters). */
 export function newTicket(): string {
   return crypto.randomBytes(32).toString("base64url");

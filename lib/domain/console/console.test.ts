@@ -4,14 +4,12 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createCustomer, createHost, createJailRow } from "@/lib/test/factories";
 import { customerActor } from "@/lib/domain/actor";
-import {
-  attachConsoleAgent,
-  claimConsoleTicket,
-  endConsoleSession,
-  listPendingConsoles,
-  requestConsoleTicket,
-  stampOpenConsoles,
-} from "./console-sessions";
+import { attachConsoleAgent } from "./attach-console-agent";
+import { claimConsoleTicket } from "./claim-console-ticket";
+import { endConsoleSession } from "./end-console-session";
+import { listPendingConsoles } from "./list-pending-consoles";
+import { requestConsoleTicket } from "./request-console-ticket";
+import { stampOpenConsoles } from "./stamp-open-consoles";
 import { SEEN_STALE_SECONDS, TICKET_TTL_SECONDS, countsAgainstCap, hashTicket, ticketRefusal } from "./console-rules";
 
 async function customerWithJail(state: "RUNNING" | "STOPPED" = "RUNNING") {

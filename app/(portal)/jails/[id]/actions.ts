@@ -10,7 +10,7 @@ import { cancelJail } from "@/lib/domain/jails/cancel-jail";
 import { changeJailPlan } from "@/lib/domain/jails/change-jail-plan";
 import { setRootPassword } from "@/lib/domain/jails/set-root-password";
 import { addSshKey, removeSshKey } from "@/lib/domain/jails/manage-ssh-keys";
-import { requestConsoleTicket } from "@/lib/domain/console/console-sessions";
+import { requestConsoleTicket } from "@/lib/domain/console/request-console-ticket";
 import { requestBackup } from "@/lib/domain/backups/request-backup";
 import { restoreBackup } from "@/lib/domain/backups/restore-backup";
 import { backupNowSchema, restoreBackupSchema } from "@/lib/schemas/backups";

@@ -1,5 +1,6 @@
 import { agentRoute } from "@/lib/http/agent-route";
-import { consoleEvent, listPendingConsoles } from "@/lib/domain/console/console-sessions";
+import { consoleEvent } from "@/lib/domain/console/console-rules";
+import { listPendingConsoles } from "@/lib/domain/console/list-pending-consoles";
 import { jobNotifier } from "@/lib/server/job-notifier";
 import { AGENT_BODY_LIMIT } from "@/lib/schemas/agent";
 import { consolesRequest } from "@/lib/schemas/console";
