@@ -2,13 +2,17 @@
 // (@lydell/node-pty) running /bin/sh in place of the driver's console argv: what the agent
 // sends on dialling, how input, resize and output travel, what the shell's environment holds,
 // and that the shell ends with the socket.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AgentApi } from "./api-client";
 import type { Driver } from "./drivers/driver";
-import { ConsoleBridge, consoleSocketUrl, outputFrames } from "./console";
+import { ConsoleBridge, closeInheritedDescriptors, consoleSocketUrl, outputFrames } from "./console";
 import { agentFrame } from "@/lib/schemas/console";
 
 describe("console frames and URLs", () => {
@@ -102,5 +106,42 @@ describe("ConsoleBridge.attach", () => {
     await done;
     expect(frames.map((f) => f.data ?? "").join("")).toContain("must be running to open a console");
     expect(frames.at(-1)).toEqual({ type: "exit", code: null });
+  });
+});
+
+describe("closeInheritedDescriptors", () => {
+  it.runIf(process.platform === "linux")(
+    "closes exactly the descriptors a process inherited (no close-on-exec), keeping its own and stdio",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cb-fds-"));
+      const script = path.join(dir, "child.ts");
+      fs.writeFileSync(
+        script,
+        `import fs from "node:fs";
+const { closeInheritedDescriptors } = await import(${JSON.stringify(path.resolve("host-agent/console.ts"))});
+const own = fs.openSync(${JSON.stringify(path.join(dir, "own"))}, "w");
+const closed = closeInheritedDescriptors();
+const open = fs.readdirSync("/proc/self/fd").map(Number);
+console.log(JSON.stringify({ closed, own, ownStillOpen: open.includes(own), fd3: open.includes(3), fd4: open.includes(4) }));
+`,
+      );
+      // Descriptors 3 and 4 are handed to the child without close-on-exec, as a careless parent would.
+      const child = spawn(process.execPath, ["--import", "tsx", script], {
+        cwd: process.cwd(),
+        stdio: ["ignore", "pipe", "inherit", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => child.on("exit", r));
+      fs.rmSync(dir, { recursive: true, force: true });
+      const result = JSON.parse(out.trim().split("\n").at(-1)!);
+      expect(result.closed).toEqual(expect.arrayContaining([3, 4]));
+      expect(result.closed).not.toContain(result.own);
+      expect(result).toMatchObject({ ownStillOpen: true, fd3: false, fd4: false });
+    },
+  );
+
+  it("closes nothing where it cannot tell", () => {
+    expect(closeInheritedDescriptors("/nonexistent/fdinfo")).toBeNull();
   });
 });

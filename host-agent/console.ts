@@ -11,6 +11,7 @@
 // The pty comes from @lydell/node-pty (node-pty with prebuilt binaries for Linux, macOS and
 // Windows; there is none for FreeBSD), loaded only when a console opens: an agent without it
 // runs everything else and tells the browser why its console cannot open.
+import fs from "node:fs";
 import type { IPty } from "@lydell/node-pty";
 import WebSocket from "ws";
 import type { AgentApi } from "./api-client";
@@ -157,4 +158,46 @@ export class ConsoleBridge {
       });
     });
   }
+}
+
+/** O_CLOEXEC as /proc/<pid>/fdinfo's `flags` (octal) shows it on Linux (proc(5)). */
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Closes the descriptors this process inherited from whatever started it, so that no console
+ * shell (a fork of the agent, through the pty) can inherit them into a jail: every descriptor
+ * Node and the agent open is close-on-exec, so a descriptor above 2 without close-on-exec came
+ * from the parent. Linux only, read from `/proc/self/fdinfo` (proc(5), `flags`); elsewhere (FreeBSD
+ * has no procfs by default) it closes nothing and returns null. Node's IPC channel is kept.
+ * @returns the descriptors closed, or null when this platform cannot tell.
+ */
+export function closeInheritedDescriptors(fdinfoDir = "/proc/self/fdinfo"): number[] | null {
+  if (process.platform !== "linux") return null;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(fdinfoDir);
+  } catch {
+    return null;
+  }
+  const keep = new Set([0, 1, 2, Number(process.env.NODE_CHANNEL_FD ?? -1)]);
+  const closed: number[] = [];
+  for (const entry of entries) {
+    const fd = Number(entry);
+    if (!Number.isInteger(fd) || keep.has(fd)) continue;
+    let info: string;
+    try {
+      info = fs.readFileSync(`${fdinfoDir}/${entry}`, "utf8");
+    } catch {
+      continue; // the directory listing's own descriptor, gone by now
+    }
+    const flags = /^flags:\s*([0-7]+)$/m.exec(info)?.[1];
+    if (flags === undefined || (parseInt(flags, 8) & O_CLOEXEC) !== 0) continue;
+    try {
+      fs.closeSync(fd);
+      closed.push(fd);
+    } catch {
+      // already closed
+    }
+  }
+  return closed;
 }
