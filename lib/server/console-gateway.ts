@@ -148,8 +148,8 @@ export class ConsoleGateway {
     const s: Session = { id, browser, agent: null, ip, size, idleTimer: null, dialTimer: null, ended: false };
     this.sessions.set(id, s);
     send(browser, { type: "status", state: "waiting" });
+    // Until the agent dials in, the dial timeout runs; the idle timeout starts once the shell does.
     s.dialTimer = setTimeout(() => void this.end(s, "agent-unavailable"), AGENT_DIAL_SECONDS * 1000);
-    this.touch(s);
     browser.on("message", (data) => {
       const frame = browserFrame.safeParse(parseJson(data));
       if (!frame.success || frame.data.type === "hello") return;
@@ -185,6 +185,7 @@ export class ConsoleGateway {
     if (s.ended) return agent.close(CONSOLE_CLOSE.ended, "ended");
     s.agent = agent;
     if (s.dialTimer) clearTimeout(s.dialTimer);
+    this.touch(s);
     send(agent, { type: "resize", ...s.size });
     send(s.browser, { type: "status", state: "connected" });
     agent.on("message", (data) => {
