@@ -101,8 +101,9 @@ export class ConsoleBridge {
         handshakeTimeout: 15_000,
       });
       let pty: IPty | null = null;
-      // The relay sends the browser's size first, possibly before the pty exists.
+      // The relay sends the browser's size first, and keystrokes may follow, before the pty exists.
       let size = { cols: 80, rows: 24 };
+      const early: string[] = [];
       const close = () => {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000);
         try {
@@ -127,6 +128,7 @@ export class ConsoleBridge {
           return ws.close(1000);
         }
         const p = pty;
+        for (const data of early.splice(0)) p.write(data);
         p.onData((data) => {
           for (const f of outputFrames(data)) send(f);
         });
@@ -147,7 +149,8 @@ export class ConsoleBridge {
         if (frame.data.type === "resize") {
           size = { cols: frame.data.cols, rows: frame.data.rows };
           pty?.resize(size.cols, size.rows);
-        } else pty?.write(frame.data.data);
+        } else if (pty) pty.write(frame.data.data);
+        else early.push(frame.data.data);
       });
       ws.on("error", (err) => log(`console ${id} for ${jail}: ${err.message}`));
       ws.on("close", () => {
@@ -164,11 +167,13 @@ export class ConsoleBridge {
 const O_CLOEXEC = 0o2000000;
 
 /**
- * Closes the descriptors this process inherited from whatever started it, so that no console
- * shell (a fork of the agent, through the pty) can inherit them into a jail: every descriptor
- * Node and the agent open is close-on-exec, so a descriptor above 2 without close-on-exec came
- * from the parent. Linux only, read from `/proc/self/fdinfo` (proc(5), `flags`); elsewhere (FreeBSD
- * has no procfs by default) it closes nothing and returns null. Node's IPC channel is kept.
+ * Closes the descriptors this process inherited from whatever started it without close-on-exec,
+ * so that no console shell (a fork of the agent, through the pty) can carry one into a jail.
+ * Node marks the inherited descriptors from 0 up to the first gap past 15 close-on-exec at start
+ * (libuv's uv_disable_stdio_inheritance) and opens all of its own close-on-exec, so one above 2
+ * without the flag is a parent's that the loop missed (a high one after a gap). Linux only, read
+ * from `/proc/self/fdinfo` (proc(5), `flags`); elsewhere (FreeBSD has no procfs by default) it
+ * closes nothing and returns null. Node's IPC channel is kept.
  * @returns the descriptors closed, or null when this platform cannot tell.
  */
 export function closeInheritedDescriptors(fdinfoDir = "/proc/self/fdinfo"): number[] | null {
