@@ -14,7 +14,8 @@ import { Button, Spinner } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { CONSOLE_BROWSER_PATH, serverFrame } from "@/lib/schemas/console";
 
-type Action = (prev: ActionState | undefined, formData: FormData) => Promise<ActionState>;
+type Ticket = { ticket: string; expiresAt: string };
+type Action = (prev: ActionState<Ticket> | undefined, formData: FormData) => Promise<ActionState<Ticket>>;
 type Phase = "closed" | "connecting" | "waiting" | "connected" | "ended";
 type TerminalHandle = { dispose(): void };
 
@@ -36,8 +37,8 @@ export function JailConsole({ jailId, action, disabledReason }: { jailId: string
     setPhase("connecting");
     const fd = new FormData();
     fd.set("jailId", jailId);
-    const res = await action(undefined, fd).catch(() => ({ error: "The console could not be opened. Try again." }) as ActionState);
-    const ticket = (res.data as { ticket?: string } | undefined)?.ticket;
+    const res = await action(undefined, fd).catch((): ActionState<Ticket> => ({ error: "The console could not be opened. Try again." }));
+    const ticket = res.data?.ticket;
     if (res.error || !ticket) {
       setEnded({ reason: "refused", message: res.error ?? "The console could not be opened." });
       setPhase("ended");
