@@ -75,6 +75,9 @@ class GatedDriver implements Driver {
   async usage() {
     return [];
   }
+  async consoleArgv(): Promise<string[]> {
+    throw new Error("not used");
+  }
   async processes() {
     return [];
   }

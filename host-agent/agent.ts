@@ -15,6 +15,7 @@ import { AgentApi, ApiError } from "./api-client";
 import type { AgentConfig } from "./config";
 import type { Driver } from "./drivers/driver";
 import { HogWatch } from "./hog-watch";
+import { ConsoleBridge } from "./console";
 import { JobProgress } from "./job-progress";
 import { AgentMetrics } from "./metrics";
 import { runJob, type Completion } from "./run-job";
@@ -36,6 +37,7 @@ export class Agent {
   private readonly spool: Spool;
   private readonly meter: UsageMeter;
   private readonly hogs: HogWatch;
+  private readonly consoles: ConsoleBridge;
   /** Server time, for every stamp the agent sends (clock.ts). */
   private readonly clock: ServerClock;
   /** The host's wall clock minus the server's, ms, from the last heartbeat (null: not measured yet). */
@@ -79,6 +81,7 @@ export class Agent {
     metrics.watchSpool((kind) => this.spool.count(kind));
     this.meter = new UsageMeter(config.stateDir);
     this.hogs = new HogWatch(driver);
+    this.consoles = new ConsoleBridge({ url: config.url, secret: config.secret, api: this.api, driver, log });
     // The fault knob shifts this agent's idea of the host's wall clock (a host 10 minutes off).
     this.clock = new ServerClock(config.stateDir, systemClockSources(this.env.CELLBLOCK_FAULT_CLOCK_OFFSET_SECONDS * 1000));
     this.desired = new DesiredState(config.stateDir, log);
@@ -99,11 +102,22 @@ export class Agent {
   async run(): Promise<void> {
     const fp = await this.refreshFingerprint();
     this.log(`host ${this.config.hostName} (${this.config.driver}) — ${fp.ready ? "ready" : fp.reason}; control plane ${this.config.url}`);
-    await Promise.all([this.heartbeatLoop(), this.leaseLoop(), this.usageLoop(), this.hogLoop(), this.flushLoop()]);
+    await Promise.all([
+      this.heartbeatLoop(),
+      this.leaseLoop(),
+      this.usageLoop(),
+      this.hogLoop(),
+      this.flushLoop(),
+      this.consoles.run(
+        () => this.stopped,
+        (ms) => this.sleep(ms),
+      ),
+    ]);
   }
 
   stop() {
     this.stopped = true;
+    this.consoles.closeAll();
     this.wakeLeaseLoop();
   }
 

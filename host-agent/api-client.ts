@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { z } from "zod";
 import type { completeRequest, heartbeatRequest, hogsRequest, jobProgressRequest, usageRequest } from "@/lib/schemas/agent";
 import { heartbeatResponse, jobProgressResponse, leaseResponse } from "@/lib/schemas/agent";
+import { consolesResponse } from "@/lib/schemas/console";
 
 export class ApiError extends Error {
   constructor(
@@ -48,6 +49,10 @@ export class AgentApi {
   }
   async lease(waitSeconds: number, max: number) {
     return leaseResponse.parse(await this.post("/api/agent/lease", { waitSeconds, max }, (waitSeconds + 15) * 1000));
+  }
+  /** Long-poll (≤ waitSeconds) for browser console sessions this host should dial in for (host-agent/console.ts). */
+  async consoles(waitSeconds: number) {
+    return consolesResponse.parse(await this.post("/api/agent/consoles", { waitSeconds }, (waitSeconds + 15) * 1000));
   }
   complete(jobId: string, body: z.input<typeof completeRequest>) {
     return this.post<{ status: string }>(`/api/agent/jobs/${encodeURIComponent(jobId)}/complete`, body, 20_000);

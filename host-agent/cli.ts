@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Agent } from "./agent";
+import { closeInheritedDescriptors } from "./console";
 import { enroll } from "./api-client";
 import { DEFAULT_CONFIG_PATH, DEFAULT_TEMPLATE_CACHE, readConfig, writeConfig } from "./config";
 import { createDriver } from "./drivers";
@@ -56,6 +57,9 @@ async function main() {
     return;
   }
   if (command === "run") {
+    // Before anything else: a descriptor inherited from the parent must not reach a console shell.
+    const inherited = closeInheritedDescriptors();
+    if (inherited?.length) console.log(`[agent] closed inherited descriptors ${inherited.join(", ")} (no console shell may inherit them)`);
     const config = readConfig(configFile);
     if (!hasAgentNodeFlags()) {
       console.log(

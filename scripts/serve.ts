@@ -8,7 +8,11 @@
 // a state-changing request from a foreign or null Origin, or without an Origin outside the
 // auth flow, the agent API and bearer-token calls of /api/v1, is refused here with a 403 before Next.js sees it. Server
 // actions and route handlers run the same check again, so `next start` alone is still safe.
+//
+// And it takes the WebSocket upgrades of the browser console (lib/server/console-gateway.ts):
+// Next.js route handlers cannot hold a WebSocket.
 import http from "node:http";
+import { register } from "node:module";
 import next from "next";
 import { checkSameOrigin, mayOmitOrigin } from "@/lib/http/same-origin";
 import { problemOf } from "@/lib/api/v1/problem";
@@ -40,6 +44,10 @@ function rewriteForwardedFor(req: http.IncomingMessage) {
 }
 
 await app.prepare();
+// The console relay imports lib/ modules marked server-only: load it after the hook that lets them.
+register("./lib/allow-server-only.mjs", import.meta.url);
+const { ConsoleGateway } = await import("@/lib/server/console-gateway");
+const consoleGateway = new ConsoleGateway();
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function refuseCrossSite(req: http.IncomingMessage, res: http.ServerResponse): boolean {
@@ -80,6 +88,13 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
+server.on("upgrade", (req: http.IncomingMessage, socket, head: Buffer) => {
+  rewriteForwardedFor(req);
+  if (consoleGateway.handles(req.url)) return consoleGateway.upgrade(req, socket, head);
+  // Development: Next.js's hot reload speaks WebSocket too.
+  if (dev) return void app.getUpgradeHandler()(req, socket, head);
+  socket.destroy();
+});
 // Agents long-poll for up to ~25 s; keep idle sockets a bit longer than that.
 server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
@@ -102,7 +117,11 @@ server.listen(port, hostname, () => {
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
     server.close();
-    void app.close?.().finally(() => process.exit(0));
+    void consoleGateway
+      .close()
+      .catch(() => {})
+      .then(() => app.close?.())
+      .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   });
 }

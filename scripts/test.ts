@@ -28,6 +28,9 @@ import { startLocalAgent } from "./lib/local-agent";
 import { AGENT_BUNDLE } from "./lib/agent-bundle";
 import { startSmtpSink, type SmtpSink } from "./lib/smtp-sink";
 
+/** The web tier's console idle timeout during the e2e suite, in seconds (e2e/portal/console.spec.ts waits it out). */
+const E2E_CONSOLE_IDLE_SECONDS = "20";
+
 const argv = process.argv.slice(2);
 const split = argv.indexOf("--");
 const own = split >= 0 ? argv.slice(0, split) : argv;
@@ -182,6 +185,8 @@ async function e2e(typesChecked: boolean) {
     USAGE_INTERVAL: "2",
     HOST_STALE_AFTER_SECONDS: "15",
     HOST_OFFLINE_AFTER_SECONDS: "60",
+    // The console spec waits out the idle timeout (e2e/portal/console.spec.ts).
+    CONSOLE_IDLE_SECONDS: E2E_CONSOLE_IDLE_SECONDS,
     METRICS_TOKEN: metricsToken,
     SMTP_URL: smtp.url,
     ...backups.env,
@@ -264,6 +269,7 @@ async function e2e(typesChecked: boolean) {
         E2E_MAILBOX: mailbox,
         E2E_BACKUP_URL: backups.env.BACKUP_URL,
         E2E_LOCAL_HOST_ID: agent.hostId,
+        E2E_CONSOLE_IDLE_SECONDS,
         E2E_ADMIN_PASSWORD: passwords.admin,
         E2E_BILLING_PASSWORD: passwords.billing,
         E2E_ADMIN_TOTP_SECRET: totpSecrets.admin,

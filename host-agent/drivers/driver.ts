@@ -167,6 +167,12 @@ export interface Driver {
   setRootPasswordHash(name: string, passwordHash: string): Promise<void>;
   /** Replaces root's authorized_keys. PreconditionError unless running. */
   setAuthorizedKeys(name: string, keys: string[]): Promise<void>;
+  /**
+   * The argv of a root login shell inside the running jail, for the browser console
+   * (host-agent/console.ts runs it on a pty, with no environment but TERM and PATH). Checks the
+   * jail first: NotFoundError when missing, PreconditionError when not running.
+   */
+  consoleArgv(name: string): Promise<string[]>;
   /** Usage of the named jails that exist; a jail gone since it was listed is left out. */
   usage(names: string[]): Promise<JailUsage[]>;
   /** The jail's processes ([] when stopped); NotFoundError for a missing jail. */

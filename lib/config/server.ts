@@ -174,6 +174,15 @@ export const backupConfig = configSection(
   }),
 );
 
+/** The browser console (lib/domain/console, lib/server/console-gateway.ts). */
+export const consoleConfig = configSection(
+  "console",
+  z.object({
+    CONSOLE_IDLE_SECONDS: intVar(5, 86_400, 900, "seconds without a keystroke before a console session is closed"),
+    CONSOLE_MAX_SESSIONS_PER_JAIL: intVar(1, 20, 2, "console sessions one jail may have open (or being opened) at once"),
+  }),
+);
+
 /** The control-plane worker. */
 export const workerConfig = configSection(
   "worker",
@@ -211,6 +220,7 @@ export function checkServerConfig(): void {
     hostsConfig,
     billingConfig,
     backupConfig,
+    consoleConfig,
     workerConfig,
   ])
     section();

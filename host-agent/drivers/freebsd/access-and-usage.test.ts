@@ -45,6 +45,34 @@ describe("FreeBsdDriver access", () => {
   });
 });
 
+describe("FreeBsdDriver.consoleArgv", () => {
+  // jexec(8): -l "execute in a clean environment" (only HOME, SHELL, TERM, USER and the login
+  // class's variables), -U root with the jail's own password database; with no command it runs
+  // that user's shell (usr.sbin/jexec/jexec.c). env(1) -i before it: the agent's environment
+  // never reaches jexec, so nothing of the host's is carried into jail_attach(2).
+  it("is root's shell in the jail through env -i and jexec -l -U root, by full path, and runs nothing itself", async () => {
+    const { host, driver } = await existingJail(true);
+    expect(await driver.consoleArgv(NAME)).toEqual([
+      "/usr/bin/env",
+      "-i",
+      "TERM=xterm-256color",
+      "/usr/sbin/jexec",
+      "-l",
+      "-U",
+      "root",
+      NAME,
+    ]);
+    expect(host.argvs()).toEqual([`jls --libxo json -v -j ${NAME}`]);
+  });
+
+  it("refuses a stopped jail and a malformed name", async () => {
+    const { host, driver } = await existingJail(false);
+    await expect(driver.consoleArgv(NAME)).rejects.toThrow(/must be running to open a console/);
+    await expect(driver.consoleArgv("x; rm -rf /")).rejects.toThrow();
+    expect(host.argvs().some((a) => a.includes("jexec"))).toBe(false);
+  });
+});
+
 describe("FreeBsdDriver measurement", () => {
   const REFERENCED = "zfs get -Hp -t filesystem -d 1 -o name,value referenced zroot/cellblock/jails";
 

@@ -225,6 +225,21 @@ export class FreeBsdDriver implements Driver {
     await this.host.run(["jexec", "-l", name, "/usr/sbin/pw", "usermod", "root", "-H", "0"], { input: `${hash}\n` });
   }
 
+  /**
+   * jexec(8) `-l -U root <jail>` with no command: it attaches to the jail, discards the
+   * environment but TERM and sets the login class's (`-l`; HOME, SHELL and USER from the jail's
+   * own password database because of `-U`), changes to root's home and runs root's shell from
+   * that database with `-i` (usr.sbin/jexec/jexec.c, "Run the specified command, or the shell").
+   * env(1) `-i` first, so nothing of the agent's environment reaches jexec itself (the seed's
+   * warning: what a host process carries into jail_attach(2) is then inside the jail, where the
+   * jail's root can reach it). Full paths: env -i leaves no PATH to search.
+   */
+  async consoleArgv(rawName: string): Promise<string[]> {
+    const name = jailName.parse(rawName);
+    await requireJail(this, name, { runningTo: "open a console" });
+    return ["/usr/bin/env", "-i", "TERM=xterm-256color", "/usr/sbin/jexec", "-l", "-U", "root", name];
+  }
+
   async setAuthorizedKeys(rawName: string, rawKeys: string[]): Promise<void> {
     const name = jailName.parse(rawName);
     const keys = keysPayload.parse(rawKeys); // one OpenSSH key per line, no newlines inside a key

@@ -290,6 +290,20 @@ export class LxcDriver implements Driver {
   }
 
   /** See access.ts: root's authorized_keys, written from inside the running jail. */
+  /**
+   * lxc-attach(1) with `--clear-env` (the attached process starts with only container=lxc, plus
+   * the TERM set here: no variable of the agent's leaks in) running `su -l root`, root's login
+   * shell from the container's own passwd with a login environment (su(1) `-l`; busybox's su
+   * takes the same flag). `-P <lxcpath>` when the agent's LXC path is not the default, as for
+   * every LXC tool (runWithLxcPath).
+   */
+  async consoleArgv(rawName: string): Promise<string[]> {
+    const name = jailName.parse(rawName);
+    await requireJail(this, name, { runningTo: "open a console" });
+    const argv = ["lxc-attach", "-n", name, "--clear-env", "--set-var", "TERM=xterm-256color", "--", "/bin/su", "-l", "root"];
+    return runWithLxcPath((a: string[]) => a, this.lxcPath)(argv);
+  }
+
   async setAuthorizedKeys(rawName: string, keysIn: string[]): Promise<void> {
     return writeAuthorizedKeys({ ...this.host, driver: this }, rawName, keyList.parse(keysIn));
   }

@@ -7,6 +7,8 @@ import { NotFoundError, PreconditionError, ProcessNotFoundError } from "../drive
 import { CONFIG, HASH, IMAGE, KEY, NAME, ROOTFS, XFS_EMPTY_USED, XFS_LOG, existingContainer } from "./fake-lxc";
 
 import { INFO, DF, GIB10, managed } from "./test-kit";
+import { LxcDriver } from "./driver";
+import { MemoryFs } from "../memory-fs";
 
 describe("LxcDriver.setLimits", () => {
   const bigger = { memoryMb: 1024, maxProcesses: 128, cpuPercent: 200, diskQuotaMb: 20480 };
@@ -100,6 +102,42 @@ describe("LxcDriver.setLimits", () => {
     host.reset();
     await expect(driver.setLimits(NAME, { ...bigger, memoryMb: -1 })).rejects.toThrow();
     expect(host.calls).toEqual([]);
+  });
+});
+
+describe("LxcDriver.consoleArgv", () => {
+  it("is root's login shell through lxc-attach with the environment cleared (lxc-attach(1) --clear-env), and runs nothing itself", async () => {
+    const { host, driver } = await existingContainer(true);
+    expect(await driver.consoleArgv(NAME)).toEqual([
+      "lxc-attach",
+      "-n",
+      NAME,
+      "--clear-env",
+      "--set-var",
+      "TERM=xterm-256color",
+      "--",
+      "/bin/su",
+      "-l",
+      "root",
+    ]);
+    // Only the check that the jail runs: the shell itself is the agent's pty's to start.
+    expect(host.argvs()).toEqual([`lxc-info -n ${NAME} -s -p`]);
+  });
+
+  it("refuses a stopped jail, a missing one and a malformed name", async () => {
+    const { driver } = await existingContainer(false);
+    await expect(driver.consoleArgv(NAME)).rejects.toThrow(PreconditionError);
+    await expect(driver.consoleArgv(NAME)).rejects.toThrow(/must be running to open a console/);
+    await expect(driver.consoleArgv("cbmissing01")).rejects.toThrow(NotFoundError);
+    await expect(driver.consoleArgv("../etc")).rejects.toThrow();
+  });
+
+  it("names the agent's own lxc.lxcpath (-P) when it is not LXC's default", async () => {
+    const mem = new MemoryFs();
+    mem.files.set("/srv/lxc-b/cbxjail01/config", "lxc.uts.name = x\n");
+    const runner = { run: async () => ({ code: 0, stdout: "State: RUNNING\nPID: 4242\n", stderr: "", durationMs: 1 }) };
+    const driver = new LxcDriver({ runner, fs: mem, lxcPath: "/srv/lxc-b", isRoot: () => true });
+    expect((await driver.consoleArgv("cbxjail01")).slice(0, 5)).toEqual(["lxc-attach", "-P", "/srv/lxc-b", "-n", "cbxjail01"]);
   });
 });
 

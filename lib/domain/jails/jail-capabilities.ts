@@ -48,7 +48,7 @@ export const JOB_IN_PROGRESS: Record<JobType, string> = {
 
 export type Capability = { allowed: true } | { allowed: false; reason: string };
 export type JailCapabilities = Record<
-  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys" | "backup" | "restore",
+  "start" | "stop" | "restart" | "reinstall" | "cancel" | "changePlan" | "setPassword" | "sshKeys" | "backup" | "restore" | "console",
   Capability
 >;
 
@@ -112,6 +112,13 @@ export function jailCapabilities(input: {
     restore: gone
       ? cancelled
       : (suspended ?? busy ?? backingUp ?? (installed ? yes : no("A backup can be restored once the jail is installed."))),
+    // A root shell in the jail: only while it runs, and never for a suspended account (the
+    // issue's rule; open sessions of an account suspended later are closed by the relay).
+    console: gone
+      ? cancelled
+      : accountStatus !== "ACTIVE"
+        ? no("Your account is suspended: the console is closed until it is settled.")
+        : (busy ?? (state === "RUNNING" ? yes : no("The console opens on a running jail."))),
   };
 }
 

@@ -10,6 +10,7 @@ import { cancelJail } from "@/lib/domain/jails/cancel-jail";
 import { changeJailPlan } from "@/lib/domain/jails/change-jail-plan";
 import { setRootPassword } from "@/lib/domain/jails/set-root-password";
 import { addSshKey, removeSshKey } from "@/lib/domain/jails/manage-ssh-keys";
+import { requestConsoleTicket } from "@/lib/domain/console/request-console-ticket";
 import { requestBackup } from "@/lib/domain/backups/request-backup";
 import { restoreBackup } from "@/lib/domain/backups/restore-backup";
 import { backupNowSchema, restoreBackupSchema } from "@/lib/schemas/backups";
@@ -90,4 +91,10 @@ export const restoreBackupAction = customerAction(restoreBackupSchema, async ({ 
   await restoreBackup({ actor, jailId, backupId, confirmHostname });
   refresh();
   return { ok: true, message: "Restoring: the jail stops, its files are replaced by the backup's, and it starts again." };
+});
+
+/** A one-time console ticket for the page's WebSocket (lib/server/console-gateway.ts); nothing on the page changes. */
+export const openConsoleAction = customerAction(jailRefSchema, async ({ jailId }, { actor }) => {
+  const { ticket, expiresAt } = await requestConsoleTicket({ actor, jailId });
+  return { ok: true, data: { ticket, expiresAt: expiresAt.toISOString() } };
 });

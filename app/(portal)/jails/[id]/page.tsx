@@ -10,6 +10,7 @@ import {
   RootPasswordForm,
 } from "@/components/jails/jail-forms";
 import { JailBackups } from "@/components/jails/jail-backups";
+import { JailConsole } from "@/components/jails/jail-console";
 import { LiveRefresh } from "@/components/jails/live-refresh";
 import { UsageCharts } from "@/components/jails/usage-charts";
 import { UsageMeter } from "@/components/jails/usage-meter";
@@ -28,6 +29,7 @@ import {
   addSshKeyAction,
   cancelJailAction,
   changePlanAction,
+  openConsoleAction,
   reinstallJailAction,
   removeSshKeyAction,
   restartJailAction,
@@ -182,6 +184,18 @@ export default async function JailPage({ params }: { params: Promise<{ id: strin
             <CardHeader title="Power" description="The host applies each change within seconds; this page follows it." />
             <CardBody>
               <PowerButtons jailId={jail.id} start={reason(caps.start)} stop={reason(caps.stop)} restart={reason(caps.restart)} />
+            </CardBody>
+          </Card>
+        )}
+
+        {!destroyed && (
+          <Card>
+            <CardHeader
+              title="Console"
+              description="A root shell in the jail, in this page. It closes after a while without typing; nothing you type is recorded."
+            />
+            <CardBody>
+              <JailConsole jailId={jail.id} action={openConsoleAction} disabledReason={reason(caps.console)} />
             </CardBody>
           </Card>
         )}
