@@ -41,6 +41,8 @@ export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
   await createDatabase(pg.serverUrl, "bench");
   const databaseUrl = pg.databaseUrl("bench");
   await migrateDeploy(databaseUrl);
+  // One TOTP sealing key for the seed and the web server (both take process.env).
+  process.env.TOTP_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
   await seedDatabase(databaseUrl, {
     ...process.env,
     SEED_ADMIN_PASSWORD: "x".repeat(16),
