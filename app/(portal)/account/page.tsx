@@ -8,6 +8,7 @@ import { requireCustomerPage } from "@/lib/auth/session";
 import { getAccountProfile } from "@/lib/domain/accounts/get-account-profile";
 import { formatDate } from "@/lib/format";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
+import { PasskeysCard } from "@/components/account/passkeys-card";
 import { changePasswordAction, updateBillingContactAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
@@ -73,6 +74,7 @@ export default async function AccountPage() {
             <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
           </FormCard>
           <TwoFactorCard actor={user.actor} />
+          <PasskeysCard actor={user.actor} />
         </div>
       </div>
     </>

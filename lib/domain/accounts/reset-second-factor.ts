@@ -57,7 +57,8 @@ export async function resetSecondFactor({
     if (!user || (accountId !== undefined && user.accountId !== accountId)) throw notFound("That login");
     const totp = await tx.twoFactorSecret.deleteMany({ where: { userId } });
     const codes = await tx.recoveryCode.deleteMany({ where: { userId } });
-    const passkeys = { count: 0 };
+    const passkeys = await tx.passkey.deleteMany({ where: { userId } });
+    await tx.webAuthnChallenge.deleteMany({ where: { userId } });
     if (totp.count === 0 && codes.count === 0 && passkeys.count === 0) {
       throw new AppError("PRECONDITION", `${user.email} has no second factor to reset.`);
     }

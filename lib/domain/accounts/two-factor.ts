@@ -231,12 +231,12 @@ export async function completeSecondFactorSignIn({
   now?: Date;
 }): Promise<AuthenticatedUser> {
   const row = await db.user.findUnique({ where: { id: userId }, include: { twoFactor: { omit: { secretSealed: false } } } });
-  if (!row || row.sessionVersion !== sessionVersion || row.disabledAt || !row.twoFactor?.confirmedAt) {
-    throw new AppError("UNAUTHENTICATED", EXPIRED_TICKET);
-  }
+  if (!row || row.sessionVersion !== sessionVersion || row.disabledAt) throw new AppError("UNAUTHENTICATED", EXPIRED_TICKET);
   await assertLoginAllowed(row.email, ip, now);
-  const user = { ...row, twoFactor: (await opened(row.twoFactor))! };
-  const used = code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
+  // A login with only a passkey has no code to type: any code is wrong, and counted as such.
+  const user = { ...row, twoFactor: await opened(row.twoFactor) };
+  const used =
+    user.twoFactor?.confirmedAt && code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
   await recordLoginAttempt(user.email, ip, used !== null);
   if (!used) throw new AppError("UNAUTHENTICATED", WRONG_CODE, { code: [WRONG_CODE] });
   await db.$transaction(async (tx) => {
@@ -333,4 +333,13 @@ export async function removeTwoFactor({
     await recordAudit(tx, { actor, action: "user.two-factor-disable", targetType: "User", targetId: user.id, accountId: user.accountId });
     return { sessionVersion };
   });
+}
+
+/**
+ * Asks the signed-in person for their password, a current code or a recovery code (used up)
+ * before a far-reaching change elsewhere (removing a passkey). Wrong answers count like wrong sign-ins.
+ * @throws AppError VALIDATION (wrong, on the field `passwordOrCode`), RATE_LIMITED.
+ */
+export async function confirmIdentity({ actor, proof, now = new Date() }: { actor: PersonActor; proof: string; now?: Date }): Promise<void> {
+  await assertProof(await loadUser(actor.userId), proof, actor.ip, now);
 }

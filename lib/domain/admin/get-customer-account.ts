@@ -71,7 +71,7 @@ export async function getCustomerAccount({
   ]);
   return {
     account,
-    users: users.map(({ twoFactor, ...u }) => ({ ...u, secondFactor: hasSecondFactor({ twoFactor }) })),
+    users: users.map(({ twoFactor, _count, ...u }) => ({ ...u, secondFactor: hasSecondFactor({ twoFactor, _count }) })),
     jails: jails.map(({ ipAddresses, ...j }) => ({ ...j, publicIp: ipAddresses[0]?.address ?? null })),
     jailsTotal,
     invoices,

@@ -37,12 +37,12 @@ export async function listStaff({ actor, page, now = new Date() }: { actor: Staf
   ]);
   return {
     total,
-    rows: rows.map(({ passwordHash, passwordResetTokens, twoFactor, ...u }) => {
+    rows: rows.map(({ passwordHash, passwordResetTokens, twoFactor, _count, ...u }) => {
       const invited = passwordHash === NO_PASSWORD_YET;
       const invite = passwordResetTokens[0];
       return {
         ...u,
-        secondFactor: hasSecondFactor({ twoFactor }),
+        secondFactor: hasSecondFactor({ twoFactor, _count }),
         invited,
         invitationExpired: invited && (!invite || invite.expiresAt <= now),
         invitationExpiresAt: invite?.expiresAt ?? null,
