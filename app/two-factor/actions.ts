@@ -50,10 +50,10 @@ export const removeTwoFactorAction = personAction(twoFactorProofSchema, async ({
 // ─── passkeys ───
 
 /** Options for the browser's passkey dialog; the challenge in them is stored, single-use, for 3 minutes. */
-export const beginPasskeyRegistrationAction = personAction(noInputSchema, async (_input, { actor }) => {
-  const options: PublicKeyCredentialCreationOptionsJSON = await beginPasskeyRegistration({ actor });
-  return { ok: true, data: { options } };
-});
+export const beginPasskeyRegistrationAction = personAction<typeof noInputSchema, { options: PublicKeyCredentialCreationOptionsJSON }>(
+  noInputSchema,
+  async (_input, { actor }) => ({ ok: true, data: { options: await beginPasskeyRegistration({ actor }) } }),
+);
 
 export const finishPasskeyRegistrationAction = personAction(passkeyRegistrationSchema, async ({ name, response }, { actor, user }) => {
   // The shape was checked by the schema; @simplewebauthn/server checks everything else.

@@ -147,7 +147,7 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
         {removeState.ok && removeState.message && <Alert tone="success">{removeState.message}</Alert>}
         <p className="text-sm text-zinc-600">
           {status.required
-            ? "Staff logins must use two-factor sign-in. Set it up to continue."
+            ? "Staff logins must use two-factor sign-in: an authenticator app, or a passkey (below)."
             : "Off. With it on, signing in needs your password and a code from an authenticator app on your phone."}
         </p>
         <ActionForm action={beginTwoFactorAction} aria-label="Set up two-factor sign-in" onSuccess={() => router.refresh()}>

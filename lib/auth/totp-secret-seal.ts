@@ -2,7 +2,7 @@
 // hashed like a password; it is encrypted instead, so that a copy of the database (a backup, a
 // leaked dump, a read-only SQL injection) does not hand out every login's second factor.
 //
-// AES-256-GCM (NIST SP 800-38D) from node:crypto: a fresh 96-bit nonce per seal, a 128-bit tag,
+// AES-256-GCM (NIST SP 800-38D, lib/crypto/aes-gcm.ts over node:crypto): a fresh 96-bit nonce per seal, a 128-bit tag,
 // and the user's id as additional authenticated data, so a sealed secret copied onto another
 // login's row does not open. The key lives in the environment (TOTP_ENCRYPTION_KEY, generated
 // into .data/ by `npm start`), never in the database. Stored as one text value:
@@ -16,6 +16,7 @@
 import crypto from "node:crypto";
 import { decodeAesKey, totpKeyConfig } from "@/lib/config/server";
 import { parseConfig } from "@/lib/config/read-config";
+import { gcmOpen, gcmSeal } from "@/lib/crypto/aes-gcm";
 
 const FORMAT = "tk1";
 
@@ -64,11 +65,8 @@ export function sealTotpSecret({ userId, secret }: { userId: string; secret: str
   if (!userId) throw new Error("sealTotpSecret: a user id is required");
   const key = ring.current;
   if (!key) throw new TotpSealError("TOTP_ENCRYPTION_KEY is not set: two-factor secrets cannot be stored. Set it (npm start generates one).");
-  const nonce = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", key.bytes, nonce);
-  cipher.setAAD(aad(userId));
-  const ct = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return [FORMAT, key.id, nonce.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(".");
+  const { nonce, tag, ciphertext } = gcmSeal(key.bytes, secret, aad(userId));
+  return [FORMAT, key.id, nonce.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
 
 /** True when `sealed` is in the sealed format at all (a plain base32 secret from before sealing is not). */
@@ -98,14 +96,8 @@ export function openTotpSecret(
     );
   }
   try {
-    const decipher = crypto.createDecipheriv("aes-256-gcm", key.bytes, Buffer.from(nonce, "base64url"), {
-      // The full 128-bit tag only: GCM would otherwise accept a truncated one.
-      authTagLength: 16,
-    });
-    decipher.setAAD(aad(userId));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    const secret = Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
-    return { secret, stale: key !== ring.current };
+    const box = { nonce: Buffer.from(nonce, "base64url"), tag: Buffer.from(tag, "base64url"), ciphertext: Buffer.from(ct, "base64url") };
+    return { secret: gcmOpen(key.bytes, box, aad(userId)), stale: key !== ring.current };
   } catch {
     throw new TotpSealError(`the stored TOTP secret does not open with key ${id}: it was altered, or belongs to another login`);
   }

@@ -9,7 +9,7 @@ import { completeSecondFactorSignIn } from "@/lib/domain/accounts/two-factor";
 import { beginPasskeySignIn, completePasskeySignIn } from "@/lib/domain/accounts/passkeys";
 import { safeNextPath } from "@/lib/http/safe-next-path";
 import { loginSchema, noInputSchema, passkeySignInSchema, secondFactorSchema } from "@/lib/schemas/auth";
-import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 
 /** `/login` showing `step`, passing on where to go afterwards (if it is a path on this site). */
 function loginPath(step: Record<string, string>, callbackUrl?: string): string {
@@ -48,12 +48,15 @@ export const secondFactorAction = publicAction(secondFactorSchema, async ({ code
  * "Use a passkey" at the second step: options for the browser's dialog, with a challenge bound
  * to this ticket (single-use, 3 minutes). No ticket: the sign-in expired.
  */
-export const beginPasskeySignInAction = publicAction(noInputSchema, async (_input, { ip }) => {
-  const ticket = await currentSecondFactorTicket();
-  if (!ticket) return { error: "Your sign-in expired. Enter your e-mail address and password again." };
-  const options = await beginPasskeySignIn({ ticket, ip });
-  return { ok: true, data: { options } };
-});
+export const beginPasskeySignInAction = publicAction<typeof noInputSchema, { options: PublicKeyCredentialRequestOptionsJSON }>(
+  noInputSchema,
+  async (_input, { ip }) => {
+    const ticket = await currentSecondFactorTicket();
+    if (!ticket) return { error: "Your sign-in expired. Enter your e-mail address and password again." };
+    const options = await beginPasskeySignIn({ ticket, ip });
+    return { ok: true, data: { options } };
+  },
+);
 
 /** The passkey's answer, checked under the sign-in rate limit; then the session. */
 export const passkeySignInAction = publicAction(passkeySignInSchema, async ({ response, callbackUrl }, { ip }) => {

@@ -162,7 +162,7 @@ export async function finishPasskeyRegistration({
 }): Promise<{ sessionVersion: number; passkeyId: string }> {
   const user = await personRow(actor.userId);
   const rp = relyingParty();
-  let verified;
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
       response,
@@ -332,7 +332,7 @@ export async function completePasskeySignIn({
     return fail();
   }
   const rp = relyingParty();
-  let verified;
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verified = await verifyAuthenticationResponse({
       response,

@@ -53,7 +53,7 @@ const WRONG_PROOF = "That is neither your password nor a current code.";
  * @returns the secret, and the value now stored (for conditional updates).
  * @throws TotpSealError when it cannot be opened (key not configured, altered, another login's).
  */
-async function openSecret(row: { userId: string; secretSealed: string }): Promise<{ secret: string; sealed: string }> {
+async function readSecretRow(row: { userId: string; secretSealed: string }): Promise<{ secret: string; sealed: string }> {
   let secret = row.secretSealed;
   if (isSealedTotpSecret(row.secretSealed)) {
     const open = openTotpSecret({ userId: row.userId, sealed: row.secretSealed });
@@ -72,7 +72,7 @@ async function opened(row: SecretRow | null): Promise<OpenedSecret | null> {
   if (!row) return null;
   const { secretSealed, ...rest } = row;
   void secretSealed;
-  return { ...rest, ...(await openSecret(row)) };
+  return { ...rest, ...(await readSecretRow(row)) };
 }
 
 async function loadUser(userId: string) {
