@@ -243,7 +243,10 @@ export async function resealTotpSecrets(db: Db, ring: TotpKeyRing, onlyUserIds?:
       }
     }
     const sealed = sealTotpSecret({ userId: row.userId, secret }, ring);
-    const moved = await db.twoFactorSecret.updateMany({ where: { userId: row.userId, secretSealed: row.secretSealed }, data: { secretSealed: sealed } });
+    const moved = await db.twoFactorSecret.updateMany({
+      where: { userId: row.userId, secretSealed: row.secretSealed },
+      data: { secretSealed: sealed },
+    });
     n += moved.count;
   }
   return n;

@@ -104,7 +104,10 @@ test("a customer registers a passkey, logs out, and signs in with the password a
   expect(await auditOf(email)).toEqual(["user.passkey-add", "user.passkey-remove"]);
 });
 
-test("an admin resets a customer's lost passkey with a reason; the customer signs in with the password alone", async ({ page, browser }) => {
+test("an admin resets a customer's lost passkey with a reason; the customer signs in with the password alone", async ({
+  page,
+  browser,
+}) => {
   await virtualAuthenticator(page);
   const { email } = await signUpThroughForm(page);
   await page.goto("/account");

@@ -8,7 +8,8 @@ import { resealTotpSecrets } from "@/prisma/seed";
 import { openTotpSecret, sealTotpSecret, sealedKeyId, totpKeyRing, TotpSealError } from "./totp-secret-seal";
 
 const newKey = () => crypto.randomBytes(32).toString("hex");
-const ringOf = (current: string, previous?: string) => totpKeyRing({ TOTP_ENCRYPTION_KEY: current, TOTP_ENCRYPTION_KEY_PREVIOUS: previous });
+const ringOf = (current: string, previous?: string) =>
+  totpKeyRing({ TOTP_ENCRYPTION_KEY: current, TOTP_ENCRYPTION_KEY_PREVIOUS: previous });
 const stored = async (userId: string) =>
   (await db.twoFactorSecret.findUniqueOrThrow({ where: { userId }, omit: { secretSealed: false } })).secretSealed;
 
@@ -25,7 +26,9 @@ describe("TOTP secrets sealed at rest", () => {
     expect(openTotpSecret({ userId: "u1", sealed: a }, ring)).toEqual({ secret, stale: false });
 
     // Another login's row: the additional data differs, GCM refuses.
-    expect(() => openTotpSecret({ userId: "u2", sealed: a }, ring)).toThrow(/does not open with key .* altered, or belongs to another login/);
+    expect(() => openTotpSecret({ userId: "u2", sealed: a }, ring)).toThrow(
+      /does not open with key .* altered, or belongs to another login/,
+    );
     // One bit of the ciphertext flipped.
     const parts = a.split(".");
     const ct = Buffer.from(parts[4]!, "base64url");

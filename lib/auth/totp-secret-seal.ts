@@ -64,7 +64,8 @@ const aad = (userId: string) => Buffer.from(`cellblock totp secret\0${userId}`);
 export function sealTotpSecret({ userId, secret }: { userId: string; secret: string }, ring: TotpKeyRing = totpKeyRing()): string {
   if (!userId) throw new Error("sealTotpSecret: a user id is required");
   const key = ring.current;
-  if (!key) throw new TotpSealError("TOTP_ENCRYPTION_KEY is not set: two-factor secrets cannot be stored. Set it (npm start generates one).");
+  if (!key)
+    throw new TotpSealError("TOTP_ENCRYPTION_KEY is not set: two-factor secrets cannot be stored. Set it (npm start generates one).");
   const { nonce, tag, ciphertext } = gcmSeal(key.bytes, secret, aad(userId));
   return [FORMAT, key.id, nonce.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }

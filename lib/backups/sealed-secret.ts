@@ -38,5 +38,9 @@ export function sealSecret(plaintext: string): string {
 export function openSecret(sealed: string): string {
   const [version, iv, tag, ct] = sealed.split(":");
   if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error("openSecret: not a sealed secret");
-  return gcmOpen(key(), { nonce: Buffer.from(iv, "base64url"), tag: Buffer.from(tag, "base64url"), ciphertext: Buffer.from(ct, "base64url") });
+  return gcmOpen(key(), {
+    nonce: Buffer.from(iv, "base64url"),
+    tag: Buffer.from(tag, "base64url"),
+    ciphertext: Buffer.from(ct, "base64url"),
+  });
 }

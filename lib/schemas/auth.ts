@@ -78,7 +78,10 @@ export const twoFactorProofSchema = z.object({
 
 // ─── passkeys ───
 
-const base64url = z.string().max(8000).regex(/^[A-Za-z0-9_-]*$/, "not base64url");
+const base64url = z
+  .string()
+  .max(8000)
+  .regex(/^[A-Za-z0-9_-]*$/, "not base64url");
 
 /**
  * What @simplewebauthn/browser's startRegistration / startAuthentication return, posted as one
@@ -141,7 +144,12 @@ export const passkeyRegistrationSchema = z.object({
 
 /** Removing a passkey: which one, and the password or a code (as for turning TOTP off). */
 export const removePasskeySchema = twoFactorProofSchema.extend({
-  passkeyId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/i, "Invalid id."),
+  passkeyId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i, "Invalid id."),
 });
 
 /** Sign-in's second step with a passkey. */

@@ -49,11 +49,19 @@ export function softAuthenticator({ rpId = "localhost", origin = "http://localho
     register(options: PublicKeyCredentialCreationOptionsJSON): RegistrationResponseJSON {
       const idLen = Buffer.alloc(2);
       idLen.writeUInt16BE(credentialId.length);
-      const authData = Buffer.concat([sha256(rpId), Buffer.from([UP | UV | AT]), counterBytes(counter), Buffer.alloc(16), idLen, credentialId, coseKey]);
+      const authData = Buffer.concat([
+        sha256(rpId),
+        Buffer.from([UP | UV | AT]),
+        counterBytes(counter),
+        Buffer.alloc(16),
+        idLen,
+        credentialId,
+        coseKey,
+      ]);
       const attestationObject = isoCBOR.encode(
-        new Map<string, string | Uint8Array | Map<string, never>>([
+        new Map<string, string | Uint8Array | Map<string, string>>([
           ["fmt", "none"],
-          ["attStmt", new Map()],
+          ["attStmt", new Map<string, string>()],
           ["authData", authData],
         ]),
       );

@@ -31,7 +31,10 @@ export const sendResetAction = adminAction(sendResetSchema, async ({ accountId, 
 export const resetSecondFactorAction = adminAction(resetCustomerSecondFactorSchema, async ({ accountId, userId, reason }, { actor }) => {
   const { email } = await resetSecondFactor({ actor, userId, accountId, reason });
   revalidatePath(`/admin/customers/${accountId}`);
-  return { ok: true, message: `Two-factor sign-in of ${email} was reset and their sessions ended. They sign in with their password alone.` };
+  return {
+    ok: true,
+    message: `Two-factor sign-in of ${email} was reset and their sessions ended. They sign in with their password alone.`,
+  };
 });
 
 export const suspendAction = adminAction(suspendFromAdminSchema, async ({ accountId, reason }, { actor }) => {

@@ -39,5 +39,8 @@ export const enableStaffAction = adminAction(staffUserSchema, async ({ userId },
 export const resetStaffSecondFactorAction = adminAction(resetStaffSecondFactorSchema, async ({ userId, reason }, { actor }) => {
   const { email } = await resetSecondFactor({ actor, userId, reason });
   revalidatePath("/admin/staff");
-  return { ok: true, message: `Two-factor sign-in of ${email} was reset and their sessions ended. They set it up again at their next sign-in.` };
+  return {
+    ok: true,
+    message: `Two-factor sign-in of ${email} was reset and their sessions ended. They set it up again at their next sign-in.`,
+  };
 });

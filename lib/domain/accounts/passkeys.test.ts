@@ -45,7 +45,11 @@ async function ticketFor(email: string, hash = `ticket-${Math.random()}`) {
 
 describe("the relying party", () => {
   it("comes from APP_URL, with loopback addresses as localhost (WebAuthn takes no IP address as RP ID)", () => {
-    expect(relyingParty("https://panel.example.net")).toEqual({ id: "panel.example.net", name: "Cellblock", origin: "https://panel.example.net" });
+    expect(relyingParty("https://panel.example.net")).toEqual({
+      id: "panel.example.net",
+      name: "Cellblock",
+      origin: "https://panel.example.net",
+    });
     expect(relyingParty("http://127.0.0.1:4123")).toMatchObject({ id: "localhost", origin: "http://localhost:4123" });
     expect(relyingParty("http://[::1]:3000")).toMatchObject({ id: "localhost", origin: "http://localhost:3000" });
     expect(relyingParty("http://localhost:3000")).toMatchObject({ id: "localhost", origin: "http://localhost:3000" });

@@ -84,7 +84,14 @@ async function issueChallenge(
   await db.$transaction(async (tx) => {
     await tx.webAuthnChallenge.deleteMany({ where: { userId, OR: [{ purpose }, { expiresAt: { lte: now } }] } });
     await tx.webAuthnChallenge.create({
-      data: { userId, purpose, challenge, sessionVersion, ticketHash: boundTicket, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000) },
+      data: {
+        userId,
+        purpose,
+        challenge,
+        sessionVersion,
+        ticketHash: boundTicket,
+        expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
+      },
     });
   });
 }
@@ -126,7 +133,8 @@ export async function beginPasskeyRegistration({
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const user = await personRow(actor.userId);
   const existing = await db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true, transports: true } });
-  if (existing.length >= MAX_PASSKEYS) throw new AppError("PRECONDITION", `A login can have at most ${MAX_PASSKEYS} passkeys. Remove one first.`);
+  if (existing.length >= MAX_PASSKEYS)
+    throw new AppError("PRECONDITION", `A login can have at most ${MAX_PASSKEYS} passkeys. Remove one first.`);
   const rp = relyingParty();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
@@ -326,9 +334,13 @@ export async function completePasskeySignIn({
   const passkey = await db.passkey.findFirst({ where: { userId: user.id, credentialId: response.id } });
   if (!passkey) {
     // The challenge is used up all the same: one response, one check.
-    await consumeChallenge(user.id, "SIGN_IN", user.sessionVersion, ticket.ticketHash, now)(
-      readChallenge(response.response.clientDataJSON) ?? "",
-    );
+    await consumeChallenge(
+      user.id,
+      "SIGN_IN",
+      user.sessionVersion,
+      ticket.ticketHash,
+      now,
+    )(readChallenge(response.response.clientDataJSON) ?? "");
     return fail();
   }
   const rp = relyingParty();

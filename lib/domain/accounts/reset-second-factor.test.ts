@@ -36,7 +36,12 @@ describe("an admin resets a login's lost second factor", () => {
     expect(outcome.status).toBe("second-factor");
     if (outcome.status !== "second-factor") return;
 
-    const result = await resetSecondFactor({ actor, userId: user.id, accountId: account.id, reason: "  lost phone; identity checked by call-back  " });
+    const result = await resetSecondFactor({
+      actor,
+      userId: user.id,
+      accountId: account.id,
+      reason: "  lost phone; identity checked by call-back  ",
+    });
     expect(result).toEqual({ email: user.email, removed: { totp: true, recoveryCodes: 10, passkeys: 0 } });
 
     expect(await db.twoFactorSecret.count({ where: { userId: user.id } })).toBe(0);

@@ -61,7 +61,10 @@ async function readSecretRow(row: { userId: string; secretSealed: string }): Pro
     secret = open.secret;
   }
   const sealed = sealTotpSecret({ userId: row.userId, secret });
-  const moved = await db.twoFactorSecret.updateMany({ where: { userId: row.userId, secretSealed: row.secretSealed }, data: { secretSealed: sealed } });
+  const moved = await db.twoFactorSecret.updateMany({
+    where: { userId: row.userId, secretSealed: row.secretSealed },
+    data: { secretSealed: sealed },
+  });
   return { secret, sealed: moved.count === 1 ? sealed : row.secretSealed };
 }
 
@@ -235,8 +238,7 @@ export async function completeSecondFactorSignIn({
   await assertLoginAllowed(row.email, ip, now);
   // A login with only a passkey has no code to type: any code is wrong, and counted as such.
   const user = { ...row, twoFactor: await opened(row.twoFactor) };
-  const used =
-    user.twoFactor?.confirmedAt && code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
+  const used = user.twoFactor?.confirmedAt && code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
   await recordLoginAttempt(user.email, ip, used !== null);
   if (!used) throw new AppError("UNAUTHENTICATED", WRONG_CODE, { code: [WRONG_CODE] });
   await db.$transaction(async (tx) => {
@@ -340,6 +342,14 @@ export async function removeTwoFactor({
  * before a far-reaching change elsewhere (removing a passkey). Wrong answers count like wrong sign-ins.
  * @throws AppError VALIDATION (wrong, on the field `passwordOrCode`), RATE_LIMITED.
  */
-export async function confirmIdentity({ actor, proof, now = new Date() }: { actor: PersonActor; proof: string; now?: Date }): Promise<void> {
+export async function confirmIdentity({
+  actor,
+  proof,
+  now = new Date(),
+}: {
+  actor: PersonActor;
+  proof: string;
+  now?: Date;
+}): Promise<void> {
   await assertProof(await loadUser(actor.userId), proof, actor.ip, now);
 }
