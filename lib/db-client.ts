@@ -22,7 +22,7 @@ export function createPrismaClient(connectionString: string | undefined, poolMax
       jail: { backupRepoPasswordSealed: true, backupPasswordSealed: true },
       passwordResetToken: { tokenHash: true },
       // Asked for only by lib/domain/accounts/two-factor.ts.
-      twoFactorSecret: { secret: true },
+      twoFactorSecret: { secretSealed: true },
       recoveryCode: { codeHash: true },
       apiToken: { tokenHash: true },
       // A message's unredacted copy, kept only until SMTP has it (lib/domain/mail/send-mail.ts).

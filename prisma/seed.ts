@@ -6,10 +6,13 @@
 // any not given is generated and returned once, for the caller to print. None is in the repo.
 // Staff must sign in with a second factor, so the seeded admin and billing clerk are enrolled
 // with a TOTP secret (SEED_ADMIN_TOTP_SECRET / SEED_BILLING_TOTP_SECRET, base32, or generated),
-// returned with the password for the caller to print: add it to an authenticator app.
+// returned with the password for the caller to print: add it to an authenticator app. The secret
+// is stored sealed under TOTP_ENCRYPTION_KEY (lib/auth/totp-secret-seal.ts), and every start seals
+// again what is still in clear (an install from before sealing) or under the previous key.
 import crypto from "node:crypto";
 import { hashPassword } from "@/lib/auth/password";
 import { newTotpSecret } from "@/lib/auth/totp";
+import { openTotpSecret, sealTotpSecret, sealedKeyId, totpKeyRing, type TotpKeyRing } from "@/lib/auth/totp-secret-seal";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { lxcRootfs } from "@/lib/schemas/jobs";
 import type { createPrismaClient } from "@/lib/db-client";
@@ -127,6 +130,8 @@ export type SeedLogin = { role: "ADMIN" | "BILLING" | "CUSTOMER"; email: string;
 const generate = () => crypto.randomBytes(12).toString("base64url");
 
 export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<SeedLogin[]> {
+  const ring = totpKeyRing(env);
+  await resealTotpSecrets(db, ring);
   for (const plan of PLANS) {
     const row = await db.plan.upsert({ where: { slug: plan.slug }, create: plan, update: {} });
     // The price history the invoice run reads: this price since the beginning.
@@ -175,14 +180,12 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
     const totpSecret = s.totp?.replace(/\s+/g, "").toUpperCase() || newTotpSecret();
     if (!/^[A-Z2-7]{16,}$/.test(totpSecret))
       throw new Error(`the TOTP secret for ${s.email} is not base32 (A-Z, 2-7, at least 16 letters)`);
-    await db.user.create({
-      data: {
-        email: s.email,
-        name: s.name,
-        role: s.role,
-        passwordHash: await hashPassword(password),
-        twoFactor: { create: { secret: totpSecret, confirmedAt: new Date() } },
-      },
+    const passwordHash = await hashPassword(password);
+    await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { email: s.email, name: s.name, role: s.role, passwordHash }, select: { id: true } });
+      await tx.twoFactorSecret.create({
+        data: { userId: user.id, secretSealed: sealTotpSecret({ userId: user.id, secret: totpSecret }, ring), confirmedAt: new Date() },
+      });
     });
     logins.push({ role: s.role, email: s.email, password, totpSecret, created: true });
   }
@@ -210,4 +213,41 @@ export async function seed(db: Db, env: NodeJS.ProcessEnv = process.env): Promis
     logins.push({ role: "CUSTOMER", email: customerEmail, password, created: true });
   }
   return logins;
+}
+
+/**
+ * Seals every TOTP secret that is in clear (enrolled before secrets were sealed) or sealed under
+ * another key than TOTP_ENCRYPTION_KEY (a rotation) under the current key. Conditional on the
+ * stored value, so a concurrent change wins. A secret under a key that is not configured is left
+ * as it is and named: only its owner's sign-in fails, with the key id in the server's log.
+ * @param onlyUserIds limits the pass to these logins (tests share one database).
+ * @returns how many were sealed again.
+ */
+export async function resealTotpSecrets(db: Db, ring: TotpKeyRing, onlyUserIds?: string[]): Promise<number> {
+  if (!ring.current) return 0;
+  const rows = await db.twoFactorSecret.findMany({
+    where: onlyUserIds ? { userId: { in: onlyUserIds } } : {},
+    select: { userId: true, secretSealed: true },
+  });
+  let n = 0;
+  for (const row of rows) {
+    if (sealedKeyId(row.secretSealed) === ring.current.id) continue;
+    let secret: string;
+    if (sealedKeyId(row.secretSealed) === null) secret = row.secretSealed;
+    else {
+      try {
+        secret = openTotpSecret({ userId: row.userId, sealed: row.secretSealed }, ring).secret;
+      } catch (err) {
+        console.warn(`[seed] the TOTP secret of user ${row.userId} was left as it is: ${(err as Error).message}`);
+        continue;
+      }
+    }
+    const sealed = sealTotpSecret({ userId: row.userId, secret }, ring);
+    const moved = await db.twoFactorSecret.updateMany({
+      where: { userId: row.userId, secretSealed: row.secretSealed },
+      data: { secretSealed: sealed },
+    });
+    n += moved.count;
+  }
+  return n;
 }

@@ -46,6 +46,8 @@ async function main() {
     APP_URL: appUrl,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? appUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(DATA, "nextauth-secret"),
+    // Seals TOTP secrets in the database (lib/auth/totp-secret-seal.ts): 32 random bytes.
+    TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY ?? localSecret(DATA, "totp-encryption-key"),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   Object.assign(process.env, env);

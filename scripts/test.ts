@@ -135,6 +135,9 @@ async function e2e(typesChecked: boolean) {
 
   const databaseUrl = await freshDatabase(`cb_e2e_${rand()}`);
   const passwords = { admin: `admin-${rand()}-${rand()}`, billing: `billing-${rand()}-${rand()}`, customer: `demo-${rand()}-${rand()}` };
+  // The key that seals TOTP secrets, one for the seed, the web server and the specs' own servers
+  // (e2e/helpers/servers.ts), which all take process.env.
+  process.env.TOTP_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
   // The staff's second factor: the specs compute codes from these secrets (e2e/helpers/totp.ts).
   const totpSecrets = { admin: newTotpSecret(), billing: newTotpSecret() };
   await seedDatabase(databaseUrl, {

@@ -10,7 +10,9 @@ import {
   regenerateRecoveryCodes,
   removeTwoFactor,
 } from "@/lib/domain/accounts/two-factor";
-import { noInputSchema, totpCodeSchema, twoFactorProofSchema } from "@/lib/schemas/auth";
+import { beginPasskeyRegistration, finishPasskeyRegistration, removePasskey } from "@/lib/domain/accounts/passkeys";
+import { noInputSchema, passkeyRegistrationSchema, removePasskeySchema, totpCodeSchema, twoFactorProofSchema } from "@/lib/schemas/auth";
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
 type Signed = { id: string; name: string; email: string; role: string };
 
@@ -43,4 +45,25 @@ export const removeTwoFactorAction = personAction(twoFactorProofSchema, async ({
   const { sessionVersion } = await removeTwoFactor({ actor, proof: passwordOrCode });
   await keepThisSession(user, sessionVersion);
   return { ok: true, message: "Two-factor sign-in is off. Your other sessions were ended." };
+});
+
+// ─── passkeys ───
+
+/** Options for the browser's passkey dialog; the challenge in them is stored, single-use, for 3 minutes. */
+export const beginPasskeyRegistrationAction = personAction<typeof noInputSchema, { options: PublicKeyCredentialCreationOptionsJSON }>(
+  noInputSchema,
+  async (_input, { actor }) => ({ ok: true, data: { options: await beginPasskeyRegistration({ actor }) } }),
+);
+
+export const finishPasskeyRegistrationAction = personAction(passkeyRegistrationSchema, async ({ name, response }, { actor, user }) => {
+  // The shape was checked by the schema; @simplewebauthn/server checks everything else.
+  const { sessionVersion } = await finishPasskeyRegistration({ actor, name, response: response as unknown as RegistrationResponseJSON });
+  await keepThisSession(user, sessionVersion);
+  return { ok: true, message: `Passkey "${name}" added. Your other sessions were ended.` };
+});
+
+export const removePasskeyAction = personAction(removePasskeySchema, async ({ passkeyId, passwordOrCode }, { actor, user }) => {
+  const { sessionVersion } = await removePasskey({ actor, passkeyId, proof: passwordOrCode });
+  await keepThisSession(user, sessionVersion);
+  return { ok: true, message: "Passkey removed. Your other sessions were ended." };
 });

@@ -3,7 +3,9 @@ import { redirect } from "next/navigation";
 import { Brand } from "@/components/layout/brand";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
+import { PasskeysCard } from "@/components/account/passkeys-card";
 import { homeFor, requirePersonPage } from "@/lib/auth/session";
+import { getTwoFactorStatus } from "@/lib/domain/accounts/two-factor";
 
 export const metadata: Metadata = { title: "Two-factor sign-in" };
 
@@ -31,9 +33,18 @@ export default async function TwoFactorPage() {
         <p className="mt-1 mb-6 text-sm text-zinc-600">
           {user.twoFactorEnabled
             ? "Your login is protected by a second factor."
-            : "The consoles are open to staff who sign in with a second factor. Set yours up to continue."}
+            : "The consoles are open to staff who sign in with a second factor: an authenticator app or a passkey. Set one up to continue."}
         </p>
-        <TwoFactorCard actor={user.actor} continueTo={home} />
+        <div className="space-y-6">
+          <TwoFactorCard actor={user.actor} continueTo={home} />
+          <PasskeysCard actor={user.actor} />
+          {/* The TOTP card has this link when the app is on; a login with only a passkey gets it here. */}
+          {user.twoFactorEnabled && (await getTwoFactorStatus({ actor: user.actor })).state !== "on" && (
+            <a href={home} className="inline-block text-sm font-medium text-brand-600 hover:underline">
+              Continue to the console
+            </a>
+          )}
+        </div>
       </main>
     </div>
   );

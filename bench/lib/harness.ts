@@ -44,6 +44,8 @@ export async function startStack(opts: Pick<HarnessOptions, "webEnv"> = {}) {
   await migrateDeploy(databaseUrl);
   // Staff sign in with a second factor: the seed enrols them with these TOTP secrets.
   const totpSecrets = { admin: newTotpSecret(), billing: newTotpSecret() };
+  // One TOTP sealing key for the seed and the web server (both take process.env).
+  process.env.TOTP_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
   await seedDatabase(databaseUrl, {
     ...process.env,
     SEED_ADMIN_PASSWORD: "x".repeat(16),

@@ -56,24 +56,31 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
-type Bound = { state: ActionState; formAction: (formData: FormData) => void };
+export type Bound = { state: ActionState; formAction: (formData: FormData) => void };
 type CodesState = ActionState<{ recoveryCodes: string[] }>;
 /** Recovery codes in an action's answer. */
 const codesIn = (state: CodesState) => state.data?.recoveryCodes ?? null;
 
-/** Asks for the password or a code before the bound action, after a first click shows what will happen. */
-function ProofForm({
+/**
+ * Asks for the password or a code before the bound action, after a first click shows what will
+ * happen. `fields` are hidden inputs the action needs; `formName` the form's accessible name.
+ */
+export function ProofForm({
   bound,
   label,
   confirmLabel,
   question,
   variant,
+  fields = {},
+  formName,
 }: {
   bound: Bound;
   label: string;
   confirmLabel: string;
   question: ReactNode;
   variant: "danger" | "secondary";
+  fields?: Record<string, string>;
+  formName?: string;
 }) {
   const [open, setOpen] = useState(false);
   if (!open) {
@@ -84,13 +91,16 @@ function ProofForm({
     );
   }
   return (
-    <BoundActionForm {...bound} aria-label={label} className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-3">
+    <BoundActionForm {...bound} aria-label={formName ?? label} className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-3">
+      {Object.entries(fields).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <div className="text-sm text-amber-900" role="status">
         {question}
       </div>
       <TextField
         name="passwordOrCode"
-        id={`passwordOrCode-${variant}`}
+        id={`passwordOrCode-${variant}${fields.passkeyId ? `-${fields.passkeyId}` : ""}`}
         label="Your password, or a code from your app"
         type="password"
         autoComplete="current-password"
@@ -137,7 +147,7 @@ export function TwoFactorPanel({ status, qr, continueTo }: { status: TwoFactorPa
         {removeState.ok && removeState.message && <Alert tone="success">{removeState.message}</Alert>}
         <p className="text-sm text-zinc-600">
           {status.required
-            ? "Staff logins must use two-factor sign-in. Set it up to continue."
+            ? "Staff logins must use two-factor sign-in: an authenticator app, or a passkey (below)."
             : "Off. With it on, signing in needs your password and a code from an authenticator app on your phone."}
         </p>
         <ActionForm action={beginTwoFactorAction} aria-label="Set up two-factor sign-in" onSuccess={() => router.refresh()}>

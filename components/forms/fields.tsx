@@ -78,13 +78,15 @@ export function TextAreaField({
   hint,
   className,
   defaultValue,
+  id,
   ...props
 }: ComponentProps<"textarea"> & { name: string; label: ReactNode; hint?: ReactNode }) {
   const { errors, echoed } = useField(name);
+  // As in TextField: `id` keeps the labels of two forms with the same field name apart.
   return (
-    <FieldShell name={name} label={label} hint={hint} errors={errors}>
+    <FieldShell name={name} label={label} hint={hint} errors={errors} htmlFor={id ?? name}>
       <textarea
-        id={name}
+        id={id ?? name}
         name={name}
         key={echoed ?? "initial"}
         defaultValue={echoed ?? defaultValue}

@@ -13,6 +13,7 @@ import { AppError } from "@/lib/errors";
 import { authenticate } from "@/lib/domain/accounts/authenticate";
 import { completeSecondFactorSignIn } from "@/lib/domain/accounts/two-factor";
 import { endAllSessions } from "@/lib/domain/accounts/end-all-sessions";
+import { hasSecondFactor, secondFactorSelect } from "@/lib/domain/accounts/second-factor-state";
 import { clientIp } from "@/lib/http/client-ip";
 
 class SessionRevoked extends Error {
@@ -84,7 +85,7 @@ export function authOptions(): NextAuthOptions {
             name: true,
             email: true,
             accountId: true,
-            twoFactor: { select: { confirmedAt: true } },
+            ...secondFactorSelect,
           },
         });
         if (!current || current.sessionVersion !== token.sv) throw new SessionRevoked();
@@ -95,7 +96,7 @@ export function authOptions(): NextAuthOptions {
           email: current.email,
           accountId: current.accountId,
           // Read fresh on every request, like the role: the staff guards depend on it.
-          tfa: current.twoFactor?.confirmedAt != null,
+          tfa: hasSecondFactor(current),
         };
       },
       async session({ session, token }) {

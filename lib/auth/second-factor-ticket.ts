@@ -70,9 +70,15 @@ export async function setSecondFactorTicket(subject: { userId: string; sessionVe
   });
 }
 
-/** The current request's valid ticket, or null. */
-export async function currentSecondFactorTicket(): Promise<SecondFactorTicket | null> {
-  return readSecondFactorTicket((await cookies()).get(ticketCookieName())?.value);
+/**
+ * The current request's valid ticket, or null. `ticketHash` is the sha256 of the cookie's value:
+ * what a passkey challenge is bound to (lib/domain/accounts/passkeys.ts), so it answers only to
+ * this very ticket.
+ */
+export async function currentSecondFactorTicket(): Promise<(SecondFactorTicket & { ticketHash: string }) | null> {
+  const value = (await cookies()).get(ticketCookieName())?.value;
+  const ticket = readSecondFactorTicket(value);
+  return ticket && value ? { ...ticket, ticketHash: crypto.createHash("sha256").update(value).digest("hex") } : null;
 }
 
 export async function clearSecondFactorTicket(): Promise<void> {

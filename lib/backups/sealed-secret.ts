@@ -4,6 +4,7 @@
 // worker's retention, so they are encrypted (AES-256-GCM) under BACKUP_SECRET_KEY, which lives
 // in the environment (or .data/ for a local install), never in the database.
 import crypto from "node:crypto";
+import { gcmOpen, gcmSeal } from "@/lib/crypto/aes-gcm";
 import { backupConfig } from "@/lib/config/server";
 import { AppError } from "@/lib/errors";
 
@@ -26,10 +27,8 @@ export function generateSecret(): string {
  * @throws AppError PRECONDITION when BACKUP_SECRET_KEY is unset.
  */
 export function sealSecret(plaintext: string): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", key(), iv);
-  const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(":");
+  const { nonce, tag, ciphertext } = gcmSeal(key(), plaintext);
+  return [VERSION, nonce.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(":");
 }
 
 /**
@@ -39,7 +38,9 @@ export function sealSecret(plaintext: string): string {
 export function openSecret(sealed: string): string {
   const [version, iv, tag, ct] = sealed.split(":");
   if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error("openSecret: not a sealed secret");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+  return gcmOpen(key(), {
+    nonce: Buffer.from(iv, "base64url"),
+    tag: Buffer.from(tag, "base64url"),
+    ciphertext: Buffer.from(ct, "base64url"),
+  });
 }

@@ -34,7 +34,7 @@ export function parseConfig<S extends z.ZodObject>(section: string, schema: S, s
     parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "?");
       const given = input[key];
-      const shown = given === undefined ? "unset" : /SECRET|PASSWORD|TOKEN/.test(key) ? "(hidden)" : JSON.stringify(given);
+      const shown = given === undefined ? "unset" : /SECRET|PASSWORD|TOKEN|_KEY/.test(key) ? "(hidden)" : JSON.stringify(given);
       const meaning = (schema.shape as Record<string, z.ZodType>)[key]?.description;
       return `${key} = ${shown}: ${issue.message}${meaning ? ` — ${meaning}` : ""}`;
     }),

@@ -49,6 +49,45 @@ export const apiConfig = configSection(
   }),
 );
 
+/**
+ * 32 random bytes, as 64 hex digits or 43 base64url characters (what `npm start` generates).
+ * @returns the key's bytes, or null when the text is neither.
+ */
+export function decodeAesKey(text: string): Buffer | null {
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, "hex");
+  if (/^[A-Za-z0-9_-]{43}$/.test(text)) {
+    const bytes = Buffer.from(text, "base64url");
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+}
+
+const aesKey = (meaning: string) =>
+  z
+    .string()
+    .refine((v) => decodeAesKey(v) !== null, "expected 32 random bytes: 64 hex digits or 43 base64url characters")
+    .optional()
+    .describe(meaning);
+
+/**
+ * The keys that seal TOTP secrets in the database (lib/auth/totp-secret-seal.ts). Required in
+ * production; `npm start` and `npm test` generate one. To rotate: the new key in
+ * TOTP_ENCRYPTION_KEY, the old one in TOTP_ENCRYPTION_KEY_PREVIOUS, until every secret was sealed again.
+ */
+export const totpKeyConfig = configSection(
+  "two-factor",
+  z
+    .object({
+      NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+      TOTP_ENCRYPTION_KEY: aesKey("AES-256-GCM key that seals TOTP secrets in the database"),
+      TOTP_ENCRYPTION_KEY_PREVIOUS: aesKey("the key before the last rotation: secrets sealed under it still open, and are sealed again"),
+    })
+    .superRefine((v, ctx) => {
+      if (v.NODE_ENV === "production" && !v.TOTP_ENCRYPTION_KEY)
+        ctx.addIssue({ code: "custom", path: ["TOTP_ENCRYPTION_KEY"], message: "required in production" });
+    }),
+);
+
 /** The master record. */
 export const databaseConfig = configSection(
   "database",
@@ -213,6 +252,7 @@ export function checkServerConfig(): void {
     webConfig,
     authConfig,
     apiConfig,
+    totpKeyConfig,
     databaseConfig,
     databasePoolConfig,
     metricsConfig,

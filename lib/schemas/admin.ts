@@ -19,6 +19,9 @@ export const sendResetSchema = z.object({ accountId: id, userId: id });
 export const staffJailPowerSchema = z.object({ jailId: id, verb: z.enum(["start", "stop"]) });
 export const suspendFromAdminSchema = z.object({ accountId: id, reason: text("Reason", 500, 3) });
 export const accountIdSchema = z.object({ accountId: id });
+/** An admin's reset of a login's lost second factor: the reason is required and audited. */
+export const resetSecondFactorReason = text("Reason", 500, 3);
+export const resetCustomerSecondFactorSchema = z.object({ accountId: id, userId: id, reason: resetSecondFactorReason });
 
 export const DRIFT_ACTIONS = ["recreate", "destroy", "converge", "accept"] as const;
 export const repairDriftSchema = z.object({ driftId: id, action: z.enum(DRIFT_ACTIONS) });

@@ -76,5 +76,87 @@ export const twoFactorProofSchema = z.object({
     .max(200, "That is neither your password nor a code."),
 });
 
+// ─── passkeys ───
+
+const base64url = z
+  .string()
+  .max(8000)
+  .regex(/^[A-Za-z0-9_-]*$/, "not base64url");
+
+/**
+ * What @simplewebauthn/browser's startRegistration / startAuthentication return, posted as one
+ * JSON text field. Only the shape is checked here; the library verifies the contents.
+ */
+const webAuthnJson = <T extends z.ZodType>(shape: T) =>
+  z
+    .string({ error: "The passkey's answer is missing. Try again." })
+    .max(32_000, "The passkey's answer is too long.")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "The passkey's answer is not readable. Try again." });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
+
+const credentialBase = {
+  id: base64url.min(1),
+  rawId: base64url.min(1),
+  type: z.literal("public-key"),
+  clientExtensionResults: z.object({}).loose().default({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+};
+
+export const registrationResponseJson = webAuthnJson(
+  z.object({
+    ...credentialBase,
+    response: z
+      .object({
+        clientDataJSON: base64url,
+        attestationObject: base64url,
+        transports: z.array(z.string().max(40)).max(10).optional(),
+      })
+      .loose(),
+  }),
+);
+
+export const authenticationResponseJson = webAuthnJson(
+  z.object({
+    ...credentialBase,
+    response: z
+      .object({
+        clientDataJSON: base64url,
+        authenticatorData: base64url,
+        signature: base64url,
+        userHandle: base64url.optional(),
+      })
+      .loose(),
+  }),
+);
+
+/** Naming and registering a passkey. */
+export const passkeyRegistrationSchema = z.object({
+  name: z.string({ error: "Name this passkey." }).trim().min(1, "Name this passkey.").max(60, "Use at most 60 characters."),
+  response: registrationResponseJson,
+});
+
+/** Removing a passkey: which one, and the password or a code (as for turning TOTP off). */
+export const removePasskeySchema = twoFactorProofSchema.extend({
+  passkeyId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i, "Invalid id."),
+});
+
+/** Sign-in's second step with a passkey. */
+export const passkeySignInSchema = z.object({
+  response: authenticationResponseJson,
+  callbackUrl: z.string().max(500).optional(),
+});
+
 /** Forms with nothing to type (a button). */
 export const noInputSchema = z.object({});

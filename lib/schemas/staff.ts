@@ -9,6 +9,8 @@ export type InviteStaffInput = z.infer<typeof inviteStaffSchema>;
 
 export const changeStaffRoleSchema = z.object({ userId: id, role });
 export const staffUserSchema = z.object({ userId: id });
+/** An admin's reset of another member of staff's lost second factor (the reason is audited). */
+export const resetStaffSecondFactorSchema = z.object({ userId: id, reason: text("Reason", 500, 3) });
 
 export const acceptInvitationSchema = z
   .object({

@@ -8,6 +8,8 @@ process.env.APP_URL ??= "http://localhost:3000";
 // NODE_ENV is "test"; the mail module stores messages (no SMTP_URL) so tests can read them.
 delete process.env.SMTP_URL;
 process.env.DB_POOL_MAX ??= "5";
+// TOTP secrets are sealed under this key (lib/auth/totp-secret-seal.ts); any 32 bytes do.
+process.env.TOTP_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
 // Backups: sealing works; no server (tests that need one start their own rclone). One key for
 // every worker of a run (derived from its database): the backup server's htpasswd file is
 // written from every jail's sealed credential, whichever test file sealed it.

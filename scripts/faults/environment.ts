@@ -70,6 +70,8 @@ export async function startFaultWorld(log: (line: string) => void): Promise<Faul
     };
     const databaseUrl = await freshDatabase(`cb_faults_${crypto.randomBytes(4).toString("hex")}`);
     const pw = () => `faults-${crypto.randomBytes(8).toString("hex")}`;
+    // One TOTP sealing key for the seed and every server started here (they inherit process.env).
+    process.env.TOTP_ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("hex");
     await seedDatabase(databaseUrl, {
       ...process.env,
       SEED_ADMIN_PASSWORD: pw(),

@@ -9,6 +9,7 @@ import { getAccountProfile } from "@/lib/domain/accounts/get-account-profile";
 import { formatDate } from "@/lib/format";
 import { TwoFactorCard } from "@/components/account/two-factor-card";
 import { ApiTokensCard } from "@/components/account/api-tokens-card";
+import { PasskeysCard } from "@/components/account/passkeys-card";
 import { changePasswordAction, updateBillingContactAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
@@ -74,6 +75,7 @@ export default async function AccountPage() {
             <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
           </FormCard>
           <TwoFactorCard actor={user.actor} />
+          <PasskeysCard actor={user.actor} />
         </div>
       </div>
       <div className="mt-6" id="api-tokens">

@@ -4,6 +4,7 @@ import { TextField } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { cancelSecondFactorAction, logInAction, secondFactorAction } from "./actions";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 /**
  * A plain form bound to a server action: it posts (never GETs, so the password stays out of
@@ -41,9 +42,15 @@ export function LoginForm({ callbackUrl, notice, initialError }: { callbackUrl?:
  * The second step, shown after a correct password for a login with two-factor sign-in. The
  * ticket that says the password was right travels in an httpOnly cookie, not in this form.
  */
-export function SecondFactorForm({ callbackUrl }: { callbackUrl?: string }) {
+export function SecondFactorForm({ callbackUrl, passkeyOrigin }: { callbackUrl?: string; passkeyOrigin?: string }) {
   return (
     <div className="space-y-4">
+      {passkeyOrigin && (
+        <>
+          <PasskeySignIn callbackUrl={callbackUrl} origin={passkeyOrigin} />
+          <p className="text-center text-xs uppercase tracking-wide text-zinc-400">or enter a code</p>
+        </>
+      )}
       <ActionForm action={secondFactorAction} aria-label="Two-factor code">
         {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
         <TextField

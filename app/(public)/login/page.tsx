@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { getCurrentUser, homeFor } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/http/safe-next-path";
 import { currentSecondFactorTicket } from "@/lib/auth/second-factor-ticket";
+import { relyingParty } from "@/lib/auth/webauthn";
+import { countPasskeys } from "@/lib/domain/accounts/passkeys";
 import { LoginForm, SecondFactorForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Log in" };
@@ -34,7 +36,8 @@ export default async function LoginPage({
   const callbackUrl = params.callbackUrl ? safeNextPath(params.callbackUrl, "") || undefined : undefined;
   // The code step only with a valid "password ok" ticket; without one (expired, or a crafted
   // link) it is the password form again.
-  const askCode = params.step === "code" && (await currentSecondFactorTicket()) !== null;
+  const ticket = params.step === "code" ? await currentSecondFactorTicket() : null;
+  const askCode = ticket !== null;
   const expired =
     params.expired || (params.step === "code" && !askCode)
       ? "Your sign-in expired. Enter your e-mail address and password again."
@@ -45,7 +48,11 @@ export default async function LoginPage({
         <h1 className="text-2xl font-semibold tracking-tight">Two-factor sign-in</h1>
         <p className="mt-1 text-sm text-zinc-600">Your password was right. Now prove it is you with your second factor.</p>
         <div className="mt-8 rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
-          <SecondFactorForm callbackUrl={callbackUrl} />
+          <SecondFactorForm
+            callbackUrl={callbackUrl}
+            // "Use a passkey" beside the code, for a login that has one.
+            passkeyOrigin={(await countPasskeys({ userId: ticket.userId })) > 0 ? relyingParty().origin : undefined}
+          />
         </div>
       </div>
     );

@@ -3,7 +3,8 @@ import { revalidatePath } from "next/cache";
 import { adminAction } from "@/lib/actions/safe-action";
 import { inviteStaff, resendInvitation } from "@/lib/domain/staff/invite-staff";
 import { changeStaffRole, setStaffDisabled } from "@/lib/domain/staff/manage-staff";
-import { changeStaffRoleSchema, inviteStaffSchema, staffUserSchema } from "@/lib/schemas/staff";
+import { resetSecondFactor } from "@/lib/domain/accounts/reset-second-factor";
+import { changeStaffRoleSchema, inviteStaffSchema, resetStaffSecondFactorSchema, staffUserSchema } from "@/lib/schemas/staff";
 
 export const inviteStaffAction = adminAction(inviteStaffSchema, async (input, { actor }) => {
   await inviteStaff({ actor, input });
@@ -33,4 +34,13 @@ export const enableStaffAction = adminAction(staffUserSchema, async ({ userId },
   await setStaffDisabled({ actor, userId, disabled: false });
   revalidatePath("/admin/staff");
   return { ok: true, message: "Enabled again." };
+});
+
+export const resetStaffSecondFactorAction = adminAction(resetStaffSecondFactorSchema, async ({ userId, reason }, { actor }) => {
+  const { email } = await resetSecondFactor({ actor, userId, reason });
+  revalidatePath("/admin/staff");
+  return {
+    ok: true,
+    message: `Two-factor sign-in of ${email} was reset and their sessions ended. They set it up again at their next sign-in.`,
+  };
 });

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { SelectField, TextField } from "@/components/forms/fields";
+import { SelectField, TextAreaField, TextField } from "@/components/forms/fields";
 import { RowAction } from "@/components/forms/row-action";
 import { FormCard } from "@/components/forms/form-card";
 import { ConfirmAction } from "@/components/admin/confirm-action";
@@ -14,7 +14,14 @@ import { requireAdminPage } from "@/lib/auth/session";
 import { listStaff, STAFF_PAGE_SIZE } from "@/lib/domain/staff/list-staff";
 import { formatAge, formatDate } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
-import { changeStaffRoleAction, disableStaffAction, enableStaffAction, inviteStaffAction, resendInvitationAction } from "./actions";
+import {
+  changeStaffRoleAction,
+  disableStaffAction,
+  enableStaffAction,
+  inviteStaffAction,
+  resendInvitationAction,
+  resetStaffSecondFactorAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Staff" };
 
@@ -92,6 +99,11 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                   ) : (
                     <span className="text-zinc-600">last login {formatAge(u.lastLoginAt)}</span>
                   )}
+                  {!u.invited && !u.secondFactor && (
+                    <Badge tone="yellow" className="ml-2">
+                      no second factor yet
+                    </Badge>
+                  )}
                 </Td>
                 <Td className="space-y-2">
                   {u.invited && !u.disabledAt && (
@@ -103,6 +115,18 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
                       variant="secondary"
                       className="space-y-1"
                     />
+                  )}
+                  {u.id !== actor.userId && u.secondFactor && (
+                    <ConfirmAction
+                      action={resetStaffSecondFactorAction}
+                      fields={{ userId: u.id }}
+                      label="Reset two-factor sign-in"
+                      name={`Reset two-factor sign-in of ${u.email}`}
+                      confirmLabel="Reset it"
+                      question={`For someone who lost their second factor. Their authenticator key, recovery codes and passkeys are removed and every session of ${u.email} ends; at their next sign-in they must set up a new one before they reach a console.`}
+                    >
+                      <TextAreaField name="reason" id={`reset-reason-${u.id}`} label="Reason (kept in the audit log)" rows={2} />
+                    </ConfirmAction>
                   )}
                   {u.id !== actor.userId &&
                     (u.disabledAt ? (

@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { assertLoginAllowed, recordLoginAttempt } from "@/lib/domain/accounts/login-rate-limit";
+import { hasSecondFactor, secondFactorSelect } from "@/lib/domain/accounts/second-factor-state";
 
 const WRONG = "Wrong e-mail address or password.";
 
@@ -17,7 +18,8 @@ export type AuthenticatedUser = {
 
 /**
  * The outcome of a correct password. A user with two-factor sign-in is not signed in yet: the
- * caller must finish with completeSecondFactorSignIn (lib/domain/accounts/two-factor.ts) before
+ * caller must finish with completeSecondFactorSignIn (lib/domain/accounts/two-factor.ts) or
+ * completePasskeySignIn (lib/domain/accounts/passkeys.ts) before
  * starting a session. The union makes that branch impossible to forget: only "signed-in" carries
  * the user a session is made from.
  */
@@ -35,7 +37,7 @@ export async function authenticate(input: { email: string; password: string; ip:
   const user = await db.user.findUnique({
     where: { email },
     omit: { passwordHash: false },
-    include: { twoFactor: { select: { confirmedAt: true } } },
+    include: secondFactorSelect,
   });
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !ok) {
@@ -48,7 +50,7 @@ export async function authenticate(input: { email: string; password: string; ip:
   // With a second factor the password alone proves nothing yet: it is not recorded as a
   // success, which would forgive the address's earlier failures — wrong codes included, and
   // re-entering the password must not buy more guesses at the code.
-  if (user.twoFactor?.confirmedAt) return { status: "second-factor", userId: user.id, sessionVersion: user.sessionVersion };
+  if (hasSecondFactor(user)) return { status: "second-factor", userId: user.id, sessionVersion: user.sessionVersion };
 
   await recordLoginAttempt(email, input.ip, true);
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });

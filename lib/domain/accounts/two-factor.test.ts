@@ -75,7 +75,7 @@ describe("two-factor enrolment", () => {
     // Stored hashed: no row holds a code in clear, and the secret is not read by default.
     const rows = await db.recoveryCode.findMany({ where: { userId: user.id }, omit: { codeHash: false } });
     expect(rows.map((r) => r.codeHash)).not.toEqual(expect.arrayContaining(recoveryCodes));
-    expect(await db.twoFactorSecret.findUnique({ where: { userId: user.id } })).not.toHaveProperty("secret");
+    expect(await db.twoFactorSecret.findUnique({ where: { userId: user.id } })).not.toHaveProperty("secretSealed");
 
     // A second enrolment while on is refused.
     await expect(beginTwoFactorEnrolment({ actor })).rejects.toMatchObject({ code: "CONFLICT" });

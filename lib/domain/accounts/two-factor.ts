@@ -11,7 +11,9 @@
 //   - wrong codes count under the same per-address and per-IP limits as wrong passwords, at
 //     sign-in and when a code or password is asked to remove 2FA or make new recovery codes;
 //   - enabling, removing and new recovery codes bump sessionVersion (every other session ends;
-//     the caller re-issues the acting browser's cookie) and are audited in the same transaction.
+//     the caller re-issues the acting browser's cookie) and are audited in the same transaction;
+//   - the secret is stored sealed (lib/auth/totp-secret-seal.ts); one still in clear from before
+//     sealing, or sealed under the previous key, is sealed again under the current key when read.
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/auth/password";
@@ -24,6 +26,7 @@ import {
   normaliseTotpCode,
   totpUri,
 } from "@/lib/auth/totp";
+import { isSealedTotpSecret, openTotpSecret, sealTotpSecret } from "@/lib/auth/totp-secret-seal";
 import { assertLoginAllowed, recordLoginAttempt } from "@/lib/domain/accounts/login-rate-limit";
 import { pickAuthenticated, type AuthenticatedUser } from "@/lib/domain/accounts/authenticate";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
@@ -43,14 +46,46 @@ const EXPIRED_TICKET = "Your sign-in has expired. Enter your e-mail address and 
 const WRONG_CODE = "That code is not right. Enter the current code from your app, or one of your recovery codes.";
 const WRONG_PROOF = "That is neither your password nor a current code.";
 
+/**
+ * The secret of a TwoFactorSecret row in clear. A row still in clear (enrolled before secrets were
+ * sealed) or sealed under TOTP_ENCRYPTION_KEY_PREVIOUS is sealed again under the current key,
+ * conditionally on the stored value, so a concurrent change is never overwritten.
+ * @returns the secret, and the value now stored (for conditional updates).
+ * @throws TotpSealError when it cannot be opened (key not configured, altered, another login's).
+ */
+async function readSecretRow(row: { userId: string; secretSealed: string }): Promise<{ secret: string; sealed: string }> {
+  let secret = row.secretSealed;
+  if (isSealedTotpSecret(row.secretSealed)) {
+    const open = openTotpSecret({ userId: row.userId, sealed: row.secretSealed });
+    if (!open.stale) return { secret: open.secret, sealed: row.secretSealed };
+    secret = open.secret;
+  }
+  const sealed = sealTotpSecret({ userId: row.userId, secret });
+  const moved = await db.twoFactorSecret.updateMany({
+    where: { userId: row.userId, secretSealed: row.secretSealed },
+    data: { secretSealed: sealed },
+  });
+  return { secret, sealed: moved.count === 1 ? sealed : row.secretSealed };
+}
+
+type SecretRow = { userId: string; secretSealed: string; confirmedAt: Date | null; lastUsedStep: number | null };
+type OpenedSecret = Omit<SecretRow, "secretSealed"> & { secret: string; sealed: string };
+
+async function opened(row: SecretRow | null): Promise<OpenedSecret | null> {
+  if (!row) return null;
+  const { secretSealed, ...rest } = row;
+  void secretSealed;
+  return { ...rest, ...(await readSecretRow(row)) };
+}
+
 async function loadUser(userId: string) {
   if (!userId) throw new Error("two-factor: a user id is required");
   const user = await db.user.findUnique({
     where: { id: userId },
-    include: { twoFactor: { omit: { secret: false } } },
+    include: { twoFactor: { omit: { secretSealed: false } } },
   });
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in again.");
-  return user;
+  return { ...user, twoFactor: await opened(user.twoFactor) };
 }
 
 /** What the user's security page shows. A pending secret is shown to its owner until confirmed. */
@@ -71,14 +106,15 @@ export async function getTwoFactorStatus({ actor }: { actor: PersonActor }): Pro
 export async function beginTwoFactorEnrolment({ actor }: { actor: PersonActor }): Promise<{ secret: string; uri: string }> {
   const user = await loadUser(actor.userId);
   const secret = newTotpSecret();
+  const secretSealed = sealTotpSecret({ userId: user.id, secret });
   // Conditional on "not confirmed": a concurrent confirmation is never overwritten.
   const replaced = await db.twoFactorSecret.updateMany({
     where: { userId: user.id, confirmedAt: null },
-    data: { secret, lastUsedStep: null },
+    data: { secretSealed, lastUsedStep: null },
   });
   if (replaced.count === 0) {
     try {
-      await db.twoFactorSecret.create({ data: { userId: user.id, secret } });
+      await db.twoFactorSecret.create({ data: { userId: user.id, secretSealed } });
     } catch (err) {
       if ((err as { code?: string }).code === "P2002") throw new AppError("CONFLICT", "Two-factor sign-in is already on for this login.");
       throw err;
@@ -131,7 +167,7 @@ export async function confirmTwoFactorEnrolment({
   return db.$transaction(async (tx) => {
     // Only the secret that was checked, and only while still pending.
     const confirmed = await tx.twoFactorSecret.updateMany({
-      where: { userId: user.id, secret: pending.secret, confirmedAt: null },
+      where: { userId: user.id, secretSealed: pending.sealed, confirmedAt: null },
       data: { confirmedAt: now, lastUsedStep: step },
     });
     if (confirmed.count !== 1) throw new AppError("PRECONDITION", "This set-up changed meanwhile. Start again.");
@@ -197,12 +233,12 @@ export async function completeSecondFactorSignIn({
   ip: string | null;
   now?: Date;
 }): Promise<AuthenticatedUser> {
-  const user = await db.user.findUnique({ where: { id: userId }, include: { twoFactor: { omit: { secret: false } } } });
-  if (!user || user.sessionVersion !== sessionVersion || user.disabledAt || !user.twoFactor?.confirmedAt) {
-    throw new AppError("UNAUTHENTICATED", EXPIRED_TICKET);
-  }
-  await assertLoginAllowed(user.email, ip, now);
-  const used = code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
+  const row = await db.user.findUnique({ where: { id: userId }, include: { twoFactor: { omit: { secretSealed: false } } } });
+  if (!row || row.sessionVersion !== sessionVersion || row.disabledAt) throw new AppError("UNAUTHENTICATED", EXPIRED_TICKET);
+  await assertLoginAllowed(row.email, ip, now);
+  // A login with only a passkey has no code to type: any code is wrong, and counted as such.
+  const user = { ...row, twoFactor: await opened(row.twoFactor) };
+  const used = user.twoFactor?.confirmedAt && code.length <= 100 ? await consumeSecondFactor(user.id, user.twoFactor, code, now) : null;
   await recordLoginAttempt(user.email, ip, used !== null);
   if (!used) throw new AppError("UNAUTHENTICATED", WRONG_CODE, { code: [WRONG_CODE] });
   await db.$transaction(async (tx) => {
@@ -299,4 +335,21 @@ export async function removeTwoFactor({
     await recordAudit(tx, { actor, action: "user.two-factor-disable", targetType: "User", targetId: user.id, accountId: user.accountId });
     return { sessionVersion };
   });
+}
+
+/**
+ * Asks the signed-in person for their password, a current code or a recovery code (used up)
+ * before a far-reaching change elsewhere (removing a passkey). Wrong answers count like wrong sign-ins.
+ * @throws AppError VALIDATION (wrong, on the field `passwordOrCode`), RATE_LIMITED.
+ */
+export async function confirmIdentity({
+  actor,
+  proof,
+  now = new Date(),
+}: {
+  actor: PersonActor;
+  proof: string;
+  now?: Date;
+}): Promise<void> {
+  await assertProof(await loadUser(actor.userId), proof, actor.ip, now);
 }

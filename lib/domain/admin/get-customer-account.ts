@@ -1,6 +1,7 @@
 // The admin's page for one customer account: contact, logins, jails, invoices and balance,
 // overage cases, what happened (audit trail) and what staff noted.
 import { db } from "@/lib/db";
+import { hasSecondFactor, secondFactorSelect } from "@/lib/domain/accounts/second-factor-state";
 import { notFound } from "@/lib/errors";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
 import { getBalancesDue } from "@/lib/domain/billing/balance-due";
@@ -27,7 +28,7 @@ export async function getCustomerAccount({
     db.user.findMany({
       where: { accountId },
       orderBy: { createdAt: "asc" },
-      select: { id: true, email: true, name: true, lastLoginAt: true, disabledAt: true, createdAt: true },
+      select: { id: true, email: true, name: true, lastLoginAt: true, disabledAt: true, createdAt: true, ...secondFactorSelect },
     }),
     db.jail.findMany({
       where: { accountId },
@@ -70,7 +71,7 @@ export async function getCustomerAccount({
   ]);
   return {
     account,
-    users,
+    users: users.map(({ twoFactor, _count, ...u }) => ({ ...u, secondFactor: hasSecondFactor({ twoFactor, _count }) })),
     jails: jails.map(({ ipAddresses, ...j }) => ({ ...j, publicIp: ipAddresses[0]?.address ?? null })),
     jailsTotal,
     invoices,

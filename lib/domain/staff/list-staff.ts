@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { assertStaff, type StaffActor } from "@/lib/domain/actor";
+import { hasSecondFactor, secondFactorSelect } from "@/lib/domain/accounts/second-factor-state";
 import { NO_PASSWORD_YET } from "./staff-rules";
 
 export const STAFF_PAGE_SIZE = 50;
@@ -23,6 +24,7 @@ export async function listStaff({ actor, page, now = new Date() }: { actor: Staf
         disabledAt: true,
         createdAt: true,
         passwordHash: true,
+        ...secondFactorSelect,
         passwordResetTokens: {
           where: { purpose: "INVITE", usedAt: null },
           select: { expiresAt: true },
@@ -35,11 +37,12 @@ export async function listStaff({ actor, page, now = new Date() }: { actor: Staf
   ]);
   return {
     total,
-    rows: rows.map(({ passwordHash, passwordResetTokens, ...u }) => {
+    rows: rows.map(({ passwordHash, passwordResetTokens, twoFactor, _count, ...u }) => {
       const invited = passwordHash === NO_PASSWORD_YET;
       const invite = passwordResetTokens[0];
       return {
         ...u,
+        secondFactor: hasSecondFactor({ twoFactor, _count }),
         invited,
         invitationExpired: invited && (!invite || invite.expiresAt <= now),
         invitationExpiresAt: invite?.expiresAt ?? null,

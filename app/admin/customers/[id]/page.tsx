@@ -19,7 +19,7 @@ import { ACCOUNT_AUDIT_PAGE_SIZE, ACCOUNT_JAILS_PAGE_SIZE, getCustomerAccount } 
 import { readForPage } from "@/lib/http/page-read";
 import { formatAge, formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { page as pageSchema } from "@/lib/schemas/common";
-import { addNoteAction, sendResetAction, staffJailPowerAction, suspendAction, unsuspendAction } from "../actions";
+import { addNoteAction, resetSecondFactorAction, sendResetAction, staffJailPowerAction, suspendAction, unsuspendAction } from "../actions";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -82,6 +82,11 @@ export default async function CustomerPage({
                           disabled
                         </Badge>
                       )}
+                      {u.secondFactor && (
+                        <Badge tone="green" className="ml-2">
+                          two-factor
+                        </Badge>
+                      )}
                     </span>
                     <span className="text-xs text-zinc-500">last login {formatAge(u.lastLoginAt)}</span>
                   </div>
@@ -95,6 +100,18 @@ export default async function CustomerPage({
                       variant="primary"
                       question={`Mail ${u.email} a link to choose a new password. Only they receive it; it works once, for a limited time.`}
                     />
+                  )}
+                  {u.secondFactor && (
+                    <ConfirmAction
+                      action={resetSecondFactorAction}
+                      fields={{ accountId: account.id, userId: u.id }}
+                      label="Reset two-factor sign-in"
+                      name={`Reset two-factor sign-in of ${u.email}`}
+                      confirmLabel="Reset it"
+                      question={`For a customer who lost their phone and recovery codes. Their authenticator key, recovery codes and passkeys are removed and every session of ${u.email} ends; they sign in with the password alone until they set it up again. Only do this once you are sure who is asking.`}
+                    >
+                      <TextAreaField name="reason" id={`reset-reason-${u.id}`} label="Reason (kept in the audit log)" rows={2} />
+                    </ConfirmAction>
                   )}
                 </li>
               ))}
