@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { customerActor, staffActor } from "@/lib/domain/actor";
 import { createApiToken } from "@/lib/domain/api-tokens/manage-api-tokens";
 import { handleApiRequest } from "@/lib/api/v1/dispatch";
+import { sealTotpSecret } from "@/lib/auth/totp-secret-seal";
 
 export type ApiAnswer = { status: number; headers: Headers; body: Record<string, unknown> };
 
@@ -42,7 +43,7 @@ export async function staffToken(user: { id: string; role: string }, access: "re
   await db.twoFactorSecret.upsert({
     where: { userId: user.id },
     update: { confirmedAt: new Date() },
-    create: { userId: user.id, secret: "JBSWY3DPEHPK3PXP", confirmedAt: new Date() },
+    create: { userId: user.id, secretSealed: sealTotpSecret({ userId: user.id, secret: "JBSWY3DPEHPK3PXP" }), confirmedAt: new Date() },
   });
   return (await createApiToken({ actor: staffActor(user), input: { name: `staff ${access}`, access, expiresInDays: 30 } })).token;
 }

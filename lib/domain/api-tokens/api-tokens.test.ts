@@ -8,6 +8,7 @@ import { authenticateApiToken, LAST_USED_RESOLUTION_MS } from "./authenticate-ap
 import { hashApiToken, scopeAllows, TOKEN_PATTERN } from "./api-token-rules";
 import { consumeApiRequest } from "./api-rate-limit";
 import { CLAIM_ABANDONED_MS, claimIdempotencyKey, completeIdempotencyKey, pruneApiRecords } from "./idempotency-keys";
+import { sealTotpSecret } from "@/lib/auth/totp-secret-seal";
 
 const input = (access: "read" | "write" = "write") => ({ name: `t-${uid()}`, access, expiresInDays: 30 });
 const bearer = (token: string) => `Bearer ${token}`;
@@ -38,7 +39,9 @@ describe("making, listing and revoking tokens", () => {
     expect((await createApiToken({ actor, input: input("read") })).view.scopes).toEqual(["read"]);
     const admin = await createStaff("ADMIN");
     await expect(createApiToken({ actor: staffActor(admin), input: input() })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await db.twoFactorSecret.create({ data: { userId: admin.id, secret: "JBSWY3DPEHPK3PXP", confirmedAt: new Date() } });
+    await db.twoFactorSecret.create({
+      data: { userId: admin.id, secretSealed: sealTotpSecret({ userId: admin.id, secret: "JBSWY3DPEHPK3PXP" }), confirmedAt: new Date() },
+    });
     expect((await createApiToken({ actor: staffActor(admin), input: input("read") })).view.scopes).toEqual(["staff:read"]);
     expect((await createApiToken({ actor: staffActor(admin), input: input("write") })).view.scopes).toEqual(["staff:read", "staff:write"]);
   });
@@ -106,7 +109,9 @@ describe("authenticating a request", () => {
     await db.user.update({ where: { id: user.id }, data: { role: "BILLING", accountId: null } });
     await expect(authenticateApiToken({ header: bearer(token), ip: null })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     const admin = await createStaff("ADMIN");
-    await db.twoFactorSecret.create({ data: { userId: admin.id, secret: "JBSWY3DPEHPK3PXP", confirmedAt: new Date() } });
+    await db.twoFactorSecret.create({
+      data: { userId: admin.id, secretSealed: sealTotpSecret({ userId: admin.id, secret: "JBSWY3DPEHPK3PXP" }), confirmedAt: new Date() },
+    });
     const staff = await createApiToken({ actor: staffActor(admin), input: input() });
     expect((await authenticateApiToken({ header: bearer(staff.token), ip: null })).actor.kind).toBe("staff");
     await db.user.update({ where: { id: admin.id }, data: { disabledAt: new Date() } });
