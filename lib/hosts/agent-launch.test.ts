@@ -10,6 +10,8 @@ describe("how a host starts the agent", () => {
       "--config",
       "/etc/cellblock/agent.json",
     ]);
+    // A bench comparing Node's defaults passes no options; the rest of the argv is the same.
+    expect(agentRunArgs("/b.mjs", "/c.json", [])).toEqual(["/b.mjs", "run", "--config", "/c.json"]);
   });
 
   it("knows whether it was started with them, on the command line or in NODE_OPTIONS", () => {

@@ -24,8 +24,9 @@ export function hasAgentNodeFlags(execArgv: readonly string[] = process.execArgv
 
 /**
  * The argv (after the `node` binary) that runs the agent bundle `bundle` with its configuration
- * file: `[...AGENT_NODE_FLAGS, bundle, "run", "--config", configFile]`.
+ * file: `[...nodeFlags, bundle, "run", "--config", configFile]`. `nodeFlags` is AGENT_NODE_FLAGS
+ * (as a host runs it) unless a bench compares other Node options.
  */
-export function agentRunArgs(bundle: string, configFile: string): string[] {
-  return [...AGENT_NODE_FLAGS, bundle, "run", "--config", configFile];
+export function agentRunArgs(bundle: string, configFile: string, nodeFlags: readonly string[] = AGENT_NODE_FLAGS): string[] {
+  return [...nodeFlags, bundle, "run", "--config", configFile];
 }

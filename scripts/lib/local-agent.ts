@@ -17,7 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { run, startService } from "./run";
 import { bundleAgent } from "./agent-bundle";
-import { AGENT_NODE_FLAGS } from "@/lib/hosts/agent-launch";
+import { agentRunArgs } from "@/lib/hosts/agent-launch";
 
 /** The default install's public pool: loopback addresses the agent NATs to the jails (see the header). */
 export const LOCAL_PUBLIC_POOL = "127.77.0.0/28";
@@ -126,16 +126,11 @@ export async function startLocalAgent(opts: {
         { quiet: true },
       );
     }
-    const child = startService(
-      "[agent]",
-      process.execPath,
-      [...(opts.nodeFlags ?? AGENT_NODE_FLAGS), agentBundle, "run", "--config", configFile],
-      {
-        env: { ...process.env, ...opts.env },
-        logFile: opts.logFile,
-        silent: opts.silent,
-      },
-    );
+    const child = startService("[agent]", process.execPath, agentRunArgs(agentBundle, configFile, opts.nodeFlags), {
+      env: { ...process.env, ...opts.env },
+      logFile: opts.logFile,
+      silent: opts.silent,
+    });
     return { child, hostId: host.id, unavailable: null, configFile };
   } finally {
     await db.$disconnect();
