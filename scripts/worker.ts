@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
+import { pruneWebAuthnChallenges } from "@/lib/domain/accounts/passkeys";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
 import { processPasswordResetRequests } from "@/lib/domain/accounts/password-reset";
 import { applyDuePlanPrices } from "@/lib/domain/plans/plan-prices";
@@ -43,6 +44,8 @@ const tasks: Array<[name: string, run: (now: Date) => Promise<void>]> = [
     },
   ],
   ["login-attempts", (now) => pruneLoginAttempts(now).then(() => {})],
+  // Passkey challenges nobody answered within their 3 minutes.
+  ["webauthn-challenges", (now) => pruneWebAuthnChallenges({ now }).then(() => {})],
   // Reset links the web process did not get to send (it sends right after answering).
   ["password-resets", (now) => processPasswordResetRequests({ now }).then(() => {})],
   // A plan's list price follows its price history when a scheduled change's period begins.
