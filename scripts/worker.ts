@@ -11,6 +11,7 @@ import os from "node:os";
 import { sweepExpiredLeases } from "@/lib/domain/jobs/sweep-expired-leases";
 import { pruneLoginAttempts } from "@/lib/domain/accounts/login-rate-limit";
 import { pruneApiRecords } from "@/lib/domain/api-tokens/idempotency-keys";
+import { pruneWebAuthnChallenges } from "@/lib/domain/accounts/passkeys";
 import { billingTick } from "@/lib/domain/billing/billing-tick";
 import { processPasswordResetRequests } from "@/lib/domain/accounts/password-reset";
 import { applyDuePlanPrices } from "@/lib/domain/plans/plan-prices";
@@ -46,6 +47,8 @@ const tasks: Array<[name: string, run: (now: Date) => Promise<void>]> = [
   ["login-attempts", (now) => pruneLoginAttempts(now).then(() => {})],
   // The API's rate-limit windows and Idempotency-Keys past their lifetime.
   ["api-records", (now) => pruneApiRecords(now).then(() => {})],
+  // Passkey challenges nobody answered within their 3 minutes.
+  ["webauthn-challenges", (now) => pruneWebAuthnChallenges({ now }).then(() => {})],
   // Reset links the web process did not get to send (it sends right after answering).
   ["password-resets", (now) => processPasswordResetRequests({ now }).then(() => {})],
   // A plan's list price follows its price history when a scheduled change's period begins.

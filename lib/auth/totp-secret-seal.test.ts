@@ -77,7 +77,12 @@ describe("TOTP secrets sealed at rest", () => {
     expect(await getTwoFactorStatus({ actor })).toMatchObject({ state: "pending", secret });
     expect(await stored(user.id)).toMatch(/^tk1\./);
 
-    // npm start's seed pass does the same for every row, here after a rotation.
+    // npm start's seed pass does the same for every row: one in clear…
+    await db.twoFactorSecret.update({ where: { userId: user.id }, data: { secretSealed: secret } });
+    expect(await resealTotpSecrets(db, totpKeyRing(), [user.id])).toBe(1);
+    expect(openTotpSecret({ userId: user.id, sealed: await stored(user.id) }).secret).toBe(secret);
+
+    // …and every row after a rotation.
     const { user: other } = await createCustomer();
     await beginTwoFactorEnrolment({ actor: customerActor({ ...other, ip: null }) });
     const oldKey = process.env.TOTP_ENCRYPTION_KEY!;

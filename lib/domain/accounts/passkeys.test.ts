@@ -16,6 +16,7 @@ import {
   completePasskeySignIn,
   finishPasskeyRegistration,
   listPasskeys,
+  pruneWebAuthnChallenges,
   removePasskey,
 } from "./passkeys";
 import { resetSecondFactor } from "./reset-second-factor";
@@ -182,6 +183,18 @@ describe("signing in with a passkey", () => {
       message: expect.stringMatching(/expired/),
     });
     await expect(beginPasskeySignIn({ ticket, ip: ip() })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("leaves unanswered challenges to the worker's prune once they are past their lifetime", async () => {
+    const { user } = await createCustomer();
+    await registerPasskey(customerActor({ ...user, ip: null }));
+    // A sign-in challenge issued longer ago than its lifetime; another login's, issued now.
+    await beginPasskeySignIn({ ticket: await ticketFor(user.email), ip: ip(), now: at(-CHALLENGE_TTL_SECONDS - 5) });
+    const { user: other } = await createCustomer();
+    await beginPasskeyRegistration({ actor: customerActor({ ...other, ip: null }) });
+    expect(await pruneWebAuthnChallenges()).toBeGreaterThanOrEqual(1);
+    expect(await db.webAuthnChallenge.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.webAuthnChallenge.count({ where: { userId: other.id } })).toBe(1);
   });
 
   it("asks a passkey-only login's code step for nothing it can pass", async () => {

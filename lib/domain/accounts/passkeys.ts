@@ -268,6 +268,16 @@ export async function removePasskey({
   });
 }
 
+/**
+ * Housekeeping (the worker): deletes challenges past their lifetime, which no response can use
+ * any more (a ceremony abandoned, a sign-in never finished).
+ * @returns how many were deleted.
+ */
+export async function pruneWebAuthnChallenges({ now = new Date() }: { now?: Date } = {}): Promise<number> {
+  const { count } = await db.webAuthnChallenge.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}
+
 // ─── sign-in's second step ───
 
 type Ticket = { userId: string; sessionVersion: number; ticketHash: string };
