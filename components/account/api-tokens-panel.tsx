@@ -91,7 +91,13 @@ export function ApiTokensPanel({ rows }: { rows: TokenRow[] }) {
         <ShownOnce made={made} onDone={() => setDismissed(state)} />
       ) : (
         <BoundActionForm state={state} formAction={formAction} aria-label="New API token" resetOnSuccess>
-          <TextField name="name" label="Name" hint="What uses it, e.g. “billing sync” or “deploy script”." maxLength={80} />
+          <TextField
+            name="name"
+            id="api-token-name"
+            label="Name"
+            hint="What uses it, e.g. “billing sync” or “deploy script”."
+            maxLength={80}
+          />
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectField
               name="access"
