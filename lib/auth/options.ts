@@ -25,6 +25,15 @@ class SessionRevoked extends Error {
 
 export const SESSION_MAX_AGE = 60 * 60 * 24 * 7; // a week; refreshed while in use
 
+/**
+ * The session cookie's name: `__Secure-` prefixed when cookies are Secure (RFC 6265bis §4.1.3.1).
+ * Also read by the front door's WebSocket check (lib/auth/socket-session.ts), which cannot build
+ * the full options outside Next.js.
+ */
+export function sessionCookieName(): string {
+  return `${cookiesSecure() ? "__Secure-" : ""}cellblock.session`;
+}
+
 export function authOptions(): NextAuthOptions {
   const secure = cookiesSecure();
   const prefix = secure ? "__Secure-" : "";
@@ -37,7 +46,7 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE, updateAge: 60 * 60 },
     pages: { signIn: "/login", error: "/login" },
     cookies: {
-      sessionToken: cookie("cellblock.session"),
+      sessionToken: { ...cookie("cellblock.session"), name: sessionCookieName() },
       callbackUrl: cookie("cellblock.callback-url"),
       csrfToken: { ...cookie("cellblock.csrf"), name: secure ? "__Host-cellblock.csrf" : "cellblock.csrf" },
     },

@@ -6,7 +6,8 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { db } from "@/lib/db";
-import { authOptions } from "./options";
+import { authConfig } from "@/lib/config/server";
+import { sessionCookieName } from "./options";
 
 /** The value of cookie `name` in a `Cookie` header (RFC 6265 §5.4), or null. */
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -22,12 +23,11 @@ export function readCookie(header: string | undefined, name: string): string | n
  * there is no session cookie, it does not decrypt, or it was revoked (sessionVersion bumped).
  */
 export async function socketSessionUser(cookieHeader: string | undefined) {
-  const options = authOptions();
-  const value = readCookie(cookieHeader, options.cookies!.sessionToken!.name);
+  const value = readCookie(cookieHeader, sessionCookieName());
   if (!value) return null;
   let token: Awaited<ReturnType<typeof decode>>;
   try {
-    token = await decode({ token: value, secret: options.secret! });
+    token = await decode({ token: value, secret: authConfig().NEXTAUTH_SECRET });
   } catch {
     return null;
   }
