@@ -28,7 +28,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import { db, type Tx } from "@/lib/db";
+import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { relyingParty } from "@/lib/auth/webauthn";
 import type { PersonActor } from "@/lib/domain/actor";
@@ -36,6 +36,7 @@ import { recordAudit } from "@/lib/domain/audit/record-audit";
 import { pickAuthenticated, type AuthenticatedUser } from "@/lib/domain/accounts/authenticate";
 import { assertLoginAllowed, recordLoginAttempt } from "@/lib/domain/accounts/login-rate-limit";
 import { confirmIdentity, twoFactorRequiredFor } from "@/lib/domain/accounts/two-factor";
+import { endAllSessions } from "@/lib/domain/accounts/end-all-sessions";
 
 export const CHALLENGE_TTL_SECONDS = 3 * 60;
 export const MAX_PASSKEYS = 10;
@@ -108,15 +109,6 @@ function consumeChallenge(userId: string, purpose: "REGISTER" | "SIGN_IN", sessi
     });
     return used.count === 1;
   };
-}
-
-async function bumpSessionVersion(tx: Tx, userId: string): Promise<number> {
-  const { sessionVersion } = await tx.user.update({
-    where: { id: userId },
-    data: { sessionVersion: { increment: 1 } },
-    select: { sessionVersion: true },
-  });
-  return sessionVersion;
 }
 
 /**
@@ -203,7 +195,7 @@ export async function finishPasskeyRegistration({
         },
         select: { id: true },
       });
-      const sessionVersion = await bumpSessionVersion(tx, user.id);
+      const sessionVersion = await endAllSessions(user.id, tx);
       await recordAudit(tx, {
         actor,
         action: "user.passkey-add",
@@ -255,7 +247,7 @@ export async function removePasskey({
     }
     const removed = await tx.passkey.deleteMany({ where: { id: passkey.id, userId: user.id } });
     if (removed.count !== 1) throw notFound("That passkey");
-    const sessionVersion = await bumpSessionVersion(tx, user.id);
+    const sessionVersion = await endAllSessions(user.id, tx);
     await recordAudit(tx, {
       actor,
       action: "user.passkey-remove",

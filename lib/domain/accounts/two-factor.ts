@@ -31,6 +31,7 @@ import { assertLoginAllowed, recordLoginAttempt } from "@/lib/domain/accounts/lo
 import { pickAuthenticated, type AuthenticatedUser } from "@/lib/domain/accounts/authenticate";
 import { recordAudit } from "@/lib/domain/audit/record-audit";
 import type { PersonActor } from "@/lib/domain/actor";
+import { endAllSessions } from "@/lib/domain/accounts/end-all-sessions";
 
 /** The roles that may not sign in to their console without a second factor. */
 export function twoFactorRequiredFor(role: string): boolean {
@@ -133,15 +134,6 @@ async function replaceRecoveryCodes(tx: Tx, userId: string, now: Date): Promise<
   return codes;
 }
 
-async function bumpSessionVersion(tx: Tx, userId: string): Promise<number> {
-  const { sessionVersion } = await tx.user.update({
-    where: { id: userId },
-    data: { sessionVersion: { increment: 1 } },
-    select: { sessionVersion: true },
-  });
-  return sessionVersion;
-}
-
 /**
  * Confirms a pending enrolment with a code from the app: two-factor sign-in is on from now,
  * other sessions end, and the ten recovery codes are returned — the only time they exist in clear.
@@ -172,7 +164,7 @@ export async function confirmTwoFactorEnrolment({
     });
     if (confirmed.count !== 1) throw new AppError("PRECONDITION", "This set-up changed meanwhile. Start again.");
     const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
-    const sessionVersion = await bumpSessionVersion(tx, user.id);
+    const sessionVersion = await endAllSessions(user.id, tx);
     await recordAudit(tx, { actor, action: "user.two-factor-enable", targetType: "User", targetId: user.id, accountId: user.accountId });
     return { recoveryCodes, sessionVersion };
   });
@@ -296,7 +288,7 @@ export async function regenerateRecoveryCodes({
   await assertProof(user, proof, actor.ip, now);
   return db.$transaction(async (tx) => {
     const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
-    const sessionVersion = await bumpSessionVersion(tx, user.id);
+    const sessionVersion = await endAllSessions(user.id, tx);
     await recordAudit(tx, {
       actor,
       action: "user.two-factor-recovery-codes",
@@ -331,7 +323,7 @@ export async function removeTwoFactor({
   return db.$transaction(async (tx) => {
     await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
     await tx.twoFactorSecret.deleteMany({ where: { userId: user.id } });
-    const sessionVersion = await bumpSessionVersion(tx, user.id);
+    const sessionVersion = await endAllSessions(user.id, tx);
     await recordAudit(tx, { actor, action: "user.two-factor-disable", targetType: "User", targetId: user.id, accountId: user.accountId });
     return { sessionVersion };
   });
