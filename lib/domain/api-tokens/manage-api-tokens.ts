@@ -9,11 +9,10 @@ import type { PersonActor } from "@/lib/domain/actor";
 import { twoFactorRequiredFor } from "@/lib/domain/accounts/two-factor";
 import type { CreateApiTokenInput } from "@/lib/schemas/api-tokens";
 import { assertLifetime, newApiToken, scopesFor } from "./api-token-rules";
+import { MS_PER_DAY } from "@/lib/units";
 
 /** Live (not revoked, not expired) tokens one person may hold at once. */
 export const MAX_LIVE_TOKENS = 25;
-const MS_PER_DAY = 86_400_000;
-
 export type ApiTokenView = {
   id: string;
   name: string;
@@ -124,19 +123,7 @@ export async function revokeApiToken({ actor, tokenId, now = new Date() }: { act
   });
 }
 
-function view(
-  r: {
-    id: string;
-    name: string;
-    prefix: string;
-    scopes: string[];
-    createdAt: Date;
-    expiresAt: Date;
-    lastUsedAt: Date | null;
-    revokedAt: Date | null;
-  },
-  now: Date,
-): ApiTokenView {
+function view(r: Omit<ApiTokenView, "status">, now: Date): ApiTokenView {
   return {
     id: r.id,
     name: r.name,
